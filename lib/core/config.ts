@@ -1,0 +1,244 @@
+/**
+ * Client configuration: where W&B is, how to authenticate, and how patient to be.
+ *
+ * @module
+ */
+import { Config, ConfigProvider, Duration, Effect, Option, Redacted, Schedule } from "effect";
+import { InvalidArgumentError, type WandbError } from "./errors.ts";
+import { defaultRetrySchedule } from "./retry.ts";
+
+/** The public W&B cloud endpoint, used when no base URL is configured. */
+export const defaultBaseUrl = "https://api.wandb.ai";
+
+/** The library's version, sent in the `User-Agent` header. */
+export const libraryVersion = "0.1.0";
+
+/** Default per-attempt timeout: the official client's 19 seconds (`WANDB_HTTP_TIMEOUT`). */
+export const defaultTimeout: Duration.Duration = Duration.seconds(19);
+
+/** Default number of requests one `Api` keeps in flight at once, across all its streams. */
+export const defaultConcurrency = 8;
+
+/** The environment variables {@link apiOptionsFromEnv} reads, and nothing else. */
+export const wandbEnvVars: ReadonlyArray<string> = [
+  "WANDB_API_KEY",
+  "WANDB_BASE_URL",
+  "WANDB_ENTITY",
+  "WANDB_PROJECT",
+  "WANDB_HTTP_TIMEOUT",
+];
+
+/**
+ * The resolved configuration of an `Api`. Build it with {@link makeApiConfig}.
+ */
+export interface ApiConfig {
+  /** Base URL without a trailing slash, e.g. `https://api.wandb.ai`. */
+  readonly baseUrl: string;
+  /** The API key. It stays `Redacted` everywhere: printing it shows `<redacted>`. */
+  readonly apiKey: Redacted.Redacted<string>;
+  /** Entity used when a path leaves it out. */
+  readonly entity: string | undefined;
+  /** Project used when a path leaves it out. */
+  readonly project: string | undefined;
+  /** Time one HTTP attempt may take before it fails with a retryable timeout. */
+  readonly timeout: Duration.Duration;
+  /** Delays between attempts; only retryable failures are retried. */
+  readonly retrySchedule: Schedule.Schedule<unknown, WandbError>;
+  /** Maximum requests in flight for the whole `Api`. */
+  readonly concurrency: number;
+  /** The `User-Agent` header. */
+  readonly userAgent: string;
+}
+
+/**
+ * What a caller gives to configure an `Api`. Only `apiKey` is required.
+ */
+export interface ApiOptions {
+  /** The W&B API key (`WANDB_API_KEY`). A plain string is wrapped in `Redacted` at once. */
+  readonly apiKey: string | Redacted.Redacted<string>;
+  /**
+   * The server (`WANDB_BASE_URL`).
+   * @default {"https://api.wandb.ai"}
+   */
+  readonly baseUrl?: string | undefined;
+  /** Default entity for paths that omit it (`WANDB_ENTITY`). */
+  readonly entity?: string | undefined;
+  /** Default project for paths that omit it (`WANDB_PROJECT`). */
+  readonly project?: string | undefined;
+  /**
+   * Per-attempt timeout (`WANDB_HTTP_TIMEOUT`, in seconds).
+   * @default {"19 seconds"}
+   */
+  readonly timeout?: Duration.Input | undefined;
+  /**
+   * Delays between retries. Retries happen only for retryable errors, and never sooner than the
+   * server's `Retry-After`.
+   * @default {defaultRetrySchedule}
+   */
+  readonly retrySchedule?: Schedule.Schedule<unknown, WandbError> | undefined;
+  /**
+   * Maximum number of requests in flight for the whole `Api`.
+   * @default {8}
+   */
+  readonly concurrency?: number | undefined;
+  /**
+   * The `User-Agent` header.
+   * @default {"effect-wandb/<version>"}
+   */
+  readonly userAgent?: string | undefined;
+}
+
+const invalid = (argument: string, message: string, value?: unknown) =>
+  new InvalidArgumentError(
+    value === undefined ? { argument, message } : {
+      argument,
+      message,
+      value,
+    },
+  );
+
+const nameLike = /^[A-Za-z0-9_.\-]+$/;
+
+/**
+ * Validates options and fills in defaults.
+ *
+ * @example
+ * ```ts
+ * import { Effect, Redacted } from "effect";
+ * import { makeApiConfig } from "@effect-wandb/api";
+ * const config = Effect.runSync(makeApiConfig({ apiKey: "secret", entity: "acme" }));
+ * console.assert(config.baseUrl === "https://api.wandb.ai");
+ * console.assert(String(config.apiKey) === "<redacted>");
+ * ```
+ */
+export function makeApiConfig(options: ApiOptions): Effect.Effect<ApiConfig, InvalidArgumentError> {
+  return Effect.suspend(() => {
+    const apiKey = Redacted.isRedacted(options.apiKey)
+      ? options.apiKey as Redacted.Redacted<string>
+      : Redacted.make(options.apiKey as string);
+    const key = Redacted.value(apiKey);
+    if (key.length === 0 || /\s/.test(key)) {
+      // The value is never echoed: it is a secret even when malformed.
+      return Effect.fail(
+        invalid("apiKey", "The API key must be a non-empty string without spaces"),
+      );
+    }
+    const baseUrl = (options.baseUrl ?? defaultBaseUrl).replace(/\/+$/, "");
+    if (!URL.canParse(baseUrl) || !/^https?:$/.test(new URL(baseUrl).protocol)) {
+      return Effect.fail(invalid("baseUrl", `Cannot use '${baseUrl}' as a W&B base URL`, baseUrl));
+    }
+    for (const [argument, value] of [["entity", options.entity], ["project", options.project]]) {
+      if (value !== undefined && !nameLike.test(value)) {
+        return Effect.fail(
+          invalid(
+            argument!,
+            `The ${argument} name '${value}' has characters W&B does not allow`,
+            value,
+          ),
+        );
+      }
+    }
+    const timeout = Duration.fromInput(options.timeout ?? defaultTimeout);
+    if (Option.isNone(timeout) || Duration.toMillis(timeout.value) <= 0) {
+      return Effect.fail(
+        invalid("timeout", "The timeout must be a positive duration", options.timeout),
+      );
+    }
+    const concurrency = options.concurrency ?? defaultConcurrency;
+    if (!Number.isInteger(concurrency) || concurrency < 1) {
+      return Effect.fail(
+        invalid(
+          "concurrency",
+          `The concurrency must be a positive integer: current value is ${concurrency}`,
+          concurrency,
+        ),
+      );
+    }
+    return Effect.succeed({
+      baseUrl,
+      apiKey,
+      entity: options.entity,
+      project: options.project,
+      timeout: timeout.value,
+      retrySchedule: options.retrySchedule ?? defaultRetrySchedule,
+      concurrency,
+      userAgent: options.userAgent ?? `effect-wandb/${libraryVersion}`,
+    });
+  });
+}
+
+/**
+ * The `WANDB_*` variables as an Effect `Config`, for use with any `ConfigProvider`.
+ *
+ * Reads `WANDB_API_KEY` (required), `WANDB_BASE_URL`, `WANDB_ENTITY`, `WANDB_PROJECT` and
+ * `WANDB_HTTP_TIMEOUT` (seconds).
+ *
+ * @example
+ * ```ts
+ * import { ConfigProvider, Effect } from "effect";
+ * import { apiOptionsConfig } from "@effect-wandb/api";
+ * const options = Effect.runSync(
+ *   apiOptionsConfig.parse(ConfigProvider.fromUnknown({ WANDB_API_KEY: "k", WANDB_ENTITY: "acme" })),
+ * );
+ * console.assert(options.entity === "acme");
+ * ```
+ */
+export const apiOptionsConfig: Config.Config<ApiOptions> = Config.all({
+  apiKey: Config.Redacted("WANDB_API_KEY"),
+  baseUrl: Config.String("WANDB_BASE_URL").pipe(Config.withDefault(defaultBaseUrl)),
+  entity: Config.option(Config.String("WANDB_ENTITY")),
+  project: Config.option(Config.String("WANDB_PROJECT")),
+  timeout: Config.option(Config.Number("WANDB_HTTP_TIMEOUT")),
+}).pipe(
+  Config.map(({ apiKey, baseUrl, entity, project, timeout }): ApiOptions => ({
+    apiKey,
+    baseUrl,
+    entity: Option.getOrUndefined(entity),
+    project: Option.getOrUndefined(project),
+    timeout: Option.match(timeout, {
+      onNone: () => undefined,
+      onSome: (seconds) => Duration.millis(Math.round(seconds * 1000)),
+    }),
+  })),
+);
+
+/**
+ * A `ConfigProvider` over exactly the `WANDB_*` variables, read one by one with `Deno.env.get`.
+ *
+ * Effect's default provider enumerates the whole environment, which fails under a scoped
+ * `--allow-env=WANDB_API_KEY,…`; this one asks only for the names it knows. A variable the
+ * process may not read counts as unset.
+ *
+ * @example
+ * ```ts
+ * import { wandbEnvProvider } from "@effect-wandb/api";
+ * const provider = wandbEnvProvider();
+ * ```
+ */
+export function wandbEnvProvider(): ConfigProvider.ConfigProvider {
+  const record: Record<string, string | undefined> = {};
+  for (const name of wandbEnvVars) {
+    try {
+      record[name] = Deno.env.get(name);
+    } catch {
+      record[name] = undefined;
+    }
+  }
+  return ConfigProvider.fromEnvRecord(record);
+}
+
+/**
+ * Reads {@link apiOptionsConfig} from the process environment with {@link wandbEnvProvider} and
+ * validates it.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect";
+ * import { apiConfigFromEnv } from "@effect-wandb/api";
+ * const program = apiConfigFromEnv.pipe(Effect.map((c) => c.baseUrl));
+ * ```
+ */
+export const apiConfigFromEnv: Effect.Effect<ApiConfig, Config.ConfigError | InvalidArgumentError> =
+  Effect.suspend(() => apiOptionsConfig.parse(wandbEnvProvider())).pipe(
+    Effect.flatMap(makeApiConfig),
+  );

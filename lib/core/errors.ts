@@ -1,0 +1,325 @@
+/**
+ * The typed failures of every effect-wandb operation.
+ *
+ * Each kind of failure a caller may want to branch on is its own tagged class, so
+ * `Effect.catchTag("RateLimitedError", …)` reads the way the failure reads. Every class knows
+ * whether retrying can help (`isRetryable`); the retry schedule in `retry.ts` relies on that
+ * getter and nothing else. No error ever holds the API key: requests are described by their
+ * operation name and their variables, never by their headers.
+ *
+ * @module
+ */
+import { Data } from "effect";
+
+/** The fields every request-level error carries. */
+export interface RequestFacts {
+  /** The GraphQL operation (or `GET <what>` for downloads) that failed. */
+  readonly operation: string;
+  /** A human-readable explanation, in sentence case. */
+  readonly message: string;
+}
+
+/**
+ * The server rejected the API key (HTTP 401), or no key was sent.
+ *
+ * Retrying cannot help: the key has to change.
+ *
+ * @example Handling a bad key
+ * ```ts
+ * import { Effect } from "effect";
+ * import { AuthenticationError } from "@effect-wandb/api";
+ *
+ * const recovered = Effect.fail(
+ *   new AuthenticationError({ operation: "GetViewer", status: 401, message: "Unauthorized" }),
+ * ).pipe(Effect.catchTag("AuthenticationError", (e) => Effect.succeed(e.status)));
+ * ```
+ */
+export class AuthenticationError extends Data.Error<RequestFacts & { readonly status: number }> {
+  /** Discriminant for `Effect.catchTag`. */
+  readonly _tag = "AuthenticationError" as const;
+  /** Never retryable: the same key fails the same way. */
+  get isRetryable(): boolean {
+    return false;
+  }
+}
+
+/**
+ * The key is valid but may not read or write the resource (HTTP 403).
+ *
+ * @example
+ * ```ts
+ * import { PermissionError } from "@effect-wandb/api";
+ * const e = new PermissionError({ operation: "Runs", status: 403, message: "Permission denied" });
+ * console.assert(!e.isRetryable);
+ * ```
+ */
+export class PermissionError extends Data.Error<RequestFacts & { readonly status: number }> {
+  /** Discriminant for `Effect.catchTag`. */
+  readonly _tag = "PermissionError" as const;
+  /** Never retryable. */
+  get isRetryable(): boolean {
+    return false;
+  }
+}
+
+/**
+ * The resource does not exist: W&B answers `null` for it (or HTTP 404).
+ *
+ * @example
+ * ```ts
+ * import { NotFoundError } from "@effect-wandb/api";
+ * const e = new NotFoundError({
+ *   operation: "Run",
+ *   resource: "run",
+ *   path: "acme/mnist/abc123",
+ *   message: "Could not find run acme/mnist/abc123",
+ * });
+ * console.assert(e.resource === "run");
+ * ```
+ */
+export class NotFoundError extends Data.Error<
+  RequestFacts & {
+    /** What kind of thing was missing: `"project"`, `"run"`, `"entity"`, … */
+    readonly resource: string;
+    /** The W&B path that was looked up, e.g. `acme/mnist/abc123`. */
+    readonly path: string;
+  }
+> {
+  /** Discriminant for `Effect.catchTag`. */
+  readonly _tag = "NotFoundError" as const;
+  /** Never retryable. */
+  get isRetryable(): boolean {
+    return false;
+  }
+}
+
+/**
+ * The server is rate limiting this client (HTTP 429).
+ *
+ * W&B's 429 body is `{"error":"rate limit exceeded"}`, not GraphQL; the delay the server asks
+ * for comes from `Retry-After` (seconds or an HTTP date) or `RateLimit-Reset` (seconds).
+ *
+ * @example
+ * ```ts
+ * import { RateLimitedError } from "@effect-wandb/api";
+ * const e = new RateLimitedError({
+ *   operation: "Runs",
+ *   message: "Rate limit exceeded",
+ *   retryAfterMillis: 1000,
+ * });
+ * console.assert(e.isRetryable && e.retryAfterMillis === 1000);
+ * ```
+ */
+export class RateLimitedError extends Data.Error<
+  RequestFacts & {
+    /** How long the server asked us to wait, when it said so. */
+    readonly retryAfterMillis: number | undefined;
+  }
+> {
+  /** Discriminant for `Effect.catchTag`. */
+  readonly _tag = "RateLimitedError" as const;
+  /** Always retryable, after at least `retryAfterMillis`. */
+  get isRetryable(): boolean {
+    return true;
+  }
+}
+
+/**
+ * The server failed (HTTP 5xx) or answered with a status this client does not expect.
+ *
+ * @example
+ * ```ts
+ * import { ServerError } from "@effect-wandb/api";
+ * const e = new ServerError({ operation: "Runs", status: 503, message: "Service unavailable" });
+ * console.assert(e.isRetryable);
+ * ```
+ */
+export class ServerError extends Data.Error<
+  RequestFacts & {
+    /** The HTTP status. */
+    readonly status: number;
+    /** The delay asked for by a `Retry-After` header, if the server sent one. */
+    readonly retryAfterMillis?: number | undefined;
+  }
+> {
+  /** Discriminant for `Effect.catchTag`. */
+  readonly _tag = "ServerError" as const;
+  /**
+   * Retryable for 5xx except 501 (not implemented), and for the 4xx statuses that mean "try
+   * again" (408 request timeout); not for 400, 404, 409 and the other 4xx, which the same request
+   * will meet again.
+   */
+  get isRetryable(): boolean {
+    return (this.status >= 500 && this.status !== 501) || this.status === 408;
+  }
+}
+
+/** What went wrong below HTTP. */
+export type TransportFailure = "network" | "timeout" | "truncated-body";
+
+/**
+ * The request never got a complete answer: the connection failed, the attempt timed out, or
+ * the body ended before the JSON did.
+ *
+ * @example
+ * ```ts
+ * import { TransportError } from "@effect-wandb/api";
+ * const e = new TransportError({ operation: "Runs", reason: "timeout", message: "Timed out" });
+ * console.assert(e.isRetryable);
+ * ```
+ */
+export class TransportError extends Data.Error<
+  RequestFacts & {
+    /** Which transport failure this is. */
+    readonly reason: TransportFailure;
+  }
+> {
+  /** Discriminant for `Effect.catchTag`. */
+  readonly _tag = "TransportError" as const;
+  /** Always retryable: nothing reached the server, or its answer was lost. */
+  get isRetryable(): boolean {
+    return true;
+  }
+}
+
+/** One entry of a GraphQL response's `errors` array. */
+export interface GraphqlErrorEntry {
+  /** The server's message. */
+  readonly message: string;
+  /** The response path the error belongs to, when the server gave one. */
+  readonly path?: ReadonlyArray<string | number> | undefined;
+}
+
+/**
+ * The server answered HTTP 200 with GraphQL `errors` (a bad filter, an unknown field, …).
+ *
+ * Not retried, like the official client: the same document fails the same way.
+ *
+ * @example
+ * ```ts
+ * import { GraphqlError } from "@effect-wandb/api";
+ * const e = new GraphqlError({
+ *   operation: "Runs",
+ *   message: "invalid filters",
+ *   errors: [{ message: "invalid filters", path: ["project", "runs"] }],
+ * });
+ * console.assert(e.errors.length === 1);
+ * ```
+ */
+export class GraphqlError extends Data.Error<
+  RequestFacts & {
+    /** Every error the server listed. */
+    readonly errors: ReadonlyArray<GraphqlErrorEntry>;
+  }
+> {
+  /** Discriminant for `Effect.catchTag`. */
+  readonly _tag = "GraphqlError" as const;
+  /** Never retryable. */
+  get isRetryable(): boolean {
+    return false;
+  }
+}
+
+/**
+ * The server's answer does not have the shape this client expects.
+ *
+ * @example
+ * ```ts
+ * import { DecodeError } from "@effect-wandb/api";
+ * const e = new DecodeError({
+ *   operation: "Run",
+ *   path: "project.run.config",
+ *   message: "Expected a JSON string",
+ * });
+ * console.assert(e.path === "project.run.config");
+ * ```
+ */
+export class DecodeError extends Data.Error<
+  RequestFacts & {
+    /** Where in the payload decoding failed, e.g. `project.runs.edges.3.node.config`. */
+    readonly path: string;
+  }
+> {
+  /** Discriminant for `Effect.catchTag`. */
+  readonly _tag = "DecodeError" as const;
+  /** Never retryable. */
+  get isRetryable(): boolean {
+    return false;
+  }
+}
+
+/**
+ * An argument was rejected before any request was sent: a malformed path, name or filter.
+ *
+ * @example
+ * ```ts
+ * import { InvalidArgumentError } from "@effect-wandb/api";
+ * const e = new InvalidArgumentError({
+ *   argument: "path",
+ *   value: "a/b/c/d/e",
+ *   message: "Cannot parse run path 'a/b/c/d/e'",
+ * });
+ * console.assert(e.argument === "path");
+ * ```
+ */
+export class InvalidArgumentError extends Data.Error<{
+  /** The name of the rejected argument. */
+  readonly argument: string;
+  /** The rejected value, when it is safe to show (never a secret). */
+  readonly value?: unknown;
+  /** What is wrong and what would be accepted. */
+  readonly message: string;
+}> {
+  /** Discriminant for `Effect.catchTag`. */
+  readonly _tag = "InvalidArgumentError" as const;
+  /** Never retryable. */
+  get isRetryable(): boolean {
+    return false;
+  }
+}
+
+/**
+ * Every failure an effect-wandb operation can produce.
+ *
+ * @example Exhaustive handling
+ * ```ts
+ * import type { WandbError } from "@effect-wandb/api";
+ * const describe = (e: WandbError): string => `${e._tag}: ${e.message}`;
+ * ```
+ */
+export type WandbError =
+  | AuthenticationError
+  | PermissionError
+  | NotFoundError
+  | RateLimitedError
+  | ServerError
+  | TransportError
+  | GraphqlError
+  | DecodeError
+  | InvalidArgumentError;
+
+/**
+ * The errors a request can fail with once it has been sent (all but `InvalidArgumentError` and
+ * `NotFoundError`, which operations add themselves).
+ */
+export type RequestError =
+  | AuthenticationError
+  | PermissionError
+  | RateLimitedError
+  | ServerError
+  | TransportError
+  | GraphqlError
+  | DecodeError;
+
+/**
+ * Whether retrying the failed request could succeed.
+ *
+ * @example
+ * ```ts
+ * import { isRetryable, TransportError } from "@effect-wandb/api";
+ * console.assert(isRetryable(new TransportError({ operation: "x", reason: "network", message: "" })));
+ * ```
+ */
+export function isRetryable(error: WandbError): boolean {
+  return error.isRetryable;
+}

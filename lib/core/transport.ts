@@ -1,0 +1,341 @@
+/**
+ * The one place that talks HTTP: GraphQL POSTs and file downloads, with authentication,
+ * per-attempt timeouts, a process-wide bound on requests in flight, error mapping and retries.
+ *
+ * @module
+ */
+import { Duration, Effect, Schema, type SchemaIssue, Semaphore } from "effect";
+import { HttpClient, HttpClientRequest, type HttpClientResponse } from "effect/http";
+import type { ApiConfig } from "./config.ts";
+import {
+  AuthenticationError,
+  DecodeError,
+  GraphqlError,
+  type GraphqlErrorEntry,
+  NotFoundError,
+  PermissionError,
+  RateLimitedError,
+  type RequestError,
+  ServerError,
+  TransportError,
+} from "./errors.ts";
+import { type GraphqlRequest, printDocument } from "./graphql.ts";
+import { atLeastServerDelay, retryAfterMillisFromHeaders } from "./retry.ts";
+
+/** Options of {@link WandbClient.download}. */
+export interface DownloadOptions {
+  /** Names the download in errors and traces, e.g. `"GET parquet history"`. */
+  readonly operation: string;
+  /**
+   * Send the API key. Signed URLs must be fetched without it: the key must never reach a
+   * storage bucket.
+   * @default {false}
+   */
+  readonly authenticated?: boolean | undefined;
+}
+
+/**
+ * A configured connection to one W&B server. Every operation of the library is written
+ * against this interface; the `Api` service builds one from its config.
+ */
+export interface WandbClient {
+  /** The configuration this client was built with. */
+  readonly config: ApiConfig;
+  /**
+   * Sends a GraphQL request and decodes its `data`, retrying retryable failures.
+   */
+  execute<A>(request: GraphqlRequest<A>): Effect.Effect<A, RequestError>;
+  /** GETs a URL's bytes (a signed URL, or a `/files/…` URL with `authenticated`). */
+  download(url: string, options: DownloadOptions): Effect.Effect<Uint8Array, RequestError>;
+}
+
+const GraphqlResponse = Schema.Struct({
+  data: Schema.optional(Schema.NullOr(Schema.Unknown)),
+  errors: Schema.optional(Schema.NullOr(Schema.Array(Schema.Unknown))),
+});
+
+/** Renders a Schema issue's path as `a.b.3.c`, the form {@link DecodeError.path} uses. */
+export function issuePath(issue: SchemaIssue.Issue): string {
+  const path: Array<string> = [];
+  let current: SchemaIssue.Issue | undefined = issue;
+  while (current !== undefined) {
+    switch (current._tag) {
+      case "Pointer":
+        path.push(...current.path.map(String));
+        current = current.issue;
+        break;
+      case "Composite":
+      case "AnyOf":
+        current = current.issues[0];
+        break;
+      case "Filter":
+      case "Encoding":
+        current = current.issue;
+        break;
+      default:
+        current = undefined;
+    }
+  }
+  return path.join(".");
+}
+
+const shortText = (text: string): string => {
+  const flat = text.replace(/\s+/g, " ").trim();
+  return flat.length > 300 ? `${flat.slice(0, 300)}…` : flat;
+};
+
+/** The server's own words from an error body: GraphQL `errors[].message`, or W&B's `error`. */
+function bodyMessage(body: string): string | undefined {
+  try {
+    const json = JSON.parse(body) as { errors?: unknown; error?: unknown };
+    if (Array.isArray(json.errors)) {
+      const messages = json.errors.map((e) =>
+        typeof e === "string" ? e : String((e as { message?: unknown })?.message ?? "")
+      ).filter((m) => m.length > 0);
+      if (messages.length > 0) return shortText(messages.join("; "));
+    }
+    if (typeof json.error === "string") return shortText(json.error);
+  } catch {
+    // Not JSON: fall through to the raw text.
+  }
+  return body.trim().length > 0 ? shortText(body) : undefined;
+}
+
+/** Maps a non-2xx answer to its error class: the single switch on HTTP status. */
+function statusError(
+  operation: string,
+  url: string,
+  status: number,
+  headers: Readonly<Record<string, string | undefined>>,
+  body: string,
+): RequestError | NotFoundError {
+  const said = bodyMessage(body);
+  const message = (fallback: string) => said === undefined ? fallback : `${fallback}: ${said}`;
+  switch (status) {
+    case 401:
+      return new AuthenticationError({
+        operation,
+        status,
+        message: message("The API key is invalid or missing (HTTP 401)"),
+      });
+    case 403:
+      return new PermissionError({
+        operation,
+        status,
+        message: message("The API key may not access this resource (HTTP 403)"),
+      });
+    case 404:
+      return new NotFoundError({
+        operation,
+        resource: "url",
+        path: new URL(url).pathname,
+        message: message(`Nothing at ${new URL(url).pathname} (HTTP 404)`),
+      });
+    case 429:
+      return new RateLimitedError({
+        operation,
+        retryAfterMillis: retryAfterMillisFromHeaders(headers, Date.now()),
+        message: message("Rate limited by the server (HTTP 429)"),
+      });
+    default:
+      return new ServerError({
+        operation,
+        status,
+        retryAfterMillis: retryAfterMillisFromHeaders(headers, Date.now()),
+        message: message(`The server answered HTTP ${status}`),
+      });
+  }
+}
+
+const toGraphqlEntries = (errors: ReadonlyArray<unknown>): ReadonlyArray<GraphqlErrorEntry> =>
+  errors.map((e) => {
+    if (typeof e === "string") return { message: e };
+    const entry = e as { message?: unknown; path?: unknown };
+    return {
+      message: typeof entry.message === "string" ? entry.message : JSON.stringify(e),
+      path: Array.isArray(entry.path) ? entry.path as ReadonlyArray<string | number> : undefined,
+    };
+  });
+
+/**
+ * Builds a {@link WandbClient} on the `HttpClient` in context.
+ *
+ * Each attempt holds one of `config.concurrency` permits while it is on the wire (not while it
+ * waits to retry), is cut off after `config.timeout`, and is retried by `config.retrySchedule`
+ * only when its error says it is retryable, never sooner than the server asked.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect";
+ * import { FetchHttpClient } from "effect/http";
+ * import { makeApiConfig, makeWandbClient } from "@effect-wandb/api";
+ * const client = makeApiConfig({ apiKey: "secret" }).pipe(
+ *   Effect.flatMap(makeWandbClient),
+ *   Effect.provide(FetchHttpClient.layer),
+ * );
+ * ```
+ */
+export function makeWandbClient(
+  config: ApiConfig,
+): Effect.Effect<WandbClient, never, HttpClient.HttpClient> {
+  return Effect.gen(function* () {
+    const http = yield* HttpClient.HttpClient;
+    const permits = yield* Semaphore.make(config.concurrency);
+    const retrySchedule = atLeastServerDelay(config.retrySchedule);
+    const graphqlUrl = `${config.baseUrl}/graphql`;
+
+    /** One attempt: send, read the whole body, map the status. */
+    const attempt = (
+      operation: string,
+      request: HttpClientRequest.HttpClientRequest,
+    ): Effect.Effect<HttpClientResponse.HttpClientResponse, RequestError | NotFoundError> =>
+      http.execute(request).pipe(
+        Effect.mapError((e) =>
+          new TransportError({ operation, reason: "network", message: e.message })
+        ),
+        Effect.flatMap((response) =>
+          response.status >= 200 && response.status < 300
+            ? Effect.succeed(response)
+            : response.text.pipe(
+              Effect.orElseSucceed(() => ""),
+              Effect.flatMap((body) =>
+                Effect.fail(
+                  statusError(operation, request.url, response.status, response.headers, body),
+                )
+              ),
+            )
+        ),
+      );
+
+    const withPolicy = <A>(
+      operation: string,
+      effect: Effect.Effect<A, RequestError | NotFoundError>,
+    ): Effect.Effect<A, RequestError | NotFoundError> =>
+      effect.pipe(
+        Effect.timeoutOrElse({
+          duration: config.timeout,
+          orElse: () =>
+            Effect.fail(
+              new TransportError({
+                operation,
+                reason: "timeout",
+                message: `No complete answer within ${Duration.format(config.timeout)}`,
+              }),
+            ),
+        }),
+        permits.withPermits(1),
+        Effect.retry({ schedule: retrySchedule, while: (e) => e.isRetryable }),
+      );
+
+    const readBody = (operation: string, response: HttpClientResponse.HttpClientResponse) =>
+      response.text.pipe(
+        Effect.mapError((e) =>
+          new TransportError({ operation, reason: "truncated-body", message: e.message })
+        ),
+      );
+
+    const execute = <A>(request: GraphqlRequest<A>): Effect.Effect<A, RequestError> => {
+      const { operation } = request;
+      const httpRequest = HttpClientRequest.post(graphqlUrl).pipe(
+        HttpClientRequest.basicAuth("api", config.apiKey),
+        HttpClientRequest.setHeader("user-agent", config.userAgent),
+        HttpClientRequest.acceptJson,
+        HttpClientRequest.bodyJsonUnsafe({
+          query: printDocument(request.document),
+          variables: request.variables,
+        }),
+      );
+      const once = attempt(operation, httpRequest).pipe(
+        Effect.flatMap((response) => readBody(operation, response)),
+        Effect.flatMap((text) =>
+          Effect.try({
+            try: () => JSON.parse(text) as unknown,
+            // A 200 whose JSON does not parse was cut off on the way: retry it.
+            catch: () =>
+              new TransportError({
+                operation,
+                reason: "truncated-body",
+                message: `The response body is not complete JSON (${text.length} bytes read)`,
+              }),
+          })
+        ),
+      );
+      return withPolicy(operation, once).pipe(
+        // A GraphQL POST never answers 404 for a missing resource (that is `null` data), so a
+        // 404 here means the base URL is wrong: report it as a server error.
+        Effect.catchTag(
+          "NotFoundError",
+          (e) => Effect.fail(new ServerError({ operation, status: 404, message: e.message })),
+        ),
+        Effect.flatMap((json) => decodeGraphqlResponse(request, json)),
+        Effect.withSpan(`wandb.graphql ${operation}`, { attributes: { operation } }),
+      );
+    };
+
+    const download = (
+      url: string,
+      options: DownloadOptions,
+    ): Effect.Effect<Uint8Array, RequestError> => {
+      const { operation } = options;
+      let request = HttpClientRequest.get(url).pipe(
+        HttpClientRequest.setHeader("user-agent", config.userAgent),
+      );
+      if (options.authenticated === true) {
+        request = HttpClientRequest.basicAuth(request, "api", config.apiKey);
+      }
+      const once = attempt(operation, request).pipe(
+        Effect.flatMap((response) =>
+          response.arrayBuffer.pipe(
+            Effect.mapError((e) =>
+              new TransportError({ operation, reason: "truncated-body", message: e.message })
+            ),
+          )
+        ),
+        Effect.map((buffer) => new Uint8Array(buffer)),
+      );
+      return withPolicy(operation, once).pipe(
+        Effect.catchTag(
+          "NotFoundError",
+          (e) => Effect.fail(new ServerError({ operation, status: 404, message: e.message })),
+        ),
+        Effect.withSpan(`wandb.download ${operation}`, { attributes: { operation } }),
+      );
+    };
+
+    return { config, execute, download };
+  });
+}
+
+function decodeGraphqlResponse<A>(
+  request: GraphqlRequest<A>,
+  json: unknown,
+): Effect.Effect<A, GraphqlError | DecodeError> {
+  const { operation } = request;
+  return Schema.decodeUnknownEffect(GraphqlResponse)(json).pipe(
+    Effect.mapError((e) =>
+      new DecodeError({ operation, path: issuePath(e.issue), message: e.message })
+    ),
+    Effect.flatMap((body): Effect.Effect<A, GraphqlError | DecodeError> => {
+      if (body.errors !== undefined && body.errors !== null && body.errors.length > 0) {
+        const errors = toGraphqlEntries(body.errors);
+        return Effect.fail(
+          new GraphqlError({
+            operation,
+            errors,
+            message: errors.map((e) => e.message).join("; "),
+          }),
+        );
+      }
+      if (body.data === undefined || body.data === null) {
+        return Effect.fail(
+          new DecodeError({ operation, path: "data", message: "The response has no data" }),
+        );
+      }
+      return Schema.decodeUnknownEffect(request.decoder)(body.data).pipe(
+        Effect.mapError((e) =>
+          new DecodeError({ operation, path: issuePath(e.issue), message: e.message })
+        ),
+      );
+    }),
+  );
+}
