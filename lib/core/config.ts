@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { Config, ConfigProvider, Duration, Effect, Option, Redacted, Schedule } from "effect";
+import { Config, ConfigProvider, Duration, Effect, Option, Redacted, type Schedule } from "effect";
 import { InvalidArgumentError, type WandbError } from "./errors.ts";
 import { defaultRetrySchedule } from "./retry.ts";
 
