@@ -1,0 +1,307 @@
+/**
+ * The `Api` service: the facade a Python user knows as `wandb.Api()`, as an Effect service.
+ *
+ * Every method returns an `Effect` (one value) or a `Stream` (a collection, lazily paged). Paths
+ * take every form the Python client accepts; missing entities and projects come from the config,
+ * then from the viewer's default entity (one request, remembered for the life of the `Api`).
+ *
+ * @module
+ */
+import { type Config, Context, Effect, Layer, Option, Ref, Stream } from "effect";
+import type { HttpClient } from "effect/http";
+import {
+  type ApiConfig,
+  apiConfigFromEnv,
+  type ApiOptions,
+  apiOptionsConfig,
+  makeApiConfig,
+} from "../core/config.ts";
+import { InvalidArgumentError, type WandbError } from "../core/errors.ts";
+import { encodeFilters, encodeOrder, type RunFilter } from "../core/filters.ts";
+import type { Page } from "../core/pagination.ts";
+import {
+  classifyPath,
+  parseProjectPath,
+  parseRunPath,
+  type PartialProjectPath,
+  type PartialRunPath,
+  type ProjectPath,
+  type RunPath,
+} from "../core/paths.ts";
+import { makeWandbClient, type WandbClient } from "../core/transport.ts";
+import { getProject, listProjects, listProjectsPages, type Project } from "../projects/projects.ts";
+import type { Run } from "../runs/decoders.ts";
+import { countRuns, getRun, listRuns, listRunsPages } from "../runs/operations.ts";
+import { getDefaultEntity, getViewer, type User } from "../viewer/viewer.ts";
+
+/** Options of {@link ApiShape.runs}. */
+export interface RunsOptions {
+  /** A filter built with `and`, `runField`, `config`, `summary`, … or a raw Mongo-style object. */
+  readonly filters?: RunFilter | undefined;
+  /**
+   * Order key: `+created_at`, `-summary_metrics.loss`, `+config.lr.value`, or a field's
+   * `.asc` / `.desc`.
+   * @default {"+created_at"}
+   */
+  readonly order?: string | undefined;
+  /**
+   * Runs per request (Python's `per_page`).
+   * @default {50}
+   */
+  readonly perPage?: number | undefined;
+  /**
+   * Load config, summary, system metrics and history keys in the listing (Python's
+   * `lazy=False`). Light listings are cheaper; `run()` always loads everything.
+   * @default {false}
+   */
+  readonly full?: boolean | undefined;
+}
+
+/** Options of {@link ApiShape.projects}. */
+export interface ProjectsOptions {
+  /**
+   * Projects per request.
+   * @default {200}
+   */
+  readonly perPage?: number | undefined;
+}
+
+/** What {@link ApiShape.fromPath} found. */
+export type PathTarget =
+  | { readonly kind: "project"; readonly project: Project }
+  | { readonly kind: "run"; readonly run: Run };
+
+/**
+ * The `Api` service's methods. Python names in camelCase; see the README for the full map.
+ */
+export interface ApiShape {
+  /** The resolved configuration (the key stays `Redacted`). */
+  readonly config: ApiConfig;
+  /** The underlying client, for the operation functions and custom queries. */
+  readonly client: WandbClient;
+  /** The user the API key belongs to (Python `Api.viewer`). */
+  readonly viewer: Effect.Effect<User, WandbError>;
+  /** The viewer's default entity (Python `Api.default_entity`); cached after the first call. */
+  readonly defaultEntity: Effect.Effect<string, WandbError>;
+  /** An entity's projects, lazily paged (Python `Api.projects`). */
+  projects(entity?: string, options?: ProjectsOptions): Stream.Stream<Project, WandbError>;
+  /** Pages of an entity's projects. */
+  projectsPages(
+    entity?: string,
+    options?: ProjectsOptions,
+  ): Stream.Stream<Page<Project>, WandbError>;
+  /** One project (Python `Api.project(name, entity)`); `NotFoundError` if it does not exist. */
+  project(name: string, entity?: string): Effect.Effect<Project, WandbError>;
+  /**
+   * A project's runs (Python `Api.runs`), lazily paged, in the requested order, each run once.
+   *
+   * One `Runs` request per page, made only when the stream is pulled: `Stream.take(n)` stops
+   * requesting. Each page is retried on its own (never the whole stream). Memory: one page plus
+   * the ids already emitted.
+   */
+  runs(path?: string, options?: RunsOptions): Stream.Stream<Run, WandbError>;
+  /** Pages of runs, each with the filtered total in `totalCount`. */
+  runsPages(path?: string, options?: RunsOptions): Stream.Stream<Page<Run>, WandbError>;
+  /** How many runs match (Python `len(api.runs(...))`). */
+  runCount(
+    path?: string,
+    options?: Pick<RunsOptions, "filters">,
+  ): Effect.Effect<number, WandbError>;
+  /** One run with all its fields (Python `Api.run`). */
+  run(path: string): Effect.Effect<Run, WandbError>;
+  /** A project or a run, from any path the Python `Api.from_path` accepts. */
+  fromPath(path: string): Effect.Effect<PathTarget, WandbError>;
+  /** Resolves a project path against the defaults, without a request unless the entity is missing. */
+  resolveProjectPath(path?: string): Effect.Effect<ProjectPath, WandbError>;
+  /** Resolves a run path against the defaults. */
+  resolveRunPath(path: string): Effect.Effect<RunPath, WandbError>;
+}
+
+const positiveInt = (argument: string, value: number) =>
+  Number.isInteger(value) && value > 0 ? Effect.succeed(value) : Effect.fail(
+    new InvalidArgumentError({
+      argument,
+      value,
+      message: `The ${argument} must be a positive integer: current value is ${value}`,
+    }),
+  );
+
+/**
+ * Builds the `Api` methods over a configuration and the `HttpClient` in context.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect";
+ * import { FetchHttpClient } from "effect/http";
+ * import { makeApi, makeApiConfig } from "@effect-wandb/api";
+ * const api = makeApiConfig({ apiKey: "secret" }).pipe(
+ *   Effect.flatMap(makeApi),
+ *   Effect.provide(FetchHttpClient.layer),
+ * );
+ * ```
+ */
+export function makeApi(config: ApiConfig): Effect.Effect<ApiShape, never, HttpClient.HttpClient> {
+  return Effect.gen(function* () {
+    const client = yield* makeWandbClient(config);
+    const knownDefaultEntity = yield* Ref.make(Option.none<string>());
+
+    const defaultEntity: Effect.Effect<string, WandbError> = Ref.get(knownDefaultEntity).pipe(
+      Effect.flatMap(Option.match({
+        onSome: Effect.succeed,
+        onNone: () =>
+          getDefaultEntity(client).pipe(
+            Effect.tap((entity) => Ref.set(knownDefaultEntity, Option.some(entity))),
+          ),
+      })),
+    );
+
+    const entityOr = (entity: string | undefined): Effect.Effect<string, WandbError> =>
+      entity !== undefined
+        ? Effect.succeed(entity)
+        : config.entity !== undefined
+        ? Effect.succeed(config.entity)
+        : defaultEntity;
+
+    const resolveProject = (partial: PartialProjectPath): Effect.Effect<ProjectPath, WandbError> =>
+      Effect.map(entityOr(partial.entity), (entity) => ({
+        entity,
+        // The Python client's fallback when neither the path nor the settings name a project.
+        project: partial.project ?? config.project ?? "uncategorized",
+      }));
+
+    const resolveRun = (partial: PartialRunPath): Effect.Effect<RunPath, WandbError> =>
+      Effect.map(resolveProject(partial), (project) => ({ ...project, runId: partial.runId }));
+
+    const resolveProjectPath = (path?: string) =>
+      parseProjectPath(path ?? "").pipe(Effect.flatMap(resolveProject));
+    const resolveRunPath = (path: string) => parseRunPath(path).pipe(Effect.flatMap(resolveRun));
+
+    const runsInput = (path: string | undefined, options: RunsOptions | undefined) =>
+      Effect.all({
+        project: resolveProjectPath(path),
+        filters: encodeFilters(options?.filters),
+        order: encodeOrder(options?.order),
+        perPage: positiveInt("perPage", options?.perPage ?? 50),
+      }).pipe(Effect.map((input) => ({ ...input, full: options?.full ?? false })));
+
+    const projectsPages = (entity?: string, options?: ProjectsOptions) =>
+      Stream.unwrap(
+        Effect.all([entityOr(entity), positiveInt("perPage", options?.perPage ?? 200)]).pipe(
+          Effect.map(([e, perPage]) => listProjectsPages(client, e, perPage)),
+        ),
+      );
+
+    return {
+      config,
+      client,
+      viewer: getViewer(client).pipe(Effect.withSpan("Api.viewer")),
+      defaultEntity,
+      projects: (entity, options) =>
+        Stream.unwrap(
+          Effect.all([entityOr(entity), positiveInt("perPage", options?.perPage ?? 200)]).pipe(
+            Effect.map(([e, perPage]) => listProjects(client, e, perPage)),
+          ),
+        ),
+      projectsPages,
+      project: (name, entity) =>
+        parseProjectPath(entity === undefined ? name : `${entity}/${name}`).pipe(
+          Effect.flatMap(resolveProject),
+          Effect.flatMap((path) => getProject(client, path)),
+          Effect.withSpan("Api.project"),
+        ),
+      runs: (path, options) =>
+        Stream.unwrap(Effect.map(runsInput(path, options), (input) => listRuns(client, input))),
+      runsPages: (path, options) =>
+        Stream.unwrap(
+          Effect.map(runsInput(path, options), (input) => listRunsPages(client, input)),
+        ),
+      runCount: (path, options) =>
+        Effect.all([resolveProjectPath(path), encodeFilters(options?.filters)]).pipe(
+          Effect.flatMap(([project, filters]) => countRuns(client, project, filters)),
+          Effect.withSpan("Api.runCount"),
+        ),
+      run: (path) =>
+        resolveRunPath(path).pipe(
+          Effect.flatMap((runPath) => getRun(client, runPath)),
+          Effect.withSpan("Api.run"),
+        ),
+      fromPath: (path) =>
+        classifyPath(path).pipe(
+          Effect.flatMap((target): Effect.Effect<PathTarget, WandbError> =>
+            target._tag === "project"
+              ? resolveProject(target.path).pipe(
+                Effect.flatMap((p) => getProject(client, p)),
+                Effect.map((project) => ({ kind: "project", project }) as const),
+              )
+              : resolveRun(target.path).pipe(
+                Effect.flatMap((p) => getRun(client, p)),
+                Effect.map((run) => ({ kind: "run", run }) as const),
+              )
+          ),
+          Effect.withSpan("Api.fromPath"),
+        ),
+      resolveProjectPath,
+      resolveRunPath,
+    } satisfies ApiShape;
+  });
+}
+
+const ApiBase: Context.ServiceClass<Api, "effect-wandb/Api", ApiShape> = Context.Service<
+  Api,
+  ApiShape
+>()("effect-wandb/Api");
+
+/**
+ * The W&B public API as an Effect service (Python's `wandb.Api()`).
+ *
+ * Provide it with {@link Api.layer} (options in code), {@link Api.layerConfig} (any `Config`)
+ * or {@link Api.layerFromEnv} (`WANDB_*` variables, under a scoped `--allow-env`). The layers
+ * need an `HttpClient`: `FetchHttpClient.layer` from `effect/http` is the usual choice.
+ *
+ * @example Listing finished runs
+ * ```ts
+ * import { Effect, Layer, Stream } from "effect";
+ * import { FetchHttpClient } from "effect/http";
+ * import { Api, runField } from "@effect-wandb/api";
+ *
+ * const program = Effect.gen(function* () {
+ *   const api = yield* Api;
+ *   return yield* api.runs("acme/mnist", { filters: runField.state.eq("finished") }).pipe(
+ *     Stream.take(10),
+ *     Stream.runCollect,
+ *   );
+ * });
+ * const live = Api.layer({ apiKey: "…" }).pipe(Layer.provide(FetchHttpClient.layer));
+ * // Effect.runPromise(program.pipe(Effect.provide(live)));
+ * ```
+ */
+export class Api extends ApiBase {
+  /** A layer from options given in code. */
+  static layer(options: ApiOptions): Layer.Layer<Api, InvalidArgumentError, HttpClient.HttpClient> {
+    return Layer.effect(Api, Effect.flatMap(makeApiConfig(options), makeApi));
+  }
+
+  /** A layer from an Effect `Config` of options (by default {@link apiOptionsConfig}). */
+  static layerConfig(
+    config: Config.Config<ApiOptions> = apiOptionsConfig,
+  ): Layer.Layer<Api, Config.ConfigError | InvalidArgumentError, HttpClient.HttpClient> {
+    return Layer.effect(
+      Api,
+      Effect.gen(function* () {
+        const options = yield* config;
+        return yield* makeApi(yield* makeApiConfig(options));
+      }),
+    );
+  }
+
+  /**
+   * A layer from the `WANDB_*` environment variables, read one by one so that a scoped
+   * `--allow-env=WANDB_API_KEY,WANDB_BASE_URL,WANDB_ENTITY,WANDB_PROJECT,WANDB_HTTP_TIMEOUT`
+   * is enough.
+   */
+  static readonly layerFromEnv: Layer.Layer<
+    Api,
+    Config.ConfigError | InvalidArgumentError,
+    HttpClient.HttpClient
+  > = Layer.effect(Api, Effect.flatMap(apiConfigFromEnv, makeApi));
+}

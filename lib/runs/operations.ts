@@ -1,0 +1,119 @@
+/**
+ * Run operations: list (as a Stream), count and fetch.
+ *
+ * @module
+ */
+import { Effect, Stream } from "effect";
+import { NotFoundError, type RequestError } from "../core/errors.ts";
+import { distinctBy, type Page, paginatePages } from "../core/pagination.ts";
+import { formatRunPath, type ProjectPath, type RunPath } from "../core/paths.ts";
+import type { WandbClient } from "../core/transport.ts";
+import { type Run, toRun } from "./decoders.ts";
+import { runCountQuery, runQuery, runsQuery } from "./queries.ts";
+
+/** Resolved options of a run listing. */
+export interface ListRunsInput {
+  /** The project. */
+  readonly project: ProjectPath;
+  /** Filters as a JSON string (`"{}"` for all). */
+  readonly filters: string;
+  /** Order key. */
+  readonly order: string;
+  /** Runs per request. */
+  readonly perPage: number;
+  /** Load config, summary, system metrics and history keys with each run. */
+  readonly full: boolean;
+}
+
+const projectNotFound = (operation: string, project: ProjectPath) =>
+  new NotFoundError({
+    operation,
+    resource: "project",
+    path: `${project.entity}/${project.project}`,
+    message: `Could not find project ${project.entity}/${project.project}`,
+  });
+
+/**
+ * Pages of runs, one `Runs` request per pull; each page carries the filtered total
+ * (`totalCount`). See {@link listRuns} for ordering and duplicates.
+ */
+export function listRunsPages(
+  client: WandbClient,
+  input: ListRunsInput,
+): Stream.Stream<Page<Run>, RequestError | NotFoundError> {
+  return paginatePages({
+    operation: "Runs",
+    fetchPage: (cursor) =>
+      client.execute(runsQuery({ ...input, cursor })).pipe(
+        Effect.flatMap(({ project }) => {
+          if (project === null) return Effect.fail(projectNotFound("Runs", input.project));
+          const edges = project.runs.edges;
+          return Effect.succeed({
+            items: edges.map((edge) => toRun(input.project, edge.node)),
+            // The official client continues from the last edge's cursor, not endCursor.
+            nextCursor: edges.length > 0
+              ? edges[edges.length - 1]!.cursor
+              : project.runs.pageInfo.endCursor,
+            hasNextPage: project.runs.pageInfo.hasNextPage,
+            totalCount: project.runCount,
+          });
+        }),
+      ),
+  });
+}
+
+/**
+ * The runs of a project, in the requested order, each run id at most once.
+ *
+ * W&B pages runs by offset: runs created while a scan is under way shift later pages, so the
+ * server can send a run twice (wandb/wandb#6614, #7666). This stream drops repeats by run id,
+ * keeping only the ids; with the default order `+created_at`, new runs land after the ones
+ * already read, so nothing is skipped either.
+ */
+export function listRuns(
+  client: WandbClient,
+  input: ListRunsInput,
+): Stream.Stream<Run, RequestError | NotFoundError> {
+  return distinctBy(
+    listRunsPages(client, input).pipe(Stream.flatMap((page) => Stream.fromIterable(page.items))),
+    (run) => run.id,
+  );
+}
+
+/** Counts the runs matching the filters (`project.runCount`). */
+export function countRuns(
+  client: WandbClient,
+  project: ProjectPath,
+  filters: string,
+): Effect.Effect<number, RequestError | NotFoundError> {
+  return client.execute(runCountQuery(project, filters)).pipe(
+    Effect.flatMap((data) =>
+      data.project === null
+        ? Effect.fail(projectNotFound("RunCount", project))
+        : Effect.succeed(data.project.runCount)
+    ),
+  );
+}
+
+/** Fetches one run with all its fields. */
+export function getRun(
+  client: WandbClient,
+  path: RunPath,
+): Effect.Effect<Run, RequestError | NotFoundError> {
+  return client.execute(runQuery(path)).pipe(
+    Effect.flatMap((data) => {
+      if (data.project === null) return Effect.fail(projectNotFound("Run", path));
+      if (data.project.run === null) {
+        return Effect.fail(
+          new NotFoundError({
+            operation: "Run",
+            resource: "run",
+            path: formatRunPath(path),
+            message: `Could not find run ${formatRunPath(path)}`,
+          }),
+        );
+      }
+      return Effect.succeed(toRun(path, data.project.run));
+    }),
+  );
+}

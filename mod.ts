@@ -1,0 +1,110 @@
+/**
+ * effect-wandb: the Weights & Biases public API (Python's `wandb.Api()`) for Deno and Effect.
+ *
+ * Every call is an `Effect` with typed errors; every collection is a lazy `Stream`. Start with
+ * the {@link Api} service, provided by `Api.layer(options)` or `Api.layerFromEnv`.
+ *
+ * @example Counting a project's finished runs
+ * ```ts
+ * import { Effect, Layer } from "effect";
+ * import { FetchHttpClient } from "effect/http";
+ * import { Api, runField } from "@effect-wandb/api";
+ *
+ * const finished = Effect.gen(function* () {
+ *   const api = yield* Api;
+ *   return yield* api.runCount("acme/mnist", { filters: runField.state.eq("finished") });
+ * });
+ * const live = Api.layerFromEnv.pipe(Layer.provide(FetchHttpClient.layer));
+ * // await Effect.runPromise(finished.pipe(Effect.provide(live)));
+ * ```
+ *
+ * @module
+ */
+export {
+  Api,
+  type ApiShape,
+  makeApi,
+  type PathTarget,
+  type ProjectsOptions,
+  type RunsOptions,
+} from "./lib/api/api.ts";
+export {
+  type ApiConfig,
+  apiConfigFromEnv,
+  type ApiOptions,
+  apiOptionsConfig,
+  defaultBaseUrl,
+  defaultConcurrency,
+  defaultTimeout,
+  libraryVersion,
+  makeApiConfig,
+  wandbEnvProvider,
+  wandbEnvVars,
+} from "./lib/core/config.ts";
+export {
+  AuthenticationError,
+  DecodeError,
+  GraphqlError,
+  type GraphqlErrorEntry,
+  InvalidArgumentError,
+  isRetryable,
+  NotFoundError,
+  PermissionError,
+  RateLimitedError,
+  type RequestError,
+  type RequestFacts,
+  ServerError,
+  TransportError,
+  type TransportFailure,
+  type WandbError,
+} from "./lib/core/errors.ts";
+export {
+  and,
+  config,
+  encodeFilters,
+  encodeOrder,
+  field,
+  type FilterField,
+  type FilterValue,
+  nor,
+  or,
+  runField,
+  type RunFilter,
+  summary,
+} from "./lib/core/filters.ts";
+export {
+  fragment,
+  type GraphqlRequest,
+  operationDocument,
+  printDocument,
+} from "./lib/core/graphql.ts";
+export {
+  distinctBy,
+  type Page,
+  paginate,
+  type PaginateOptions,
+  paginatePages,
+} from "./lib/core/pagination.ts";
+export {
+  classifyPath,
+  formatRunPath,
+  isValidName,
+  type ParsedPath,
+  parseProjectPath,
+  parseRunPath,
+  type PartialProjectPath,
+  type PartialRunPath,
+  type ProjectPath,
+  type RunPath,
+} from "./lib/core/paths.ts";
+export {
+  atLeastServerDelay,
+  defaultRetrySchedule,
+  retryAfterMillisFromHeaders,
+  serverRequestedDelay,
+} from "./lib/core/retry.ts";
+export { type DownloadOptions, makeWandbClient, type WandbClient } from "./lib/core/transport.ts";
+export { type Project } from "./lib/projects/projects.ts";
+export { type HistoryKeysInfo, type Run, unwrapConfig } from "./lib/runs/decoders.ts";
+export { runCountQuery, runQuery, runsQuery, type RunsQueryInput } from "./lib/runs/queries.ts";
+export { defaultEntityQuery, type User, viewerQuery } from "./lib/viewer/viewer.ts";
