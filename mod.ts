@@ -104,7 +104,52 @@ export {
   serverRequestedDelay,
 } from "./lib/core/retry.ts";
 export { type DownloadOptions, makeWandbClient, type WandbClient } from "./lib/core/transport.ts";
-export { type Project } from "./lib/projects/projects.ts";
-export { type HistoryKeysInfo, type Run, unwrapConfig } from "./lib/runs/decoders.ts";
-export { runCountQuery, runQuery, runsQuery, type RunsQueryInput } from "./lib/runs/queries.ts";
-export { defaultEntityQuery, type User, viewerQuery } from "./lib/viewer/viewer.ts";
+export {
+  getProject,
+  listProjects,
+  listProjectsPages,
+  type Project,
+  type ProjectData,
+  type ProjectNodeData,
+  projectQuery,
+  type ProjectsData,
+  projectsQuery,
+} from "./lib/projects/projects.ts";
+export {
+  type FullRunNodeData,
+  type HistoryKeysData,
+  type HistoryKeysInfo,
+  type JsonObject,
+  type LightRunNodeData,
+  type Run,
+  type RunNode,
+  unwrapConfig,
+} from "./lib/runs/decoders.ts";
+export {
+  countRuns,
+  getRun,
+  listRuns,
+  type ListRunsInput,
+  listRunsPages,
+} from "./lib/runs/operations.ts";
+export {
+  fullRunFragment,
+  lightRunFragment,
+  type RunCountData,
+  runCountQuery,
+  type RunData,
+  runQuery,
+  type RunsData,
+  runsQuery,
+  type RunsQueryInput,
+} from "./lib/runs/queries.ts";
+export { runsTableBaseColumns, type RunsTableRow, runsTableRow } from "./lib/runs/table.ts";
+export {
+  type DefaultEntityData,
+  defaultEntityQuery,
+  getDefaultEntity,
+  getViewer,
+  type User,
+  type ViewerData,
+  viewerQuery,
+} from "./lib/viewer/viewer.ts";

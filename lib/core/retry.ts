@@ -21,12 +21,12 @@ import type { WandbError } from "./errors.ts";
  *
  * @example Using a shorter policy
  * ```ts
- * import { Schedule } from "effect";
- * import { ApiConfig } from "@effect-wandb/api";
- * const config = ApiConfig.make({
+ * import { Effect, Schedule } from "effect";
+ * import { makeApiConfig } from "@effect-wandb/api";
+ * const config = Effect.runSync(makeApiConfig({
  *   apiKey: "0123456789012345678901234567890123456789",
- *   retrySchedule: Schedule.exponential("100 millis").pipe(Schedule.take(2)),
- * });
+ *   retrySchedule: Schedule.max([Schedule.exponential("100 millis"), Schedule.recurs(2)]),
+ * }));
  * ```
  */
 export const defaultRetrySchedule: Schedule.Schedule<unknown, WandbError> = Schedule.max([

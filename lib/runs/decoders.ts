@@ -193,14 +193,7 @@ export function unwrapConfig(
 const orEmpty = (json: JsonObject | "" | null): JsonObject =>
   json === null || json === "" ? {} : json;
 
-/**
- * Builds a {@link Run} from a decoded node.
- *
- * @example
- * ```ts
- * import { toRun } from "@effect-wandb/api";
- * ```
- */
+/** Builds a {@link Run} from a decoded node of the given project. */
 export function toRun(project: ProjectPath, node: RunNode): Run {
   const full = "config" in node;
   const rawConfig = full ? orEmpty(node.config) : undefined;
