@@ -1,0 +1,77 @@
+import assert from "node:assert/strict";
+import {
+  getVariableValues,
+  Kind,
+  type OperationDefinitionNode,
+  parse,
+  validateSchema,
+} from "graphql";
+import { buildWandbSchema, validateOperation } from "../../lib/testing/schema/mod.ts";
+
+const fixture = (name: string) =>
+  Deno.readTextFile(new URL(`../fixtures/${name}`, import.meta.url));
+
+interface Captured {
+  readonly query: string;
+  readonly variables: Record<string, unknown>;
+}
+
+const operationName = (query: string) => {
+  const op = parse(query).definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION) as
+    | OperationDefinitionNode
+    | undefined;
+  return op?.name?.value ?? "(anonymous)";
+};
+
+Deno.test("the W&B SDL builds into a valid schema", () => {
+  assert.deepEqual(validateSchema(buildWandbSchema()).map((e) => e.message), []);
+});
+
+Deno.test("every operation the official client v0.26.1 sent validates against our SDL", async (t) => {
+  const schema = buildWandbSchema();
+  const captured: Array<Captured> = (await fixture("captured-requests-v0.26.1.jsonl"))
+    .trim().split("\n").map((line) => JSON.parse(line))
+    .filter((r) => r.json?.query !== undefined)
+    .map((r) => ({ query: r.json.query, variables: r.json.variables ?? {} }));
+  assert.ok(captured.length >= 69, `only ${captured.length} captured requests`);
+  const byName = new Map<string, Array<Captured>>();
+  for (const c of captured) {
+    const name = operationName(c.query);
+    byName.set(name, [...(byName.get(name) ?? []), c]);
+  }
+  assert.ok(byName.size >= 40, `only ${byName.size} distinct operations`);
+  for (const [name, requests] of byName) {
+    await t.step(name, () => {
+      for (const { query, variables } of requests) {
+        assert.deepEqual(validateOperation(schema, query).map((e) => e.message), []);
+        // The variables the client sent must coerce to the declared types, except where the
+        // client itself sends null for a non-null variable (GetRunQueueItem's projectName,
+        // which the real server rejects too).
+        const op = parse(query).definitions.find((d) =>
+          d.kind === Kind.OPERATION_DEFINITION
+        ) as OperationDefinitionNode;
+        const coerced = getVariableValues(schema, op.variableDefinitions ?? [], variables);
+        const problems = (coerced.errors ?? []).map((e) => e.message)
+          .filter((m) => !(name === "GetRunQueueItem" && m.includes("$projectName")));
+        assert.deepEqual(problems, []);
+      }
+    });
+  }
+});
+
+Deno.test("every operation the official client v0.17.9 sent validates against our SDL", async (t) => {
+  const schema = buildWandbSchema();
+  const text = await fixture("captured-v0.17.9.txt");
+  // Each request: a "#### POST" header line, the document, a blank line, then "variables: …".
+  const blocks = text.split(/^#### /m).slice(1).filter((b) => !b.startsWith("(repeat)"));
+  const queries = blocks.map((b) =>
+    b.split("\n").slice(1).join("\n").split(/^variables:/m)[0]!.trim()
+  )
+    .filter((q) => q.length > 0);
+  assert.ok(queries.length >= 10, `only ${queries.length} queries parsed`);
+  for (const query of queries) {
+    await t.step(operationName(query), () => {
+      assert.deepEqual(validateOperation(schema, query).map((e) => e.message), []);
+    });
+  }
+});
