@@ -227,10 +227,12 @@ export function makeWandbClient(
         Effect.retry({ schedule: retrySchedule, while: (e) => e.isRetryable }),
       );
 
+    // A body that cannot be read means the connection failed mid-answer: a network failure.
+    // A body that reads whole but is not complete JSON is a truncated body (see `execute`).
     const readBody = (operation: string, response: HttpClientResponse.HttpClientResponse) =>
       response.text.pipe(
         Effect.mapError((e) =>
-          new TransportError({ operation, reason: "truncated-body", message: e.message })
+          new TransportError({ operation, reason: "network", message: e.message })
         ),
       );
 
@@ -287,7 +289,7 @@ export function makeWandbClient(
         Effect.flatMap((response) =>
           response.arrayBuffer.pipe(
             Effect.mapError((e) =>
-              new TransportError({ operation, reason: "truncated-body", message: e.message })
+              new TransportError({ operation, reason: "network", message: e.message })
             ),
           )
         ),

@@ -1,0 +1,369 @@
+/**
+ * The W&B-compatible local server: the project's W&B SDL executed with graphql-js over real
+ * HTTP on 127.0.0.1 (`Deno.serve`), backed by SQLite, with fault injection.
+ *
+ * What it answers like the real server: Basic auth (`api:<key>`; unknown key → HTTP 401),
+ * another user's entity → HTTP 403, a missing resource → `null`, a bad filter → GraphQL
+ * `errors` in a 200, a rate limit → HTTP 429 with `{"error":"rate limit exceeded"}` and
+ * `Retry-After` or `RateLimit-Reset`, offset-cursor run paging, JSON-string fields.
+ *
+ * @module
+ */
+import { Effect, type Scope } from "effect";
+import { graphql, type GraphQLError } from "graphql";
+import { ForbiddenError, type ParquetHistoryProvider, rootResolvers } from "./resolvers.ts";
+import { buildWandbSchema } from "./schema/mod.ts";
+import { generateSeed, prng, type SeedData, type SeedOptions } from "./seed.ts";
+import { EmulatorStore } from "./store.ts";
+
+/** One request the server saw. The API key is never recorded. */
+export interface RecordedRequest {
+  readonly method: string;
+  readonly path: string;
+  /** The GraphQL operation name, or `null` (anonymous operation, or not GraphQL). */
+  readonly operationName: string | null;
+  readonly variables: Readonly<Record<string, unknown>>;
+  /** The status answered (0 for a dropped connection). */
+  readonly status: number;
+  readonly userAgent: string | null;
+  /** Whether the request carried a valid key. */
+  readonly authorized: boolean;
+}
+
+/** A fault the server applies to the next matching request (see {@link Emulator.injectFaults}). */
+export type Fault =
+  | {
+    /** Answer with this HTTP status (429, 5xx, 401, 403, …). */
+    readonly status: number;
+    readonly headers?: Readonly<Record<string, string>> | undefined;
+    readonly body?: string | undefined;
+    readonly operationName?: string | undefined;
+  }
+  | {
+    /** `drop`: the connection fails mid-answer; `truncate`: a 200 whose JSON is cut off. */
+    readonly kind: "drop" | "truncate";
+    readonly operationName?: string | undefined;
+  }
+  | {
+    /** Wait `ms` before answering normally. */
+    readonly kind: "delay";
+    readonly ms: number;
+    readonly operationName?: string | undefined;
+  };
+
+/** Options of {@link startEmulator}. */
+export interface EmulatorOptions {
+  /**
+   * Port on 127.0.0.1; 0 picks a free one.
+   * @default {0}
+   */
+  readonly port?: number | undefined;
+  /** SQLite file; in memory when absent. */
+  readonly storagePath?: string | undefined;
+  /**
+   * Seed data options, or `false` for a server with only the default user.
+   * @default {{}}
+   */
+  readonly seed?: SeedOptions | false | undefined;
+  /** Latency added to every request, in milliseconds. */
+  readonly latencyMs?: number | undefined;
+  /** A token-bucket rate limit: beyond it, HTTP 429 with a retry header. */
+  readonly rateLimit?: {
+    readonly requestsPerSecond: number;
+    /** @default {"Retry-After"} */
+    readonly header?: "Retry-After" | "RateLimit-Reset" | undefined;
+  } | undefined;
+  /** Random failures, reproducible from `seed`. */
+  readonly failureRate?: {
+    /** Probability of an HTTP 500. */
+    readonly serverError?: number | undefined;
+    /** Probability of a dropped connection. */
+    readonly drop?: number | undefined;
+    readonly seed?: number | undefined;
+  } | undefined;
+  /** Parquet history export (see `lib/testing/parquet/`). */
+  readonly parquet?: ((server: EmulatorHandle) => ParquetHistoryProvider) | undefined;
+  /** Extra routes tried before the built-in ones (e.g. signed downloads). */
+  readonly routes?:
+    | ((request: Request, server: EmulatorHandle) => Promise<Response | undefined>)
+    | undefined;
+}
+
+/** What plug-ins (Parquet export, extra routes) see of the server. */
+export interface EmulatorHandle {
+  /** `http://127.0.0.1:<port>`. */
+  readonly url: string;
+  /** The storage. */
+  readonly store: EmulatorStore;
+}
+
+/** A running local server. */
+export interface Emulator extends EmulatorHandle {
+  /** A valid API key: the default user's (`alice` when seeded). */
+  readonly apiKey: string;
+  /** The seed data the server was loaded with (empty lists when unseeded). */
+  readonly seed: SeedData;
+  /** Every request so far, oldest first. */
+  readonly requests: ReadonlyArray<RecordedRequest>;
+  /** Forgets the recorded requests. */
+  resetRequests(): void;
+  /** Queues faults; each applies to the next request matching its `operationName` (or any). */
+  injectFaults(...faults: ReadonlyArray<Fault>): void;
+  /** Stops the server and closes the storage. */
+  close(): Promise<void>;
+}
+
+const operationPattern = /^(?:\s+|#[^\n]*(?:\n|$))*(mutation|query)\s+(\w+)\s*[({@]/;
+
+/** The operation name of a GraphQL document, as W&B's own test spy reads it. */
+export function operationNameOf(query: string): string | null {
+  return operationPattern.exec(query)?.[2] ?? null;
+}
+
+const json = (status: number, body: unknown, headers?: Record<string, string>) =>
+  new Response(JSON.stringify(body), {
+    status,
+    headers: { "content-type": "application/json", ...headers },
+  });
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A body whose stream fails: the client sees the connection break mid-answer. */
+const droppedResponse = () =>
+  new Response(
+    new ReadableStream({
+      start(controller) {
+        controller.error(new Error("connection dropped by the local server"));
+      },
+    }),
+    { status: 200, headers: { "content-type": "application/json" } },
+  );
+
+function apiKeyOf(request: Request): string | undefined {
+  const header = request.headers.get("authorization");
+  if (header === null) return undefined;
+  const [scheme, value] = header.split(" ", 2);
+  if (scheme?.toLowerCase() === "bearer") return value;
+  if (scheme?.toLowerCase() !== "basic" || value === undefined) return undefined;
+  try {
+    const decoded = atob(value);
+    const colon = decoded.indexOf(":");
+    return colon < 0 ? undefined : decoded.slice(colon + 1);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Starts a local W&B server on 127.0.0.1.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { startEmulator } from "@effect-wandb/api/testing";
+ * const server = await startEmulator();
+ * const response = await fetch(`${server.url}/graphql`, {
+ *   method: "POST",
+ *   headers: { authorization: `Basic ${btoa(`api:${server.apiKey}`)}` },
+ *   body: JSON.stringify({ query: "{ viewer { username } }" }),
+ * });
+ * assert.deepEqual(await response.json(), { data: { viewer: { username: "alice" } } });
+ * await server.close();
+ * ```
+ */
+export function startEmulator(options?: EmulatorOptions): Promise<Emulator> {
+  const store = EmulatorStore.open(options?.storagePath);
+  const seed: SeedData = options?.seed === false
+    ? { users: [], entities: [], projects: [], runs: [] }
+    : generateSeed(options?.seed);
+  if (options?.seed === false) {
+    store.createUser(
+      { username: "alice", name: "Alice Archer", email: "alice@example.com", admin: true },
+      "a".repeat(40),
+    );
+    store.createEntity("alice", false, ["alice"]);
+  } else if (store.userByName("alice") === undefined) {
+    store.load(seed);
+  }
+  const apiKey = seed.users[0]?.apiKey ?? "a".repeat(40);
+  const schema = buildWandbSchema();
+  const requests: Array<RecordedRequest> = [];
+  const faults: Array<Fault> = [];
+  const random = prng(options?.failureRate?.seed ?? 7);
+  const rate = options?.rateLimit;
+  let tokens = rate?.requestsPerSecond ?? 0;
+  let refilledAt = performance.now();
+  let handle: EmulatorHandle;
+  let parquet: ParquetHistoryProvider | undefined;
+
+  const takeFault = (operationName: string | null): Fault | undefined => {
+    const index = faults.findIndex((f) =>
+      f.operationName === undefined || f.operationName === operationName
+    );
+    return index < 0 ? undefined : faults.splice(index, 1)[0];
+  };
+
+  const rateLimited = (): number | undefined => {
+    if (rate === undefined) return undefined;
+    const now = performance.now();
+    tokens = Math.min(
+      rate.requestsPerSecond,
+      tokens + ((now - refilledAt) / 1000) * rate.requestsPerSecond,
+    );
+    refilledAt = now;
+    if (tokens >= 1) {
+      tokens -= 1;
+      return undefined;
+    }
+    return Math.max(1, Math.ceil((1 - tokens) / rate.requestsPerSecond));
+  };
+
+  const handleGraphql = async (
+    request: Request,
+    record: (r: Omit<RecordedRequest, "method" | "path" | "userAgent">) => void,
+  ): Promise<Response> => {
+    let body: { query?: unknown; variables?: unknown };
+    try {
+      body = await request.json();
+    } catch {
+      record({ operationName: null, variables: {}, status: 400, authorized: false });
+      return json(400, { errors: [{ message: "the body must be JSON" }] });
+    }
+    const query = typeof body.query === "string" ? body.query : "";
+    const variables =
+      (typeof body.variables === "object" && body.variables !== null
+        ? body.variables
+        : {}) as Record<string, unknown>;
+    const operationName = operationNameOf(query);
+    const key = apiKeyOf(request);
+    const viewer = key === undefined ? undefined : store.userByKey(key);
+    const done = (status: number, response: Response) => {
+      record({ operationName, variables, status, authorized: viewer !== undefined });
+      return response;
+    };
+
+    const fault = takeFault(operationName);
+    if (fault !== undefined) {
+      if ("status" in fault) {
+        return done(
+          fault.status,
+          new Response(
+            fault.body ??
+              JSON.stringify({ errors: [{ message: `injected HTTP ${fault.status}` }] }),
+            {
+              status: fault.status,
+              headers: { "content-type": "application/json", ...fault.headers },
+            },
+          ),
+        );
+      }
+      if (fault.kind === "drop") return done(0, droppedResponse());
+      if (fault.kind === "delay") await sleep(fault.ms);
+    }
+    const wait = rateLimited();
+    if (wait !== undefined) {
+      const header = rate?.header ?? "Retry-After";
+      return done(429, json(429, { error: "rate limit exceeded" }, { [header]: String(wait) }));
+    }
+    if (options?.failureRate !== undefined) {
+      const roll = random();
+      const serverError = options.failureRate.serverError ?? 0;
+      if (roll < serverError) {
+        return done(500, json(500, { errors: [{ message: "internal error" }] }));
+      }
+      if (roll < serverError + (options.failureRate.drop ?? 0)) return done(0, droppedResponse());
+    }
+    if (viewer === undefined) {
+      return done(401, json(401, { errors: [{ message: "user is not logged in" }] }));
+    }
+    const result = await graphql({
+      schema,
+      source: query,
+      rootValue: rootResolvers,
+      contextValue: { store, viewer, baseUrl: handle.url, parquet },
+      variableValues: variables,
+    });
+    const forbidden = result.errors?.find((e) => e.originalError instanceof ForbiddenError);
+    if (forbidden !== undefined) {
+      return done(403, json(403, { errors: [{ message: forbidden.message }] }));
+    }
+    const payload = result.errors === undefined
+      ? { data: result.data }
+      : { data: result.data ?? null, errors: result.errors.map((e: GraphQLError) => e.toJSON()) };
+    if (fault !== undefined && "kind" in fault && fault.kind === "truncate") {
+      const text = JSON.stringify(payload);
+      return done(
+        200,
+        new Response(text.slice(0, Math.floor(text.length / 2)), {
+          headers: { "content-type": "application/json" },
+        }),
+      );
+    }
+    return done(200, json(200, payload));
+  };
+
+  const abort = new AbortController();
+  return new Promise((resolve) => {
+    const server = Deno.serve({
+      hostname: "127.0.0.1",
+      port: options?.port ?? 0,
+      signal: abort.signal,
+      onListen: () => {},
+    }, async (request) => {
+      const path = new URL(request.url).pathname;
+      const userAgent = request.headers.get("user-agent");
+      const record = (r: Omit<RecordedRequest, "method" | "path" | "userAgent">) =>
+        requests.push({ method: request.method, path, userAgent, ...r });
+      if (options?.latencyMs !== undefined && options.latencyMs > 0) await sleep(options.latencyMs);
+      const extra = await options?.routes?.(request, handle);
+      if (extra !== undefined) {
+        record({ operationName: null, variables: {}, status: extra.status, authorized: false });
+        return extra;
+      }
+      if (path === "/graphql" && request.method === "POST") return handleGraphql(request, record);
+      record({ operationName: null, variables: {}, status: 404, authorized: false });
+      return json(404, { errors: [{ message: `no route ${request.method} ${path}` }] });
+    });
+    handle = { url: `http://127.0.0.1:${server.addr.port}`, store };
+    parquet = options?.parquet?.(handle);
+    resolve({
+      url: handle.url,
+      store,
+      apiKey,
+      seed,
+      get requests() {
+        return requests;
+      },
+      resetRequests: () => {
+        requests.length = 0;
+      },
+      injectFaults: (...added) => {
+        faults.push(...added);
+      },
+      close: async () => {
+        abort.abort();
+        await server.finished;
+        store.close();
+      },
+    });
+  });
+}
+
+/**
+ * Starts a local server for the life of the current scope.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect";
+ * import { makeEmulator } from "@effect-wandb/api/testing";
+ * const url = await Effect.runPromise(Effect.scoped(Effect.map(makeEmulator(), (s) => s.url)));
+ * ```
+ */
+export function makeEmulator(
+  options?: EmulatorOptions,
+): Effect.Effect<Emulator, never, Scope.Scope> {
+  return Effect.acquireRelease(
+    Effect.promise(() => startEmulator(options)),
+    (server) => Effect.promise(() => server.close()),
+  );
+}

@@ -1,0 +1,74 @@
+/**
+ * The W&B-compatible local server and the layers that point an `Api` at it.
+ *
+ * The server executes the project's own SDL of the W&B schema with graphql-js over real HTTP on
+ * 127.0.0.1, backed by SQLite, with seeded data and fault injection. Use it to test pipelines
+ * without a W&B account, or run it with `deno task emulator`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Effect, Stream } from "effect";
+ * import { Api } from "@effect-wandb/api";
+ * import { testApiLayer } from "@effect-wandb/api/testing";
+ *
+ * const names = Effect.gen(function* () {
+ *   const api = yield* Api;
+ *   return yield* api.runs("acme/mnist").pipe(Stream.take(3), Stream.map((r) => r.name), Stream.runCollect);
+ * });
+ * assert.equal((await Effect.runPromise(names.pipe(Effect.provide(testApiLayer())))).length, 3);
+ * ```
+ *
+ * @module
+ */
+export {
+  type Emulator,
+  type EmulatorHandle,
+  type EmulatorOptions,
+  type Fault,
+  makeEmulator,
+  operationNameOf,
+  type RecordedRequest,
+  startEmulator,
+} from "./emulator.ts";
+export { LocalServer, localServerLayer, testApiLayer, type TestApiOptions } from "./layer.ts";
+export {
+  ForbiddenError,
+  type ParquetHistoryProvider,
+  type ResolverContext,
+  rootResolvers,
+  sampleEvenly,
+} from "./resolvers.ts";
+export {
+  decodeOffsetCursor,
+  offsetCursor,
+  offsetPage,
+  runFilter,
+  runOrder,
+  RunQueryError,
+} from "./run_query.ts";
+export { buildWandbSchema, validateOperation, wandbSdl } from "./schema/mod.ts";
+export {
+  denseMetricName,
+  generatedEvent,
+  type GeneratedHistorySpec,
+  generatedRow,
+  generateSeed,
+  hashUnit,
+  prng,
+  seedApiKey,
+  type SeedData,
+  type SeedEntity,
+  type SeedOptions,
+  type SeedProject,
+  type SeedRun,
+  type SeedUser,
+} from "./seed.ts";
+export {
+  EmulatorStore,
+  type HistoryRow,
+  type NewRun,
+  type StoredProject,
+  type StoredRun,
+  type StoredUser,
+} from "./store.ts";

@@ -1,0 +1,249 @@
+/**
+ * Run filtering, ordering and paging with the real server's semantics.
+ *
+ * Filters are W&B's MongoDB-style documents, evaluated with mingo over one document per run:
+ * run columns, `config.<key>` (stored `{value, desc}`, so `config.lr` is read as
+ * `config.lr.value` unless the path says `.value` itself) and `summary_metrics.<key>`. Paging
+ * uses offset cursors, as W&B does: a cursor is the position after an edge, so runs created
+ * mid-scan shift later pages (wandb/wandb#6614, #7666).
+ *
+ * @module
+ */
+import { Query } from "mingo";
+import type { StoredRun } from "./store.ts";
+
+/** A filter or order the server refuses; the resolver turns it into a GraphQL error. */
+export class RunQueryError extends Error {
+  /** Names the error for logs. */
+  override readonly name = "RunQueryError";
+}
+
+const operators = new Set([
+  "$and",
+  "$or",
+  "$nor",
+  "$eq",
+  "$ne",
+  "$gt",
+  "$gte",
+  "$lt",
+  "$lte",
+  "$in",
+  "$nin",
+  "$exists",
+  "$regex",
+  "$options",
+  "$not",
+]);
+
+/** Rewrites `config.k…` to `config.k.value…` (the stored form) and checks operators. */
+function normalise(filter: unknown): unknown {
+  if (Array.isArray(filter)) return filter.map(normalise);
+  if (typeof filter !== "object" || filter === null) return filter;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(filter)) {
+    if (key.startsWith("$")) {
+      if (!operators.has(key)) {
+        throw new RunQueryError(`invalid filters: unsupported operator ${key}`);
+      }
+      if (key === "$regex" && typeof value === "string") {
+        try {
+          new RegExp(value);
+        } catch {
+          throw new RunQueryError(`invalid filters: bad regular expression ${value}`);
+        }
+      }
+      out[key] = normalise(value);
+    } else {
+      out[configPath(key)] = normalise(value);
+    }
+  }
+  return out;
+}
+
+function configPath(key: string): string {
+  if (!key.startsWith("config.")) return key;
+  const [, name, ...rest] = key.split(".");
+  if (rest[0] === "value") return key;
+  return ["config", name, "value", ...rest].join(".");
+}
+
+/** The document a filter sees for a run. */
+function filterDocument(run: StoredRun): Record<string, unknown> {
+  const safeParse = (text: string) => {
+    try {
+      return JSON.parse(text);
+    } catch {
+      return {};
+    }
+  };
+  const created = Date.parse(run.createdAt);
+  const heartbeat = run.heartbeatAt === null ? created : Date.parse(run.heartbeatAt);
+  return {
+    name: run.name,
+    displayName: run.displayName,
+    display_name: run.displayName,
+    state: run.state,
+    tags: run.tags,
+    group: run.group,
+    jobType: run.jobType,
+    sweep: run.sweepName,
+    sweepName: run.sweepName,
+    username: run.username,
+    host: run.host,
+    createdAt: run.createdAt,
+    created_at: run.createdAt,
+    heartbeatAt: run.heartbeatAt,
+    heartbeat_at: run.heartbeatAt,
+    duration: (heartbeat - created) / 1000,
+    config: safeParse(run.configJson),
+    summary_metrics: safeParse(run.summaryJson),
+  };
+}
+
+/**
+ * Parses a `filters` JSON string into a run predicate.
+ *
+ * @example
+ * ```ts
+ * import { runFilter } from "@effect-wandb/api/testing";
+ * const finished = runFilter('{"state":"finished"}');
+ * ```
+ */
+export function runFilter(filters: string | null | undefined): (run: StoredRun) => boolean {
+  if (filters === null || filters === undefined || filters.trim() === "") return () => true;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(filters);
+  } catch {
+    throw new RunQueryError("invalid filters: not JSON");
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+    throw new RunQueryError("invalid filters: expected an object");
+  }
+  if (Object.keys(parsed).length === 0) return () => true;
+  let query: Query;
+  try {
+    query = new Query(normalise(parsed) as Record<string, unknown>);
+  } catch (error) {
+    if (error instanceof RunQueryError) throw error;
+    throw new RunQueryError(`invalid filters: ${(error as Error).message}`);
+  }
+  return (run) => query.test(filterDocument(run));
+}
+
+const columnAliases: Record<string, string> = {
+  created_at: "createdAt",
+  createdAt: "createdAt",
+  heartbeat_at: "heartbeatAt",
+  heartbeatAt: "heartbeatAt",
+  updated_at: "heartbeatAt",
+  name: "name",
+  display_name: "displayName",
+  displayName: "displayName",
+  state: "state",
+  group: "group",
+  job_type: "jobType",
+  jobType: "jobType",
+};
+
+const readPath = (doc: unknown, path: ReadonlyArray<string>): unknown => {
+  let current = doc;
+  for (const part of path) {
+    if (typeof current !== "object" || current === null) return undefined;
+    current = (current as Record<string, unknown>)[part];
+  }
+  return current;
+};
+
+/**
+ * Parses an order key (`+created_at`, `-summary_metrics.loss`, `+config.lr`) into a comparator.
+ * Runs without the key sort last; ties keep creation order.
+ *
+ * @example
+ * ```ts
+ * import { runOrder } from "@effect-wandb/api/testing";
+ * const newestFirst = runOrder("-created_at");
+ * ```
+ */
+export function runOrder(order: string | null | undefined): (a: StoredRun, b: StoredRun) => number {
+  const text = order === null || order === undefined || order.trim() === ""
+    ? "+created_at"
+    : order.trim();
+  const descending = text.startsWith("-");
+  const key = text.replace(/^[+-]/, "");
+  let value: (run: StoredRun) => unknown;
+  if (columnAliases[key] !== undefined) {
+    const column = columnAliases[key];
+    value = column === "createdAt" ? (r) => r.seq : (r) => filterDocument(r)[column];
+  } else if (key.startsWith("config.") || key.startsWith("summary_metrics.")) {
+    const path = configPath(key).split(".");
+    // Metric names may contain dots' cousin, the slash; only dots split the path.
+    value = (r) => readPath(filterDocument(r), path);
+  } else {
+    throw new RunQueryError(`invalid order: unknown key ${key}`);
+  }
+  return (a, b) => {
+    const va = value(a);
+    const vb = value(b);
+    const missingA = va === undefined || va === null;
+    const missingB = vb === undefined || vb === null;
+    if (missingA || missingB) {
+      if (missingA && missingB) return a.seq - b.seq;
+      return missingA ? 1 : -1;
+    }
+    const cmp = va < vb ? -1 : va > vb ? 1 : 0;
+    return cmp !== 0 ? (descending ? -cmp : cmp) : a.seq - b.seq;
+  };
+}
+
+/** Encodes an offset cursor. */
+export function offsetCursor(offset: number): string {
+  return btoa(`offset:${offset}`);
+}
+
+/** Decodes an offset cursor; `null` is the start. */
+export function decodeOffsetCursor(cursor: string | null | undefined): number {
+  if (cursor === null || cursor === undefined) return 0;
+  let text: string;
+  try {
+    text = atob(cursor);
+  } catch {
+    throw new RunQueryError(`invalid cursor ${cursor}`);
+  }
+  const match = /^offset:(\d+)$/.exec(text);
+  if (match === null) throw new RunQueryError(`invalid cursor ${cursor}`);
+  return Number(match[1]);
+}
+
+/** One page of a list with offset cursors, in the Relay connection shape. */
+export function offsetPage<A>(
+  items: ReadonlyArray<A>,
+  after: string | null | undefined,
+  first: number | null | undefined,
+  defaultFirst = 50,
+): {
+  edges: Array<{ node: A; cursor: string }>;
+  pageInfo: {
+    startCursor: string | null;
+    endCursor: string | null;
+    hasNextPage: boolean;
+    hasPreviousPage: boolean;
+  };
+  totalCount: number;
+} {
+  const start = decodeOffsetCursor(after);
+  const size = first ?? defaultFirst;
+  const slice = items.slice(start, start + size);
+  const edges = slice.map((node, i) => ({ node, cursor: offsetCursor(start + i + 1) }));
+  return {
+    edges,
+    pageInfo: {
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges[edges.length - 1]?.cursor ?? null,
+      hasNextPage: start + slice.length < items.length,
+      hasPreviousPage: start > 0,
+    },
+    totalCount: items.length,
+  };
+}
