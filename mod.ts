@@ -153,3 +153,14 @@ export {
   type ViewerData,
   viewerQuery,
 } from "./lib/viewer/viewer.ts";
+export {
+  csvCell,
+  type CsvOptions,
+  ExportError,
+  type ExportRecord,
+  type ParquetOptions,
+  unionColumns,
+  writeCsv,
+  writeNdjson,
+  writeParquet,
+} from "./lib/export/sinks.ts";

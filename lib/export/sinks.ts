@@ -1,0 +1,275 @@
+/**
+ * Writing any Stream of records to NDJSON, CSV or Parquet files, incrementally.
+ *
+ * Each writer pulls the stream chunk by chunk and writes as it goes: memory holds one chunk
+ * (one Parquet row group), never the whole stream. Records are plain objects: history rows,
+ * runs-table rows, anything JSON-shaped.
+ *
+ * @module
+ */
+import { Data, Effect, Sink, Stream } from "effect";
+import { Csv, Ndjson } from "effect/encoding";
+import { fileWriter, ParquetWriter } from "hyparquet-writer";
+
+/** A record to export: JSON-shaped values keyed by column name. */
+export type ExportRecord = Readonly<Record<string, unknown>>;
+
+/**
+ * Writing an export file failed (permissions, disk, or a value the format cannot hold).
+ *
+ * @example
+ * ```ts
+ * import { ExportError } from "@effect-wandb/api";
+ * const e = new ExportError({ path: "out.csv", message: "Permission denied" });
+ * console.assert(e._tag === "ExportError");
+ * ```
+ */
+export class ExportError extends Data.Error<{
+  /** The file being written. */
+  readonly path: string;
+  /** What went wrong. */
+  readonly message: string;
+}> {
+  /** Discriminant for `Effect.catchTag`. */
+  readonly _tag = "ExportError" as const;
+}
+
+const fileSink = (path: string): Sink.Sink<void, string, never, ExportError> =>
+  Sink.unwrap(
+    Effect.tryPromise({
+      try: () => Deno.open(path, { write: true, create: true, truncate: true }),
+      catch: (e) => new ExportError({ path, message: String(e) }),
+    }).pipe(
+      Effect.map((file) =>
+        Sink.fromWritableStream({
+          evaluate: () => file.writable,
+          onError: (e) => new ExportError({ path, message: String(e) }),
+        }).pipe(Sink.mapInput((text: string) => new TextEncoder().encode(text)))
+      ),
+    ),
+  ) as unknown as Sink.Sink<void, string, never, ExportError>;
+
+/**
+ * Writes records as NDJSON (one JSON object per line) and returns how many were written.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Effect, Stream } from "effect";
+ * import { writeNdjson } from "@effect-wandb/api";
+ * const path = await Deno.makeTempFile();
+ * const n = await Effect.runPromise(writeNdjson(path, Stream.make({ a: 1 }, { a: 2, b: "x" })));
+ * assert.equal(n, 2);
+ * assert.equal(await Deno.readTextFile(path), '{"a":1}\n{"a":2,"b":"x"}\n');
+ * ```
+ */
+export function writeNdjson<E, R>(
+  path: string,
+  records: Stream.Stream<ExportRecord, E, R>,
+): Effect.Effect<number, E | ExportError, R> {
+  return Effect.suspend(() => {
+    let count = 0;
+    return records.pipe(
+      Stream.tap(() => Effect.sync(() => count++)),
+      Stream.pipeThroughChannel(Ndjson.encodeString()),
+      Stream.run(fileSink(path)),
+      Effect.map(() => count),
+    );
+  }) as Effect.Effect<number, E | ExportError, R>;
+}
+
+/** Options of {@link writeCsv}. */
+export interface CsvOptions {
+  /**
+   * The columns, in order. When absent, the stream is run twice: once to collect the union of
+   * every record's keys (in first-seen order), once to write. Give the columns to read a
+   * source only once.
+   */
+  readonly columns?: ReadonlyArray<string> | undefined;
+}
+
+/** A CSV cell: strings as they are, other scalars printed, objects and arrays as JSON. */
+export function csvCell(value: unknown): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === "string") return value;
+  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  return JSON.stringify(value);
+}
+
+/**
+ * The union of the records' keys, in first-seen order (one pass, keeping only the names).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Effect, Stream } from "effect";
+ * import { unionColumns } from "@effect-wandb/api";
+ * const columns = await Effect.runPromise(unionColumns(Stream.make({ a: 1 }, { b: 2, a: 3 })));
+ * assert.deepEqual(columns, ["a", "b"]);
+ * ```
+ */
+export function unionColumns<E, R>(
+  records: Stream.Stream<ExportRecord, E, R>,
+): Effect.Effect<ReadonlyArray<string>, E, R> {
+  return Stream.runFold(records, () => new Set<string>(), (columns, record) => {
+    for (const key of Object.keys(record)) columns.add(key);
+    return columns;
+  }).pipe(Effect.map((set) => [...set]));
+}
+
+/**
+ * Writes records as CSV (RFC 4180, a header line, `\n` line ends) and returns how many were
+ * written. Missing values are empty cells; objects and arrays are written as JSON.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Effect, Stream } from "effect";
+ * import { writeCsv } from "@effect-wandb/api";
+ * const path = await Deno.makeTempFile();
+ * await Effect.runPromise(writeCsv(path, Stream.make({ a: 1 }, { a: "x,y", b: [1] })));
+ * assert.equal(await Deno.readTextFile(path), 'a,b\n1,\n"x,y",[1]\n');
+ * ```
+ */
+export function writeCsv<E, R>(
+  path: string,
+  records: Stream.Stream<ExportRecord, E, R>,
+  options?: CsvOptions,
+): Effect.Effect<number, E | ExportError, R> {
+  return Effect.gen(function* () {
+    const columns = options?.columns ?? (yield* unionColumns(records));
+    if (columns.length === 0) {
+      yield* Effect.tryPromise({
+        try: () => Deno.writeTextFile(path, ""),
+        catch: (e) => new ExportError({ path, message: String(e) }),
+      });
+      return 0;
+    }
+    let count = 0;
+    yield* records.pipe(
+      Stream.map((record): Record<string, string | undefined> => {
+        count++;
+        const row: Record<string, string | undefined> = {};
+        for (const column of columns) row[column] = csvCell(record[column]);
+        return row;
+      }),
+      Stream.pipeThroughChannel(Csv.encodeString({ columns, headers: true, newline: "\n" })),
+      Stream.run(fileSink(path)),
+    );
+    return count;
+  }) as Effect.Effect<number, E | ExportError, R>;
+}
+
+/** Options of {@link writeParquet}. */
+export interface ParquetOptions {
+  /** The columns, in order; as for CSV, the stream runs twice when they are not given. */
+  readonly columns?: ReadonlyArray<string> | undefined;
+  /**
+   * Rows per row group: what the writer holds in memory at once.
+   * @default {10000}
+   */
+  readonly rowGroupSize?: number | undefined;
+}
+
+type ParquetColumnType = "DOUBLE" | "BOOLEAN" | "STRING";
+
+const parquetType = (values: ReadonlyArray<unknown>): ParquetColumnType => {
+  const present = values.filter((v) => v !== null && v !== undefined);
+  if (present.length > 0 && present.every((v) => typeof v === "number")) return "DOUBLE";
+  if (present.length > 0 && present.every((v) => typeof v === "boolean")) return "BOOLEAN";
+  return "STRING";
+};
+
+/**
+ * Writes records as a Parquet file (Snappy-compressed), one row group per `rowGroupSize`
+ * records, and returns how many were written.
+ *
+ * Each column's type comes from the first row group: all numbers → DOUBLE, all booleans →
+ * BOOLEAN, anything else → STRING, with objects and arrays (W&B media, histograms) stored as
+ * JSON text. A later value that does not fit its column fails with an `ExportError` naming the
+ * column, rather than being dropped.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Effect, Stream } from "effect";
+ * import { parquetReadObjects } from "hyparquet";
+ * import { writeParquet } from "@effect-wandb/api";
+ * const path = await Deno.makeTempFile();
+ * await Effect.runPromise(writeParquet(path, Stream.make({ _step: 0, loss: 1.5 }, { _step: 1 })));
+ * const bytes = await Deno.readFile(path);
+ * const rows = await parquetReadObjects({ file: bytes.buffer as ArrayBuffer });
+ * assert.deepEqual(rows, [{ _step: 0, loss: 1.5 }, { _step: 1, loss: null }]);
+ * ```
+ */
+export function writeParquet<E, R>(
+  path: string,
+  records: Stream.Stream<ExportRecord, E, R>,
+  options?: ParquetOptions,
+): Effect.Effect<number, E | ExportError, R> {
+  const fail = (message: string) => new ExportError({ path, message });
+  return Effect.gen(function* () {
+    const columns = options?.columns ?? (yield* unionColumns(records));
+    const groupSize = options?.rowGroupSize ?? 10_000;
+    let writer: ParquetWriter | undefined;
+    let types: ReadonlyArray<ParquetColumnType> = [];
+    let count = 0;
+    const open = (first: ReadonlyArray<ExportRecord>) =>
+      Effect.try({
+        try: () => {
+          types = columns.map((c) => parquetType(first.map((r) => r[c])));
+          const out = fileWriter(path);
+          writer = new ParquetWriter({
+            writer: out,
+            schema: [
+              { name: "root", num_children: columns.length },
+              ...columns.map((name, i) => ({
+                name,
+                type: types[i] === "DOUBLE" ? "DOUBLE" as const : types[i] === "BOOLEAN"
+                  ? "BOOLEAN" as const
+                  : "BYTE_ARRAY" as const,
+                converted_type: types[i] === "STRING" ? "UTF8" as const : undefined,
+                repetition_type: "OPTIONAL" as const,
+              })),
+            ],
+          });
+        },
+        catch: (e) => fail(String(e)),
+      });
+    const column = (group: ReadonlyArray<ExportRecord>, name: string, i: number) => {
+      const type = types[i]!;
+      return group.map((record, row) => {
+        const value = record[name];
+        if (value === undefined || value === null) return null;
+        if (type === "STRING") return typeof value === "string" ? value : JSON.stringify(value);
+        if ((type === "DOUBLE" && typeof value === "number") || (type === "BOOLEAN" && typeof value === "boolean")) {
+          return value;
+        }
+        throw fail(`Column '${name}' holds ${type} values but row ${count + row} has ${JSON.stringify(value)}`);
+      });
+    };
+    yield* records.pipe(
+      Stream.grouped(groupSize),
+      Stream.runForEach((group) =>
+        Effect.gen(function* () {
+          if (writer === undefined) yield* open(group);
+          const columnData = yield* Effect.try({
+            try: () => columns.map((name, i) => ({ name, data: column(group, name, i) })),
+            catch: (e) => e instanceof ExportError ? e : fail(String(e)),
+          });
+          yield* Effect.tryPromise({
+            try: async () => await writer!.write({ columnData, rowGroupSize: group.length }),
+            catch: (e) => fail(String(e)),
+          });
+          count += group.length;
+        })
+      ),
+    );
+    if (writer === undefined) yield* open([]);
+    yield* Effect.tryPromise({
+      try: async () => await writer!.finish(),
+      catch: (e) => fail(String(e)),
+    });
+    return count;
+  }) as Effect.Effect<number, E | ExportError, R>;
+}
