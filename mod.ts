@@ -26,8 +26,41 @@ export {
   makeApi,
   type PathTarget,
   type ProjectsOptions,
+  type RunRef,
   type RunsOptions,
 } from "./lib/api/api.ts";
+export {
+  decodeHistoryRows,
+  histories,
+  history,
+  type HistoryOptions,
+  lastHistoryStep,
+  type MultiRunOptions,
+  scanHistories,
+  scanHistory,
+  type ScanHistoryOptions,
+  type ScanMode,
+  systemMetrics,
+  type TaggedHistoryRow,
+} from "./lib/history/operations.ts";
+export { jsonColumnsMetadataKey, readParquetHistory } from "./lib/history/parquet.ts";
+export {
+  type EventsField,
+  type HistoryField,
+  type HistoryKeysField,
+  historyPageQuery,
+  type HistoryRow,
+  type ParquetHistoryField,
+  parquetHistoryQuery,
+  runEventsQuery,
+  type RunFieldData,
+  runFullHistoryQuery,
+  runHistoryKeysQuery,
+  runSampledHistoryQuery,
+  type SampledHistoryField,
+  sampledHistoryPageQuery,
+  type SampledHistorySpec,
+} from "./lib/history/queries.ts";
 export {
   type ApiConfig,
   apiConfigFromEnv,

@@ -33,6 +33,22 @@ import { getProject, listProjects, listProjectsPages, type Project } from "../pr
 import type { Run } from "../runs/decoders.ts";
 import { countRuns, getRun, listRuns, listRunsPages } from "../runs/operations.ts";
 import { getDefaultEntity, getViewer, type User } from "../viewer/viewer.ts";
+import {
+  histories,
+  history,
+  type HistoryOptions,
+  lastHistoryStep,
+  type MultiRunOptions,
+  scanHistories,
+  scanHistory,
+  type ScanHistoryOptions,
+  systemMetrics,
+  type TaggedHistoryRow,
+} from "../history/operations.ts";
+import type { HistoryRow } from "../history/queries.ts";
+
+/** A run, named by any accepted path form, by its parts, or by a `Run` already fetched. */
+export type RunRef = string | RunPath | Run;
 
 /** Options of {@link ApiShape.runs}. */
 export interface RunsOptions {
@@ -111,6 +127,33 @@ export interface ApiShape {
   run(path: string): Effect.Effect<Run, WandbError>;
   /** A project or a run, from any path the Python `Api.from_path` accepts. */
   fromPath(path: string): Effect.Effect<PathTarget, WandbError>;
+  /**
+   * Every history row of a run, in step order, each once (Python's `run.scan_history`): see
+   * `scanHistory` for requests, concurrency, memory and the Parquet path.
+   */
+  scanHistory(run: RunRef, options?: ScanHistoryOptions): Stream.Stream<HistoryRow, WandbError>;
+  /** A sample of a run's history (Python's `run.history`); `samples` is required. */
+  history(
+    run: RunRef,
+    options: HistoryOptions,
+  ): Effect.Effect<ReadonlyArray<HistoryRow>, WandbError>;
+  /** A sample of a run's system metrics (Python's `run.history(stream="system")`). */
+  systemMetrics(
+    run: RunRef,
+    options: { readonly samples: number },
+  ): Effect.Effect<ReadonlyArray<HistoryRow>, WandbError>;
+  /** The last logged step (Python's `run.lastHistoryStep`), -1 when none. */
+  lastHistoryStep(run: RunRef): Effect.Effect<number, WandbError>;
+  /** Sampled histories of many runs, rows tagged with `run_id` (Python's `Runs.histories`). */
+  histories<E, R>(
+    runs: Stream.Stream<Run, E, R>,
+    options: HistoryOptions & MultiRunOptions,
+  ): Stream.Stream<TaggedHistoryRow, E | WandbError, R>;
+  /** Full histories of many runs, rows tagged with `run_id`. */
+  scanHistories<E, R>(
+    runs: Stream.Stream<Run, E, R>,
+    options?: ScanHistoryOptions & MultiRunOptions,
+  ): Stream.Stream<TaggedHistoryRow, E | WandbError, R>;
   /** Resolves a project path against the defaults, without a request unless the entity is missing. */
   resolveProjectPath(path?: string): Effect.Effect<ProjectPath, WandbError>;
   /** Resolves a run path against the defaults. */
@@ -176,6 +219,11 @@ export function makeApi(config: ApiConfig): Effect.Effect<ApiShape, never, HttpC
       parseProjectPath(path ?? "").pipe(Effect.flatMap(resolveProject));
     const resolveRunPath = (path: string) => parseRunPath(path).pipe(Effect.flatMap(resolveRun));
 
+    const runPath = (run: RunRef): Effect.Effect<RunPath, WandbError> =>
+      typeof run === "string" ? resolveRunPath(run) : Effect.succeed(
+        "runId" in run ? run : { entity: run.entity, project: run.project, runId: run.id },
+      );
+
     const runsInput = (path: string | undefined, options: RunsOptions | undefined) =>
       Effect.all({
         project: resolveProjectPath(path),
@@ -240,6 +288,22 @@ export function makeApi(config: ApiConfig): Effect.Effect<ApiShape, never, HttpC
           ),
           Effect.withSpan("Api.fromPath"),
         ),
+      scanHistory: (run, options) =>
+        Stream.unwrap(Effect.map(runPath(run), (path) => scanHistory(client, path, options))),
+      history: (run, options) =>
+        runPath(run).pipe(
+          Effect.flatMap((path) => history(client, path, options)),
+          Effect.withSpan("Api.history"),
+        ),
+      systemMetrics: (run, options) =>
+        runPath(run).pipe(
+          Effect.flatMap((path) => systemMetrics(client, path, options)),
+          Effect.withSpan("Api.systemMetrics"),
+        ),
+      lastHistoryStep: (run) =>
+        runPath(run).pipe(Effect.flatMap((path) => lastHistoryStep(client, path))),
+      histories: (runs, options) => histories(client, runs, options),
+      scanHistories: (runs, options) => scanHistories(client, runs, options),
       resolveProjectPath,
       resolveRunPath,
     } satisfies ApiShape;

@@ -225,7 +225,9 @@ export function writeParquet<E, R>(
               { name: "root", num_children: columns.length },
               ...columns.map((name, i) => ({
                 name,
-                type: types[i] === "DOUBLE" ? "DOUBLE" as const : types[i] === "BOOLEAN"
+                type: types[i] === "DOUBLE"
+                  ? "DOUBLE" as const
+                  : types[i] === "BOOLEAN"
                   ? "BOOLEAN" as const
                   : "BYTE_ARRAY" as const,
                 converted_type: types[i] === "STRING" ? "UTF8" as const : undefined,
@@ -242,10 +244,17 @@ export function writeParquet<E, R>(
         const value = record[name];
         if (value === undefined || value === null) return null;
         if (type === "STRING") return typeof value === "string" ? value : JSON.stringify(value);
-        if ((type === "DOUBLE" && typeof value === "number") || (type === "BOOLEAN" && typeof value === "boolean")) {
+        if (
+          (type === "DOUBLE" && typeof value === "number") ||
+          (type === "BOOLEAN" && typeof value === "boolean")
+        ) {
           return value;
         }
-        throw fail(`Column '${name}' holds ${type} values but row ${count + row} has ${JSON.stringify(value)}`);
+        throw fail(
+          `Column '${name}' holds ${type} values but row ${count + row} has ${
+            JSON.stringify(value)
+          }`,
+        );
       });
     };
     yield* records.pipe(

@@ -11,7 +11,8 @@
  */
 import { Effect, type Scope } from "effect";
 import { graphql, type GraphQLError } from "graphql";
-import { ForbiddenError, type ParquetHistoryProvider, rootResolvers } from "./resolvers.ts";
+import { type ParquetExportOptions, type ParquetExports, parquetExports } from "./parquet.ts";
+import { ForbiddenError, rootResolvers } from "./resolvers.ts";
 import { buildWandbSchema } from "./schema/mod.ts";
 import { generateSeed, prng, type SeedData, type SeedOptions } from "./seed.ts";
 import { EmulatorStore } from "./store.ts";
@@ -81,12 +82,12 @@ export interface EmulatorOptions {
     readonly drop?: number | undefined;
     readonly seed?: number | undefined;
   } | undefined;
-  /** Parquet history export (see `lib/testing/parquet/`). */
-  readonly parquet?: ((server: EmulatorHandle) => ParquetHistoryProvider) | undefined;
-  /** Extra routes tried before the built-in ones (e.g. signed downloads). */
-  readonly routes?:
-    | ((request: Request, server: EmulatorHandle) => Promise<Response | undefined>)
-    | undefined;
+  /**
+   * Parquet history exports under signed URLs (W&B's `parquetHistory`), or `false` for a server
+   * without them (clients then page history with GraphQL).
+   * @default {{}}
+   */
+  readonly parquet?: ParquetExportOptions | false | undefined;
 }
 
 /** What plug-ins (Parquet export, extra routes) see of the server. */
@@ -194,7 +195,7 @@ export function startEmulator(options?: EmulatorOptions): Promise<Emulator> {
   let tokens = rate?.requestsPerSecond ?? 0;
   let refilledAt = performance.now();
   let handle: EmulatorHandle;
-  let parquet: ParquetHistoryProvider | undefined;
+  let exports: ParquetExports | undefined;
 
   const takeFault = (operationName: string | null): Fault | undefined => {
     const index = faults.findIndex((f) =>
@@ -280,7 +281,7 @@ export function startEmulator(options?: EmulatorOptions): Promise<Emulator> {
       schema,
       source: query,
       rootValue: rootResolvers,
-      contextValue: { store, viewer, baseUrl: handle.url, parquet },
+      contextValue: { store, viewer, baseUrl: handle.url, parquet: exports?.provider },
       variableValues: variables,
     });
     const forbidden = result.errors?.find((e) => e.originalError instanceof ForbiddenError);
@@ -315,7 +316,7 @@ export function startEmulator(options?: EmulatorOptions): Promise<Emulator> {
       const record = (r: Omit<RecordedRequest, "method" | "path" | "userAgent">) =>
         requests.push({ method: request.method, path, userAgent, ...r });
       if (options?.latencyMs !== undefined && options.latencyMs > 0) await sleep(options.latencyMs);
-      const extra = await options?.routes?.(request, handle);
+      const extra = exports?.route(request);
       if (extra !== undefined) {
         record({ operationName: null, variables: {}, status: extra.status, authorized: false });
         return extra;
@@ -325,7 +326,7 @@ export function startEmulator(options?: EmulatorOptions): Promise<Emulator> {
       return json(404, { errors: [{ message: `no route ${request.method} ${path}` }] });
     });
     handle = { url: `http://127.0.0.1:${server.addr.port}`, store };
-    parquet = options?.parquet?.(handle);
+    exports = options?.parquet === false ? undefined : parquetExports(handle, options?.parquet);
     resolve({
       url: handle.url,
       store,

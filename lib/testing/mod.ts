@@ -31,6 +31,12 @@ export {
   type RecordedRequest,
   startEmulator,
 } from "./emulator.ts";
+export {
+  historyToParquet,
+  type ParquetExportOptions,
+  type ParquetExports,
+  parquetExports,
+} from "./parquet.ts";
 export { LocalServer, localServerLayer, testApiLayer, type TestApiOptions } from "./layer.ts";
 export {
   ForbiddenError,

@@ -2,12 +2,19 @@ import assert from "node:assert/strict";
 import {
   defaultEntityQuery,
   type GraphqlRequest,
+  historyPageQuery,
+  parquetHistoryQuery,
   printDocument,
   projectQuery,
   projectsQuery,
   runCountQuery,
+  runEventsQuery,
+  runFullHistoryQuery,
+  runHistoryKeysQuery,
   runQuery,
+  runSampledHistoryQuery,
   runsQuery,
+  sampledHistoryPageQuery,
   viewerQuery,
 } from "../../mod.ts";
 import { buildWandbSchema, validateOperation } from "../../lib/testing/schema/mod.ts";
@@ -31,6 +38,13 @@ const requests: ReadonlyArray<GraphqlRequest<unknown>> = [
   runsQuery({ project, filters: "{}", order: "+created_at", perPage: 50, cursor: "c", full: true }),
   runQuery({ ...project, runId: "abc" }),
   runCountQuery(project, "{}"),
+  runHistoryKeysQuery({ ...project, runId: "abc" }),
+  historyPageQuery({ ...project, runId: "abc" }, 0, 1000, 1000),
+  sampledHistoryPageQuery({ ...project, runId: "abc" }, { keys: ["loss"], samples: 10 }),
+  runFullHistoryQuery({ ...project, runId: "abc" }, 500),
+  runEventsQuery({ ...project, runId: "abc" }, 500),
+  runSampledHistoryQuery({ ...project, runId: "abc" }, [{ keys: ["_step", "loss"], samples: 5 }]),
+  parquetHistoryQuery({ ...project, runId: "abc" }),
 ];
 
 Deno.test("every document the query builders produce validates against our W&B SDL", async (t) => {

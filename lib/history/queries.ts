@@ -1,0 +1,329 @@
+/**
+ * Pure builders for the history queries: the official client's `RunHistoryKeys`,
+ * `HistoryPage`, `SampledHistoryPage`, `RunFullHistory`, `RunSampledHistory` and wandb-core's
+ * `RunParquetHistory`, with the same operation and variable names, so a real W&B server accepts
+ * them as they are.
+ *
+ * @module
+ */
+import { Schema } from "effect";
+import type { DocumentNode } from "graphql";
+import { type GraphqlRequest, operationDocument } from "../core/graphql.ts";
+import type { RunPath } from "../core/paths.ts";
+
+/** One history row: `_step`, `_runtime`, `_timestamp` and the logged metrics. */
+export type HistoryRow = Readonly<Record<string, unknown>>;
+
+const JsonRow: Schema.Decoder<HistoryRow> = Schema.Record(Schema.String, Schema.Unknown);
+const JsonRowString: Schema.Decoder<HistoryRow> = Schema.fromJsonString(JsonRow);
+
+/** The decoded answer of a query selecting one field of `project.run`. */
+export interface RunFieldData<A> {
+  readonly project: { readonly run: A | null } | null;
+}
+
+const runField = <A>(field: Schema.Decoder<A>): Schema.Decoder<RunFieldData<A>> =>
+  Schema.Struct({
+    project: Schema.NullOr(Schema.Struct({ run: Schema.NullOr(field) })),
+  });
+
+/** `historyKeys` as the server sends it. */
+export interface HistoryKeysField {
+  readonly historyKeys: {
+    readonly lastStep?: number | null | undefined;
+    readonly keys?: Readonly<Record<string, unknown>> | null | undefined;
+  } | null;
+}
+
+const HistoryKeysData: Schema.Decoder<RunFieldData<HistoryKeysField>> = runField(
+  Schema.Struct({
+    historyKeys: Schema.NullOr(Schema.Struct({
+      lastStep: Schema.optional(Schema.NullOr(Schema.Number)),
+      keys: Schema.optional(Schema.NullOr(Schema.Record(Schema.String, Schema.Unknown))),
+    })),
+  }),
+);
+
+const historyKeysDocument: DocumentNode = operationDocument(`
+  query RunHistoryKeys($project: String!, $entity: String!, $name: String!) {
+    project(name: $project, entityName: $entity) { run(name: $name) { historyKeys } }
+  }
+`);
+
+/**
+ * The `RunHistoryKeys` request: the last step and the logged keys.
+ *
+ * @example
+ * ```ts
+ * import { runHistoryKeysQuery } from "@effect-wandb/api";
+ * const r = runHistoryKeysQuery({ entity: "acme", project: "mnist", runId: "abc" });
+ * console.assert(r.operation === "RunHistoryKeys");
+ * ```
+ */
+export function runHistoryKeysQuery(path: RunPath): GraphqlRequest<RunFieldData<HistoryKeysField>> {
+  return {
+    operation: "RunHistoryKeys",
+    document: historyKeysDocument,
+    variables: { project: path.project, entity: path.entity, name: path.runId },
+    decoder: HistoryKeysData,
+  };
+}
+
+/** Rows of the `history` field (JSON strings, decoded). */
+export interface HistoryField {
+  readonly history: ReadonlyArray<HistoryRow>;
+}
+
+const HistoryPageData: Schema.Decoder<RunFieldData<HistoryField>> = runField(
+  Schema.Struct({ history: Schema.Array(JsonRowString) }),
+);
+
+const historyPageDocument: DocumentNode = operationDocument(`
+  query HistoryPage($entity: String!, $project: String!, $run: String!, $minStep: Int64!,
+                    $maxStep: Int64!, $pageSize: Int!) {
+    project(name: $project, entityName: $entity) {
+      run(name: $run) { history(minStep: $minStep, maxStep: $maxStep, samples: $pageSize) }
+    }
+  }
+`);
+
+/**
+ * The `HistoryPage` request: every row with `minStep <= _step < maxStep` (at most `pageSize`).
+ *
+ * @example
+ * ```ts
+ * import { historyPageQuery } from "@effect-wandb/api";
+ * const r = historyPageQuery({ entity: "acme", project: "mnist", runId: "abc" }, 0, 1000, 1000);
+ * console.assert(r.variables.maxStep === 1000);
+ * ```
+ */
+export function historyPageQuery(
+  path: RunPath,
+  minStep: number,
+  maxStep: number,
+  pageSize: number,
+): GraphqlRequest<RunFieldData<HistoryField>> {
+  return {
+    operation: "HistoryPage",
+    document: historyPageDocument,
+    variables: {
+      entity: path.entity,
+      project: path.project,
+      run: path.runId,
+      minStep,
+      maxStep,
+      pageSize,
+    },
+    decoder: HistoryPageData,
+  };
+}
+
+/** Rows of the `sampledHistory` field: one list of row objects per spec. */
+export interface SampledHistoryField {
+  readonly sampledHistory: ReadonlyArray<ReadonlyArray<HistoryRow>>;
+}
+
+const SampledHistoryData: Schema.Decoder<RunFieldData<SampledHistoryField>> = runField(
+  Schema.Struct({ sampledHistory: Schema.Array(Schema.Array(JsonRow)) }),
+);
+
+const sampledHistoryPageDocument: DocumentNode = operationDocument(`
+  query SampledHistoryPage($entity: String!, $project: String!, $run: String!,
+                           $spec: JSONString!) {
+    project(name: $project, entityName: $entity) { run(name: $run) { sampledHistory(specs: [$spec]) } }
+  }
+`);
+
+/** A `sampledHistory` spec. */
+export interface SampledHistorySpec {
+  /** The keys every returned row must hold. */
+  readonly keys: ReadonlyArray<string>;
+  /** At most this many rows. */
+  readonly samples: number;
+  /** Lowest step. */
+  readonly minStep?: number | undefined;
+  /** Highest step, **inclusive** on the server. */
+  readonly maxStep?: number | undefined;
+}
+
+/**
+ * The `SampledHistoryPage` request: rows holding every key of the spec.
+ *
+ * @example
+ * ```ts
+ * import { sampledHistoryPageQuery } from "@effect-wandb/api";
+ * const r = sampledHistoryPageQuery(
+ *   { entity: "acme", project: "mnist", runId: "abc" },
+ *   { keys: ["loss"], samples: 1000, minStep: 0, maxStep: 999 },
+ * );
+ * console.assert(JSON.parse(r.variables.spec as string).maxStep === 999);
+ * ```
+ */
+export function sampledHistoryPageQuery(
+  path: RunPath,
+  spec: SampledHistorySpec,
+): GraphqlRequest<RunFieldData<SampledHistoryField>> {
+  return {
+    operation: "SampledHistoryPage",
+    document: sampledHistoryPageDocument,
+    variables: {
+      entity: path.entity,
+      project: path.project,
+      run: path.runId,
+      spec: JSON.stringify(spec),
+    },
+    decoder: SampledHistoryData,
+  };
+}
+
+const runSampledHistoryDocument: DocumentNode = operationDocument(`
+  query RunSampledHistory($project: String!, $entity: String!, $name: String!,
+                          $specs: [JSONString!]!) {
+    project(name: $project, entityName: $entity) { run(name: $name) { sampledHistory(specs: $specs) } }
+  }
+`);
+
+/**
+ * The `RunSampledHistory` request (Python's `run.history(keys=…)`).
+ *
+ * @example
+ * ```ts
+ * import { runSampledHistoryQuery } from "@effect-wandb/api";
+ * const r = runSampledHistoryQuery({ entity: "a", project: "b", runId: "c" }, [{ keys: ["_step", "loss"], samples: 10 }]);
+ * console.assert(r.operation === "RunSampledHistory");
+ * ```
+ */
+export function runSampledHistoryQuery(
+  path: RunPath,
+  specs: ReadonlyArray<SampledHistorySpec>,
+): GraphqlRequest<RunFieldData<SampledHistoryField>> {
+  return {
+    operation: "RunSampledHistory",
+    document: runSampledHistoryDocument,
+    variables: {
+      project: path.project,
+      entity: path.entity,
+      name: path.runId,
+      specs: specs.map((s) => JSON.stringify(s)),
+    },
+    decoder: SampledHistoryData,
+  };
+}
+
+/** Rows of the `events` field (system metrics; JSON strings, decoded). */
+export interface EventsField {
+  readonly events: ReadonlyArray<HistoryRow>;
+}
+
+const FullHistoryData: Schema.Decoder<RunFieldData<HistoryField>> = runField(
+  Schema.Struct({ history: Schema.Array(JsonRowString) }),
+);
+const EventsData: Schema.Decoder<RunFieldData<EventsField>> = runField(
+  Schema.Struct({ events: Schema.Array(JsonRowString) }),
+);
+
+const fullHistoryDocument: DocumentNode = operationDocument(`
+  query RunFullHistory($project: String!, $entity: String!, $name: String!, $samples: Int) {
+    project(name: $project, entityName: $entity) { run(name: $name) { history(samples: $samples) } }
+  }
+`);
+
+const eventsDocument: DocumentNode = operationDocument(`
+  query RunFullHistory($project: String!, $entity: String!, $name: String!, $samples: Int) {
+    project(name: $project, entityName: $entity) { run(name: $name) { events(samples: $samples) } }
+  }
+`);
+
+/**
+ * The `RunFullHistory` request: sampled rows of the whole history (Python's
+ * `run.history()` without keys).
+ *
+ * @example
+ * ```ts
+ * import { runFullHistoryQuery } from "@effect-wandb/api";
+ * console.assert(runFullHistoryQuery({ entity: "a", project: "b", runId: "c" }, 500).variables.samples === 500);
+ * ```
+ */
+export function runFullHistoryQuery(
+  path: RunPath,
+  samples: number,
+): GraphqlRequest<RunFieldData<HistoryField>> {
+  return {
+    operation: "RunFullHistory",
+    document: fullHistoryDocument,
+    variables: { project: path.project, entity: path.entity, name: path.runId, samples },
+    decoder: FullHistoryData,
+  };
+}
+
+/**
+ * The `RunFullHistory` request on the system stream (`events`): Python's
+ * `run.history(stream="system")`.
+ *
+ * @example
+ * ```ts
+ * import { runEventsQuery } from "@effect-wandb/api";
+ * console.assert(runEventsQuery({ entity: "a", project: "b", runId: "c" }, 500).operation === "RunFullHistory");
+ * ```
+ */
+export function runEventsQuery(
+  path: RunPath,
+  samples: number,
+): GraphqlRequest<RunFieldData<EventsField>> {
+  return {
+    operation: "RunFullHistory",
+    document: eventsDocument,
+    variables: { project: path.project, entity: path.entity, name: path.runId, samples },
+    decoder: EventsData,
+  };
+}
+
+/** The `parquetHistory` field. */
+export interface ParquetHistoryField {
+  readonly parquetHistory: {
+    readonly parquetUrls: ReadonlyArray<string>;
+    readonly liveData: ReadonlyArray<HistoryRow>;
+  };
+}
+
+const ParquetHistoryData: Schema.Decoder<RunFieldData<ParquetHistoryField>> = runField(
+  Schema.Struct({
+    parquetHistory: Schema.Struct({
+      parquetUrls: Schema.Array(Schema.String),
+      liveData: Schema.Array(JsonRow),
+    }),
+  }),
+);
+
+const parquetHistoryDocument: DocumentNode = operationDocument(`
+  query RunParquetHistory($entity: String!, $project: String!, $runName: String!,
+                          $liveKeys: [String!]!) {
+    project(name: $project, entityName: $entity) {
+      run(name: $runName) { parquetHistory(liveKeys: $liveKeys) { parquetUrls liveData } }
+    }
+  }
+`);
+
+/**
+ * The `RunParquetHistory` request (wandb-core's): signed URLs of the exported history and the
+ * `liveKeys` of rows not exported yet.
+ *
+ * @example
+ * ```ts
+ * import { parquetHistoryQuery } from "@effect-wandb/api";
+ * console.assert(parquetHistoryQuery({ entity: "a", project: "b", runId: "c" }).variables.liveKeys[0] === "_step");
+ * ```
+ */
+export function parquetHistoryQuery(
+  path: RunPath,
+  liveKeys: ReadonlyArray<string> = ["_step"],
+): GraphqlRequest<RunFieldData<ParquetHistoryField>> & {
+  readonly variables: { readonly liveKeys: ReadonlyArray<string> };
+} {
+  return {
+    operation: "RunParquetHistory",
+    document: parquetHistoryDocument,
+    variables: { entity: path.entity, project: path.project, runName: path.runId, liveKeys },
+    decoder: ParquetHistoryData,
+  };
+}

@@ -1,0 +1,170 @@
+/**
+ * The local server's Parquet history exports, served under signed, expiring URLs.
+ *
+ * Like W&B, a run's history is exported to Parquet; a running run's newest rows are not in the
+ * export yet and come back as `liveData` (their `liveKeys`), for the client to fetch with
+ * GraphQL. Exports are built on first request and cached per run and row count.
+ *
+ * @module
+ */
+import { Buffer } from "node:buffer";
+import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import { parquetWriteBuffer } from "hyparquet-writer";
+import { jsonColumnsMetadataKey } from "../history/parquet.ts";
+import type { EmulatorHandle } from "./emulator.ts";
+import type { ParquetHistoryProvider } from "./resolvers.ts";
+import type { HistoryRow, StoredRun } from "./store.ts";
+
+/**
+ * Encodes history rows as one Parquet file: every key a column (numbers DOUBLE, strings UTF8,
+ * objects and lists JSON text named in the file's metadata), absent keys as nulls.
+ *
+ * @example
+ * ```ts
+ * import { readParquetHistory } from "@effect-wandb/api";
+ * import { historyToParquet } from "@effect-wandb/api/testing";
+ * const rows = [{ _step: 0, loss: 1, media: { _type: "histogram", values: [1] } }, { _step: 1 }];
+ * const back = await readParquetHistory(historyToParquet(rows));
+ * console.assert(JSON.stringify(back) === JSON.stringify(rows));
+ * ```
+ */
+export function historyToParquet(rows: ReadonlyArray<HistoryRow>): Uint8Array<ArrayBuffer> {
+  const columns: Array<string> = [];
+  const seen = new Set<string>();
+  for (const row of rows) {
+    for (const key of Object.keys(row)) {
+      if (!seen.has(key)) {
+        seen.add(key);
+        columns.push(key);
+      }
+    }
+  }
+  const jsonColumns: Array<string> = [];
+  const columnData = columns.map((name) => {
+    const values = rows.map((r) => r[name]);
+    const present = values.filter((v) => v !== undefined && v !== null);
+    if (present.every((v) => typeof v === "number")) {
+      return {
+        name,
+        data: values.map((v) => (typeof v === "number" ? v : null)),
+        type: "DOUBLE" as const,
+        nullable: true,
+      };
+    }
+    const isJson = !present.every((v) => typeof v === "string");
+    if (isJson) jsonColumns.push(name);
+    return {
+      name,
+      data: values.map((v) =>
+        v === undefined || v === null ? null : isJson ? JSON.stringify(v) : String(v)
+      ),
+      type: "STRING" as const,
+      nullable: true,
+    };
+  });
+  const buffer = parquetWriteBuffer({
+    columnData,
+    kvMetadata: [{ key: jsonColumnsMetadataKey, value: JSON.stringify(jsonColumns) }],
+  });
+  return new Uint8Array(buffer);
+}
+
+/** Options of {@link parquetExports}. */
+export interface ParquetExportOptions {
+  /**
+   * How long a signed URL stays valid.
+   * @default {300}
+   */
+  readonly signedUrlTtlSeconds?: number | undefined;
+  /**
+   * Share of a running run's steps already exported (the rest is live data).
+   * @default {0.9}
+   */
+  readonly runningExportedShare?: number | undefined;
+}
+
+/** The Parquet export provider and the route that serves its signed URLs. */
+export interface ParquetExports {
+  /** Answers `Run.parquetHistory`. */
+  readonly provider: ParquetHistoryProvider;
+  /** Serves `GET /_storage/history/<file>?expires=…&signature=…`; `undefined` for other paths. */
+  route(request: Request): Response | undefined;
+}
+
+const routePrefix = "/_storage/history/";
+
+/**
+ * Parquet exports for a server: signs URLs with a secret made at start, and caches each run's
+ * export until its row count changes.
+ *
+ * @example
+ * ```ts
+ * import { startEmulator } from "@effect-wandb/api/testing";
+ * const server = await startEmulator(); // exports are on by default
+ * await server.close();
+ * ```
+ */
+export function parquetExports(
+  server: EmulatorHandle,
+  options?: ParquetExportOptions,
+): ParquetExports {
+  const secret = randomBytes(32);
+  const ttl = options?.signedUrlTtlSeconds ?? 300;
+  const share = options?.runningExportedShare ?? 0.9;
+  const files = new Map<string, Uint8Array<ArrayBuffer>>();
+  const cache = new Map<number, { count: number; name: string; exportedEnd: number }>();
+  const sign = (name: string, expires: number) =>
+    createHmac("sha256", secret).update(`${name}|${expires}`).digest("hex");
+
+  const exportRun = (run: StoredRun) => {
+    const count = server.store.historyCount(run);
+    const cached = cache.get(run.seq);
+    if (cached !== undefined && cached.count === count) return cached;
+    if (cached !== undefined) files.delete(cached.name);
+    const last = server.store.lastStep(run);
+    const exportedEnd = run.state === "running" ? Math.floor((last + 1) * share) : last + 1;
+    const rows = [...server.store.historyRows(run, 0, exportedEnd)];
+    const name = `${run.seq}-${count}-${crypto.randomUUID()}.parquet`;
+    files.set(name, historyToParquet(rows));
+    const entry = { count, name, exportedEnd };
+    cache.set(run.seq, entry);
+    return entry;
+  };
+
+  return {
+    provider: {
+      parquetHistory: (run, liveKeys) => {
+        const exported = exportRun(run);
+        const expires = Math.floor(Date.now() / 1000) + ttl;
+        const url = `${server.url}${routePrefix}${exported.name}?expires=${expires}&signature=${
+          sign(exported.name, expires)
+        }`;
+        const liveData: Array<HistoryRow> = [];
+        for (
+          const row of server.store.historyRows(run, exported.exportedEnd, Number.MAX_SAFE_INTEGER)
+        ) {
+          liveData.push(
+            Object.fromEntries(liveKeys.filter((k) => k in row).map((k) => [k, row[k]])),
+          );
+        }
+        return Promise.resolve({ parquetUrls: exported.exportedEnd > 0 ? [url] : [], liveData });
+      },
+    },
+    route: (request) => {
+      const url = new URL(request.url);
+      if (request.method !== "GET" || !url.pathname.startsWith(routePrefix)) return undefined;
+      const name = url.pathname.slice(routePrefix.length);
+      const expires = Number(url.searchParams.get("expires"));
+      const given = Buffer.from(url.searchParams.get("signature") ?? "", "hex");
+      const expected = Buffer.from(sign(name, expires), "hex");
+      if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+        return new Response("signature does not match", { status: 403 });
+      }
+      if (expires < Date.now() / 1000) return new Response("signed URL expired", { status: 403 });
+      const bytes = files.get(name);
+      return bytes === undefined
+        ? new Response("no such export", { status: 404 })
+        : new Response(bytes, { headers: { "content-type": "application/vnd.apache.parquet" } });
+    },
+  };
+}
