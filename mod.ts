@@ -52,6 +52,7 @@ export {
   type HistoryRow,
   type ParquetHistoryField,
   parquetHistoryQuery,
+  parseHistoryRows,
   runEventsQuery,
   type RunFieldData,
   runFullHistoryQuery,

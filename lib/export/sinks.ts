@@ -7,8 +7,8 @@
  *
  * @module
  */
-import { Data, Effect, Sink, Stream } from "effect";
-import { Csv, Ndjson } from "effect/encoding";
+import { Data, Effect, type Scope, Sink, Stream } from "effect";
+import { Csv } from "effect/encoding";
 import { fileWriter, ParquetWriter } from "hyparquet-writer";
 
 /** A record to export: JSON-shaped values keyed by column name. */
@@ -67,15 +67,44 @@ export function writeNdjson<E, R>(
   path: string,
   records: Stream.Stream<ExportRecord, E, R>,
 ): Effect.Effect<number, E | ExportError, R> {
-  return Effect.suspend(() => {
+  return Effect.scoped(Effect.gen(function* () {
+    const file = yield* openFile(path);
+    const encoder = new TextEncoder();
     let count = 0;
-    return records.pipe(
-      Stream.tap(() => Effect.sync(() => count++)),
-      Stream.pipeThroughChannel(Ndjson.encodeString()),
-      Stream.run(fileSink(path)),
-      Effect.map(() => count),
-    );
-  }) as Effect.Effect<number, E | ExportError, R>;
+    // One string, one encode and one write per chunk: per-row writes cost more than the rows.
+    yield* Stream.runForEachArray(records, (chunk) => {
+      let text = "";
+      for (const record of chunk) text += JSON.stringify(record) + "\n";
+      count += chunk.length;
+      return writeAll(path, file, encoder.encode(text));
+    });
+    return count;
+  }));
+}
+
+/** Opens (creating or truncating) a file for the life of the scope. */
+function openFile(path: string): Effect.Effect<Deno.FsFile, ExportError, Scope.Scope> {
+  return Effect.acquireRelease(
+    Effect.tryPromise({
+      try: () => Deno.open(path, { write: true, create: true, truncate: true }),
+      catch: (e) => new ExportError({ path, message: String(e) }),
+    }),
+    (file) => Effect.sync(() => file.close()),
+  );
+}
+
+function writeAll(
+  path: string,
+  file: Deno.FsFile,
+  bytes: Uint8Array,
+): Effect.Effect<void, ExportError> {
+  return Effect.tryPromise({
+    try: async () => {
+      let written = 0;
+      while (written < bytes.length) written += await file.write(bytes.subarray(written));
+    },
+    catch: (e) => new ExportError({ path, message: String(e) }),
+  });
 }
 
 /** Options of {@link writeCsv}. */

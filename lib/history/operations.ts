@@ -20,6 +20,7 @@ import {
   historyPageQuery,
   type HistoryRow,
   parquetHistoryQuery,
+  parseHistoryRows,
   runEventsQuery,
   type RunFieldData,
   runFullHistoryQuery,
@@ -130,7 +131,7 @@ function fetchWindow(
   const rows = keys === undefined
     ? client.execute(historyPageQuery(path, lo, hi, hi - lo)).pipe(
       Effect.flatMap(runOf("HistoryPage", path)),
-      Effect.map((run) => run.history),
+      Effect.flatMap((run) => parseHistoryRows("HistoryPage", "project.run.history", run.history)),
     )
     // sampledHistory's maxStep is inclusive on the real server (wandb-core sends maxStep - 1);
     // the Python client sends the exclusive bound and can repeat the boundary row. We send
@@ -139,7 +140,13 @@ function fetchWindow(
       sampledHistoryPageQuery(path, { keys, minStep: lo, maxStep: hi - 1, samples: hi - lo }),
     ).pipe(
       Effect.flatMap(runOf("SampledHistoryPage", path)),
-      Effect.map((run) => run.sampledHistory[0] ?? []),
+      Effect.flatMap((run) =>
+        parseHistoryRows(
+          "SampledHistoryPage",
+          "project.run.sampledHistory.0",
+          run.sampledHistory[0] ?? [],
+        )
+      ),
     );
   return Effect.map(rows, (r) => [...r].sort((a, b) => stepOf(a) - stepOf(b)));
 }
@@ -270,19 +277,23 @@ export function scanHistory(
         invalid("mode", mode, "The Parquet path reads whole rows: it cannot take keys"),
       );
     }
-    const last = yield* lastHistoryStep(client, path);
+    const keys = options?.keys;
+    const wantsParquet = keys === undefined && mode !== "graphql";
+    // The last step and the export are independent: ask for both at once.
+    const [last, exported] = yield* Effect.all([
+      lastHistoryStep(client, path),
+      !wantsParquet ? Effect.succeed(undefined) : mode === "parquet"
+        ? parquetExport(client, path)
+        // A server without Parquet exports answers with a GraphQL error: fall back quietly.
+        : parquetExport(client, path).pipe(
+          Effect.catchTag("GraphqlError", () => Effect.succeed(undefined)),
+        ),
+    ], { concurrency: 2 });
     const lo = options?.minStep ?? 0;
     const hi = Math.min(options?.maxStep ?? last + 1, last + 1);
     if (hi <= lo) return Stream.empty;
-    const keys = options?.keys;
     let rows: Stream.Stream<HistoryRow, RequestError | NotFoundError>;
-    if (keys === undefined && mode !== "graphql") {
-      const exported = mode === "parquet"
-        ? yield* parquetExport(client, path)
-        // A server without Parquet exports answers with a GraphQL error: fall back quietly.
-        : yield* parquetExport(client, path).pipe(
-          Effect.catchTag("GraphqlError", () => Effect.succeed(undefined)),
-        );
+    if (wantsParquet) {
       rows = exported === undefined || (exported.urls.length === 0 && mode === "auto")
         ? graphqlScan(client, path, keys, lo, hi, pageSize, concurrency)
         : parquetScan(client, path, exported, lo, hi, pageSize, concurrency);
@@ -341,7 +352,9 @@ export function history(
       }
       return yield* client.execute(runEventsQuery(path, options.samples)).pipe(
         Effect.flatMap(runOf("RunFullHistory", path)),
-        Effect.map((run) => run.events),
+        Effect.flatMap((run) =>
+          parseHistoryRows("RunFullHistory", "project.run.events", run.events)
+        ),
       );
     }
     if (options.keys !== undefined) {
@@ -351,12 +364,20 @@ export function history(
         runSampledHistoryQuery(path, [{ keys, samples: options.samples }]),
       ).pipe(
         Effect.flatMap(runOf("RunSampledHistory", path)),
-        Effect.map((run) => run.sampledHistory[0] ?? []),
+        Effect.flatMap((run) =>
+          parseHistoryRows(
+            "RunSampledHistory",
+            "project.run.sampledHistory.0",
+            run.sampledHistory[0] ?? [],
+          )
+        ),
       );
     }
     return yield* client.execute(runFullHistoryQuery(path, options.samples)).pipe(
       Effect.flatMap(runOf("RunFullHistory", path)),
-      Effect.map((run) => run.history),
+      Effect.flatMap((run) =>
+        parseHistoryRows("RunFullHistory", "project.run.history", run.history)
+      ),
     );
   });
 }
@@ -456,7 +477,9 @@ export function scanHistories<E, R>(
   return runs.pipe(
     Stream.flatMap(
       (run) => scanHistory(client, runPathOf(run), options).pipe(Stream.map(tag(run))),
-      { concurrency: options?.runConcurrency ?? 4 },
+      // One buffered chunk per run: with Effect's default (16 chunks of up to a window each)
+      // the merge would hold most of a large export in memory.
+      { concurrency: options?.runConcurrency ?? 4, bufferSize: 1 },
     ),
   );
 }

@@ -12,8 +12,6 @@ import type { HistoryRow } from "./queries.ts";
  */
 export const jsonColumnsMetadataKey = "effect-wandb.json_columns";
 
-const plain = (value: unknown): unknown => typeof value === "bigint" ? Number(value) : value;
-
 /**
  * Decodes one Parquet history file into rows, in file order. Null cells are left out of the
  * row (a key a step did not log is absent, as in GraphQL rows); 64-bit integers become numbers;
@@ -38,14 +36,21 @@ export async function readParquetHistory(bytes: Uint8Array): Promise<Array<Histo
   const jsonEntry = metadata.key_value_metadata?.find((kv) => kv.key === jsonColumnsMetadataKey);
   const jsonColumns = new Set<string>(jsonEntry?.value ? JSON.parse(jsonEntry.value) : []);
   const objects = await parquetReadObjects({ file, metadata });
-  return objects.map((object) => {
+  const columns = metadata.schema.slice(1).map((element) => element.name);
+  const rows: Array<HistoryRow> = new Array(objects.length);
+  for (let i = 0; i < objects.length; i++) {
+    const object = objects[i]!;
     const row: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(object)) {
+    for (const key of columns) {
+      const value = object[key];
       if (value === null || value === undefined) continue;
-      row[key] = jsonColumns.has(key) && typeof value === "string"
+      row[key] = typeof value === "bigint"
+        ? Number(value)
+        : jsonColumns.has(key) && typeof value === "string"
         ? JSON.parse(value)
-        : plain(value);
+        : value;
     }
-    return row;
-  });
+    rows[i] = row;
+  }
+  return rows;
 }

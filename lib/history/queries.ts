@@ -6,7 +6,8 @@
  *
  * @module
  */
-import { Schema } from "effect";
+import { Effect, Schema } from "effect";
+import { DecodeError } from "../core/errors.ts";
 import type { DocumentNode } from "graphql";
 import { type GraphqlRequest, operationDocument } from "../core/graphql.ts";
 import type { RunPath } from "../core/paths.ts";
@@ -14,8 +15,57 @@ import type { RunPath } from "../core/paths.ts";
 /** One history row: `_step`, `_runtime`, `_timestamp` and the logged metrics. */
 export type HistoryRow = Readonly<Record<string, unknown>>;
 
+// History pages carry thousands of rows: the schemas check the envelope (a list of strings, a
+// list of lists) and parseHistoryRows() parses the rows in one tight loop. Validating every cell
+// through a generic Record schema costs more than the rest of the scan.
 const JsonRow: Schema.Decoder<HistoryRow> = Schema.Record(Schema.String, Schema.Unknown);
-const JsonRowString: Schema.Decoder<HistoryRow> = Schema.fromJsonString(JsonRow);
+
+const isRow = (u: unknown): u is HistoryRow =>
+  typeof u === "object" && u !== null && !Array.isArray(u);
+
+/**
+ * Parses history rows sent as JSON strings (or checks rows sent as objects), failing with a
+ * `DecodeError` at `at.<index>` for the first one that is not a JSON object.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect";
+ * import { parseHistoryRows } from "@effect-wandb/api";
+ * const rows = Effect.runSync(parseHistoryRows("HistoryPage", "history", ['{"_step":0}']));
+ * console.assert(rows[0]!._step === 0);
+ * ```
+ */
+export function parseHistoryRows(
+  operation: string,
+  at: string,
+  rows: ReadonlyArray<unknown>,
+): Effect.Effect<Array<HistoryRow>, DecodeError> {
+  return Effect.suspend(() => {
+    const out: Array<HistoryRow> = new Array(rows.length);
+    for (let i = 0; i < rows.length; i++) {
+      const raw = rows[i];
+      let row: unknown = raw;
+      if (typeof raw === "string") {
+        try {
+          row = JSON.parse(raw);
+        } catch {
+          row = undefined;
+        }
+      }
+      if (!isRow(row)) {
+        return Effect.fail(
+          new DecodeError({
+            operation,
+            path: `${at}.${i}`,
+            message: "Expected a history row (a JSON object)",
+          }),
+        );
+      }
+      out[i] = row;
+    }
+    return Effect.succeed(out);
+  });
+}
 
 /** The decoded answer of a query selecting one field of `project.run`. */
 export interface RunFieldData<A> {
@@ -69,13 +119,13 @@ export function runHistoryKeysQuery(path: RunPath): GraphqlRequest<RunFieldData<
   };
 }
 
-/** Rows of the `history` field (JSON strings, decoded). */
+/** Rows of the `history` field: JSON strings, parsed by {@link parseHistoryRows}. */
 export interface HistoryField {
-  readonly history: ReadonlyArray<HistoryRow>;
+  readonly history: ReadonlyArray<string>;
 }
 
 const HistoryPageData: Schema.Decoder<RunFieldData<HistoryField>> = runField(
-  Schema.Struct({ history: Schema.Array(JsonRowString) }),
+  Schema.Struct({ history: Schema.Array(Schema.String) }),
 );
 
 const historyPageDocument: DocumentNode = operationDocument(`
@@ -120,11 +170,11 @@ export function historyPageQuery(
 
 /** Rows of the `sampledHistory` field: one list of row objects per spec. */
 export interface SampledHistoryField {
-  readonly sampledHistory: ReadonlyArray<ReadonlyArray<HistoryRow>>;
+  readonly sampledHistory: ReadonlyArray<ReadonlyArray<unknown>>;
 }
 
 const SampledHistoryData: Schema.Decoder<RunFieldData<SampledHistoryField>> = runField(
-  Schema.Struct({ sampledHistory: Schema.Array(Schema.Array(JsonRow)) }),
+  Schema.Struct({ sampledHistory: Schema.Array(Schema.Array(Schema.Unknown)) }),
 );
 
 const sampledHistoryPageDocument: DocumentNode = operationDocument(`
@@ -210,16 +260,16 @@ export function runSampledHistoryQuery(
   };
 }
 
-/** Rows of the `events` field (system metrics; JSON strings, decoded). */
+/** Rows of the `events` field (system metrics): JSON strings. */
 export interface EventsField {
-  readonly events: ReadonlyArray<HistoryRow>;
+  readonly events: ReadonlyArray<string>;
 }
 
 const FullHistoryData: Schema.Decoder<RunFieldData<HistoryField>> = runField(
-  Schema.Struct({ history: Schema.Array(JsonRowString) }),
+  Schema.Struct({ history: Schema.Array(Schema.String) }),
 );
 const EventsData: Schema.Decoder<RunFieldData<EventsField>> = runField(
-  Schema.Struct({ events: Schema.Array(JsonRowString) }),
+  Schema.Struct({ events: Schema.Array(Schema.String) }),
 );
 
 const fullHistoryDocument: DocumentNode = operationDocument(`

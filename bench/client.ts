@@ -1,0 +1,58 @@
+/**
+ * Benchmark client: exports every run's full history of `acme/bench` to NDJSON one way, then
+ * prints one JSON line `{ mode, rows, seconds, peakRssMb }`.
+ *
+ *     deno run --allow-net=127.0.0.1 --allow-read --allow-write=bench/out bench/client.ts \
+ *       <baseline|graphql|parquet> <url> <apiKey> <out.ndjson>
+ *
+ * - baseline: what the Python client does: one run at a time, one 1,000-step window at a time.
+ * - graphql: our GraphQL path: 8 runs at once, 4 windows of 2,000 steps per run, at most 16
+ *   requests in flight for the whole Api.
+ * - parquet: our Parquet path: 8 runs at once, exports read from signed URLs.
+ */
+import { Effect, Layer } from "effect";
+import { FetchHttpClient } from "effect/http";
+import { Api, writeNdjson } from "../mod.ts";
+
+const [mode, url, apiKey, out] = Deno.args as [string, string, string, string];
+
+// Peak resident set size, sampled every 20 ms (reading /proc needs --allow-all in Deno).
+let peakRss = Deno.memoryUsage().rss;
+const sampler = setInterval(() => {
+  peakRss = Math.max(peakRss, Deno.memoryUsage().rss);
+}, 20);
+const peakRssMb = () => {
+  clearInterval(sampler);
+  return Math.round(Math.max(peakRss, Deno.memoryUsage().rss) / 1024 / 1024);
+};
+
+const settings = {
+  baseline: { concurrency: 1, runConcurrency: 1, windows: 1, pageSize: 1000, scan: "graphql" },
+  graphql: { concurrency: 16, runConcurrency: 8, windows: 4, pageSize: 2000, scan: "graphql" },
+  parquet: { concurrency: 16, runConcurrency: 8, windows: 2, pageSize: 2000, scan: "parquet" },
+} as const;
+const s = settings[mode as keyof typeof settings];
+
+const program = Effect.gen(function* () {
+  const api = yield* Api;
+  const started = performance.now();
+  const rows = yield* writeNdjson(
+    out,
+    api.scanHistories(api.runs("acme/bench", { perPage: 100 }), {
+      runConcurrency: s.runConcurrency,
+      concurrency: s.windows,
+      pageSize: s.pageSize,
+      mode: s.scan,
+    }),
+  );
+  return { mode, rows, seconds: (performance.now() - started) / 1000 };
+});
+
+const result = await Effect.runPromise(program.pipe(
+  Effect.provide(
+    Api.layer({ apiKey, baseUrl: url, concurrency: s.concurrency, timeout: "60 seconds" }).pipe(
+      Layer.provide(FetchHttpClient.layer),
+    ),
+  ),
+));
+console.log(JSON.stringify({ ...result, peakRssMb: peakRssMb() }));

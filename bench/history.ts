@@ -1,0 +1,130 @@
+/**
+ * `deno task bench:history`: history export speed and memory, as ratios against a baseline
+ * measured in the same run.
+ *
+ * A local W&B server (its own process) serves 100 runs x 10,000 steps x 10 metrics (1M rows)
+ * with 20 ms of latency per request. Three clients (each its own process, so peak RSS is its
+ * own) export every row to NDJSON: the Python client's way (baseline), our GraphQL path and our
+ * Parquet path. Then both of our paths export 5M rows (100 runs x 50,000 steps) to show memory
+ * stays flat. Results go to stdout and bench/out/history.json.
+ *
+ *     deno task bench:history [--quick]
+ */
+const quick = Deno.args.includes("--quick");
+const deno = Deno.execPath();
+const outDir = new URL("./out/", import.meta.url).pathname;
+await Deno.mkdir(outDir, { recursive: true });
+
+interface ClientResult {
+  readonly mode: string;
+  readonly rows: number;
+  readonly seconds: number;
+  readonly peakRssMb: number;
+}
+
+async function withServer<A>(
+  runs: number,
+  steps: number,
+  body: (url: string, apiKey: string) => Promise<A>,
+): Promise<A> {
+  const server = new Deno.Command(deno, {
+    args: [
+      "run",
+      "--allow-net=127.0.0.1",
+      new URL("./server.ts", import.meta.url).pathname,
+      String(runs),
+      String(steps),
+      "10",
+      "20",
+    ],
+    stdout: "piped",
+    stderr: "inherit",
+  }).spawn();
+  const reader = server.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let text = "";
+  while (!text.includes("\n")) {
+    const { value, done } = await reader.read();
+    if (done) throw new Error("the benchmark server stopped before it was ready");
+    text += value;
+  }
+  const { url, apiKey } = JSON.parse(text.split("\n")[0]!);
+  try {
+    return await body(url, apiKey);
+  } finally {
+    server.kill();
+    await server.status;
+  }
+}
+
+async function client(
+  mode: string,
+  url: string,
+  apiKey: string,
+  rows: string,
+): Promise<ClientResult> {
+  const out = `${outDir}${mode}-${rows}.ndjson`;
+  const result = await new Deno.Command(deno, {
+    args: [
+      "run",
+      "--allow-net=127.0.0.1",
+      "--allow-read",
+      `--allow-write=${outDir}`,
+      new URL("./client.ts", import.meta.url).pathname,
+      mode,
+      url,
+      apiKey,
+      out,
+    ],
+    stderr: "inherit",
+  }).output();
+  if (!result.success) throw new Error(`the ${mode} client failed`);
+  await Deno.remove(out);
+  return JSON.parse(new TextDecoder().decode(result.stdout).trim().split("\n").pop()!);
+}
+
+const steps1m = quick ? 1_000 : 10_000;
+const steps5m = quick ? 5_000 : 50_000;
+console.log(`Exporting 100 runs x ${steps1m} steps x 10 metrics, 20 ms latency per request…`);
+const oneMillion = await withServer(100, steps1m, async (url, key) => {
+  const results: Array<ClientResult> = [];
+  for (const mode of ["baseline", "graphql", "parquet"]) {
+    const r = await client(mode, url, key, "1m");
+    console.log(
+      `  ${mode.padEnd(8)} ${r.rows} rows in ${r.seconds.toFixed(1)} s = ${
+        Math.round(r.rows / r.seconds)
+      } rows/s, peak RSS ${r.peakRssMb} MB`,
+    );
+    results.push(r);
+  }
+  return results;
+});
+const rate = (r: ClientResult) => r.rows / r.seconds;
+const [baseline, graphql, parquet] = oneMillion as [ClientResult, ClientResult, ClientResult];
+console.log(`GraphQL path / baseline: ${(rate(graphql) / rate(baseline)).toFixed(1)}x`);
+console.log(`Parquet path / baseline: ${(rate(parquet) / rate(baseline)).toFixed(1)}x`);
+
+console.log(`Exporting 100 runs x ${steps5m} steps x 10 metrics for peak memory…`);
+const fiveMillion = await withServer(100, steps5m, async (url, key) => {
+  const results: Array<ClientResult> = [];
+  for (const mode of ["graphql", "parquet"]) {
+    const r = await client(mode, url, key, "5m");
+    console.log(
+      `  ${mode.padEnd(8)} ${r.rows} rows in ${r.seconds.toFixed(1)} s, peak RSS ${r.peakRssMb} MB`,
+    );
+    results.push(r);
+  }
+  return results;
+});
+
+await Deno.writeTextFile(
+  `${outDir}history.json`,
+  JSON.stringify(
+    {
+      oneMillion,
+      ratios: { graphql: rate(graphql) / rate(baseline), parquet: rate(parquet) / rate(baseline) },
+      fiveMillion,
+    },
+    null,
+    2,
+  ),
+);
