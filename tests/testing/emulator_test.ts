@@ -1,0 +1,177 @@
+import assert from "node:assert/strict";
+import { startEmulator } from "../../lib/testing/mod.ts";
+
+interface Captured {
+  readonly query: string;
+  readonly variables: Record<string, unknown>;
+}
+
+const captured: Array<Captured> = (await Deno.readTextFile(
+  new URL("../fixtures/captured-requests-v0.26.1.jsonl", import.meta.url),
+)).trim().split("\n").map((l) => JSON.parse(l)).filter((r) => r.json?.query !== undefined)
+  .map((r) => ({ query: r.json.query, variables: r.json.variables ?? {} }));
+
+const byName = (name: string) =>
+  captured.filter((c) => new RegExp(`^\\s*(query|mutation) ${name}\\b`).test(c.query));
+
+/** Posts a captured document with the official client's headers and our key. */
+async function post(url: string, key: string, query: string, variables: Record<string, unknown>) {
+  const response = await fetch(`${url}/graphql`, {
+    method: "POST",
+    headers: {
+      authorization: `Basic ${btoa(`api:${key}`)}`,
+      "content-type": "application/json",
+      "user-agent": "W&B Public Client 0.26.1",
+    },
+    body: JSON.stringify({ query, variables }),
+  });
+  return { status: response.status, body: await response.json() };
+}
+
+Deno.test("the local server answers the official client's captured queries in the shapes it parses", async (t) => {
+  const server = await startEmulator();
+  try {
+    const run = server.seed.runs.find((r) => r.project === "mnist" && r.state === "finished")!;
+    // The capture used ent/proj/r1; point the same documents at seeded data.
+    const rename: Record<string, string> = { ent: "acme", proj: "mnist", r1: run.name };
+    const remap = (v: Record<string, unknown>): Record<string, unknown> =>
+      Object.fromEntries(Object.entries(v).map(([k, value]) => [k, remapValue(value)]));
+    const remapValue = (value: unknown): unknown =>
+      typeof value === "string"
+        ? rename[value] ?? value
+        : typeof value === "object" && value !== null && !Array.isArray(value)
+        ? remap(value as Record<string, unknown>)
+        : value;
+    const ask = async (name: string) => {
+      const requests = byName(name);
+      assert.ok(requests.length > 0, `no captured ${name}`);
+      const { status, body } = await post(
+        server.url,
+        server.apiKey,
+        requests[0]!.query,
+        remap(requests[0]!.variables),
+      );
+      assert.equal(status, 200);
+      assert.equal(body.errors, undefined, JSON.stringify(body.errors));
+      return body.data;
+    };
+
+    await t.step("GetProjects: models with ProjectFragment and relay paging", async () => {
+      const data = await ask("GetProjects");
+      assert.equal(data.models.edges.length, 2);
+      assert.equal(data.models.pageInfo.hasNextPage, true);
+      assert.equal(data.models.edges[0].node.__typename, "Project");
+      assert.equal(data.models.edges[0].node.entityName, "acme");
+    });
+    await t.step("Runs: runCount, offset cursors and the lightweight fragment", async () => {
+      const data = await ask("Runs");
+      assert.equal(data.project.runCount, 30);
+      assert.equal(data.project.runs.edges.length, 5);
+      assert.equal(typeof data.project.runs.edges[4].cursor, "string");
+      assert.equal(data.project.runs.pageInfo.endCursor, data.project.runs.edges[4].cursor);
+      assert.equal(typeof data.project.internalId, "string");
+    });
+    await t.step(
+      "Run: config, summaryMetrics, systemMetrics as JSON strings; historyKeys as JSON",
+      async () => {
+        const node = (await ask("Run")).project.run;
+        assert.equal(node.name, run.name);
+        assert.equal(typeof node.config, "string");
+        assert.deepEqual(JSON.parse(node.config).lr, run.config["lr"]);
+        assert.equal(typeof node.summaryMetrics, "string");
+        assert.equal(typeof node.systemMetrics, "string");
+        assert.equal(node.historyKeys.lastStep, run.history.steps - 1);
+      },
+    );
+    await t.step("RunState and RunHistoryKeys", async () => {
+      assert.equal((await ask("RunState")).project.run.state, "finished");
+      assert.equal(
+        (await ask("RunHistoryKeys")).project.run.historyKeys.lastStep,
+        run.history.steps - 1,
+      );
+    });
+    await t.step("HistoryPage rows are JSON strings in [minStep, maxStep)", async () => {
+      const rows = (await ask("HistoryPage")).project.run.history.map((r: string) => JSON.parse(r));
+      assert.deepEqual(rows.map((r: { _step: number }) => r._step), [0, 1, 2, 3, 4]);
+    });
+    await t.step("SampledHistoryPage and RunSampledHistory rows are objects", async () => {
+      // The spec asks minStep 0, maxStep 2 (inclusive on the server: 3 rows), samples 2.
+      const page = (await ask("SampledHistoryPage")).project.run.sampledHistory[0];
+      assert.deepEqual(page.map((r: { _step: number }) => r._step), [0, 2]);
+      assert.ok(page.every((r: Record<string, unknown>) => typeof r.loss === "number"));
+      const sampled = (await ask("RunSampledHistory")).project.run.sampledHistory[0];
+      assert.equal(sampled.length, 3);
+    });
+    await t.step("RunFullHistory: history and events sampled to the count asked", async () => {
+      const requests = byName("RunFullHistory");
+      for (const request of requests) {
+        const { body } = await post(
+          server.url,
+          server.apiKey,
+          request.query,
+          remap(request.variables),
+        );
+        const rows = body.data.project.run.history ?? body.data.project.run.events;
+        assert.ok(rows.length > 0 && rows.length <= (request.variables.samples as number));
+        assert.equal(typeof rows[0], "string");
+      }
+    });
+    await t.step("GetViewer-style anonymous viewer query and ServerFeaturesQuery", async () => {
+      const { body } = await post(server.url, server.apiKey, captured[0]!.query, {});
+      assert.equal(typeof body.data.viewer.id, "string");
+      assert.deepEqual((await ask("ServerFeaturesQuery")).serverInfo.features, []);
+    });
+    await t.step("write path: UpsertBucket, CreateProject, DeleteRun", async () => {
+      const created = await ask("CreateProject");
+      assert.equal(created.result.project.name, "newproj");
+      const requests = byName("UpsertBucket");
+      const createRun = requests.find((r) => r.query.includes("modelName"))!;
+      const { body } = await post(
+        server.url,
+        server.apiKey,
+        createRun.query,
+        remap(createRun.variables),
+      );
+      assert.equal(body.data.upsertBucket.inserted, true);
+      const id = body.data.upsertBucket.bucket.id;
+      const summary = requests.find((r) => r.query.includes("$summaryMetrics"))!;
+      await post(server.url, server.apiKey, summary.query, { ...summary.variables, id });
+      assert.equal(
+        JSON.parse(server.store.getRun("acme", "mnist", "newrun")!.summaryJson).loss,
+        0.5,
+      );
+      const del = byName("DeleteRun")[0]!;
+      await post(server.url, server.apiKey, del.query, { id });
+      assert.equal(server.store.getRun("acme", "mnist", "newrun"), undefined);
+    });
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("the local server's knobs: latency, random failures, no secrets in the log", async (t) => {
+  await t.step("latencyMs delays every answer", async () => {
+    const server = await startEmulator({ latencyMs: 150, seed: false });
+    try {
+      const started = performance.now();
+      await post(server.url, server.apiKey, "{ viewer { id } }", {});
+      assert.ok(performance.now() - started >= 150);
+    } finally {
+      await server.close();
+    }
+  });
+  await t.step("failureRate fails a reproducible share of requests", async () => {
+    const server = await startEmulator({ seed: false, failureRate: { serverError: 0.5, seed: 3 } });
+    try {
+      const statuses: Array<number> = [];
+      for (let i = 0; i < 40; i++) {
+        statuses.push((await post(server.url, server.apiKey, "{ viewer { id } }", {})).status);
+      }
+      const failed = statuses.filter((s) => s === 500).length;
+      assert.ok(failed > 8 && failed < 32, `${failed} of 40 failed`);
+      assert.ok(!JSON.stringify(server.requests).includes(server.apiKey));
+    } finally {
+      await server.close();
+    }
+  });
+});
