@@ -43,7 +43,13 @@ export {
   systemMetrics,
   type TaggedHistoryRow,
 } from "./lib/history/operations.ts";
-export { jsonColumnsMetadataKey, readParquetHistory } from "./lib/history/parquet.ts";
+export {
+  jsonColumnsMetadataKey,
+  type ParquetFile,
+  parquetFile,
+  readParquetHistory,
+  readParquetHistorySlice,
+} from "./lib/history/parquet.ts";
 export {
   type EventsField,
   type HistoryField,

@@ -15,7 +15,7 @@ import {
 import { formatRunPath, type RunPath } from "../core/paths.ts";
 import { issuePath, type WandbClient } from "../core/transport.ts";
 import type { Run } from "../runs/decoders.ts";
-import { readParquetHistory } from "./parquet.ts";
+import { parquetFile, readParquetHistorySlice } from "./parquet.ts";
 import {
   historyPageQuery,
   type HistoryRow,
@@ -171,6 +171,13 @@ function graphqlScan(
   );
 }
 
+const unreadable = (what: string, error: unknown) =>
+  new DecodeError({
+    operation: "GET parquet history",
+    path: what.startsWith("http") ? new URL(what).pathname : what,
+    message: `Cannot read the Parquet export: ${String(error)}`,
+  });
+
 /** The Parquet export of a run, when the server has one. */
 interface ParquetExport {
   readonly urls: ReadonlyArray<string>;
@@ -204,27 +211,34 @@ function parquetScan(
   concurrency: number,
 ): Stream.Stream<HistoryRow, RequestError | NotFoundError> {
   const exportedEnd = exported.firstLiveStep ?? hi;
+  const sliceRows = 5_000;
   const files = Stream.fromIterable(exported.urls).pipe(
     Stream.mapEffect(
       (url) =>
         // Signed URLs are fetched without our credentials: the key never reaches storage.
         client.download(url, { operation: "GET parquet history", authenticated: false }).pipe(
           Effect.flatMap((bytes) =>
-            Effect.tryPromise({
-              try: () => readParquetHistory(bytes),
-              catch: (e) =>
-                new DecodeError({
-                  operation: "GET parquet history",
-                  path: new URL(url).pathname,
-                  message: `Cannot read the Parquet export: ${String(e)}`,
-                }),
-            })
+            Effect.try({ try: () => parquetFile(bytes), catch: (e) => unreadable(url, e) })
           ),
-          Effect.map((rows) => rows.filter((r) => stepOf(r) < exportedEnd)),
         ),
       { concurrency },
     ),
-    Stream.flatMap((rows) => Stream.fromIterable(rows)),
+    // Rows are decoded one slice at a time as the stream is pulled: memory holds the file's
+    // compressed bytes and one slice of rows, never the whole decoded history.
+    Stream.flatMap((file) =>
+      Stream.fromIterable(Array.from({ length: Math.ceil(file.rows / sliceRows) }, (_, i) => i))
+        .pipe(
+          Stream.mapEffect((i) =>
+            Effect.tryPromise({
+              try: () => readParquetHistorySlice(file, i * sliceRows, (i + 1) * sliceRows),
+              catch: (e) => unreadable("parquet slice", e),
+            })
+          ),
+          Stream.flatMap((rows) =>
+            Stream.fromIterable(rows.filter((r) => stepOf(r) < exportedEnd))
+          ),
+        )
+    ),
   );
   const live = exportedEnd < hi
     ? graphqlScan(client, path, undefined, Math.max(lo, exportedEnd), hi, pageSize, concurrency)

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { parquetMetadata, parquetReadObjects } from "hyparquet";
+import { type FileMetaData, parquetMetadata, parquetReadObjects } from "hyparquet";
 import type { HistoryRow } from "./queries.ts";
 
 /**
@@ -28,29 +28,94 @@ export const jsonColumnsMetadataKey = "effect-wandb.json_columns";
  * ```
  */
 export async function readParquetHistory(bytes: Uint8Array): Promise<Array<HistoryRow>> {
-  const file = bytes.buffer.slice(
+  const file = parquetFile(bytes);
+  const rows: Array<HistoryRow> = [];
+  for (const part of await readParquetHistoryParts(file, Number.MAX_SAFE_INTEGER)) {
+    rows.push(...part);
+  }
+  return rows;
+}
+
+/** A Parquet file's bytes, with its metadata parsed once (see {@link parquetFile}). */
+export interface ParquetFile {
+  readonly buffer: ArrayBuffer;
+  readonly metadata: FileMetaData;
+  readonly rows: number;
+  readonly columns: ReadonlyArray<string>;
+  readonly jsonColumns: ReadonlySet<string>;
+}
+
+/**
+ * Parses a Parquet file's metadata (no rows are decoded).
+ *
+ * @example
+ * ```ts
+ * import { Effect, Stream } from "effect";
+ * import { parquetFile, readParquetHistorySlice, writeParquet } from "@effect-wandb/api";
+ * const path = await Deno.makeTempFile();
+ * await Effect.runPromise(writeParquet(path, Stream.make({ _step: 0 }, { _step: 1 }, { _step: 2 })));
+ * const file = parquetFile(await Deno.readFile(path));
+ * const middle = await readParquetHistorySlice(file, 1, 2);
+ * console.assert(file.rows === 3 && middle[0]!._step === 1);
+ * ```
+ */
+export function parquetFile(bytes: Uint8Array): ParquetFile {
+  const buffer = bytes.buffer.slice(
     bytes.byteOffset,
     bytes.byteOffset + bytes.byteLength,
   ) as ArrayBuffer;
-  const metadata = parquetMetadata(file);
+  const metadata = parquetMetadata(buffer);
   const jsonEntry = metadata.key_value_metadata?.find((kv) => kv.key === jsonColumnsMetadataKey);
-  const jsonColumns = new Set<string>(jsonEntry?.value ? JSON.parse(jsonEntry.value) : []);
-  const objects = await parquetReadObjects({ file, metadata });
-  const columns = metadata.schema.slice(1).map((element) => element.name);
+  return {
+    buffer,
+    metadata,
+    rows: Number(metadata.num_rows),
+    columns: metadata.schema.slice(1).map((element) => element.name),
+    jsonColumns: new Set<string>(jsonEntry?.value ? JSON.parse(jsonEntry.value) : []),
+  };
+}
+
+/**
+ * Decodes rows `[rowStart, rowEnd)` of a Parquet history file: the unit a stream reads, so that
+ * memory holds one slice of a run's history rather than all of it. See {@link parquetFile} for
+ * an example.
+ */
+export async function readParquetHistorySlice(
+  file: ParquetFile,
+  rowStart: number,
+  rowEnd: number,
+): Promise<Array<HistoryRow>> {
+  const objects = await parquetReadObjects({
+    file: file.buffer,
+    metadata: file.metadata,
+    rowStart,
+    rowEnd: Math.min(rowEnd, file.rows),
+  });
   const rows: Array<HistoryRow> = new Array(objects.length);
   for (let i = 0; i < objects.length; i++) {
     const object = objects[i]!;
     const row: Record<string, unknown> = {};
-    for (const key of columns) {
+    for (const key of file.columns) {
       const value = object[key];
       if (value === null || value === undefined) continue;
       row[key] = typeof value === "bigint"
         ? Number(value)
-        : jsonColumns.has(key) && typeof value === "string"
+        : file.jsonColumns.has(key) && typeof value === "string"
         ? JSON.parse(value)
         : value;
     }
     rows[i] = row;
   }
   return rows;
+}
+
+async function readParquetHistoryParts(
+  file: ParquetFile,
+  sliceRows: number,
+): Promise<Array<Array<HistoryRow>>> {
+  const parts: Array<Array<HistoryRow>> = [];
+  for (let start = 0; start < file.rows; start += sliceRows) {
+    parts.push(await readParquetHistorySlice(file, start, start + sliceRows));
+  }
+  return parts;
 }
