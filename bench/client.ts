@@ -8,7 +8,7 @@
  * - baseline: what the Python client does: one run at a time, one 1,000-step window at a time.
  * - graphql: our GraphQL path: 8 runs at once, 2 windows of 2,000 steps per run, at most 16
  *   requests in flight for the whole Api.
- * - parquet: our Parquet path: 16 runs at once, exports read from signed URLs.
+ * - parquet: our Parquet path: 8 runs at once, exports read from signed URLs, one row group at a time.
  */
 import { Effect, Layer } from "effect";
 import { FetchHttpClient } from "effect/http";
@@ -29,7 +29,7 @@ const peakRssMb = () => {
 const settings = {
   baseline: { concurrency: 1, runConcurrency: 1, windows: 1, pageSize: 1000, scan: "graphql" },
   graphql: { concurrency: 16, runConcurrency: 8, windows: 2, pageSize: 2000, scan: "graphql" },
-  parquet: { concurrency: 16, runConcurrency: 16, windows: 2, pageSize: 2000, scan: "parquet" },
+  parquet: { concurrency: 16, runConcurrency: 8, windows: 2, pageSize: 2000, scan: "parquet" },
 } as const;
 const s = settings[mode as keyof typeof settings];
 

@@ -211,7 +211,6 @@ function parquetScan(
   concurrency: number,
 ): Stream.Stream<HistoryRow, RequestError | NotFoundError> {
   const exportedEnd = exported.firstLiveStep ?? hi;
-  const sliceRows = 5_000;
   const files = Stream.fromIterable(exported.urls).pipe(
     Stream.mapEffect(
       (url) =>
@@ -223,21 +222,18 @@ function parquetScan(
         ),
       { concurrency },
     ),
-    // Rows are decoded one slice at a time as the stream is pulled: memory holds the file's
-    // compressed bytes and one slice of rows, never the whole decoded history.
+    // Rows are decoded one row group at a time as the stream is pulled: memory holds the file's
+    // compressed bytes and one row group of rows, never the whole decoded history.
     Stream.flatMap((file) =>
-      Stream.fromIterable(Array.from({ length: Math.ceil(file.rows / sliceRows) }, (_, i) => i))
-        .pipe(
-          Stream.mapEffect((i) =>
-            Effect.tryPromise({
-              try: () => readParquetHistorySlice(file, i * sliceRows, (i + 1) * sliceRows),
-              catch: (e) => unreadable("parquet slice", e),
-            })
-          ),
-          Stream.flatMap((rows) =>
-            Stream.fromIterable(rows.filter((r) => stepOf(r) < exportedEnd))
-          ),
-        )
+      Stream.fromIterable(file.rowGroups).pipe(
+        Stream.mapEffect(([start, end]) =>
+          Effect.tryPromise({
+            try: () => readParquetHistorySlice(file, start, end),
+            catch: (e) => unreadable("parquet row group", e),
+          })
+        ),
+        Stream.flatMap((rows) => Stream.fromIterable(rows.filter((r) => stepOf(r) < exportedEnd))),
+      )
     ),
   );
   const live = exportedEnd < hi

@@ -30,8 +30,8 @@ export const jsonColumnsMetadataKey = "effect-wandb.json_columns";
 export async function readParquetHistory(bytes: Uint8Array): Promise<Array<HistoryRow>> {
   const file = parquetFile(bytes);
   const rows: Array<HistoryRow> = [];
-  for (const part of await readParquetHistoryParts(file, Number.MAX_SAFE_INTEGER)) {
-    rows.push(...part);
+  for (const [start, end] of file.rowGroups) {
+    for (const row of await readParquetHistorySlice(file, start, end)) rows.push(row);
   }
   return rows;
 }
@@ -43,6 +43,8 @@ export interface ParquetFile {
   readonly rows: number;
   readonly columns: ReadonlyArray<string>;
   readonly jsonColumns: ReadonlySet<string>;
+  /** Row ranges `[start, end)` of the file's row groups, the slices worth decoding alone. */
+  readonly rowGroups: ReadonlyArray<readonly [number, number]>;
 }
 
 /**
@@ -72,7 +74,19 @@ export function parquetFile(bytes: Uint8Array): ParquetFile {
     rows: Number(metadata.num_rows),
     columns: metadata.schema.slice(1).map((element) => element.name),
     jsonColumns: new Set<string>(jsonEntry?.value ? JSON.parse(jsonEntry.value) : []),
+    rowGroups: rowGroupRanges(metadata),
   };
+}
+
+function rowGroupRanges(metadata: FileMetaData): Array<readonly [number, number]> {
+  const ranges: Array<readonly [number, number]> = [];
+  let start = 0;
+  for (const group of metadata.row_groups) {
+    const end = start + Number(group.num_rows);
+    ranges.push([start, end]);
+    start = end;
+  }
+  return ranges;
 }
 
 /**
@@ -107,15 +121,4 @@ export async function readParquetHistorySlice(
     rows[i] = row;
   }
   return rows;
-}
-
-async function readParquetHistoryParts(
-  file: ParquetFile,
-  sliceRows: number,
-): Promise<Array<Array<HistoryRow>>> {
-  const parts: Array<Array<HistoryRow>> = [];
-  for (let start = 0; start < file.rows; start += sliceRows) {
-    parts.push(await readParquetHistorySlice(file, start, start + sliceRows));
-  }
-  return parts;
 }

@@ -64,6 +64,9 @@ export function historyToParquet(rows: ReadonlyArray<HistoryRow>): Uint8Array<Ar
   });
   const buffer = parquetWriteBuffer({
     columnData,
+    // Row groups are what readers can decode on their own: small ones keep streaming readers'
+    // memory flat however long the run.
+    rowGroupSize: 5_000,
     kvMetadata: [{ key: jsonColumnsMetadataKey, value: JSON.stringify(jsonColumns) }],
   });
   return new Uint8Array(buffer);
