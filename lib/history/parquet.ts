@@ -62,10 +62,10 @@ export interface ParquetFile {
  * ```
  */
 export function parquetFile(bytes: Uint8Array): ParquetFile {
-  const buffer = bytes.buffer.slice(
-    bytes.byteOffset,
-    bytes.byteOffset + bytes.byteLength,
-  ) as ArrayBuffer;
+  // Downloads arrive as a whole ArrayBuffer: use it as it is rather than copy megabytes.
+  const buffer = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
+    ? bytes.buffer as ArrayBuffer
+    : bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
   const metadata = parquetMetadata(buffer);
   const jsonEntry = metadata.key_value_metadata?.find((kv) => kv.key === jsonColumnsMetadataKey);
   return {
