@@ -175,3 +175,27 @@ Deno.test("the local server's knobs: latency, random failures, no secrets in the
     }
   });
 });
+
+Deno.test("storagePath keeps the server's data in a SQLite file across restarts", async () => {
+  const dir = await Deno.makeTempDir();
+  const storagePath = `${dir}/wandb.sqlite`;
+  const first = await startEmulator({ storagePath });
+  first.store.insertRun("acme", "mnist", { name: "kept0001", config: { lr: 0.5 } });
+  const count = first.store.listRuns("acme", "mnist").length;
+  await first.close();
+  const second = await startEmulator({ storagePath });
+  try {
+    // The seed is not loaded twice, and the run written before the restart is still there.
+    assert.equal(second.store.listRuns("acme", "mnist").length, count);
+    const { body } = await post(
+      second.url,
+      second.apiKey,
+      '{ project(name: "mnist", entityName: "acme") { run(name: "kept0001") { config } } }',
+      {},
+    );
+    assert.deepEqual(JSON.parse(body.data.project.run.config), { lr: { value: 0.5, desc: null } });
+  } finally {
+    await second.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
