@@ -73,10 +73,11 @@ export function writeNdjson<E, R>(
     let count = 0;
     // One string, one encode and one write per chunk: per-row writes cost more than the rows.
     yield* Stream.runForEachArray(records, (chunk) => {
-      let text = "";
-      for (const record of chunk) text += JSON.stringify(record) + "\n";
+      const lines = new Array<string>(chunk.length + 1);
+      for (let i = 0; i < chunk.length; i++) lines[i] = JSON.stringify(chunk[i]);
+      lines[chunk.length] = "";
       count += chunk.length;
-      return writeAll(path, file, encoder.encode(text));
+      return writeAll(path, file, encoder.encode(lines.join("\n")));
     });
     return count;
   }));

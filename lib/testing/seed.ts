@@ -137,7 +137,12 @@ const nouns = ["sun", "moon", "river", "forest", "cloud", "star", "wave", "field
 const idAlphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
 const baseTime = Date.UTC(2026, 0, 5, 9, 0, 0);
 
-const round = (x: number, digits = 6) => Number(x.toFixed(digits));
+// Math.round rather than toFixed: this runs for every generated value, and toFixed's string
+// round trip was a quarter of the server's time in the history benchmark.
+const round = (x: number, digits = 6) => {
+  const scale = 10 ** digits;
+  return Math.round(x * scale) / scale;
+};
 
 /**
  * Generates the seed data.
