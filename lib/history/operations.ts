@@ -8,11 +8,12 @@ import { Effect, Schema, Stream } from "effect";
 import {
   DecodeError,
   InvalidArgumentError,
-  NotFoundError,
+  type NotFoundError,
   type RequestError,
   type WandbError,
 } from "../core/errors.ts";
-import { formatRunPath, type RunPath } from "../core/paths.ts";
+import type { RunPath } from "../core/paths.ts";
+import { runNotFound } from "../core/_not_found.ts";
 import { issuePath, type WandbClient } from "../core/transport.ts";
 import type { Run } from "../runs/decoders.ts";
 import { parquetFile, readParquetHistorySlice } from "./parquet.ts";
@@ -74,14 +75,6 @@ const checkInt = (argument: string, value: number | undefined, min: number) =>
       `The ${argument} must be an integer >= ${min}: current value is ${value}`,
     ),
   );
-
-const runNotFound = (operation: string, path: RunPath) =>
-  new NotFoundError({
-    operation,
-    resource: "run",
-    path: formatRunPath(path),
-    message: `Could not find run ${formatRunPath(path)}`,
-  });
 
 const runOf = <A>(operation: string, path: RunPath) => (data: RunFieldData<A>) =>
   data.project === null || data.project.run === null

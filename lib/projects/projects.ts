@@ -8,6 +8,7 @@ import { NotFoundError, type RequestError } from "../core/errors.ts";
 import { type GraphqlRequest, operationDocument } from "../core/graphql.ts";
 import { type Page, paginatePages } from "../core/pagination.ts";
 import type { ProjectPath } from "../core/paths.ts";
+import { projectNotFound } from "../core/_not_found.ts";
 import type { WandbClient } from "../core/transport.ts";
 
 /** A W&B project, with Python `wandb.apis.public.Project` names in camelCase. */
@@ -190,14 +191,7 @@ export function getProject(
   return client.execute(projectQuery(path)).pipe(
     Effect.flatMap(({ project }) =>
       project === null
-        ? Effect.fail(
-          new NotFoundError({
-            operation: "GetProject",
-            resource: "project",
-            path: `${path.entity}/${path.project}`,
-            message: `Could not find project ${path.entity}/${path.project}`,
-          }),
-        )
+        ? Effect.fail(projectNotFound("GetProject", path))
         : Effect.succeed(toProject(project))
     ),
   );

@@ -4,9 +4,10 @@
  * @module
  */
 import { Effect, Stream } from "effect";
-import { NotFoundError, type RequestError } from "../core/errors.ts";
+import type { NotFoundError, RequestError } from "../core/errors.ts";
 import { distinctBy, type Page, paginatePages } from "../core/pagination.ts";
-import { formatRunPath, type ProjectPath, type RunPath } from "../core/paths.ts";
+import type { ProjectPath, RunPath } from "../core/paths.ts";
+import { projectNotFound, runNotFound } from "../core/_not_found.ts";
 import type { WandbClient } from "../core/transport.ts";
 import { type Run, toRun } from "./decoders.ts";
 import { runCountQuery, runQuery, runsQuery } from "./queries.ts";
@@ -24,14 +25,6 @@ export interface ListRunsInput {
   /** Load config, summary, system metrics and history keys with each run. */
   readonly full: boolean;
 }
-
-const projectNotFound = (operation: string, project: ProjectPath) =>
-  new NotFoundError({
-    operation,
-    resource: "project",
-    path: `${project.entity}/${project.project}`,
-    message: `Could not find project ${project.entity}/${project.project}`,
-  });
 
 /**
  * Pages of runs, one `Runs` request per pull; each page carries the filtered total
@@ -103,16 +96,7 @@ export function getRun(
   return client.execute(runQuery(path)).pipe(
     Effect.flatMap((data) => {
       if (data.project === null) return Effect.fail(projectNotFound("Run", path));
-      if (data.project.run === null) {
-        return Effect.fail(
-          new NotFoundError({
-            operation: "Run",
-            resource: "run",
-            path: formatRunPath(path),
-            message: `Could not find run ${formatRunPath(path)}`,
-          }),
-        );
-      }
+      if (data.project.run === null) return Effect.fail(runNotFound("Run", path));
       return Effect.succeed(toRun(path, data.project.run));
     }),
   );
