@@ -5,8 +5,9 @@
  * A local W&B server (its own process) serves 100 runs x 10,000 steps x 10 metrics (1M rows)
  * with 20 ms of latency per request. Three clients (each its own process, so peak RSS is its
  * own) export every row to NDJSON: the Python client's way (baseline), our GraphQL path and our
- * Parquet path. Then both of our paths export 5M rows (100 runs x 50,000 steps) to show memory
- * stays flat. Results go to stdout and bench/out/history.json.
+ * Parquet path. Then both of our paths export 5M rows (100 runs x 50,000 steps), once as they
+ * are and once with V8's heap capped at 128 MB, to show memory stays bounded. Results go to
+ * stdout and bench/out/history.json.
  *
  *     deno task bench:history [--quick]
  */
