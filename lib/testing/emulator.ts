@@ -90,7 +90,7 @@ export interface EmulatorOptions {
   readonly parquet?: ParquetExportOptions | false | undefined;
 }
 
-/** What plug-ins (Parquet export, extra routes) see of the server. */
+/** What the Parquet exports see of the server. */
 export interface EmulatorHandle {
   /** `http://127.0.0.1:<port>`. */
   readonly url: string;
@@ -281,7 +281,7 @@ export function startEmulator(options?: EmulatorOptions): Promise<Emulator> {
       schema,
       source: query,
       rootValue: rootResolvers,
-      contextValue: { store, viewer, baseUrl: handle.url, parquet: exports?.provider },
+      contextValue: { store, viewer, parquet: exports?.provider },
       variableValues: variables,
     });
     const forbidden = result.errors?.find((e) => e.originalError instanceof ForbiddenError);

@@ -7,6 +7,7 @@
 import { GraphQLError } from "graphql";
 import type { EmulatorStore, HistoryRow, StoredProject, StoredRun, StoredUser } from "./store.ts";
 import { offsetPage, runFilter, runOrder, RunQueryError } from "./run_query.ts";
+import { generatedRow } from "./seed.ts";
 
 /** Thrown by a resolver when the viewer may not read an entity: the server answers HTTP 403. */
 export class ForbiddenError extends Error {
@@ -28,8 +29,6 @@ export interface ResolverContext {
   readonly store: EmulatorStore;
   /** The authenticated user. */
   readonly viewer: StoredUser;
-  /** The server's base URL, e.g. `http://127.0.0.1:8080`. */
-  readonly baseUrl: string;
   /** Parquet export, when the server offers it. */
   readonly parquet: ParquetHistoryProvider | undefined;
 }
@@ -135,9 +134,8 @@ function windowRows(
     const last = Math.min(hi, run.history.steps);
     const steps: Array<number> = [];
     for (let s = Math.max(0, lo); s < last; s++) steps.push(s);
-    return sampleEvenly(steps, samples).map((s) =>
-      ctx.store.historyRows(run, s, s + 1).next().value!
-    );
+    const spec = run.history;
+    return sampleEvenly(steps, samples).map((s) => generatedRow(spec, s));
   }
   return sampleEvenly([...ctx.store.historyRows(run, lo, hi)], samples);
 }
@@ -417,10 +415,8 @@ export const rootResolvers: Readonly<
     return user === undefined ? null : userView(ctx, user);
   },
   users: (args: { query?: string | null }, ctx: ResolverContext) => {
-    const candidates = ["alice", "bob"].concat(ctx.viewer.username)
-      .map((u) => ctx.store.userByName(u)).filter((u): u is StoredUser => u !== undefined);
     const q = (args.query ?? "").toLowerCase();
-    const found = [...new Map(candidates.map((u) => [u.id, u])).values()].filter((u) =>
+    const found = ctx.store.users().filter((u) =>
       q === "" || u.username.toLowerCase().includes(q) || u.email.toLowerCase().includes(q)
     );
     return {

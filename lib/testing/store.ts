@@ -270,6 +270,13 @@ export class EmulatorStore {
     return row === undefined ? undefined : { ...row, admin: row.admin === 1 };
   }
 
+  /** Every user, in creation order. */
+  users(): Array<StoredUser> {
+    return (this.db.prepare("SELECT * FROM users ORDER BY id").all() as Array<
+      { id: number; username: string; name: string; email: string; admin: number }
+    >).map((row) => ({ ...row, admin: row.admin === 1 }));
+  }
+
   /** Creates an entity (a user's own or a team) with its members. */
   createEntity(name: string, isTeam: boolean, members: ReadonlyArray<string>): void {
     const result = this.db.prepare("INSERT INTO entities (name, is_team) VALUES (?, ?)").run(
