@@ -245,10 +245,8 @@ export function makeApi(config: ApiConfig): Effect.Effect<ApiShape, never, HttpC
       viewer: getViewer(client).pipe(Effect.withSpan("Api.viewer")),
       defaultEntity,
       projects: (entity, options) =>
-        Stream.unwrap(
-          Effect.all([entityOr(entity), positiveInt("perPage", options?.perPage ?? 200)]).pipe(
-            Effect.map(([e, perPage]) => listProjects(client, e, perPage)),
-          ),
+        projectsPages(entity, options).pipe(
+          Stream.flatMap((page) => Stream.fromIterable(page.items)),
         ),
       projectsPages,
       project: (name, entity) =>
