@@ -29,7 +29,7 @@ import {
   type RunPath,
 } from "../core/paths.ts";
 import { makeWandbClient, type WandbClient } from "../core/transport.ts";
-import { getProject, listProjects, listProjectsPages, type Project } from "../projects/projects.ts";
+import { getProject, listProjectsPages, type Project } from "../projects/projects.ts";
 import type { Run } from "../runs/decoders.ts";
 import { countRuns, getRun, listRuns, listRunsPages } from "../runs/operations.ts";
 import { getDefaultEntity, getViewer, type User } from "../viewer/viewer.ts";
