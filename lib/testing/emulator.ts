@@ -10,7 +10,7 @@
  * @module
  */
 import { Effect, type Scope } from "effect";
-import { graphql, type GraphQLError } from "graphql";
+import { type DocumentNode, execute, GraphQLError, parse, validate } from "graphql";
 import { type ParquetExportOptions, type ParquetExports, parquetExports } from "./parquet.ts";
 import { ForbiddenError, rootResolvers } from "./resolvers.ts";
 import { buildWandbSchema } from "./schema/mod.ts";
@@ -188,6 +188,24 @@ export function startEmulator(options?: EmulatorOptions): Promise<Emulator> {
   }
   const apiKey = seed.users[0]?.apiKey ?? "a".repeat(40);
   const schema = buildWandbSchema();
+  // Clients send the same few documents over and over: parse and validate each once.
+  const documents = new Map<string, DocumentNode | ReadonlyArray<GraphQLError>>();
+  const prepare = (source: string): DocumentNode | ReadonlyArray<GraphQLError> => {
+    let prepared = documents.get(source);
+    if (prepared === undefined) {
+      try {
+        const document = parse(source);
+        const errors = validate(schema, document);
+        prepared = errors.length > 0 ? errors : document;
+      } catch (error) {
+        if (!(error instanceof GraphQLError)) throw error;
+        prepared = [error];
+      }
+      if (documents.size >= 1_000) documents.delete(documents.keys().next().value!);
+      documents.set(source, prepared);
+    }
+    return prepared;
+  };
   const requests: Array<RecordedRequest> = [];
   const faults: Array<Fault> = [];
   const random = prng(options?.failureRate?.seed ?? 7);
@@ -277,13 +295,16 @@ export function startEmulator(options?: EmulatorOptions): Promise<Emulator> {
     if (viewer === undefined) {
       return done(401, json(401, { errors: [{ message: "user is not logged in" }] }));
     }
-    const result = await graphql({
-      schema,
-      source: query,
-      rootValue: rootResolvers,
-      contextValue: { store, viewer, parquet: exports?.provider },
-      variableValues: variables,
-    });
+    const document = prepare(query);
+    const result = "kind" in document
+      ? await execute({
+        schema,
+        document,
+        rootValue: rootResolvers,
+        contextValue: { store, viewer, parquet: exports?.provider },
+        variableValues: variables,
+      })
+      : { errors: document, data: undefined };
     const forbidden = result.errors?.find((e) => e.originalError instanceof ForbiddenError);
     if (forbidden !== undefined) {
       return done(403, json(403, { errors: [{ message: forbidden.message }] }));

@@ -73,6 +73,7 @@ export {
 export {
   EmulatorStore,
   type HistoryRow,
+  historyValueType,
   type NewRun,
   type StoredProject,
   type StoredRun,

@@ -73,18 +73,6 @@ function canRead(ctx: ResolverContext, entity: string): boolean {
   return true;
 }
 
-const typeName = (value: unknown): string => {
-  if (typeof value === "number") return "number";
-  if (typeof value === "string") return "string";
-  if (typeof value === "boolean") return "boolean";
-  if (Array.isArray(value)) return "list";
-  if (typeof value === "object" && value !== null) {
-    const t = (value as { _type?: unknown })._type;
-    return typeof t === "string" ? t : "map";
-  }
-  return "nil";
-};
-
 function historyKeys(ctx: ResolverContext, run: StoredRun): unknown {
   const counts = new Map<string, Map<string, number>>();
   const add = (key: string, type: string, n: number) => {
@@ -111,9 +99,7 @@ function historyKeys(ctx: ResolverContext, run: StoredRun): unknown {
       add("weights", "histogram", Math.floor((spec.steps - 1) / spec.histogramEvery) + 1);
     }
   } else {
-    for (const row of ctx.store.historyRows(run, 0, Number.MAX_SAFE_INTEGER)) {
-      for (const [key, value] of Object.entries(row)) add(key, typeName(value), 1);
-    }
+    for (const { key, type, count } of ctx.store.historyKeyCounts(run)) add(key, type, count);
   }
   const keys: Record<string, unknown> = {};
   for (const [key, perType] of counts) {
@@ -122,22 +108,25 @@ function historyKeys(ctx: ResolverContext, run: StoredRun): unknown {
   return { lastStep: ctx.store.lastStep(run), keys };
 }
 
-/** The rows of `[lo, hi)`, sampled to `samples`, generating only the rows it keeps. */
-function windowRows(
+/**
+ * The rows of `[lo, hi)` as JSON text, sampled to `samples`, generating only the rows it keeps;
+ * stored rows are served as stored.
+ */
+function windowTexts(
   ctx: ResolverContext,
   run: StoredRun,
   lo: number,
   hi: number,
   samples: number,
-): Array<HistoryRow> {
+): Array<string> {
   if (run.history !== null) {
     const last = Math.min(hi, run.history.steps);
     const steps: Array<number> = [];
     for (let s = Math.max(0, lo); s < last; s++) steps.push(s);
     const spec = run.history;
-    return sampleEvenly(steps, samples).map((s) => generatedRow(spec, s));
+    return sampleEvenly(steps, samples).map((s) => JSON.stringify(generatedRow(spec, s)));
   }
-  return sampleEvenly([...ctx.store.historyRows(run, lo, hi)], samples);
+  return sampleEvenly(ctx.store.historyTexts(run, lo, hi), samples);
 }
 
 interface HistorySpec {
@@ -319,8 +308,9 @@ const pickKeys = (json: string, keys: ReadonlyArray<string> | null | undefined):
   }
 };
 
+// Fields that cost a query are functions, resolved only when a document selects them: a
+// history page must not count the run's rows.
 function runView(ctx: ResolverContext, run: StoredRun): Record<string, unknown> {
-  const user = run.username === null ? undefined : ctx.store.userByName(run.username);
   return {
     id: run.storageId,
     name: run.name,
@@ -340,20 +330,21 @@ function runView(ctx: ResolverContext, run: StoredRun): Record<string, unknown> 
     heartbeatAt: run.heartbeatAt,
     description: run.description,
     notes: run.notes,
-    user: user === undefined ? null : userView(ctx, user),
+    user: () => {
+      const user = run.username === null ? undefined : ctx.store.userByName(run.username);
+      return user === undefined ? null : userView(ctx, user);
+    },
     config: ({ keys }: { keys?: Array<string> | null }) => pickKeys(run.configJson, keys),
     summaryMetrics: ({ keys }: { keys?: Array<string> | null }) => pickKeys(run.summaryJson, keys),
     systemMetrics: run.systemMetricsJson,
-    historyLineCount: ctx.store.historyCount(run),
+    historyLineCount: () => ctx.store.historyCount(run),
     historyKeys: () => historyKeys(ctx, run),
     history: (
       args: { samples?: number | null; minStep?: number | null; maxStep?: number | null },
     ) => {
       const lo = args.minStep ?? 0;
       const hi = args.maxStep ?? ctx.store.lastStep(run) + 1;
-      return windowRows(ctx, run, lo, hi, args.samples ?? defaultSamples).map((r) =>
-        JSON.stringify(r)
-      );
+      return windowTexts(ctx, run, lo, hi, args.samples ?? defaultSamples);
     },
     events: ({ samples }: { samples?: number | null }) =>
       sampleEvenly(ctx.store.events(run), samples ?? defaultSamples).map((r) => JSON.stringify(r)),

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { DatabaseSync } from "node:sqlite";
+import { DatabaseSync, type StatementSync } from "node:sqlite";
 import { generatedEvent, type GeneratedHistorySpec, generatedRow, type SeedData } from "./seed.ts";
 
 /** A history row: `_step` plus metrics. */
@@ -165,6 +165,18 @@ const runSelect = `
 export class EmulatorStore {
   private constructor(private readonly db: DatabaseSync) {}
 
+  // Preparing a statement costs more than running it: every request of the server runs a few.
+  private readonly statements = new Map<string, StatementSync>();
+
+  private statement(sql: string): StatementSync {
+    let statement = this.statements.get(sql);
+    if (statement === undefined) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
   /** Opens a store: in memory, or in the SQLite file at `path`. */
   static open(path?: string): EmulatorStore {
     const db = new DatabaseSync(path ?? ":memory:");
@@ -192,6 +204,12 @@ export class EmulatorStore {
       CREATE TABLE IF NOT EXISTS history_rows (
         run_seq INTEGER NOT NULL, step INTEGER NOT NULL, row TEXT NOT NULL,
         PRIMARY KEY (run_seq, step)) WITHOUT ROWID;
+      CREATE TABLE IF NOT EXISTS history_keys (
+        run_seq INTEGER NOT NULL, key TEXT NOT NULL, type TEXT NOT NULL, count INTEGER NOT NULL,
+        PRIMARY KEY (run_seq, key, type));
+      CREATE TABLE IF NOT EXISTS history_events (
+        run_seq INTEGER NOT NULL, idx INTEGER NOT NULL, row TEXT NOT NULL,
+        PRIMARY KEY (run_seq, idx)) WITHOUT ROWID;
     `);
     return new EmulatorStore(db);
   }
@@ -244,17 +262,17 @@ export class EmulatorStore {
 
   /** Creates a user with an API key. */
   createUser(user: Omit<StoredUser, "id">, apiKey: string): StoredUser {
-    const result = this.db.prepare(
+    const result = this.statement(
       "INSERT INTO users (username, name, email, admin) VALUES (?, ?, ?, ?)",
     ).run(user.username, user.name, user.email, user.admin ? 1 : 0);
     const id = Number(result.lastInsertRowid);
-    this.db.prepare("INSERT INTO api_keys (key, user_id) VALUES (?, ?)").run(apiKey, id);
+    this.statement("INSERT INTO api_keys (key, user_id) VALUES (?, ?)").run(apiKey, id);
     return { id, ...user };
   }
 
   /** The user an API key belongs to. */
   userByKey(apiKey: string): StoredUser | undefined {
-    const row = this.db.prepare(
+    const row = this.statement(
       "SELECT u.* FROM users u JOIN api_keys k ON k.user_id = u.id WHERE k.key = ?",
     ).get(apiKey) as
       | { id: number; username: string; name: string; email: string; admin: number }
@@ -264,7 +282,7 @@ export class EmulatorStore {
 
   /** A user by username. */
   userByName(username: string): StoredUser | undefined {
-    const row = this.db.prepare("SELECT * FROM users WHERE username = ?").get(username) as
+    const row = this.statement("SELECT * FROM users WHERE username = ?").get(username) as
       | { id: number; username: string; name: string; email: string; admin: number }
       | undefined;
     return row === undefined ? undefined : { ...row, admin: row.admin === 1 };
@@ -272,21 +290,21 @@ export class EmulatorStore {
 
   /** Every user, in creation order. */
   users(): Array<StoredUser> {
-    return (this.db.prepare("SELECT * FROM users ORDER BY id").all() as Array<
+    return (this.statement("SELECT * FROM users ORDER BY id").all() as Array<
       { id: number; username: string; name: string; email: string; admin: number }
     >).map((row) => ({ ...row, admin: row.admin === 1 }));
   }
 
   /** Creates an entity (a user's own or a team) with its members. */
   createEntity(name: string, isTeam: boolean, members: ReadonlyArray<string>): void {
-    const result = this.db.prepare("INSERT INTO entities (name, is_team) VALUES (?, ?)").run(
+    const result = this.statement("INSERT INTO entities (name, is_team) VALUES (?, ?)").run(
       name,
       isTeam ? 1 : 0,
     );
     for (const username of members) {
       const user = this.userByName(username);
       if (user === undefined) throw new Error(`No user ${username}`);
-      this.db.prepare("INSERT INTO members (entity_id, user_id) VALUES (?, ?)").run(
+      this.statement("INSERT INTO members (entity_id, user_id) VALUES (?, ?)").run(
         Number(result.lastInsertRowid),
         user.id,
       );
@@ -295,11 +313,11 @@ export class EmulatorStore {
 
   /** An entity and its members, if it exists. */
   entity(name: string): { name: string; isTeam: boolean; members: Array<string> } | undefined {
-    const row = this.db.prepare("SELECT * FROM entities WHERE name = ?").get(name) as
+    const row = this.statement("SELECT * FROM entities WHERE name = ?").get(name) as
       | { id: number; name: string; is_team: number }
       | undefined;
     if (row === undefined) return undefined;
-    const members = (this.db.prepare(
+    const members = (this.statement(
       "SELECT u.username FROM members m JOIN users u ON u.id = m.user_id WHERE m.entity_id = ?",
     ).all(row.id) as Array<{ username: string }>).map((m) => m.username);
     return { name: row.name, isTeam: row.is_team === 1, members };
@@ -307,7 +325,7 @@ export class EmulatorStore {
 
   /** The entities a user belongs to (own entity and teams), by name. */
   entitiesOf(username: string): Array<{ name: string; isTeam: boolean }> {
-    return (this.db.prepare(
+    return (this.statement(
       `SELECT e.name, e.is_team FROM entities e JOIN members m ON m.entity_id = e.id
        JOIN users u ON u.id = m.user_id WHERE u.username = ? ORDER BY e.id`,
     ).all(username) as Array<{ name: string; is_team: number }>).map((e) => ({
@@ -324,12 +342,12 @@ export class EmulatorStore {
   ): { project: StoredProject; inserted: boolean } {
     const existing = this.project(entity, name);
     if (existing !== undefined) return { project: existing, inserted: false };
-    const entityRow = this.db.prepare("SELECT id FROM entities WHERE name = ?").get(entity) as
+    const entityRow = this.statement("SELECT id FROM entities WHERE name = ?").get(entity) as
       | { id: number }
       | undefined;
     if (entityRow === undefined) throw new Error(`No entity ${entity}`);
     const user = options?.username === undefined ? undefined : this.userByName(options.username);
-    this.db.prepare(
+    this.statement(
       "INSERT INTO projects (entity_id, name, description, created_at, user_id) VALUES (?, ?, ?, ?, ?)",
     ).run(
       entityRow.id,
@@ -343,7 +361,7 @@ export class EmulatorStore {
 
   /** A project, if it exists. */
   project(entity: string, name: string): StoredProject | undefined {
-    const row = this.db.prepare(
+    const row = this.statement(
       `SELECT p.id, p.name, p.description, p.created_at, e.name AS entity, u.username
        FROM projects p JOIN entities e ON e.id = p.entity_id LEFT JOIN users u ON u.id = p.user_id
        WHERE e.name = ? AND p.name = ?`,
@@ -369,7 +387,7 @@ export class EmulatorStore {
 
   /** An entity's projects, in creation order. */
   projects(entity: string): Array<StoredProject> {
-    const names = this.db.prepare(
+    const names = this.statement(
       "SELECT p.name FROM projects p JOIN entities e ON e.id = p.entity_id WHERE e.name = ? ORDER BY p.id",
     ).all(entity) as Array<{ name: string }>;
     return names.map((n) => this.project(entity, n.name)!);
@@ -414,7 +432,7 @@ export class EmulatorStore {
     const p = this.project(entity, project);
     if (p === undefined) throw new Error(`No project ${entity}/${project}`);
     const user = run.username === null ? undefined : this.userByName(run.username);
-    this.db.prepare(
+    this.statement(
       `INSERT INTO runs (project_id, name, display_name, state, config, summary, system_metrics,
          tags, grp, job_type, sweep_name, host, commit_hash, notes, description, created_at,
          heartbeat_at, user_id, history_spec)
@@ -444,7 +462,7 @@ export class EmulatorStore {
 
   /** A run by path, if it exists. */
   getRun(entity: string, project: string, name: string): StoredRun | undefined {
-    const row = this.db.prepare(`${runSelect} WHERE e.name = ? AND p.name = ? AND r.name = ?`)
+    const row = this.statement(`${runSelect} WHERE e.name = ? AND p.name = ? AND r.name = ?`)
       .get(entity, project, name) as RunRecord | undefined;
     return row === undefined ? undefined : toRun(row);
   }
@@ -466,7 +484,7 @@ export class EmulatorStore {
 
   /** A project's runs, in creation order. */
   listRuns(entity: string, project: string): Array<StoredRun> {
-    return (this.db.prepare(`${runSelect} WHERE e.name = ? AND p.name = ? ORDER BY r.seq`)
+    return (this.statement(`${runSelect} WHERE e.name = ? AND p.name = ? ORDER BY r.seq`)
       .all(entity, project) as unknown as Array<RunRecord>).map(toRun);
   }
 
@@ -501,7 +519,7 @@ export class EmulatorStore {
     };
     for (const [key, value] of Object.entries(changes)) {
       if (value === undefined) continue;
-      this.db.prepare(`UPDATE runs SET ${columns[key]} = ? WHERE seq = ?`).run(
+      this.statement(`UPDATE runs SET ${columns[key]} = ? WHERE seq = ?`).run(
         key === "tags" ? JSON.stringify(value) : value as string | null,
         run.seq,
       );
@@ -511,19 +529,85 @@ export class EmulatorStore {
 
   /** Deletes a run and its stored history. */
   deleteRun(run: StoredRun): void {
-    this.db.prepare("DELETE FROM history_rows WHERE run_seq = ?").run(run.seq);
-    this.db.prepare("DELETE FROM runs WHERE seq = ?").run(run.seq);
+    for (const table of ["history_rows", "history_keys", "history_events"]) {
+      this.statement(`DELETE FROM ${table} WHERE run_seq = ?`).run(run.seq);
+    }
+    this.statement("DELETE FROM runs WHERE seq = ?").run(run.seq);
   }
 
-  /** Stores explicit history rows for a run (each must have a numeric `_step`). */
-  setHistory(run: StoredRun, rows: ReadonlyArray<HistoryRow>): void {
-    const insert = this.db.prepare(
-      "INSERT OR REPLACE INTO history_rows (run_seq, step, row) VALUES (?, ?, ?)",
-    );
+  /**
+   * Stores explicit history rows for a run (each must have a numeric `_step`), replacing any
+   * it had, and the count of each key's value types (what `historyKeys` reports).
+   */
+  setHistory(run: StoredRun, rows: Iterable<HistoryRow>): void {
+    this.transaction(() => {
+      const insert = this.statement(
+        "INSERT OR REPLACE INTO history_rows (run_seq, step, row) VALUES (?, ?, ?)",
+      );
+      this.statement("DELETE FROM history_rows WHERE run_seq = ?").run(run.seq);
+      this.statement("DELETE FROM history_keys WHERE run_seq = ?").run(run.seq);
+      const counts = new Map<string, Map<string, number>>();
+      for (const row of rows) {
+        insert.run(run.seq, row["_step"] as number, JSON.stringify(row));
+        for (const key in row) {
+          const type = historyValueType(row[key]);
+          let perType = counts.get(key);
+          if (perType === undefined) counts.set(key, perType = new Map());
+          perType.set(type, (perType.get(type) ?? 0) + 1);
+        }
+      }
+      const insertKey = this.statement(
+        "INSERT INTO history_keys (run_seq, key, type, count) VALUES (?, ?, ?, ?)",
+      );
+      for (const [key, perType] of counts) {
+        for (const [type, count] of perType) insertKey.run(run.seq, key, type, count);
+      }
+    });
+  }
+
+  /** Stores explicit system-metrics rows (`events`) for a run, replacing any it had. */
+  setEvents(run: StoredRun, rows: Iterable<HistoryRow>): void {
+    this.transaction(() => {
+      this.statement("DELETE FROM history_events WHERE run_seq = ?").run(run.seq);
+      const insert = this.statement(
+        "INSERT INTO history_events (run_seq, idx, row) VALUES (?, ?, ?)",
+      );
+      let index = 0;
+      for (const row of rows) insert.run(run.seq, index++, JSON.stringify(row));
+    });
+  }
+
+  /**
+   * Turns a run's generated history into stored rows (and stored system metrics): the server
+   * then serves the rows as stored JSON text, as W&B does, instead of computing them per
+   * request. Benchmarks do this before timing; it takes seconds per million rows.
+   */
+  materializeHistory(run: StoredRun): StoredRun {
+    const spec = run.history;
+    if (spec === null) return run;
+    this.transaction(() => {
+      this.setHistory(run, generatedRows(spec));
+      this.setEvents(run, Array.from({ length: spec.events }, (_, i) => generatedEvent(spec, i)));
+      this.statement("UPDATE runs SET history_spec = NULL WHERE seq = ?").run(run.seq);
+    });
+    return this.getRun(run.entity, run.project, run.name)!;
+  }
+
+  /** The `(key, type, count)` of every key in a run's stored history. */
+  historyKeyCounts(
+    run: StoredRun,
+  ): Array<{ readonly key: string; readonly type: string; readonly count: number }> {
+    return this.statement(
+      "SELECT key, type, count FROM history_keys WHERE run_seq = ? ORDER BY rowid",
+    ).all(run.seq) as Array<{ key: string; type: string; count: number }>;
+  }
+
+  /** Runs `body` in one transaction, or inside the transaction already open. */
+  private transaction(body: () => void): void {
+    if (this.db.isTransaction) return body();
     this.db.exec("BEGIN");
     try {
-      this.db.prepare("DELETE FROM history_rows WHERE run_seq = ?").run(run.seq);
-      for (const row of rows) insert.run(run.seq, row["_step"] as number, JSON.stringify(row));
+      body();
       this.db.exec("COMMIT");
     } catch (error) {
       this.db.exec("ROLLBACK");
@@ -534,7 +618,7 @@ export class EmulatorStore {
   /** The last step of a run's history, or -1 when it has none. */
   lastStep(run: StoredRun): number {
     if (run.history !== null) return run.history.steps - 1;
-    const row = this.db.prepare("SELECT MAX(step) AS last FROM history_rows WHERE run_seq = ?")
+    const row = this.statement("SELECT MAX(step) AS last FROM history_rows WHERE run_seq = ?")
       .get(run.seq) as { last: number | null };
     return row.last ?? -1;
   }
@@ -554,16 +638,66 @@ export class EmulatorStore {
     for (const r of rows) yield JSON.parse(r.row);
   }
 
+  /**
+   * The history rows of a run with `minStep <= _step < maxStep`, in step order, as JSON text:
+   * stored rows as they were stored, without a parse and print per request.
+   */
+  historyTexts(run: StoredRun, minStep: number, maxStep: number): Array<string> {
+    if (run.history !== null) {
+      return Array.from(this.historyRows(run, minStep, maxStep), (row) => JSON.stringify(row));
+    }
+    const statement = this.statement(
+      "SELECT row AS text FROM history_rows WHERE run_seq = ? AND step >= ? AND step < ? ORDER BY step",
+    );
+    // Rows as arrays: no object per row for a page of thousands. (Deno's node:sqlite has
+    // setReturnArrays; its bundled Node types predate it.)
+    (statement as StatementSync & { setReturnArrays(enabled: boolean): void })
+      .setReturnArrays(true);
+    const rows = statement.all(run.seq, minStep, maxStep) as unknown as Array<[string]>;
+    return rows.map((r) => r[0]);
+  }
+
   /** Number of history rows of a run. */
   historyCount(run: StoredRun): number {
     if (run.history !== null) return run.history.steps;
-    return (this.db.prepare("SELECT COUNT(*) AS n FROM history_rows WHERE run_seq = ?")
+    return (this.statement("SELECT COUNT(*) AS n FROM history_rows WHERE run_seq = ?")
       .get(run.seq) as { n: number }).n;
   }
 
   /** The system-metrics rows of a run. */
   events(run: StoredRun): Array<HistoryRow> {
-    if (run.history === null) return [];
-    return Array.from({ length: run.history.events }, (_, i) => generatedEvent(run.history!, i));
+    if (run.history !== null) {
+      return Array.from({ length: run.history.events }, (_, i) => generatedEvent(run.history!, i));
+    }
+    const rows = this.statement(
+      "SELECT row FROM history_events WHERE run_seq = ? ORDER BY idx",
+    ).all(run.seq) as Array<{ row: string }>;
+    return rows.map((r) => JSON.parse(r.row));
   }
+}
+
+function* generatedRows(spec: GeneratedHistorySpec): Generator<HistoryRow> {
+  for (let step = 0; step < spec.steps; step++) yield generatedRow(spec, step);
+}
+
+/**
+ * The type W&B's `historyKeys` reports for a value: `number`, `string`, `boolean`, `list`,
+ * `map`, `nil`, or a media object's `_type` (`histogram`, `image-file`, …).
+ *
+ * @example
+ * ```ts
+ * import { historyValueType } from "@effect-wandb/api/testing";
+ * console.assert(historyValueType({ _type: "histogram", bins: [] }) === "histogram");
+ * ```
+ */
+export function historyValueType(value: unknown): string {
+  if (typeof value === "number") return "number";
+  if (typeof value === "string") return "string";
+  if (typeof value === "boolean") return "boolean";
+  if (Array.isArray(value)) return "list";
+  if (typeof value === "object" && value !== null) {
+    const t = (value as { _type?: unknown })._type;
+    return typeof t === "string" ? t : "map";
+  }
+  return "nil";
 }
