@@ -33,21 +33,26 @@ export {
   decodeHistoryRows,
   histories,
   history,
+  historyJsonStep,
   type HistoryOptions,
   lastHistoryStep,
   type MultiRunOptions,
   scanHistories,
+  scanHistoriesJson,
   scanHistory,
+  scanHistoryJson,
   type ScanHistoryOptions,
   type ScanMode,
   systemMetrics,
   type TaggedHistoryRow,
+  tagHistoryJson,
 } from "./lib/history/operations.ts";
 export {
   jsonColumnsMetadataKey,
   type ParquetFile,
   parquetFile,
   readParquetHistory,
+  readParquetHistoryJson,
   readParquetHistorySlice,
 } from "./lib/history/parquet.ts";
 export {
@@ -201,6 +206,7 @@ export {
   type ParquetOptions,
   unionColumns,
   writeCsv,
+  writeJsonLines,
   writeNdjson,
   writeParquet,
 } from "./lib/export/sinks.ts";

@@ -40,7 +40,9 @@ import {
   lastHistoryStep,
   type MultiRunOptions,
   scanHistories,
+  scanHistoriesJson,
   scanHistory,
+  scanHistoryJson,
   type ScanHistoryOptions,
   systemMetrics,
   type TaggedHistoryRow,
@@ -132,6 +134,11 @@ export interface ApiShape {
    * `scanHistory` for requests, concurrency, memory and the Parquet path.
    */
   scanHistory(run: RunRef, options?: ScanHistoryOptions): Stream.Stream<HistoryRow, WandbError>;
+  /**
+   * `scanHistory` with each row as its JSON text, not parsed: the fast way to NDJSON with
+   * `writeJsonLines`.
+   */
+  scanHistoryJson(run: RunRef, options?: ScanHistoryOptions): Stream.Stream<string, WandbError>;
   /** A sample of a run's history (Python's `run.history`); `samples` is required. */
   history(
     run: RunRef,
@@ -154,6 +161,11 @@ export interface ApiShape {
     runs: Stream.Stream<Run, E, R>,
     options?: ScanHistoryOptions & MultiRunOptions,
   ): Stream.Stream<TaggedHistoryRow, E | WandbError, R>;
+  /** `scanHistories` with each tagged row as its JSON text (see `scanHistoryJson`). */
+  scanHistoriesJson<E, R>(
+    runs: Stream.Stream<Run, E, R>,
+    options?: ScanHistoryOptions & MultiRunOptions,
+  ): Stream.Stream<string, E | WandbError, R>;
   /** Resolves a project path against the defaults, without a request unless the entity is missing. */
   resolveProjectPath(path?: string): Effect.Effect<ProjectPath, WandbError>;
   /** Resolves a run path against the defaults. */
@@ -288,6 +300,8 @@ export function makeApi(config: ApiConfig): Effect.Effect<ApiShape, never, HttpC
         ),
       scanHistory: (run, options) =>
         Stream.unwrap(Effect.map(runPath(run), (path) => scanHistory(client, path, options))),
+      scanHistoryJson: (run, options) =>
+        Stream.unwrap(Effect.map(runPath(run), (path) => scanHistoryJson(client, path, options))),
       history: (run, options) =>
         runPath(run).pipe(
           Effect.flatMap((path) => history(client, path, options)),
@@ -302,6 +316,7 @@ export function makeApi(config: ApiConfig): Effect.Effect<ApiShape, never, HttpC
         runPath(run).pipe(Effect.flatMap((path) => lastHistoryStep(client, path))),
       histories: (runs, options) => histories(client, runs, options),
       scanHistories: (runs, options) => scanHistories(client, runs, options),
+      scanHistoriesJson: (runs, options) => scanHistoriesJson(client, runs, options),
       resolveProjectPath,
       resolveRunPath,
     } satisfies ApiShape;

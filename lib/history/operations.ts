@@ -16,7 +16,12 @@ import type { RunPath } from "../core/paths.ts";
 import { runNotFound } from "../core/_not_found.ts";
 import { issuePath, type WandbClient } from "../core/transport.ts";
 import type { Run } from "../runs/decoders.ts";
-import { parquetFile, readParquetHistorySlice } from "./parquet.ts";
+import {
+  type ParquetFile,
+  parquetFile,
+  readParquetHistoryJson,
+  readParquetHistorySlice,
+} from "./parquet.ts";
 import {
   historyPageQuery,
   type HistoryRow,
@@ -96,35 +101,182 @@ export function lastHistoryStep(
 
 const stepOf = (row: HistoryRow): number => typeof row["_step"] === "number" ? row["_step"] : -1;
 
-/** Keeps rows whose step is inside `[lo, hi)` and above every step already emitted. */
-function strictlyIncreasing<E, R>(
-  rows: Stream.Stream<HistoryRow, E, R>,
+/**
+ * How a scan carries rows: parsed objects ({@link scanHistory}) or the JSON text of each row
+ * ({@link scanHistoryJson}). Requests, windows, order and de-duplication are the same for both.
+ */
+interface RowFormat<Row> {
+  /** Rows of a `history` page: JSON strings. */
+  readonly fromStrings: (
+    operation: string,
+    at: string,
+    rows: ReadonlyArray<unknown>,
+  ) => Effect.Effect<Array<Row>, DecodeError>;
+  /** Rows of a `sampledHistory` page: objects. */
+  readonly fromObjects: (
+    operation: string,
+    at: string,
+    rows: ReadonlyArray<unknown>,
+  ) => Effect.Effect<Array<Row>, DecodeError>;
+  /** Rows `[start, end)` of a Parquet export. */
+  readonly fromParquet: (file: ParquetFile, start: number, end: number) => Promise<Array<Row>>;
+  /** The row's `_step`, or -1. */
+  readonly step: (row: Row) => number;
+}
+
+const objectRows: RowFormat<HistoryRow> = {
+  fromStrings: parseHistoryRows,
+  fromObjects: parseHistoryRows,
+  fromParquet: readParquetHistorySlice,
+  step: stepOf,
+};
+
+const jsonRows: RowFormat<string> = {
+  fromStrings: checkJsonRows,
+  fromObjects: (operation, at, rows) =>
+    Effect.map(parseHistoryRows(operation, at, rows), (parsed) => parsed.map(stringifyRow)),
+  fromParquet: readParquetHistoryJson,
+  step: historyJsonStep,
+};
+
+const stringifyRow = (row: HistoryRow): string => JSON.stringify(row);
+
+const isBlank = (code: number) => code === 32 || code === 10 || code === 13 || code === 9;
+
+/** Whether a text is shaped like a JSON object: `{`, `}` first and last but for blanks. */
+function isObjectText(text: string): boolean {
+  let first = 0;
+  let last = text.length - 1;
+  while (first <= last && isBlank(text.charCodeAt(first))) first++;
+  while (last > first && isBlank(text.charCodeAt(last))) last--;
+  return text.charCodeAt(first) === 123 && text.charCodeAt(last) === 125 && first < last;
+}
+
+/**
+ * Keeps `history` rows as the JSON text the server sent, checking each is a string shaped like
+ * an object (a full parse is what this path exists to skip; rows reach the output as sent).
+ */
+function checkJsonRows(
+  operation: string,
+  at: string,
+  rows: ReadonlyArray<unknown>,
+): Effect.Effect<Array<string>, DecodeError> {
+  return Effect.suspend(() => {
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i];
+      if (typeof row !== "string" || !isObjectText(row)) {
+        return Effect.fail(
+          new DecodeError({
+            operation,
+            path: `${at}.${i}`,
+            message: "Expected a history row (a JSON object)",
+          }),
+        );
+      }
+    }
+    return Effect.succeed(rows as Array<string>);
+  });
+}
+
+const leadingStep = '{"_step":';
+
+/**
+ * The `_step` of a row given as JSON text, or -1 when it has none. Rows W&B stores begin with
+ * `{"_step":<integer>`: that is read in place; any other shape is parsed.
+ *
+ * @example
+ * ```ts
+ * import { historyJsonStep } from "@effect-wandb/api";
+ * console.assert(historyJsonStep('{"_step":42,"loss":0.5}') === 42);
+ * console.assert(historyJsonStep('{"loss": 0.5, "_step": 7}') === 7);
+ * console.assert(historyJsonStep('{"loss":0.5}') === -1);
+ * ```
+ */
+export function historyJsonStep(text: string): number {
+  if (text.startsWith(leadingStep)) {
+    let step = 0;
+    let i = leadingStep.length;
+    const digitsFrom = i;
+    for (; i < text.length; i++) {
+      const code = text.charCodeAt(i);
+      if (code < 48 || code > 57) break;
+      step = step * 10 + (code - 48);
+    }
+    const next = text.charCodeAt(i);
+    if (i > digitsFrom && i - digitsFrom < 16 && (next === 44 || next === 125)) return step;
+  }
+  try {
+    const row = JSON.parse(text);
+    return typeof row?._step === "number" ? row._step : -1;
+  } catch {
+    return -1;
+  }
+}
+
+/**
+ * Rows of one response or row group with their steps, read once: a step costs a scan of the
+ * row's text on the JSON path, and ordering and de-duplication both need it.
+ */
+interface Batch<Row> {
+  readonly rows: ReadonlyArray<Row>;
+  readonly steps: ReadonlyArray<number>;
+}
+
+/** Rows in step order: servers send them sorted, so this usually only checks. */
+function sortedBatch<Row>(format: RowFormat<Row>, rows: ReadonlyArray<Row>): Batch<Row> {
+  const steps = rows.map(format.step);
+  let sorted = true;
+  for (let i = 1; i < steps.length && sorted; i++) sorted = steps[i - 1]! <= steps[i]!;
+  if (sorted) return { rows, steps };
+  const order = steps.map((_, i) => i).sort((a, b) => steps[a]! - steps[b]! || a - b);
+  return { rows: order.map((i) => rows[i]!), steps: order.map((i) => steps[i]!) };
+}
+
+/** The rows of a sorted batch whose step is below `end`. */
+function stepsBelow<Row>(batch: Batch<Row>, end: number): Batch<Row> {
+  let count = batch.steps.length;
+  while (count > 0 && batch.steps[count - 1]! >= end) count--;
+  return count === batch.steps.length
+    ? batch
+    : { rows: batch.rows.slice(0, count), steps: batch.steps.slice(0, count) };
+}
+
+/** The rows of the batches whose step is inside `[lo, hi)` and above every step already emitted. */
+function strictlyIncreasing<Row, E, R>(
+  batches: Stream.Stream<Batch<Row>, E, R>,
   lo: number,
   hi: number,
-): Stream.Stream<HistoryRow, E, R> {
+): Stream.Stream<Row, E, R> {
   return Stream.suspend(() => {
     let last = -Infinity;
-    return Stream.filter(rows, (row) => {
-      const step = stepOf(row);
-      if (step < lo || step >= hi || step <= last) return false;
-      last = step;
-      return true;
+    return Stream.flatMap(batches, ({ rows, steps }) => {
+      const kept: Array<Row> = [];
+      for (let i = 0; i < rows.length; i++) {
+        const step = steps[i]!;
+        if (step < lo || step >= hi || step <= last) continue;
+        last = step;
+        kept.push(rows[i]!);
+      }
+      return Stream.fromArray(kept);
     });
   });
 }
 
 /** One GraphQL window `[lo, hi)`, sorted by step. */
-function fetchWindow(
+function fetchWindow<Row>(
+  format: RowFormat<Row>,
   client: WandbClient,
   path: RunPath,
   keys: ReadonlyArray<string> | undefined,
   lo: number,
   hi: number,
-): Effect.Effect<ReadonlyArray<HistoryRow>, RequestError | NotFoundError> {
+): Effect.Effect<Batch<Row>, RequestError | NotFoundError> {
   const rows = keys === undefined
     ? client.execute(historyPageQuery(path, lo, hi, hi - lo)).pipe(
       Effect.flatMap(runOf("HistoryPage", path)),
-      Effect.flatMap((run) => parseHistoryRows("HistoryPage", "project.run.history", run.history)),
+      Effect.flatMap((run) =>
+        format.fromStrings("HistoryPage", "project.run.history", run.history)
+      ),
     )
     // sampledHistory's maxStep is inclusive on the real server (wandb-core sends maxStep - 1);
     // the Python client sends the exclusive bound and can repeat the boundary row. We send
@@ -134,17 +286,18 @@ function fetchWindow(
     ).pipe(
       Effect.flatMap(runOf("SampledHistoryPage", path)),
       Effect.flatMap((run) =>
-        parseHistoryRows(
+        format.fromObjects(
           "SampledHistoryPage",
           "project.run.sampledHistory.0",
           run.sampledHistory[0] ?? [],
         )
       ),
     );
-  return Effect.map(rows, (r) => [...r].sort((a, b) => stepOf(a) - stepOf(b)));
+  return Effect.map(rows, (r) => sortedBatch(format, r));
 }
 
-function graphqlScan(
+function graphqlScan<Row>(
+  format: RowFormat<Row>,
   client: WandbClient,
   path: RunPath,
   keys: ReadonlyArray<string> | undefined,
@@ -152,15 +305,14 @@ function graphqlScan(
   hi: number,
   pageSize: number,
   concurrency: number,
-): Stream.Stream<HistoryRow, RequestError | NotFoundError> {
+): Stream.Stream<Batch<Row>, RequestError | NotFoundError> {
   const windows: Array<readonly [number, number]> = [];
   for (let start = lo; start < hi; start += pageSize) {
     windows.push([start, Math.min(start + pageSize, hi)]);
   }
   return Stream.fromIterable(windows).pipe(
     // Ordered: at most `concurrency` windows are in flight or waiting to be emitted.
-    Stream.mapEffect(([a, b]) => fetchWindow(client, path, keys, a, b), { concurrency }),
-    Stream.flatMap((rows) => Stream.fromIterable(rows)),
+    Stream.mapEffect(([a, b]) => fetchWindow(format, client, path, keys, a, b), { concurrency }),
   );
 }
 
@@ -194,7 +346,8 @@ function parquetExport(
   );
 }
 
-function parquetScan(
+function parquetScan<Row>(
+  format: RowFormat<Row>,
   client: WandbClient,
   path: RunPath,
   exported: ParquetExport,
@@ -202,7 +355,7 @@ function parquetScan(
   hi: number,
   pageSize: number,
   concurrency: number,
-): Stream.Stream<HistoryRow, RequestError | NotFoundError> {
+): Stream.Stream<Batch<Row>, RequestError | NotFoundError> {
   const exportedEnd = exported.firstLiveStep ?? hi;
   const files = Stream.fromIterable(exported.urls).pipe(
     Stream.mapEffect(
@@ -221,16 +374,25 @@ function parquetScan(
       Stream.fromIterable(file.rowGroups).pipe(
         Stream.mapEffect(([start, end]) =>
           Effect.tryPromise({
-            try: () => readParquetHistorySlice(file, start, end),
+            try: () => format.fromParquet(file, start, end),
             catch: (e) => unreadable("parquet row group", e),
           })
         ),
-        Stream.flatMap((rows) => Stream.fromIterable(rows.filter((r) => stepOf(r) < exportedEnd))),
+        Stream.map((rows) => stepsBelow(sortedBatch(format, rows), exportedEnd)),
       )
     ),
   );
   const live = exportedEnd < hi
-    ? graphqlScan(client, path, undefined, Math.max(lo, exportedEnd), hi, pageSize, concurrency)
+    ? graphqlScan(
+      format,
+      client,
+      path,
+      undefined,
+      Math.max(lo, exportedEnd),
+      hi,
+      pageSize,
+      concurrency,
+    )
     : Stream.empty;
   return Stream.concat(files, live);
 }
@@ -262,6 +424,41 @@ export function scanHistory(
   path: RunPath,
   options?: ScanHistoryOptions,
 ): Stream.Stream<HistoryRow, WandbError> {
+  return scan(objectRows, client, path, options);
+}
+
+/**
+ * Every history row of a run as JSON text, in step order, each exactly once: the rows of
+ * {@link scanHistory} (`JSON.parse(line)` equals its row), with the same requests, options and
+ * memory bounds, but without a row object per row. GraphQL rows are passed on as the server sent
+ * them (checked to be object-shaped, not parsed); Parquet rows are printed from decoded columns.
+ * The fast way to NDJSON: pipe it into {@link writeJsonLines}.
+ *
+ * @example
+ * ```ts
+ * import { Stream } from "effect";
+ * import { scanHistoryJson, type WandbClient, writeJsonLines } from "@effect-wandb/api";
+ * const toNdjson = (client: WandbClient) =>
+ *   writeJsonLines(
+ *     "history.ndjson",
+ *     scanHistoryJson(client, { entity: "acme", project: "mnist", runId: "abc" }),
+ *   );
+ * ```
+ */
+export function scanHistoryJson(
+  client: WandbClient,
+  path: RunPath,
+  options?: ScanHistoryOptions,
+): Stream.Stream<string, WandbError> {
+  return scan(jsonRows, client, path, options);
+}
+
+function scan<Row>(
+  format: RowFormat<Row>,
+  client: WandbClient,
+  path: RunPath,
+  options: ScanHistoryOptions | undefined,
+): Stream.Stream<Row, WandbError> {
   return Stream.unwrap(Effect.gen(function* () {
     const pageSize = options?.pageSize ?? 1000;
     const concurrency = options?.concurrency ?? 4;
@@ -295,14 +492,10 @@ export function scanHistory(
     const lo = options?.minStep ?? 0;
     const hi = Math.min(options?.maxStep ?? last + 1, last + 1);
     if (hi <= lo) return Stream.empty;
-    let rows: Stream.Stream<HistoryRow, RequestError | NotFoundError>;
-    if (wantsParquet) {
-      rows = exported === undefined || (exported.urls.length === 0 && mode === "auto")
-        ? graphqlScan(client, path, keys, lo, hi, pageSize, concurrency)
-        : parquetScan(client, path, exported, lo, hi, pageSize, concurrency);
-    } else {
-      rows = graphqlScan(client, path, keys, lo, hi, pageSize, concurrency);
-    }
+    const rows = wantsParquet && exported !== undefined &&
+        !(exported.urls.length === 0 && mode === "auto")
+      ? parquetScan(format, client, path, exported, lo, hi, pageSize, concurrency)
+      : graphqlScan(format, client, path, keys, lo, hi, pageSize, concurrency);
     return strictlyIncreasing(rows, lo, hi);
   }));
 }
@@ -482,6 +675,61 @@ export function scanHistories<E, R>(
       (run) => scanHistory(client, runPathOf(run), options).pipe(Stream.map(tag(run))),
       // One buffered chunk per run: with Effect's default (16 chunks of up to a window each)
       // the merge would hold most of a large export in memory.
+      { concurrency: options?.runConcurrency ?? 4, bufferSize: 1 },
+    ),
+  );
+}
+
+/**
+ * Appends `run_id` and `run_path` to a row given as JSON text (the text form of
+ * {@link TaggedHistoryRow}), without parsing it.
+ *
+ * @example
+ * ```ts
+ * import { tagHistoryJson } from "@effect-wandb/api";
+ * const tag = tagHistoryJson({ id: "abc", path: "acme/mnist/abc" });
+ * console.assert(tag('{"_step":1}') === '{"_step":1,"run_id":"abc","run_path":"acme/mnist/abc"}');
+ * console.assert(tag("{}") === '{"run_id":"abc","run_path":"acme/mnist/abc"}');
+ * ```
+ */
+export function tagHistoryJson(
+  run: { readonly id: string; readonly path: string },
+): (line: string) => string {
+  const tags = `"run_id":${JSON.stringify(run.id)},"run_path":${JSON.stringify(run.path)}}`;
+  return (line) => {
+    const close = line.lastIndexOf("}");
+    let open = close - 1;
+    while (open > 0 && isBlank(line.charCodeAt(open))) open--;
+    // `{}` (or `{ }`) takes the tags alone; any other object gets them after a comma.
+    return line.charCodeAt(open) === 123
+      ? line.slice(0, open + 1) + tags
+      : line.slice(0, close) + "," + tags;
+  };
+}
+
+/**
+ * Full histories of many runs as JSON text, each row tagged with `run_id` and `run_path`:
+ * {@link scanHistoryJson} for every run of a stream, `runConcurrency` runs at a time, under the
+ * `Api`-wide request limit. `JSON.parse` of each line equals the row {@link scanHistories} gives.
+ *
+ * @example
+ * ```ts
+ * import { Stream } from "effect";
+ * import { type Run, scanHistoriesJson, type WandbClient, writeJsonLines } from "@effect-wandb/api";
+ * const exportAll = (client: WandbClient, runs: Stream.Stream<Run>) =>
+ *   writeJsonLines("histories.ndjson", scanHistoriesJson(client, runs, { runConcurrency: 8 }));
+ * ```
+ */
+export function scanHistoriesJson<E, R>(
+  client: WandbClient,
+  runs: Stream.Stream<Run, E, R>,
+  options?: ScanHistoryOptions & MultiRunOptions,
+): Stream.Stream<string, E | WandbError, R> {
+  return runs.pipe(
+    Stream.flatMap(
+      (run) =>
+        scanHistoryJson(client, runPathOf(run), options).pipe(Stream.map(tagHistoryJson(run))),
+      // One buffered chunk per run, as in scanHistories.
       { concurrency: options?.runConcurrency ?? 4, bufferSize: 1 },
     ),
   );

@@ -20,6 +20,15 @@ export type HistoryRow = Readonly<Record<string, unknown>>;
 // through a generic Record schema costs more than the rest of the scan.
 const JsonRow: Schema.Decoder<HistoryRow> = Schema.Record(Schema.String, Schema.Unknown);
 
+/**
+ * A list of rows, checked only to be a list: each history reader checks its rows itself (one
+ * tight loop), and a per-item schema over pages of thousands costs more than the rows.
+ */
+const RowList: Schema.Decoder<ReadonlyArray<unknown>> = Schema.declare(
+  (u): u is ReadonlyArray<unknown> => Array.isArray(u),
+  { expected: "a list of history rows" },
+);
+
 const isRow = (u: unknown): u is HistoryRow =>
   typeof u === "object" && u !== null && !Array.isArray(u);
 
@@ -119,13 +128,13 @@ export function runHistoryKeysQuery(path: RunPath): GraphqlRequest<RunFieldData<
   };
 }
 
-/** Rows of the `history` field: JSON strings, parsed by {@link parseHistoryRows}. */
+/** Rows of the `history` field: JSON strings, checked and parsed by {@link parseHistoryRows}. */
 export interface HistoryField {
-  readonly history: ReadonlyArray<string>;
+  readonly history: ReadonlyArray<unknown>;
 }
 
 const HistoryPageData: Schema.Decoder<RunFieldData<HistoryField>> = runField(
-  Schema.Struct({ history: Schema.Array(Schema.String) }),
+  Schema.Struct({ history: RowList }),
 );
 
 const historyPageDocument: DocumentNode = operationDocument(`
@@ -260,16 +269,16 @@ export function runSampledHistoryQuery(
   };
 }
 
-/** Rows of the `events` field (system metrics): JSON strings. */
+/** Rows of the `events` field (system metrics): JSON strings, checked by {@link parseHistoryRows}. */
 export interface EventsField {
-  readonly events: ReadonlyArray<string>;
+  readonly events: ReadonlyArray<unknown>;
 }
 
 const FullHistoryData: Schema.Decoder<RunFieldData<HistoryField>> = runField(
-  Schema.Struct({ history: Schema.Array(Schema.String) }),
+  Schema.Struct({ history: RowList }),
 );
 const EventsData: Schema.Decoder<RunFieldData<EventsField>> = runField(
-  Schema.Struct({ events: Schema.Array(Schema.String) }),
+  Schema.Struct({ events: RowList }),
 );
 
 const fullHistoryDocument: DocumentNode = operationDocument(`

@@ -44,12 +44,20 @@ export function historyToParquet(rows: ReadonlyArray<HistoryRow>): Uint8Array<Ar
     const values = rows.map((r) => r[name]);
     const present = values.filter((v) => v !== undefined && v !== null);
     if (present.every((v) => typeof v === "number")) {
-      return {
-        name,
-        data: values.map((v) => (typeof v === "number" ? v : null)),
-        type: "DOUBLE" as const,
-        nullable: true,
-      };
+      // A metric logged at every step is a REQUIRED column: readers get a plain Float64Array.
+      return present.length === rows.length
+        ? {
+          name,
+          data: Float64Array.from(values as Array<number>),
+          type: "DOUBLE" as const,
+          nullable: false,
+        }
+        : {
+          name,
+          data: values.map((v) => (typeof v === "number" ? v : null)),
+          type: "DOUBLE" as const,
+          nullable: true,
+        };
     }
     const isJson = !present.every((v) => typeof v === "string");
     if (isJson) jsonColumns.push(name);
