@@ -1,0 +1,209 @@
+// The JSON-text path (scanHistoryJson, scanHistoriesJson, writeJsonLines) against the object
+// path and the seeded data, over real HTTP.
+import assert from "node:assert/strict";
+import { Effect, Stream } from "effect";
+import {
+  Api,
+  historyJsonStep,
+  type HistoryRow,
+  type ScanHistoryOptions,
+  tagHistoryJson,
+  writeJsonLines,
+} from "../../mod.ts";
+import {
+  type Emulator,
+  type EmulatorOptions,
+  generatedRow,
+  LocalServer,
+  type SeedRun,
+} from "../../lib/testing/mod.ts";
+import { countOperation, withServer } from "../api/_harness.ts";
+
+const seedRun = (server: Emulator, state: string) =>
+  server.seed.runs.find((r) => r.project === "mnist" && r.state === state)!;
+
+const expectedRows = (run: SeedRun, lo = 0, hi = run.history.steps) => {
+  const rows: Array<HistoryRow> = [];
+  for (let s = Math.max(0, lo); s < Math.min(hi, run.history.steps); s++) {
+    rows.push(generatedRow(run.history, s));
+  }
+  return rows;
+};
+
+/** Both paths over the same run and options. */
+const bothPaths = (run: SeedRun, options?: ScanHistoryOptions) =>
+  Effect.gen(function* () {
+    const api = yield* Api;
+    const path = `acme/mnist/${run.name}`;
+    const lines = yield* Stream.runCollect(api.scanHistoryJson(path, options));
+    const rows = yield* Stream.runCollect(api.scanHistory(path, options));
+    return { lines, rows };
+  });
+
+const inServer = <A, E>(
+  body: (server: Emulator) => Effect.Effect<A, E, Api | Emulator>,
+  options?: EmulatorOptions,
+) =>
+  withServer(
+    Effect.gen(function* () {
+      return yield* body(yield* LocalServer);
+    }),
+    { server: options },
+  );
+
+Deno.test("scanHistoryJson() gives the rows of scanHistory() as JSON text, in every mode", async (t) => {
+  const cases: Array<[string, string, ScanHistoryOptions]> = [
+    ["GraphQL, small windows in parallel", "finished", {
+      mode: "graphql",
+      pageSize: 13,
+      concurrency: 4,
+    }],
+    ["GraphQL, a step window", "finished", {
+      mode: "graphql",
+      minStep: 7,
+      maxStep: 90,
+      pageSize: 20,
+    }],
+    ["keys (sampledHistory rows are objects)", "finished", {
+      keys: ["loss", "weights"],
+      pageSize: 60,
+    }],
+    ["Parquet, a finished run", "finished", { mode: "parquet" }],
+    ["Parquet and live GraphQL rows, a running run", "running", { mode: "parquet", pageSize: 30 }],
+  ];
+  for (const [name, state, options] of cases) {
+    await t.step(name, async () => {
+      const { lines, rows } = await inServer((server) =>
+        bothPaths(seedRun(server, state), options)
+      );
+      assert.ok(rows.length >= 5, `${rows.length} rows`);
+      assert.deepEqual(lines.map((l) => JSON.parse(l)), rows);
+    });
+  }
+  await t.step("GraphQL rows are passed through exactly as the server stored them", async () => {
+    const { lines, expected } = await inServer((server) =>
+      Effect.gen(function* () {
+        const run = seedRun(server, "finished");
+        const { lines } = yield* bothPaths(run, { mode: "graphql", pageSize: 50 });
+        return { lines, expected: expectedRows(run).map((r) => JSON.stringify(r)) };
+      })
+    );
+    assert.deepEqual(lines, expected);
+  });
+});
+
+Deno.test("scanHistoryJson() orders and de-duplicates rows a server sends out of order", async () => {
+  const { lines, pages } = await inServer((server) =>
+    Effect.gen(function* () {
+      const run = seedRun(server, "finished");
+      // One window holds every step; the server answers it with shuffled, repeated rows, some
+      // outside the window, spaced and with `_step` not first.
+      const history = [
+        '{"_step":3,"a":3}',
+        '{ "_step" : 1, "a": 1 }',
+        '{"a":2,"_step":2}',
+        '{"_step":2,"a":"again"}',
+        '{"_step":-4}',
+        '{"no_step":true}',
+      ];
+      server.injectFaults({
+        status: 200,
+        operationName: "HistoryPage",
+        body: JSON.stringify({ data: { project: { run: { history } } } }),
+      });
+      const api = yield* Api;
+      const lines = yield* Stream.runCollect(
+        api.scanHistoryJson(`acme/mnist/${run.name}`, {
+          mode: "graphql",
+          pageSize: run.history.steps,
+        }),
+      );
+      return { lines, pages: countOperation(server, "HistoryPage") };
+    })
+  );
+  assert.equal(pages, 1);
+  assert.deepEqual(lines.map((l) => JSON.parse(l)), [
+    { _step: 1, a: 1 },
+    { a: 2, _step: 2 },
+    { _step: 3, a: 3 },
+  ]);
+});
+
+Deno.test("scanHistoryJson() fails with a DecodeError on a row that is not a JSON object", async () => {
+  const error = await inServer((server) =>
+    Effect.gen(function* () {
+      const run = seedRun(server, "finished");
+      server.injectFaults({
+        status: 200,
+        operationName: "HistoryPage",
+        body: JSON.stringify({ data: { project: { run: { history: ['{"_step":0}', "[1,2]"] } } } }),
+      });
+      const api = yield* Api;
+      return yield* Effect.flip(
+        Stream.runCollect(api.scanHistoryJson(`acme/mnist/${run.name}`, { mode: "graphql" })),
+      );
+    })
+  );
+  assert.equal(error._tag, "DecodeError");
+  assert.equal(error._tag === "DecodeError" && error.path, "project.run.history.1");
+});
+
+Deno.test("scanHistoriesJson() tags every row; writeJsonLines() writes them as NDJSON", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const { written, objects, seed } = await inServer((server) =>
+      Effect.gen(function* () {
+        const api = yield* Api;
+        const runs = api.runs("acme/cifar10");
+        const written = yield* writeJsonLines(
+          `${dir}/h.ndjson`,
+          api.scanHistoriesJson(runs, { runConcurrency: 3, mode: "graphql", pageSize: 40 }),
+        );
+        const objects = yield* Stream.runCollect(
+          api.scanHistories(runs, { runConcurrency: 3, mode: "graphql", pageSize: 40 }),
+        );
+        return { written, objects, seed: server.seed.runs.filter((r) => r.project === "cifar10") };
+      })
+    );
+    const text = await Deno.readTextFile(`${dir}/h.ndjson`);
+    assert.ok(text.endsWith("}\n"));
+    const lines = text.slice(0, -1).split("\n").map((l) => JSON.parse(l));
+    assert.equal(written, lines.length);
+    assert.equal(lines.length, seed.reduce((n, r) => n + r.history.steps, 0));
+    for (const run of seed) {
+      const ofRun = lines.filter((r) => r.run_id === run.name);
+      assert.deepEqual(ofRun, objects.filter((r) => r.run_id === run.name));
+      assert.deepEqual(
+        ofRun.map(({ run_id: _id, run_path: path, ...row }) => {
+          assert.equal(path, `acme/cifar10/${run.name}`);
+          return row;
+        }),
+        expectedRows(run),
+      );
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("historyJsonStep() reads the step in place or by parsing, and -1 without one", () => {
+  assert.equal(historyJsonStep('{"_step":0}'), 0);
+  assert.equal(historyJsonStep('{"_step":1234567,"loss":1}'), 1234567);
+  assert.equal(historyJsonStep('{"_step": 5, "loss": 1}'), 5);
+  assert.equal(historyJsonStep('{"loss":1,"_step":6}'), 6);
+  assert.equal(historyJsonStep('{"_step":7.5}'), 7.5);
+  assert.equal(historyJsonStep('{"_step":12345678901234567}'), 12345678901234568);
+  assert.equal(historyJsonStep('{"_step":"8"}'), -1);
+  assert.equal(historyJsonStep('{"loss":1}'), -1);
+  assert.equal(historyJsonStep('{"_step":9'), -1);
+  assert.equal(historyJsonStep("not json"), -1);
+});
+
+Deno.test("tagHistoryJson() appends the run to any object text", () => {
+  const tag = tagHistoryJson({ id: 'a"b', path: "e/p/a" });
+  const tags = { run_id: 'a"b', run_path: "e/p/a" };
+  for (const line of ['{"_step":1}', "{}", "{ }", '{"x":{"y":1}}  ', ' { "x" : [1,{}] } ']) {
+    const tagged = tag(line);
+    assert.deepEqual(JSON.parse(tagged), { ...JSON.parse(line), ...tags }, line);
+  }
+});
