@@ -5,10 +5,13 @@
  *     deno run --allow-net=127.0.0.1 --allow-read --allow-write=bench/out bench/client.ts \
  *       <baseline|graphql|parquet> <url> <apiKey> <out.ndjson>
  *
- * - baseline: what the Python client does: one run at a time, one 1,000-step window at a time.
+ * - baseline: what the Python client does: one run at a time, one 1,000-step window at a time,
+ *   every row parsed into a record and printed again (`scanHistories` into `writeNdjson`).
  * - graphql: our GraphQL path: 8 runs at once, 2 windows of 2,000 steps per run, at most 16
- *   requests in flight for the whole Api.
- * - parquet: our Parquet path: 8 runs at once, exports read from signed URLs, one row group at a time.
+ *   requests in flight for the whole Api, rows kept as JSON text (`scanHistoriesJson` into
+ *   `writeJsonLines`).
+ * - parquet: our Parquet path: the same, from exports read from signed URLs one row group at a
+ *   time.
  */
 import { Effect, Layer } from "effect";
 import { FetchHttpClient } from "effect/http";
