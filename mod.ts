@@ -51,9 +51,13 @@ export {
   jsonColumnsMetadataKey,
   type ParquetFile,
   parquetFile,
+  parquetFooter,
+  parquetFooterLength,
   readParquetHistory,
   readParquetHistoryJson,
   readParquetHistorySlice,
+  rowGroupByteRange,
+  withRowGroupBytes,
 } from "./lib/history/parquet.ts";
 export {
   type EventsField,
@@ -148,7 +152,13 @@ export {
   retryAfterMillisFromHeaders,
   serverRequestedDelay,
 } from "./lib/core/retry.ts";
-export { type DownloadOptions, makeWandbClient, type WandbClient } from "./lib/core/transport.ts";
+export {
+  type ByteRange,
+  type DownloadOptions,
+  makeWandbClient,
+  type RangeDownload,
+  type WandbClient,
+} from "./lib/core/transport.ts";
 export {
   getProject,
   listProjects,

@@ -47,7 +47,32 @@ export interface WandbClient {
   execute<A>(request: GraphqlRequest<A>): Effect.Effect<A, RequestError>;
   /** GETs a URL's bytes (a signed URL, or a `/files/…` URL with `authenticated`). */
   download(url: string, options: DownloadOptions): Effect.Effect<Uint8Array, RequestError>;
+  /**
+   * GETs part of a URL's bytes with an HTTP `Range` request. A server that ignores the range
+   * answers with the whole file: the result says which bytes it holds either way.
+   */
+  downloadRange(
+    url: string,
+    range: ByteRange,
+    options: DownloadOptions,
+  ): Effect.Effect<RangeDownload, RequestError>;
 }
+
+/** Bytes `[start, end)` of a file, or its last `suffix` bytes. */
+export type ByteRange =
+  | { readonly start: number; readonly end: number }
+  | { readonly suffix: number };
+
+/** What a range request brought back. */
+export interface RangeDownload {
+  readonly bytes: Uint8Array;
+  /** The file offset of `bytes[0]` (0 when the server sent the whole file). */
+  readonly start: number;
+  /** The whole file's size. */
+  readonly totalSize: number;
+}
+
+const contentRange = /^bytes\s+(\d+)-(\d+)\/(\d+)$/;
 
 const GraphqlResponse = Schema.Struct({
   data: Schema.optional(Schema.NullOr(Schema.Unknown)),
@@ -274,14 +299,22 @@ export function makeWandbClient(
       );
     };
 
-    const download = (
+    const get = (
       url: string,
       options: DownloadOptions,
-    ): Effect.Effect<Uint8Array, RequestError> => {
+      range: ByteRange | undefined,
+    ): Effect.Effect<RangeDownload, RequestError> => {
       const { operation } = options;
       let request = HttpClientRequest.get(url).pipe(
         HttpClientRequest.setHeader("user-agent", config.userAgent),
       );
+      if (range !== undefined) {
+        request = HttpClientRequest.setHeader(
+          request,
+          "range",
+          "suffix" in range ? `bytes=-${range.suffix}` : `bytes=${range.start}-${range.end - 1}`,
+        );
+      }
       if (options.authenticated === true) {
         request = HttpClientRequest.basicAuth(request, "api", config.apiKey);
       }
@@ -291,9 +324,24 @@ export function makeWandbClient(
             Effect.mapError((e) =>
               new TransportError({ operation, reason: "network", message: e.message })
             ),
+            Effect.flatMap((buffer): Effect.Effect<RangeDownload, DecodeError> => {
+              const bytes = new Uint8Array(buffer);
+              if (response.status !== 206) {
+                return Effect.succeed({ bytes, start: 0, totalSize: bytes.length });
+              }
+              const match = contentRange.exec(response.headers["content-range"] ?? "");
+              return match === null
+                ? Effect.fail(
+                  new DecodeError({
+                    operation,
+                    path: "content-range",
+                    message: "A partial answer without a usable Content-Range header",
+                  }),
+                )
+                : Effect.succeed({ bytes, start: Number(match[1]), totalSize: Number(match[3]) });
+            }),
           )
         ),
-        Effect.map((buffer) => new Uint8Array(buffer)),
       );
       return withPolicy(operation, once).pipe(
         Effect.catchTag(
@@ -304,7 +352,12 @@ export function makeWandbClient(
       );
     };
 
-    return { config, execute, download };
+    const download = (url: string, options: DownloadOptions) =>
+      Effect.map(get(url, options, undefined), (d) => d.bytes);
+    const downloadRange = (url: string, range: ByteRange, options: DownloadOptions) =>
+      get(url, options, range);
+
+    return { config, execute, download, downloadRange };
   });
 }
 

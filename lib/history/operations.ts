@@ -14,13 +14,17 @@ import {
 } from "../core/errors.ts";
 import type { RunPath } from "../core/paths.ts";
 import { runNotFound } from "../core/_not_found.ts";
-import { issuePath, type WandbClient } from "../core/transport.ts";
+import { issuePath, type RangeDownload, type WandbClient } from "../core/transport.ts";
 import type { Run } from "../runs/decoders.ts";
 import {
   type ParquetFile,
   parquetFile,
+  parquetFooter,
+  parquetFooterLength,
   readParquetHistoryJson,
   readParquetHistorySlice,
+  rowGroupByteRange,
+  withRowGroupBytes,
 } from "./parquet.ts";
 import {
   historyPageQuery,
@@ -323,6 +327,59 @@ const unreadable = (what: string, error: unknown) =>
     message: `Cannot read the Parquet export: ${String(error)}`,
   });
 
+const parquetDownload = { operation: "GET parquet history", authenticated: false } as const;
+
+/** The last bytes fetched first: enough for the metadata of all but very wide files. */
+const footerGuess = 64 * 1024;
+
+/**
+ * Opens a Parquet export by its metadata: its last bytes, fetched by range (a second request
+ * when the metadata is larger than the first guess). A server that ignores ranges sends the
+ * whole file, which is then read as it is. Signed URLs are fetched without our credentials:
+ * the key never reaches storage.
+ */
+function openParquetExport(
+  client: WandbClient,
+  url: string,
+): Effect.Effect<ParquetFile, RequestError> {
+  const footerOf = (tail: RangeDownload) =>
+    Effect.try({
+      try: () =>
+        tail.start === 0 && tail.bytes.length === tail.totalSize
+          ? parquetFile(tail.bytes)
+          : parquetFooter(tail.bytes, tail.totalSize),
+      catch: (e) => unreadable(url, e),
+    });
+  return client.downloadRange(url, { suffix: footerGuess }, parquetDownload).pipe(
+    Effect.flatMap((tail) =>
+      Effect.try({ try: () => parquetFooterLength(tail.bytes), catch: (e) => unreadable(url, e) })
+        .pipe(
+          Effect.flatMap((needed) =>
+            needed <= tail.bytes.length
+              ? footerOf(tail)
+              : client.downloadRange(url, { suffix: needed }, parquetDownload).pipe(
+                Effect.flatMap(footerOf),
+              )
+          ),
+        )
+    ),
+  );
+}
+
+/** Row group `index` of an export, ready to decode: fetched by range unless the file is whole. */
+function rowGroupOf(
+  client: WandbClient,
+  url: string,
+  file: ParquetFile,
+  index: number,
+): Effect.Effect<ParquetFile, RequestError> {
+  if (file.source instanceof ArrayBuffer) return Effect.succeed(file);
+  const [start, end] = rowGroupByteRange(file, index);
+  return client.downloadRange(url, { start, end }, parquetDownload).pipe(
+    Effect.map((group) => withRowGroupBytes(file, group.bytes, group.start)),
+  );
+}
+
 /** The Parquet export of a run, when the server has one. */
 interface ParquetExport {
   readonly urls: ReadonlyArray<string>;
@@ -357,28 +414,26 @@ function parquetScan<Row>(
   concurrency: number,
 ): Stream.Stream<Batch<Row>, RequestError | NotFoundError> {
   const exportedEnd = exported.firstLiveStep ?? hi;
+  // Files one after the other; in each, row groups fetched by HTTP range, `concurrency` at a
+  // time (the next downloads while one decodes): memory holds a few row groups per run, never a
+  // whole export, however long the run.
   const files = Stream.fromIterable(exported.urls).pipe(
-    Stream.mapEffect(
-      (url) =>
-        // Signed URLs are fetched without our credentials: the key never reaches storage.
-        client.download(url, { operation: "GET parquet history", authenticated: false }).pipe(
-          Effect.flatMap((bytes) =>
-            Effect.try({ try: () => parquetFile(bytes), catch: (e) => unreadable(url, e) })
-          ),
-        ),
-      { concurrency },
-    ),
-    // Rows are decoded one row group at a time as the stream is pulled: memory holds the file's
-    // compressed bytes and one row group of rows, never the whole decoded history.
-    Stream.flatMap((file) =>
-      Stream.fromIterable(file.rowGroups).pipe(
-        Stream.mapEffect(([start, end]) =>
-          Effect.tryPromise({
-            try: () => format.fromParquet(file, start, end),
-            catch: (e) => unreadable("parquet row group", e),
-          })
-        ),
-        Stream.map((rows) => stepsBelow(sortedBatch(format, rows), exportedEnd)),
+    Stream.flatMap((url) =>
+      Stream.unwrap(
+        Effect.map(openParquetExport(client, url), (file) =>
+          Stream.fromIterable(file.rowGroups.map((rows, index) => ({ rows, index }))).pipe(
+            Stream.mapEffect(({ rows: [start, end], index }) =>
+              rowGroupOf(client, url, file, index).pipe(
+                Effect.flatMap((group) =>
+                  Effect.tryPromise({
+                    try: () =>
+                      format.fromParquet(group, start, end),
+                    catch: (e) => unreadable(url, e),
+                  })
+                ),
+                Effect.map((rows) => stepsBelow(sortedBatch(format, rows), exportedEnd)),
+              ), { concurrency }),
+          )),
       )
     ),
   );

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { type FileMetaData, parquetMetadata, parquetRead } from "hyparquet";
+import { type AsyncBuffer, type FileMetaData, parquetMetadata, parquetRead } from "hyparquet";
 import type { HistoryRow } from "./queries.ts";
 
 /**
@@ -36,9 +36,13 @@ export async function readParquetHistory(bytes: Uint8Array): Promise<Array<Histo
   return rows;
 }
 
-/** A Parquet file's bytes, with its metadata parsed once (see {@link parquetFile}). */
+/**
+ * A Parquet file's metadata, parsed once, and its bytes: all of them ({@link parquetFile}), or
+ * one row group's at a time ({@link parquetFooter} and {@link withRowGroupBytes}).
+ */
 export interface ParquetFile {
-  readonly buffer: ArrayBuffer;
+  /** The bytes rows are decoded from. */
+  readonly source: AsyncBuffer;
   readonly metadata: FileMetaData;
   readonly rows: number;
   readonly columns: ReadonlyArray<string>;
@@ -66,15 +70,108 @@ export function parquetFile(bytes: Uint8Array): ParquetFile {
   const buffer = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
     ? bytes.buffer as ArrayBuffer
     : bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
-  const metadata = parquetMetadata(buffer);
+  return fileOf(buffer, parquetMetadata(buffer));
+}
+
+function fileOf(source: AsyncBuffer, metadata: FileMetaData): ParquetFile {
   const jsonEntry = metadata.key_value_metadata?.find((kv) => kv.key === jsonColumnsMetadataKey);
   return {
-    buffer,
+    source,
     metadata,
     rows: Number(metadata.num_rows),
     columns: metadata.schema.slice(1).map((element) => element.name),
     jsonColumns: new Set<string>(jsonEntry?.value ? JSON.parse(jsonEntry.value) : []),
     rowGroups: rowGroupRanges(metadata),
+  };
+}
+
+/**
+ * How many bytes at the end of a Parquet file hold its metadata (and the 8 bytes after it),
+ * read from its last 8 bytes: what a reader fetching by range asks for next.
+ *
+ * @example
+ * ```ts
+ * import { parquetFooterLength } from "@effect-wandb/api";
+ * const tail = new Uint8Array([0, 0, 0, 0, 100, 0, 0, 0, 0x50, 0x41, 0x52, 0x31]); // …, 100, "PAR1"
+ * console.assert(parquetFooterLength(tail) === 108);
+ * ```
+ */
+export function parquetFooterLength(tail: Uint8Array): number {
+  const view = new DataView(tail.buffer, tail.byteOffset, tail.byteLength);
+  if (tail.byteLength < 8 || view.getUint32(tail.byteLength - 4, true) !== 0x31524150) {
+    throw new Error("not a Parquet file (no PAR1 at its end)");
+  }
+  return view.getUint32(tail.byteLength - 8, true) + 8;
+}
+
+/**
+ * A Parquet file known by its footer only (its last bytes, holding the metadata): rows are
+ * decoded after {@link withRowGroupBytes} gives a row group's bytes, so a reader fetching row
+ * groups by HTTP range holds one row group, not the file.
+ *
+ * @example
+ * ```ts
+ * import { Effect, Stream } from "effect";
+ * import {
+ *   parquetFooter,
+ *   readParquetHistorySlice,
+ *   rowGroupByteRange,
+ *   withRowGroupBytes,
+ *   writeParquet,
+ * } from "@effect-wandb/api";
+ * const path = await Deno.makeTempFile();
+ * await Effect.runPromise(writeParquet(path, Stream.make({ _step: 0 }, { _step: 1 })));
+ * const bytes = await Deno.readFile(path);
+ * const file = parquetFooter(bytes.subarray(bytes.length - 1000 > 0 ? bytes.length - 1000 : 0), bytes.length);
+ * const [start, end] = rowGroupByteRange(file, 0);
+ * const group = withRowGroupBytes(file, bytes.slice(start, end), start);
+ * console.assert((await readParquetHistorySlice(group, 0, 2))[1]!._step === 1);
+ * ```
+ */
+export function parquetFooter(tail: Uint8Array, totalSize: number): ParquetFile {
+  const start = totalSize - tail.byteLength;
+  return fileOf(windowBuffer(new Uint8Array(0), start, totalSize), parquetMetadata(tail));
+}
+
+/** The bytes `[start, end)` of the file holding row group `index`'s column chunks. */
+export function rowGroupByteRange(file: ParquetFile, index: number): readonly [number, number] {
+  let start = Infinity;
+  let end = 0;
+  for (const column of file.metadata.row_groups[index]!.columns) {
+    const meta = column.meta_data;
+    if (meta === undefined) continue;
+    // Where hyparquet reads a column chunk from (a 0 dictionary offset means none).
+    const offset = Number(meta.dictionary_page_offset || meta.data_page_offset);
+    start = Math.min(start, offset);
+    end = Math.max(end, offset + Number(meta.total_compressed_size));
+  }
+  return start === Infinity ? [0, 0] : [start, end];
+}
+
+/** The file with `bytes` (starting at file offset `start`) as the bytes rows are read from. */
+export function withRowGroupBytes(
+  file: ParquetFile,
+  bytes: Uint8Array,
+  start: number,
+): ParquetFile {
+  return { ...file, source: windowBuffer(bytes, start, file.source.byteLength) };
+}
+
+/** A file of `totalSize` bytes of which only `[start, start + bytes.length)` is at hand. */
+function windowBuffer(bytes: Uint8Array, start: number, totalSize: number): AsyncBuffer {
+  return {
+    byteLength: totalSize,
+    slice: (from, to = totalSize) => {
+      if (from < start || to > start + bytes.length) {
+        throw new Error(
+          `Parquet bytes ${from}-${to} are outside the ${start}-${start + bytes.length} held`,
+        );
+      }
+      return bytes.buffer.slice(
+        bytes.byteOffset + from - start,
+        bytes.byteOffset + to - start,
+      ) as ArrayBuffer;
+    },
   };
 }
 
@@ -179,7 +276,7 @@ async function readColumns(
     () => [],
   );
   await parquetRead({
-    file: file.buffer,
+    file: file.source,
     metadata: file.metadata,
     rowStart,
     rowEnd: end,

@@ -36,6 +36,7 @@ export {
   type ParquetExportOptions,
   type ParquetExports,
   parquetExports,
+  rangeResponse,
 } from "./parquet.ts";
 export { LocalServer, localServerLayer, testApiLayer, type TestApiOptions } from "./layer.ts";
 export {

@@ -173,9 +173,54 @@ export function parquetExports(
       }
       if (expires < Date.now() / 1000) return new Response("signed URL expired", { status: 403 });
       const bytes = files.get(name);
-      return bytes === undefined
-        ? new Response("no such export", { status: 404 })
-        : new Response(bytes, { headers: { "content-type": "application/vnd.apache.parquet" } });
+      if (bytes === undefined) return new Response("no such export", { status: 404 });
+      return rangeResponse(bytes, request.headers.get("range"), "application/vnd.apache.parquet");
     },
   };
+}
+
+const rangePattern = /^bytes=(\d*)-(\d*)$/;
+
+/**
+ * A file answer honouring a single-range `Range` header, as storage buckets do: `206` with
+ * `Content-Range` for `bytes=a-b`, `bytes=a-` and `bytes=-n`, `416` for a range past the end,
+ * `200` with the whole file without one (or with one this server does not read).
+ *
+ * @example
+ * ```ts
+ * import { rangeResponse } from "@effect-wandb/api/testing";
+ * const r = rangeResponse(new Uint8Array([1, 2, 3, 4]), "bytes=-2", "application/octet-stream");
+ * console.assert(r.status === 206 && r.headers.get("content-range") === "bytes 2-3/4");
+ * ```
+ */
+export function rangeResponse(
+  bytes: Uint8Array<ArrayBuffer>,
+  range: string | null,
+  contentType: string,
+): Response {
+  const headers = { "content-type": contentType, "accept-ranges": "bytes" };
+  const match = range === null ? null : rangePattern.exec(range.trim());
+  if (match === null || (match[1] === "" && match[2] === "")) {
+    return new Response(bytes, { headers });
+  }
+  const size = bytes.length;
+  let start: number;
+  let end: number; // inclusive
+  if (match[1] === "") {
+    start = Math.max(0, size - Number(match[2]));
+    end = size - 1;
+  } else {
+    start = Number(match[1]);
+    end = match[2] === "" ? size - 1 : Math.min(Number(match[2]), size - 1);
+  }
+  if (start >= size || end < start) {
+    return new Response("range not satisfiable", {
+      status: 416,
+      headers: { "content-range": `bytes */${size}` },
+    });
+  }
+  return new Response(bytes.subarray(start, end + 1), {
+    status: 206,
+    headers: { ...headers, "content-range": `bytes ${start}-${end}/${size}` },
+  });
 }

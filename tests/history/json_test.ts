@@ -207,3 +207,25 @@ Deno.test("tagHistoryJson() appends the run to any object text", () => {
     assert.deepEqual(JSON.parse(tagged), { ...JSON.parse(line), ...tags }, line);
   }
 });
+
+Deno.test("a long run's Parquet export is read by HTTP range, a row group at a time", async () => {
+  const { lines, rows, storage, expected } = await inServer(
+    (server) =>
+      Effect.gen(function* () {
+        const run = server.seed.runs.find((r) => r.project === "bench")!;
+        const api = yield* Api;
+        const path = `acme/bench/${run.name}`;
+        server.resetRequests();
+        const lines = yield* Stream.runCollect(api.scanHistoryJson(path, { mode: "parquet" }));
+        const storage = server.requests.filter((r) => r.path.startsWith("/_storage/")).length;
+        const rows = yield* Stream.runCollect(api.scanHistory(path, { mode: "parquet" }));
+        return { lines, rows, storage, expected: expectedRows(run) };
+      }),
+    { seed: { benchmark: { runs: 1, steps: 12_000, metrics: 10 } } },
+  );
+  assert.equal(rows.length, 12_000);
+  assert.deepEqual(rows, expected);
+  assert.deepEqual(lines.map((l) => JSON.parse(l)), expected);
+  // The footer, then the three row groups of 5,000 rows: never the whole file at once.
+  assert.equal(storage, 4);
+});

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { startEmulator } from "../../lib/testing/mod.ts";
+import { rangeResponse, startEmulator } from "../../lib/testing/mod.ts";
 
 interface Captured {
   readonly query: string;
@@ -226,4 +226,37 @@ Deno.test("a materialized history serves the same rows, keys and system metrics 
   } finally {
     await server.close();
   }
+});
+
+Deno.test("rangeResponse() answers byte ranges as a storage bucket does", async () => {
+  const bytes = new Uint8Array([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  const ask = async (range: string | null) => {
+    const response = rangeResponse(bytes, range, "application/octet-stream");
+    return {
+      status: response.status,
+      range: response.headers.get("content-range"),
+      body: [...new Uint8Array(await response.arrayBuffer())],
+    };
+  };
+  assert.deepEqual(await ask(null), {
+    status: 200,
+    range: null,
+    body: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+  });
+  assert.deepEqual(await ask("bytes=2-4"), { status: 206, range: "bytes 2-4/10", body: [2, 3, 4] });
+  assert.deepEqual(await ask("bytes=8-"), { status: 206, range: "bytes 8-9/10", body: [8, 9] });
+  assert.deepEqual(await ask("bytes=-3"), { status: 206, range: "bytes 7-9/10", body: [7, 8, 9] });
+  assert.deepEqual(await ask("bytes=-30"), {
+    status: 206,
+    range: "bytes 0-9/10",
+    body: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+  });
+  assert.deepEqual(await ask("bytes=7-100"), {
+    status: 206,
+    range: "bytes 7-9/10",
+    body: [7, 8, 9],
+  });
+  assert.equal((await ask("bytes=10-12")).status, 416);
+  // Several ranges in one request are not read: the whole file, as many servers do.
+  assert.equal((await ask("bytes=0-1,4-5")).status, 200);
 });
