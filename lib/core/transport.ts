@@ -295,7 +295,11 @@ export function makeWandbClient(
           (e) => Effect.fail(new ServerError({ operation, status: 404, message: e.message })),
         ),
         Effect.flatMap((json) => decodeGraphqlResponse(request, json)),
-        Effect.withSpan(`wandb.graphql ${operation}`, { attributes: { operation } }),
+        // A stack trace per span would point here, at the transport, for every page of a scan:
+        // the operation name says more, and costs nothing.
+        Effect.withSpan(`wandb.graphql ${operation}`, { attributes: { operation } }, {
+          captureStackTrace: false,
+        }),
       );
     };
 
@@ -348,7 +352,9 @@ export function makeWandbClient(
           "NotFoundError",
           (e) => Effect.fail(new ServerError({ operation, status: 404, message: e.message })),
         ),
-        Effect.withSpan(`wandb.download ${operation}`, { attributes: { operation } }),
+        Effect.withSpan(`wandb.download ${operation}`, { attributes: { operation } }, {
+          captureStackTrace: false,
+        }),
       );
     };
 
