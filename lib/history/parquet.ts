@@ -133,7 +133,10 @@ export function parquetFooter(tail: Uint8Array, totalSize: number): ParquetFile 
   return fileOf(windowBuffer(new Uint8Array(0), start, totalSize), parquetMetadata(tail));
 }
 
-/** The bytes `[start, end)` of the file holding row group `index`'s column chunks. */
+/**
+ * The bytes `[start, end)` of the file holding row group `index`'s column chunks: the range to
+ * fetch to decode that row group. See {@link parquetFooter} for an example.
+ */
 export function rowGroupByteRange(file: ParquetFile, index: number): readonly [number, number] {
   let start = Infinity;
   let end = 0;
@@ -148,7 +151,10 @@ export function rowGroupByteRange(file: ParquetFile, index: number): readonly [n
   return start === Infinity ? [0, 0] : [start, end];
 }
 
-/** The file with `bytes` (starting at file offset `start`) as the bytes rows are read from. */
+/**
+ * The file with `bytes` (starting at file offset `start`) as the bytes rows are read from: a
+ * row group fetched by {@link rowGroupByteRange}. See {@link parquetFooter} for an example.
+ */
 export function withRowGroupBytes(
   file: ParquetFile,
   bytes: Uint8Array,
