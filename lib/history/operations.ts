@@ -725,14 +725,25 @@ export function scanHistories<E, R>(
   runs: Stream.Stream<Run, E, R>,
   options?: ScanHistoryOptions & MultiRunOptions,
 ): Stream.Stream<TaggedHistoryRow, E | WandbError, R> {
-  return runs.pipe(
-    Stream.flatMap(
-      (run) => scanHistory(client, runPathOf(run), options).pipe(Stream.map(tag(run))),
-      // One buffered chunk per run: with Effect's default (16 chunks of up to a window each)
-      // the merge would hold most of a large export in memory.
-      { concurrency: options?.runConcurrency ?? 4, bufferSize: 1 },
-    ),
+  return eachRun(
+    runs,
+    options,
+    (run) => scanHistory(client, runPathOf(run), options).pipe(Stream.map(tag(run))),
   );
+}
+
+/** The streams of every run merged, `runConcurrency` runs at a time. */
+function eachRun<A, E, R>(
+  runs: Stream.Stream<Run, E, R>,
+  options: MultiRunOptions | undefined,
+  scanRun: (run: Run) => Stream.Stream<A, WandbError>,
+): Stream.Stream<A, E | WandbError, R> {
+  return Stream.flatMap(runs, scanRun, {
+    concurrency: options?.runConcurrency ?? 4,
+    // One buffered chunk per run: with Effect's default (16 chunks of up to a window each) the
+    // merge would hold most of a large export in memory.
+    bufferSize: 1,
+  });
 }
 
 /**
@@ -780,13 +791,10 @@ export function scanHistoriesJson<E, R>(
   runs: Stream.Stream<Run, E, R>,
   options?: ScanHistoryOptions & MultiRunOptions,
 ): Stream.Stream<string, E | WandbError, R> {
-  return runs.pipe(
-    Stream.flatMap(
-      (run) =>
-        scanHistoryJson(client, runPathOf(run), options).pipe(Stream.map(tagHistoryJson(run))),
-      // One buffered chunk per run, as in scanHistories.
-      { concurrency: options?.runConcurrency ?? 4, bufferSize: 1 },
-    ),
+  return eachRun(
+    runs,
+    options,
+    (run) => scanHistoryJson(client, runPathOf(run), options).pipe(Stream.map(tagHistoryJson(run))),
   );
 }
 

@@ -1,43 +1,15 @@
 import assert from "node:assert/strict";
 import { Effect, Schema, Stream } from "effect";
-import { Api, decodeHistoryRows, type HistoryRow, type ScanHistoryOptions } from "../../mod.ts";
-import {
-  type Emulator,
-  type EmulatorOptions,
-  generatedRow,
-  LocalServer,
-  type SeedRun,
-} from "../../lib/testing/mod.ts";
-import { countOperation, withServer } from "../api/_harness.ts";
-
-/** The seeded runs of acme/mnist, finished and running, with their generated histories. */
-const seedRun = (server: Emulator, state: string) =>
-  server.seed.runs.find((r) => r.project === "mnist" && r.state === state)!;
-
-const expectedRows = (run: SeedRun, lo = 0, hi = run.history.steps) => {
-  const rows: Array<HistoryRow> = [];
-  for (let s = Math.max(0, lo); s < Math.min(hi, run.history.steps); s++) {
-    rows.push(generatedRow(run.history, s));
-  }
-  return rows;
-};
+import { Api, decodeHistoryRows, type ScanHistoryOptions } from "../../mod.ts";
+import type { SeedRun } from "../../lib/testing/mod.ts";
+import { countOperation } from "../api/_harness.ts";
+import { expectedRows, inServer, seedRun } from "./_seeded.ts";
 
 const scan = (run: SeedRun, options?: ScanHistoryOptions) =>
   Effect.gen(function* () {
     const api = yield* Api;
     return yield* Stream.runCollect(api.scanHistory(`acme/mnist/${run.name}`, options));
   });
-
-const inServer = <A, E>(
-  body: (server: Emulator) => Effect.Effect<A, E, Api | Emulator>,
-  options?: EmulatorOptions,
-) =>
-  withServer(
-    Effect.gen(function* () {
-      return yield* body(yield* LocalServer);
-    }),
-    { server: options },
-  );
 
 Deno.test("scanHistory() returns exactly the seeded rows, in order, for every window size", async (t) => {
   for (const pageSize of [7, 64, 1000]) {

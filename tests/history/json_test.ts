@@ -5,30 +5,13 @@ import { Effect, Stream } from "effect";
 import {
   Api,
   historyJsonStep,
-  type HistoryRow,
   type ScanHistoryOptions,
   tagHistoryJson,
   writeJsonLines,
 } from "../../mod.ts";
-import {
-  type Emulator,
-  type EmulatorOptions,
-  generatedRow,
-  LocalServer,
-  type SeedRun,
-} from "../../lib/testing/mod.ts";
-import { countOperation, withServer } from "../api/_harness.ts";
-
-const seedRun = (server: Emulator, state: string) =>
-  server.seed.runs.find((r) => r.project === "mnist" && r.state === state)!;
-
-const expectedRows = (run: SeedRun, lo = 0, hi = run.history.steps) => {
-  const rows: Array<HistoryRow> = [];
-  for (let s = Math.max(0, lo); s < Math.min(hi, run.history.steps); s++) {
-    rows.push(generatedRow(run.history, s));
-  }
-  return rows;
-};
+import type { SeedRun } from "../../lib/testing/mod.ts";
+import { countOperation } from "../api/_harness.ts";
+import { expectedRows, inServer, seedRun } from "./_seeded.ts";
 
 /** Both paths over the same run and options. */
 const bothPaths = (run: SeedRun, options?: ScanHistoryOptions) =>
@@ -39,17 +22,6 @@ const bothPaths = (run: SeedRun, options?: ScanHistoryOptions) =>
     const rows = yield* Stream.runCollect(api.scanHistory(path, options));
     return { lines, rows };
   });
-
-const inServer = <A, E>(
-  body: (server: Emulator) => Effect.Effect<A, E, Api | Emulator>,
-  options?: EmulatorOptions,
-) =>
-  withServer(
-    Effect.gen(function* () {
-      return yield* body(yield* LocalServer);
-    }),
-    { server: options },
-  );
 
 Deno.test("scanHistoryJson() gives the rows of scanHistory() as JSON text, in every mode", async (t) => {
   const cases: Array<[string, string, ScanHistoryOptions]> = [
