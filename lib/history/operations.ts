@@ -403,6 +403,40 @@ function parquetExport(
   );
 }
 
+/**
+ * Runs requests against a signed URL, asking the server to sign it again when storage refuses
+ * it: a long export read by range can outlive its URL (storage answers 403, or 400 on GCS).
+ * The fresh URL is the one naming the same object; without one, the refusal stands.
+ */
+function resigning(
+  client: WandbClient,
+  path: RunPath,
+  first: string,
+): <A>(
+  use: (url: string) => Effect.Effect<A, RequestError>,
+) => Effect.Effect<A, RequestError | NotFoundError> {
+  const objectOf = (url: string) => {
+    const parsed = new URL(url);
+    return parsed.origin + parsed.pathname;
+  };
+  let current = first;
+  return (use) =>
+    Effect.suspend(() => use(current)).pipe(
+      Effect.catchIf(
+        (error) =>
+          error._tag === "PermissionError" ||
+          (error._tag === "ServerError" && error.status === 400),
+        (refused) =>
+          Effect.flatMap(parquetExport(client, path), ({ urls }) => {
+            const again = urls.find((url) => objectOf(url) === objectOf(first));
+            if (again === undefined) return Effect.fail(refused);
+            current = again;
+            return use(again);
+          }),
+      ),
+    );
+}
+
 function parquetScan<Row>(
   format: RowFormat<Row>,
   client: WandbClient,
@@ -418,24 +452,30 @@ function parquetScan<Row>(
   // time (the next downloads while one decodes): memory holds a few row groups per run, never a
   // whole export, however long the run.
   const files = Stream.fromIterable(exported.urls).pipe(
-    Stream.flatMap((url) =>
-      Stream.unwrap(
-        Effect.map(openParquetExport(client, url), (file) =>
-          Stream.fromIterable(file.rowGroups.map((rows, index) => ({ rows, index }))).pipe(
-            Stream.mapEffect(({ rows: [start, end], index }) =>
-              rowGroupOf(client, url, file, index).pipe(
-                Effect.flatMap((group) =>
-                  Effect.tryPromise({
-                    try: () =>
-                      format.fromParquet(group, start, end),
-                    catch: (e) => unreadable(url, e),
-                  })
-                ),
-                Effect.map((rows) => stepsBelow(sortedBatch(format, rows), exportedEnd)),
-              ), { concurrency }),
-          )),
-      )
-    ),
+    Stream.flatMap((url) => {
+      const signed = resigning(client, path, url);
+      return Stream.unwrap(
+        Effect.map(
+          signed((u) => openParquetExport(client, u)),
+          (file) =>
+            Stream.fromIterable(file.rowGroups.map((rows, index) => ({ rows, index }))).pipe(
+              Stream.mapEffect(
+                ({ rows: [start, end], index }) =>
+                  signed((u) => rowGroupOf(client, u, file, index)).pipe(
+                    Effect.flatMap((group) =>
+                      Effect.tryPromise({
+                        try: () => format.fromParquet(group, start, end),
+                        catch: (e) => unreadable(url, e),
+                      })
+                    ),
+                    Effect.map((rows) => stepsBelow(sortedBatch(format, rows), exportedEnd)),
+                  ),
+                { concurrency },
+              ),
+            ),
+        ),
+      );
+    }),
   );
   const live = exportedEnd < hi
     ? graphqlScan(
@@ -459,7 +499,8 @@ function parquetScan<Row>(
  * `[lo, lo + pageSize)` (`HistoryPage`, or `SampledHistoryPage` with `keys`), or the Parquet
  * export plus GraphQL windows for the steps not exported yet. Windows are fetched `concurrency`
  * at a time, in order, only as the stream is pulled: `Stream.take` stops the requests. Memory:
- * at most `concurrency` windows (or Parquet files) of rows. Empty windows do not end the scan.
+ * at most `concurrency` windows (or Parquet row groups, read by HTTP range) of rows. Empty
+ * windows do not end the scan.
  * Each request is retried on its own (429s slow the scan down; they do not fail it); the stream
  * fails with the first error that is not retryable or outlasts the retry schedule.
  *

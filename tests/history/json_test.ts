@@ -201,3 +201,35 @@ Deno.test("a long run's Parquet export is read by HTTP range, a row group at a t
   // The footer, then the three row groups of 5,000 rows: never the whole file at once.
   assert.equal(storage, 4);
 });
+
+Deno.test("a Parquet export read slower than its signed URL lives is signed again and read on", async () => {
+  const { rows, expected, refused, signings } = await inServer(
+    (server) =>
+      Effect.gen(function* () {
+        const run = server.seed.runs.find((r) => r.project === "bench")!;
+        const api = yield* Api;
+        const rows = yield* Stream.runCollect(
+          api.scanHistory(`acme/bench/${run.name}`, { mode: "parquet", concurrency: 1 }).pipe(
+            // A slow consumer: the URL (valid for at most a second) expires before the next
+            // row group is asked for.
+            Stream.tap((row) => row["_step"] === 0 ? Effect.sleep("2100 millis") : Effect.void),
+          ),
+        );
+        return {
+          rows,
+          expected: expectedRows(run),
+          refused: server.requests.filter((r) =>
+            r.path.startsWith("/_storage/") && r.status === 403
+          ).length,
+          signings: countOperation(server, "RunParquetHistory"),
+        };
+      }),
+    {
+      seed: { benchmark: { runs: 1, steps: 12_000, metrics: 4 } },
+      parquet: { signedUrlTtlSeconds: 1 },
+    },
+  );
+  assert.deepEqual(rows, expected);
+  assert.ok(refused >= 1, `${refused} refused`);
+  assert.equal(signings, 1 + refused);
+});
