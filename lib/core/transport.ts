@@ -133,6 +133,7 @@ function statusError(
   status: number,
   headers: Readonly<Record<string, string | undefined>>,
   body: string,
+  withKey: boolean,
 ): RequestError | NotFoundError {
   const said = bodyMessage(body);
   const message = (fallback: string) => said === undefined ? fallback : `${fallback}: ${said}`;
@@ -147,7 +148,11 @@ function statusError(
       return new PermissionError({
         operation,
         status,
-        message: message("The API key may not access this resource (HTTP 403)"),
+        message: message(
+          withKey
+            ? "The API key may not access this resource (HTTP 403)"
+            : "Storage refused the request (HTTP 403)",
+        ),
       });
     case 404:
       return new NotFoundError({
@@ -225,7 +230,14 @@ export function makeWandbClient(
               Effect.orElseSucceed(() => ""),
               Effect.flatMap((body) =>
                 Effect.fail(
-                  statusError(operation, request.url, response.status, response.headers, body),
+                  statusError(
+                    operation,
+                    request.url,
+                    response.status,
+                    response.headers,
+                    body,
+                    request.headers["authorization"] !== undefined,
+                  ),
                 )
               ),
             )

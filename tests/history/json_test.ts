@@ -233,3 +233,19 @@ Deno.test("a Parquet export read slower than its signed URL lives is signed agai
   assert.ok(refused >= 1, `${refused} refused`);
   assert.equal(signings, 1 + refused);
 });
+
+Deno.test("storage that keeps refusing a signed URL fails the scan with a PermissionError", async () => {
+  const error = await inServer(
+    (server) =>
+      Effect.gen(function* () {
+        const api = yield* Api;
+        return yield* Effect.flip(Stream.runCollect(
+          api.scanHistory(`acme/mnist/${seedRun(server, "finished").name}`, { mode: "parquet" }),
+        ));
+      }),
+    { parquet: { signedUrlTtlSeconds: 0 } },
+  );
+  assert.equal(error._tag, "PermissionError");
+  // No key was sent to storage, and the message does not blame one.
+  assert.equal(error.message, "Storage refused the request (HTTP 403): signed URL expired");
+});
