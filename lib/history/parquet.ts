@@ -208,21 +208,37 @@ export async function readParquetHistorySlice(
   const columns = await readColumns(file, rowStart, end, count);
   const names = file.columns;
   const json = names.map((name) => file.jsonColumns.has(name));
+  const proto = names.indexOf("__proto__");
   const rows: Array<HistoryRow> = new Array(count);
   for (let i = 0; i < count; i++) {
     const row: Record<string, unknown> = {};
     for (let c = 0; c < names.length; c++) {
       const value = columns[c]![i];
       if (value === null || value === undefined) continue;
-      row[names[c]!] = typeof value === "bigint"
+      const cell = typeof value === "bigint"
         ? Number(value)
         : json[c] && typeof value === "string"
         ? JSON.parse(value)
         : value;
+      if (c === proto) ownKey(row, "__proto__", cell);
+      else row[names[c]!] = cell;
     }
     rows[i] = row;
   }
   return rows;
+}
+
+/**
+ * Defines an own, enumerable key: what `JSON.parse` makes of `"__proto__"`, where assigning it
+ * would set the object's prototype instead.
+ */
+function ownKey(object: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(object, key, {
+    value,
+    enumerable: true,
+    writable: true,
+    configurable: true,
+  });
 }
 
 /**
@@ -252,7 +268,7 @@ export async function readParquetHistoryJson(
   // One record of every column, refilled and printed per row: V8 prints an object of a fixed
   // shape fastest, and a cell set to `undefined` drops its key, as an absent key should.
   const record: Record<string, unknown> = {};
-  for (const name of names) record[name] = undefined;
+  for (const name of names) ownKey(record, name, undefined);
   const lines: Array<string> = new Array(count);
   for (let i = 0; i < count; i++) {
     for (let c = 0; c < names.length; c++) {

@@ -5,9 +5,13 @@ import { Effect, Stream } from "effect";
 import {
   Api,
   historyJsonStep,
+  parquetFile,
+  readParquetHistoryJson,
+  readParquetHistorySlice,
   type ScanHistoryOptions,
   tagHistoryJson,
   writeJsonLines,
+  writeParquet,
 } from "../../mod.ts";
 import type { SeedRun } from "../../lib/testing/mod.ts";
 import { countOperation } from "../api/_harness.ts";
@@ -248,4 +252,24 @@ Deno.test("storage that keeps refusing a signed URL fails the scan with a Permis
   assert.equal(error._tag, "PermissionError");
   // No key was sent to storage, and the message does not blame one.
   assert.equal(error.message, "Storage refused the request (HTTP 403): signed URL expired");
+});
+
+// Deno has no Object.prototype.__proto__ accessor, so plain assignment would do here too; the
+// readers define the key explicitly for runtimes that have it (Node, browsers).
+Deno.test("a history key named __proto__ survives both Parquet readers as an own key", async () => {
+  const path = await Deno.makeTempFile();
+  try {
+    const rows = [JSON.parse('{"_step":0,"__proto__":1.5}'), { _step: 1 }];
+    await Effect.runPromise(writeParquet(path, Stream.fromIterable(rows)));
+    const file = parquetFile(await Deno.readFile(path));
+    const records = await readParquetHistorySlice(file, 0, 2);
+    assert.deepEqual(Object.keys(records[0]!), ["_step", "__proto__"]);
+    assert.equal(Object.getPrototypeOf(records[0]!), Object.prototype);
+    assert.deepEqual(
+      await readParquetHistoryJson(file, 0, 2),
+      ['{"_step":0,"__proto__":1.5}', '{"_step":1}'],
+    );
+  } finally {
+    await Deno.remove(path);
+  }
 });
