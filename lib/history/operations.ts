@@ -375,6 +375,8 @@ function rowGroupOf(
 ): Effect.Effect<ParquetFile, RequestError> {
   if (file.source instanceof ArrayBuffer) return Effect.succeed(file);
   const [start, end] = rowGroupByteRange(file, index);
+  // A row group without bytes (no rows, or no column metadata) has nothing to fetch.
+  if (end <= start) return Effect.succeed(withRowGroupBytes(file, new Uint8Array(0), start));
   return client.downloadRange(url, { start, end }, parquetDownload).pipe(
     Effect.map((group) => withRowGroupBytes(file, group.bytes, group.start)),
   );
