@@ -202,30 +202,50 @@ export async function readParquetHistorySlice(
   rowStart: number,
   rowEnd: number,
 ): Promise<Array<HistoryRow>> {
-  const end = Math.min(rowEnd, file.rows);
-  const count = Math.max(0, end - rowStart);
-  // Columns decoded whole, rows built from them: hyparquet's row objects would be built twice.
-  const columns = await readColumns(file, rowStart, end, count);
-  const names = file.columns;
-  const json = names.map((name) => file.jsonColumns.has(name));
+  const { count, names, cell } = await readCells(file, rowStart, rowEnd);
   const proto = names.indexOf("__proto__");
   const rows: Array<HistoryRow> = new Array(count);
   for (let i = 0; i < count; i++) {
     const row: Record<string, unknown> = {};
     for (let c = 0; c < names.length; c++) {
-      const value = columns[c]![i];
-      if (value === null || value === undefined) continue;
-      const cell = typeof value === "bigint"
-        ? Number(value)
-        : json[c] && typeof value === "string"
-        ? JSON.parse(value)
-        : value;
-      if (c === proto) ownKey(row, "__proto__", cell);
-      else row[names[c]!] = cell;
+      const value = cell(c, i);
+      if (value === undefined) continue;
+      if (c === proto) ownKey(row, "__proto__", value);
+      else row[names[c]!] = value;
     }
     rows[i] = row;
   }
   return rows;
+}
+
+/**
+ * Rows `[rowStart, rowEnd)` decoded by column (hyparquet's row objects would be built twice),
+ * and each cell as a history row holds it: absent as `undefined`, 64-bit integers as numbers,
+ * JSON columns parsed.
+ */
+async function readCells(file: ParquetFile, rowStart: number, rowEnd: number): Promise<{
+  readonly count: number;
+  readonly names: ReadonlyArray<string>;
+  readonly cell: (column: number, row: number) => unknown;
+}> {
+  const end = Math.min(rowEnd, file.rows);
+  const count = Math.max(0, end - rowStart);
+  const columns = await readColumns(file, rowStart, end, count);
+  const json = file.columns.map((name) => file.jsonColumns.has(name));
+  return {
+    count,
+    names: file.columns,
+    cell: (column, row) => {
+      const value = columns[column]![row];
+      return value === null || value === undefined
+        ? undefined
+        : typeof value === "bigint"
+        ? Number(value)
+        : json[column] && typeof value === "string"
+        ? JSON.parse(value)
+        : value;
+    },
+  };
 }
 
 /**
@@ -260,27 +280,14 @@ export async function readParquetHistoryJson(
   rowStart: number,
   rowEnd: number,
 ): Promise<Array<string>> {
-  const end = Math.min(rowEnd, file.rows);
-  const count = Math.max(0, end - rowStart);
-  const columns = await readColumns(file, rowStart, end, count);
-  const names = file.columns;
-  const json = names.map((name) => file.jsonColumns.has(name));
+  const { count, names, cell } = await readCells(file, rowStart, rowEnd);
   // One record of every column, refilled and printed per row: V8 prints an object of a fixed
   // shape fastest, and a cell set to `undefined` drops its key, as an absent key should.
   const record: Record<string, unknown> = {};
   for (const name of names) ownKey(record, name, undefined);
   const lines: Array<string> = new Array(count);
   for (let i = 0; i < count; i++) {
-    for (let c = 0; c < names.length; c++) {
-      const value = columns[c]![i];
-      record[names[c]!] = value === null || value === undefined
-        ? undefined
-        : typeof value === "bigint"
-        ? Number(value)
-        : json[c] && typeof value === "string"
-        ? JSON.parse(value)
-        : value;
-    }
+    for (let c = 0; c < names.length; c++) record[names[c]!] = cell(c, i);
     lines[i] = JSON.stringify(record);
   }
   return lines;
