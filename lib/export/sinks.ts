@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { Data, Effect, type Scope, Sink, Stream } from "effect";
+import { Data, Effect, type Scope, Stream } from "effect";
 import { Csv } from "effect/encoding";
 import { fileWriter, ParquetWriter } from "hyparquet-writer";
 
@@ -34,21 +34,6 @@ export class ExportError extends Data.Error<{
   readonly _tag = "ExportError" as const;
 }
 
-const fileSink = (path: string): Sink.Sink<void, string, never, ExportError> =>
-  Sink.unwrap(
-    Effect.tryPromise({
-      try: () => Deno.open(path, { write: true, create: true, truncate: true }),
-      catch: (e) => new ExportError({ path, message: String(e) }),
-    }).pipe(
-      Effect.map((file) =>
-        Sink.fromWritableStream({
-          evaluate: () => file.writable,
-          onError: (e) => new ExportError({ path, message: String(e) }),
-        }).pipe(Sink.mapInput((text: string) => new TextEncoder().encode(text)))
-      ),
-    ),
-  ) as unknown as Sink.Sink<void, string, never, ExportError>;
-
 /**
  * Writes records as NDJSON (one JSON object per line) and returns how many were written.
  *
@@ -67,20 +52,7 @@ export function writeNdjson<E, R>(
   path: string,
   records: Stream.Stream<ExportRecord, E, R>,
 ): Effect.Effect<number, E | ExportError, R> {
-  return Effect.scoped(Effect.gen(function* () {
-    const file = yield* openFile(path);
-    const encoder = new TextEncoder();
-    let count = 0;
-    // One string, one encode and one write per chunk: per-row writes cost more than the rows.
-    yield* Stream.runForEachArray(records, (chunk) => {
-      const lines = new Array<string>(chunk.length + 1);
-      for (let i = 0; i < chunk.length; i++) lines[i] = JSON.stringify(chunk[i]);
-      lines[chunk.length] = "";
-      count += chunk.length;
-      return writeAll(path, file, encoder.encode(lines.join("\n")));
-    });
-    return count;
-  }));
+  return writeJsonLines(path, Stream.map(records, (record) => JSON.stringify(record)));
 }
 
 /**
@@ -103,13 +75,25 @@ export function writeJsonLines<E, R>(
   path: string,
   lines: Stream.Stream<string, E, R>,
 ): Effect.Effect<number, E | ExportError, R> {
+  return writeText(path, lines, "\n");
+}
+
+/**
+ * Writes text pieces to a file, each followed by `terminator`, and returns how many there were.
+ * One string, one encode and one write per chunk: per-piece writes cost more than the pieces.
+ */
+function writeText<E, R>(
+  path: string,
+  pieces: Stream.Stream<string, E, R>,
+  terminator: string,
+): Effect.Effect<number, E | ExportError, R> {
   return Effect.scoped(Effect.gen(function* () {
     const file = yield* openFile(path);
     const encoder = new TextEncoder();
     let count = 0;
-    yield* Stream.runForEachArray(lines, (chunk) => {
+    yield* Stream.runForEachArray(pieces, (chunk) => {
       count += chunk.length;
-      return writeAll(path, file, encoder.encode(chunk.join("\n") + "\n"));
+      return writeAll(path, file, encoder.encode(chunk.join(terminator) + terminator));
     });
     return count;
   }));
@@ -216,7 +200,7 @@ export function writeCsv<E, R>(
         return row;
       }),
       Stream.pipeThroughChannel(Csv.encodeString({ columns, headers: true, newline: "\n" })),
-      Stream.run(fileSink(path)),
+      (text) => writeText(path, text, ""),
     );
     return count;
   }) as Effect.Effect<number, E | ExportError, R>;
