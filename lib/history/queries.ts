@@ -15,9 +15,7 @@ import type { RunPath } from "../core/paths.ts";
 /** One history row: `_step`, `_runtime`, `_timestamp` and the logged metrics. */
 export type HistoryRow = Readonly<Record<string, unknown>>;
 
-// History pages carry thousands of rows: the schemas check the envelope (a list of strings, a
-// list of lists) and parseHistoryRows() parses the rows in one tight loop. Validating every cell
-// through a generic Record schema costs more than the rest of the scan.
+// `liveData` rows: a handful per run, checked by schema.
 const JsonRow: Schema.Decoder<HistoryRow> = Schema.Record(Schema.String, Schema.Unknown);
 
 /**
@@ -183,7 +181,7 @@ export interface SampledHistoryField {
 }
 
 const SampledHistoryData: Schema.Decoder<RunFieldData<SampledHistoryField>> = runField(
-  Schema.Struct({ sampledHistory: Schema.Array(Schema.Array(Schema.Unknown)) }),
+  Schema.Struct({ sampledHistory: Schema.Array(RowList) }),
 );
 
 const sampledHistoryPageDocument: DocumentNode = operationDocument(`
