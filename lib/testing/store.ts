@@ -221,8 +221,7 @@ export class EmulatorStore {
 
   /** Loads seed data (users, entities, projects, runs) in one transaction. */
   load(seed: SeedData): void {
-    this.db.exec("BEGIN");
-    try {
+    this.transaction(() => {
       for (const u of seed.users) this.createUser(u, u.apiKey);
       for (const e of seed.entities) this.createEntity(e.name, e.isTeam, e.members);
       for (const p of seed.projects) {
@@ -253,11 +252,7 @@ export class EmulatorStore {
           history: r.history,
         });
       }
-      this.db.exec("COMMIT");
-    } catch (error) {
-      this.db.exec("ROLLBACK");
-      throw error;
-    }
+    });
   }
 
   /** Creates a user with an API key. */
@@ -586,8 +581,8 @@ export class EmulatorStore {
     const spec = run.history;
     if (spec === null) return run;
     this.transaction(() => {
-      this.setHistory(run, generatedRows(spec));
-      this.setEvents(run, Array.from({ length: spec.events }, (_, i) => generatedEvent(spec, i)));
+      this.setHistory(run, this.historyRows(run, 0, spec.steps));
+      this.setEvents(run, this.events(run));
       this.statement("UPDATE runs SET history_spec = NULL WHERE seq = ?").run(run.seq);
     });
     return this.getRun(run.entity, run.project, run.name)!;
@@ -674,10 +669,6 @@ export class EmulatorStore {
     ).all(run.seq) as Array<{ row: string }>;
     return rows.map((r) => JSON.parse(r.row));
   }
-}
-
-function* generatedRows(spec: GeneratedHistorySpec): Generator<HistoryRow> {
-  for (let step = 0; step < spec.steps; step++) yield generatedRow(spec, step);
 }
 
 /**
