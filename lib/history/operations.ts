@@ -320,14 +320,14 @@ function graphqlScan<Row>(
   );
 }
 
+const parquetDownload = { operation: "GET parquet history", authenticated: false } as const;
+
 const unreadable = (what: string, error: unknown) =>
   new DecodeError({
-    operation: "GET parquet history",
+    operation: parquetDownload.operation,
     path: what.startsWith("http") ? new URL(what).pathname : what,
     message: `Cannot read the Parquet export: ${String(error)}`,
   });
-
-const parquetDownload = { operation: "GET parquet history", authenticated: false } as const;
 
 /** The last bytes fetched first: enough for the metadata of all but very wide files. */
 const footerGuess = 64 * 1024;
