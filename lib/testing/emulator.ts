@@ -296,12 +296,27 @@ export function startEmulator(options?: EmulatorOptions): Promise<Emulator> {
       return done(401, json(401, { errors: [{ message: "user is not logged in" }] }));
     }
     const document = prepare(query);
+    // Lists resolved as finished JSON text: a token stands in for each until the answer is
+    // written (see ResolverContext.rawJson).
+    const rawLists = new Map<string, string>();
+    const rawJson = (listJson: string): ReadonlyArray<string> => {
+      const token = `\u0000raw-json-${rawLists.size}`;
+      rawLists.set(`[${JSON.stringify(token)}]`, listJson);
+      return [token];
+    };
+    const answerText = (payload: unknown): string => {
+      let text = JSON.stringify(payload);
+      for (const [placeholder, listJson] of rawLists) {
+        text = text.replace(placeholder, () => listJson);
+      }
+      return text;
+    };
     const result = "kind" in document
       ? await execute({
         schema,
         document,
         rootValue: rootResolvers,
-        contextValue: { store, viewer, parquet: exports?.provider },
+        contextValue: { store, viewer, parquet: exports?.provider, rawJson },
         variableValues: variables,
       })
       : { errors: document, data: undefined };
@@ -312,8 +327,8 @@ export function startEmulator(options?: EmulatorOptions): Promise<Emulator> {
     const payload = result.errors === undefined
       ? { data: result.data }
       : { data: result.data ?? null, errors: result.errors.map((e: GraphQLError) => e.toJSON()) };
+    const text = answerText(payload);
     if (fault !== undefined && "kind" in fault && fault.kind === "truncate") {
-      const text = JSON.stringify(payload);
       return done(
         200,
         new Response(text.slice(0, Math.floor(text.length / 2)), {
@@ -321,7 +336,10 @@ export function startEmulator(options?: EmulatorOptions): Promise<Emulator> {
         }),
       );
     }
-    return done(200, json(200, payload));
+    return done(
+      200,
+      new Response(text, { status: 200, headers: { "content-type": "application/json" } }),
+    );
   };
 
   const abort = new AbortController();

@@ -44,7 +44,6 @@ export {
   type ParquetHistoryProvider,
   type ResolverContext,
   rootResolvers,
-  sampleEvenly,
 } from "./resolvers.ts";
 export {
   decodeOffsetCursor,
@@ -76,6 +75,7 @@ export {
   type HistoryRow,
   historyValueType,
   type NewRun,
+  sampleEvenly,
   type StoredProject,
   type StoredRun,
   type StoredUser,

@@ -5,9 +5,15 @@
  * @module
  */
 import { GraphQLError } from "graphql";
-import type { EmulatorStore, HistoryRow, StoredProject, StoredRun, StoredUser } from "./store.ts";
+import {
+  type EmulatorStore,
+  type HistoryRow,
+  sampleEvenly,
+  type StoredProject,
+  type StoredRun,
+  type StoredUser,
+} from "./store.ts";
 import { offsetPage, runFilter, runOrder, RunQueryError } from "./run_query.ts";
-import { generatedRow } from "./seed.ts";
 
 /** Thrown by a resolver when the viewer may not read an entity: the server answers HTTP 403. */
 export class ForbiddenError extends Error {
@@ -31,33 +37,17 @@ export interface ResolverContext {
   readonly viewer: StoredUser;
   /** Parquet export, when the server offers it. */
   readonly parquet: ParquetHistoryProvider | undefined;
+  /**
+   * A list field's value given as its finished JSON text: what the resolver returns in its
+   * place is swapped for that text when the answer is written. Stored history pages are
+   * already JSON; parsing them into strings for graphql-js to hand back for escaping again
+   * cost more than the rest of a page's request.
+   */
+  readonly rawJson: (listJson: string) => ReadonlyArray<string>;
 }
 
 /** W&B's default `samples` for sampled history. */
 const defaultSamples = 500;
-
-/**
- * Picks at most `n` items spread evenly over `items`, always keeping the first and the last.
- *
- * @example
- * ```ts
- * import { sampleEvenly } from "@effect-wandb/api/testing";
- * console.assert(sampleEvenly([0, 1, 2, 3, 4], 3).join() === "0,2,4");
- * ```
- */
-export function sampleEvenly<A>(items: ReadonlyArray<A>, n: number): Array<A> {
-  if (items.length <= n) return [...items];
-  if (n <= 0) return [];
-  if (n === 1) return [items[0]!];
-  const out: Array<A> = [];
-  let previous = -1;
-  for (let i = 0; i < n; i++) {
-    const index = Math.round((i * (items.length - 1)) / (n - 1));
-    if (index !== previous) out.push(items[index]!);
-    previous = index;
-  }
-  return out;
-}
 
 const queryError = (error: unknown): never => {
   if (error instanceof RunQueryError) throw new GraphQLError(error.message);
@@ -106,27 +96,6 @@ function historyKeys(ctx: ResolverContext, run: StoredRun): unknown {
     keys[key] = { typeCounts: [...perType].map(([type, count]) => ({ type, count })) };
   }
   return { lastStep: ctx.store.lastStep(run), keys };
-}
-
-/**
- * The rows of `[lo, hi)` as JSON text, sampled to `samples`, generating only the rows it keeps;
- * stored rows are served as stored.
- */
-function windowTexts(
-  ctx: ResolverContext,
-  run: StoredRun,
-  lo: number,
-  hi: number,
-  samples: number,
-): Array<string> {
-  if (run.history !== null) {
-    const last = Math.min(hi, run.history.steps);
-    const steps: Array<number> = [];
-    for (let s = Math.max(0, lo); s < last; s++) steps.push(s);
-    const spec = run.history;
-    return sampleEvenly(steps, samples).map((s) => JSON.stringify(generatedRow(spec, s)));
-  }
-  return sampleEvenly(ctx.store.historyTexts(run, lo, hi), samples);
 }
 
 interface HistorySpec {
@@ -344,7 +313,7 @@ function runView(ctx: ResolverContext, run: StoredRun): Record<string, unknown> 
     ) => {
       const lo = args.minStep ?? 0;
       const hi = args.maxStep ?? ctx.store.lastStep(run) + 1;
-      return windowTexts(ctx, run, lo, hi, args.samples ?? defaultSamples);
+      return ctx.rawJson(ctx.store.historyList(run, lo, hi, args.samples ?? defaultSamples));
     },
     events: ({ samples }: { samples?: number | null }) =>
       sampleEvenly(ctx.store.events(run), samples ?? defaultSamples).map((r) => JSON.stringify(r)),

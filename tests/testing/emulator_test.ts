@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { DatabaseSync } from "node:sqlite";
 import { rangeResponse, startEmulator } from "../../lib/testing/mod.ts";
 
 interface Captured {
@@ -206,6 +207,8 @@ Deno.test("a materialized history serves the same rows, keys and system metrics 
     const generated = server.store.listRuns("acme", "mnist")[0]!;
     const query = `{ project(name: "mnist", entityName: "acme") { run(name: "${generated.name}") {
       historyKeys history(minStep: 3, maxStep: 40, samples: 100) events(samples: 1000)
+      sampled: history(minStep: 0, maxStep: 200, samples: 7) historyLineCount
+      empty: history(minStep: 100000, maxStep: 100010, samples: 5)
       sampledHistory(specs: ["{\\"keys\\": [\\"val/loss\\"], \\"samples\\": 1000}"]) } } }`;
     const before = (await post(server.url, server.apiKey, query, {})).body.data.project.run;
     const stored = server.store.materializeHistory(generated);
@@ -214,6 +217,11 @@ Deno.test("a materialized history serves the same rows, keys and system metrics 
     assert.equal(after.history.length, 37);
     assert.deepEqual(after.history.map((r: string) => JSON.parse(r)._step)[0], 3);
     assert.deepEqual(after.history, before.history);
+    // More rows than samples: the same evenly spread sample, first and last kept.
+    assert.equal(after.sampled.length, 7);
+    assert.deepEqual(after.sampled, before.sampled);
+    assert.deepEqual(after.empty, []);
+    assert.equal(after.historyLineCount, before.historyLineCount);
     assert.deepEqual(after.events, before.events);
     assert.ok(after.events.length > 0);
     assert.deepEqual(after.sampledHistory, before.sampledHistory);
@@ -225,6 +233,39 @@ Deno.test("a materialized history serves the same rows, keys and system metrics 
     assert.equal(after.historyKeys.keys.weights.typeCounts[0].type, "histogram");
   } finally {
     await server.close();
+  }
+});
+
+Deno.test("a storage file from before rows were stored quoted is read as it was", async () => {
+  const dir = await Deno.makeTempDir();
+  const storagePath = `${dir}/wandb.sqlite`;
+  try {
+    const first = await startEmulator({ storagePath });
+    const run = first.store.insertRun("acme", "mnist", { name: "oldrows1" });
+    first.store.setHistory(run, [{ _step: 0, loss: 1 }, { _step: 1, loss: 'a"b' }]);
+    await first.close();
+    // Rewrite the rows as the earlier layout held them: a plain JSON text column named `row`.
+    const db = new DatabaseSync(storagePath);
+    db.exec(`ALTER TABLE history_rows RENAME COLUMN quoted TO row;
+             UPDATE history_rows SET row = row ->> '$';`);
+    db.close();
+    const second = await startEmulator({ storagePath });
+    try {
+      const { body } = await post(
+        second.url,
+        second.apiKey,
+        '{ project(name: "mnist", entityName: "acme") { run(name: "oldrows1") { history(samples: 10) } } }',
+        {},
+      );
+      assert.deepEqual(body.data.project.run.history, [
+        '{"_step":0,"loss":1}',
+        '{"_step":1,"loss":"a\\"b"}',
+      ]);
+    } finally {
+      await second.close();
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
   }
 });
 
