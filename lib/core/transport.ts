@@ -45,6 +45,16 @@ export interface WandbClient {
    * Sends a GraphQL request and decodes its `data`, retrying retryable failures.
    */
   execute<A>(request: GraphqlRequest<A>): Effect.Effect<A, RequestError>;
+  /**
+   * Sends a GraphQL request and tries `read` on the answer's bytes first: a reader of one
+   * large field, such as history rows, that skips parsing the whole answer. `read` returns
+   * `undefined` when the body is not the shape it reads (an error, a `null`, a cut-off body);
+   * the body is then decoded as {@link WandbClient.execute} decodes it. Retried as `execute` is.
+   */
+  executeReading<A, B>(
+    request: GraphqlRequest<A>,
+    read: (body: Uint8Array) => B | undefined,
+  ): Effect.Effect<BodyRead<A, B>, RequestError>;
   /** GETs a URL's bytes (a signed URL, or a `/files/…` URL with `authenticated`). */
   download(url: string, options: DownloadOptions): Effect.Effect<Uint8Array, RequestError>;
   /**
@@ -57,6 +67,11 @@ export interface WandbClient {
     options: DownloadOptions,
   ): Effect.Effect<RangeDownload, RequestError>;
 }
+
+/** What {@link WandbClient.executeReading} got: the reader's result, or the decoded `data`. */
+export type BodyRead<A, B> =
+  | { readonly _tag: "Read"; readonly value: B }
+  | { readonly _tag: "Decoded"; readonly data: A };
 
 /** Bytes `[start, end)` of a file, or its last `suffix` bytes. */
 export type ByteRange =
@@ -265,15 +280,22 @@ export function makeWandbClient(
       );
 
     // A body that cannot be read means the connection failed mid-answer: a network failure.
-    // A body that reads whole but is not complete JSON is a truncated body (see `execute`).
-    const readBody = (operation: string, response: HttpClientResponse.HttpClientResponse) =>
-      response.text.pipe(
+    // A body that reads whole but is not complete JSON is a truncated body (see
+    // `executeReading`).
+    const readBytes = (operation: string, response: HttpClientResponse.HttpClientResponse) =>
+      response.arrayBuffer.pipe(
+        Effect.map((buffer) => new Uint8Array(buffer)),
         Effect.mapError((e) =>
           new TransportError({ operation, reason: "network", message: e.message })
         ),
       );
 
-    const execute = <A>(request: GraphqlRequest<A>): Effect.Effect<A, RequestError> => {
+    const utf8 = new TextDecoder();
+
+    const executeReading = <A, B>(
+      request: GraphqlRequest<A>,
+      read: (body: Uint8Array) => B | undefined,
+    ): Effect.Effect<BodyRead<A, B>, RequestError> => {
       const { operation } = request;
       const httpRequest = HttpClientRequest.post(graphqlUrl).pipe(
         HttpClientRequest.basicAuth("api", config.apiKey),
@@ -285,19 +307,24 @@ export function makeWandbClient(
         }),
       );
       const once = attempt(operation, httpRequest).pipe(
-        Effect.flatMap((response) => readBody(operation, response)),
-        Effect.flatMap((text) =>
-          Effect.try({
-            try: () => JSON.parse(text) as unknown,
+        Effect.flatMap((response) => readBytes(operation, response)),
+        Effect.flatMap((bytes): Effect.Effect<BodyRead<unknown, B>, TransportError> => {
+          const value = read(bytes);
+          if (value !== undefined) return Effect.succeed({ _tag: "Read", value });
+          return Effect.try({
+            try: () => ({
+              _tag: "Decoded" as const,
+              data: JSON.parse(utf8.decode(bytes)) as unknown,
+            }),
             // A 200 whose JSON does not parse was cut off on the way: retry it.
             catch: () =>
               new TransportError({
                 operation,
                 reason: "truncated-body",
-                message: `The response body is not complete JSON (${text.length} bytes read)`,
+                message: `The response body is not complete JSON (${bytes.length} bytes read)`,
               }),
-          })
-        ),
+          });
+        }),
       );
       return withPolicy(operation, once).pipe(
         // A GraphQL POST never answers 404 for a missing resource (that is `null` data), so a
@@ -306,7 +333,12 @@ export function makeWandbClient(
           "NotFoundError",
           (e) => Effect.fail(new ServerError({ operation, status: 404, message: e.message })),
         ),
-        Effect.flatMap((json) => decodeGraphqlResponse(request, json)),
+        Effect.flatMap((answer): Effect.Effect<BodyRead<A, B>, RequestError> =>
+          answer._tag === "Read" ? Effect.succeed(answer) : Effect.map(
+            decodeGraphqlResponse(request, answer.data),
+            (data) => ({ _tag: "Decoded", data }),
+          )
+        ),
         // A stack trace per span would point here, at the transport, for every page of a scan:
         // the operation name says more, and costs nothing.
         Effect.withSpan(`wandb.graphql ${operation}`, { attributes: { operation } }, {
@@ -314,6 +346,13 @@ export function makeWandbClient(
         }),
       );
     };
+
+    const decodeOnly = () => undefined;
+    const execute = <A>(request: GraphqlRequest<A>): Effect.Effect<A, RequestError> =>
+      Effect.map(
+        executeReading<A, never>(request, decodeOnly),
+        (answer) => answer._tag === "Decoded" ? answer.data : answer.value,
+      );
 
     const get = (
       url: string,
@@ -336,12 +375,8 @@ export function makeWandbClient(
       }
       const once = attempt(operation, request).pipe(
         Effect.flatMap((response) =>
-          response.arrayBuffer.pipe(
-            Effect.mapError((e) =>
-              new TransportError({ operation, reason: "network", message: e.message })
-            ),
-            Effect.flatMap((buffer): Effect.Effect<RangeDownload, DecodeError> => {
-              const bytes = new Uint8Array(buffer);
+          readBytes(operation, response).pipe(
+            Effect.flatMap((bytes): Effect.Effect<RangeDownload, DecodeError> => {
               if (response.status !== 206) {
                 return Effect.succeed({ bytes, start: 0, totalSize: bytes.length });
               }
@@ -375,7 +410,7 @@ export function makeWandbClient(
     const downloadRange = (url: string, range: ByteRange, options: DownloadOptions) =>
       get(url, options, range);
 
-    return { config, execute, download, downloadRange };
+    return { config, execute, executeReading, download, downloadRange };
   });
 }
 
