@@ -39,8 +39,10 @@ export {
   type MultiRunOptions,
   scanHistories,
   scanHistoriesJson,
+  scanHistoriesNdjson,
   scanHistory,
   scanHistoryJson,
+  scanHistoryNdjson,
   type ScanHistoryOptions,
   type ScanMode,
   systemMetrics,
@@ -55,10 +57,12 @@ export {
   parquetFooterLength,
   readParquetHistory,
   readParquetHistoryJson,
+  readParquetHistoryNdjson,
   readParquetHistorySlice,
   rowGroupByteRange,
   withRowGroupBytes,
 } from "./lib/history/parquet.ts";
+export type { NdjsonBatch, RunTag } from "./lib/history/ndjson.ts";
 export {
   type EventsField,
   type HistoryField,
@@ -153,6 +157,7 @@ export {
   serverRequestedDelay,
 } from "./lib/core/retry.ts";
 export {
+  type BodyRead,
   type ByteRange,
   type DownloadOptions,
   makeWandbClient,
@@ -215,6 +220,7 @@ export {
   type ExportRecord,
   type ParquetOptions,
   unionColumns,
+  writeBytes,
   writeCsv,
   writeJsonLines,
   writeNdjson,

@@ -41,8 +41,10 @@ import {
   type MultiRunOptions,
   scanHistories,
   scanHistoriesJson,
+  scanHistoriesNdjson,
   scanHistory,
   scanHistoryJson,
+  scanHistoryNdjson,
   type ScanHistoryOptions,
   systemMetrics,
   type TaggedHistoryRow,
@@ -139,6 +141,14 @@ export interface ApiShape {
    * `writeJsonLines`.
    */
   scanHistoryJson(run: RunRef, options?: ScanHistoryOptions): Stream.Stream<string, WandbError>;
+  /**
+   * `scanHistory` as NDJSON bytes, a page or row group per chunk: the export path (write it with
+   * `writeBytes`, or serve it as a `Response`).
+   */
+  scanHistoryNdjson(
+    run: RunRef,
+    options?: ScanHistoryOptions,
+  ): Stream.Stream<Uint8Array, WandbError>;
   /** A sample of a run's history (Python's `run.history`); `samples` is required. */
   history(
     run: RunRef,
@@ -166,6 +176,14 @@ export interface ApiShape {
     runs: Stream.Stream<Run, E, R>,
     options?: ScanHistoryOptions & MultiRunOptions,
   ): Stream.Stream<string, E | WandbError, R>;
+  /**
+   * `scanHistories` as NDJSON bytes, each row tagged with `run_id` and `run_path` (see
+   * `scanHistoryNdjson`): the fastest way to export a project's histories.
+   */
+  scanHistoriesNdjson<E, R>(
+    runs: Stream.Stream<Run, E, R>,
+    options?: ScanHistoryOptions & MultiRunOptions,
+  ): Stream.Stream<Uint8Array, E | WandbError, R>;
   /** Resolves a project path against the defaults, without a request unless the entity is missing. */
   resolveProjectPath(path?: string): Effect.Effect<ProjectPath, WandbError>;
   /** Resolves a run path against the defaults. */
@@ -302,6 +320,10 @@ export function makeApi(config: ApiConfig): Effect.Effect<ApiShape, never, HttpC
         Stream.unwrap(Effect.map(runPath(run), (path) => scanHistory(client, path, options))),
       scanHistoryJson: (run, options) =>
         Stream.unwrap(Effect.map(runPath(run), (path) => scanHistoryJson(client, path, options))),
+      scanHistoryNdjson: (run, options) =>
+        Stream.unwrap(
+          Effect.map(runPath(run), (path) => scanHistoryNdjson(client, path, options)),
+        ),
       history: (run, options) =>
         runPath(run).pipe(
           Effect.flatMap((path) => history(client, path, options)),
@@ -317,6 +339,7 @@ export function makeApi(config: ApiConfig): Effect.Effect<ApiShape, never, HttpC
       histories: (runs, options) => histories(client, runs, options),
       scanHistories: (runs, options) => scanHistories(client, runs, options),
       scanHistoriesJson: (runs, options) => scanHistoriesJson(client, runs, options),
+      scanHistoriesNdjson: (runs, options) => scanHistoriesNdjson(client, runs, options),
       resolveProjectPath,
       resolveRunPath,
     } satisfies ApiShape;

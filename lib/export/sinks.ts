@@ -79,6 +79,36 @@ export function writeJsonLines<E, R>(
 }
 
 /**
+ * Writes a stream of bytes (such as the NDJSON of `scanHistoriesNdjson`) to a file, chunk by
+ * chunk as it streams, and returns how many bytes were written.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Effect, Stream } from "effect";
+ * import { writeBytes } from "@effect-wandb/api";
+ * const path = await Deno.makeTempFile();
+ * const lines = Stream.make(new TextEncoder().encode('{"a":1}\n'), new TextEncoder().encode('{"a":2}\n'));
+ * assert.equal(await Effect.runPromise(writeBytes(path, lines)), 16);
+ * assert.equal(await Deno.readTextFile(path), '{"a":1}\n{"a":2}\n');
+ * ```
+ */
+export function writeBytes<E, R>(
+  path: string,
+  chunks: Stream.Stream<Uint8Array, E, R>,
+): Effect.Effect<number, E | ExportError, R> {
+  return Effect.scoped(Effect.gen(function* () {
+    const file = yield* openFile(path);
+    let size = 0;
+    yield* Stream.runForEach(chunks, (chunk) => {
+      size += chunk.length;
+      return writeAll(path, file, chunk);
+    });
+    return size;
+  }));
+}
+
+/**
  * Writes text pieces to a file, each followed by `terminator`, and returns how many there were.
  * One string, one encode and one write per chunk: per-piece writes cost more than the pieces.
  */

@@ -17,16 +17,25 @@ import { runNotFound } from "../core/_not_found.ts";
 import { issuePath, type RangeDownload, type WandbClient } from "../core/transport.ts";
 import type { Run } from "../runs/decoders.ts";
 import {
+  type NdjsonBatch,
+  NdjsonBuilder,
+  pickNdjsonRows,
+  readHistoryPageNdjson,
+  type RunTag,
+} from "./ndjson.ts";
+import {
   type ParquetFile,
   parquetFile,
   parquetFooter,
   parquetFooterLength,
   readParquetHistoryJson,
+  readParquetHistoryNdjson,
   readParquetHistorySlice,
   rowGroupByteRange,
   withRowGroupBytes,
 } from "./parquet.ts";
 import {
+  type HistoryField,
   historyPageQuery,
   type HistoryRow,
   parquetHistoryQuery,
@@ -85,10 +94,12 @@ const checkInt = (argument: string, value: number | undefined, min: number) =>
     ),
   );
 
-const runOf = <A>(operation: string, path: RunPath) => (data: RunFieldData<A>) =>
-  data.project === null || data.project.run === null
-    ? Effect.fail(runNotFound(operation, path))
-    : Effect.succeed(data.project.run);
+const runOf =
+  <A>(operation: string, path: RunPath) =>
+  (data: RunFieldData<A>): Effect.Effect<A, NotFoundError> =>
+    data.project === null || data.project.run === null
+      ? Effect.fail(runNotFound(operation, path))
+      : Effect.succeed(data.project.run);
 
 /**
  * The last logged step of a run (Python's `run.lastHistoryStep`), or -1 when it logged nothing.
@@ -106,42 +117,124 @@ export function lastHistoryStep(
 const stepOf = (row: HistoryRow): number => typeof row["_step"] === "number" ? row["_step"] : -1;
 
 /**
- * How a scan carries rows: parsed objects ({@link scanHistory}) or the JSON text of each row
- * ({@link scanHistoryJson}). Requests, windows, order and de-duplication are the same for both.
+ * How a scan carries rows: parsed objects ({@link scanHistory}), the JSON text of each row
+ * ({@link scanHistoryJson}) or NDJSON bytes ({@link scanHistoryNdjson}). Requests, windows,
+ * order and de-duplication are the same for all three: each page or row group is read into a
+ * `Source`, and the rows a scan keeps are picked out of it as `Out`s.
  */
-interface RowFormat<Row> {
-  /** Rows of a `history` page: JSON strings. */
-  readonly fromStrings: (
-    operation: string,
-    at: string,
-    rows: ReadonlyArray<unknown>,
-  ) => Effect.Effect<Array<Row>, DecodeError>;
+interface RowFormat<Source, Out> {
+  /** The rows of one `HistoryPage` window `[lo, hi)`. */
+  readonly page: (
+    client: WandbClient,
+    path: RunPath,
+    lo: number,
+    hi: number,
+  ) => Effect.Effect<Source, RequestError | NotFoundError>;
   /** Rows of a `sampledHistory` page: objects. */
   readonly fromObjects: (
     operation: string,
     at: string,
     rows: ReadonlyArray<unknown>,
-  ) => Effect.Effect<Array<Row>, DecodeError>;
+  ) => Effect.Effect<Source, DecodeError>;
   /** Rows `[start, end)` of a Parquet export. */
-  readonly fromParquet: (file: ParquetFile, start: number, end: number) => Promise<Array<Row>>;
-  /** The row's `_step`, or -1. */
-  readonly step: (row: Row) => number;
+  readonly fromParquet: (file: ParquetFile, start: number, end: number) => Promise<Source>;
+  /** Each row's `_step`, or -1. */
+  readonly steps: (source: Source) => ReadonlyArray<number>;
+  /** What the stream emits for the rows at `indices`, in that order. */
+  readonly pick: (source: Source, indices: ReadonlyArray<number>) => ReadonlyArray<Out>;
 }
 
-const objectRows: RowFormat<HistoryRow> = {
-  fromStrings: parseHistoryRows,
+/** A `HistoryPage` window decoded as usual, its row strings handed to `fromStrings`. */
+const decodedPage = <Source>(
+  fromStrings: (
+    operation: string,
+    at: string,
+    rows: ReadonlyArray<unknown>,
+  ) => Effect.Effect<Source, DecodeError>,
+) =>
+(client: WandbClient, path: RunPath, lo: number, hi: number) =>
+  client.execute(historyPageQuery(path, lo, hi, hi - lo)).pipe(
+    Effect.flatMap(runOf("HistoryPage", path)),
+    Effect.flatMap((run) => fromStrings("HistoryPage", "project.run.history", run.history)),
+  );
+
+const pickRows = <Row>(rows: ReadonlyArray<Row>, indices: ReadonlyArray<number>) =>
+  indices.length === rows.length && indices.every((i, k) => i === k)
+    ? rows
+    : indices.map((i) => rows[i]!);
+
+const objectRows: RowFormat<ReadonlyArray<HistoryRow>, HistoryRow> = {
+  page: decodedPage(parseHistoryRows),
   fromObjects: parseHistoryRows,
   fromParquet: readParquetHistorySlice,
-  step: stepOf,
+  steps: (rows) => rows.map(stepOf),
+  pick: pickRows,
 };
 
-const jsonRows: RowFormat<string> = {
-  fromStrings: checkJsonRows,
+const jsonRows: RowFormat<ReadonlyArray<string>, string> = {
+  page: decodedPage(checkJsonRows),
   fromObjects: (operation, at, rows) =>
     Effect.map(parseHistoryRows(operation, at, rows), (parsed) => parsed.map(stringifyRow)),
   fromParquet: readParquetHistoryJson,
-  step: historyJsonStep,
+  steps: (rows) => rows.map(historyJsonStep),
+  pick: pickRows,
 };
+
+/** NDJSON bytes, each row tagged with `tag` when given (the tag is written with the row). */
+function ndjsonRows(tag: RunTag | undefined): RowFormat<NdjsonBatch, Uint8Array> {
+  const fromTexts = (
+    operation: string,
+    at: string,
+    rows: ReadonlyArray<unknown>,
+    text: (row: unknown) => string | undefined,
+  ): Effect.Effect<NdjsonBatch, DecodeError> =>
+    Effect.suspend(() => {
+      const builder = new NdjsonBuilder(tag, rows.length * 256, rows.length);
+      for (let i = 0; i < rows.length; i++) {
+        const row = text(rows[i]);
+        if (row !== undefined) builder.appendText(row);
+        if (row === undefined || !builder.finishRow()) {
+          return Effect.fail(
+            new DecodeError({
+              operation,
+              path: `${at}.${i}`,
+              message: "Expected a history row (a JSON object)",
+            }),
+          );
+        }
+      }
+      return Effect.succeed(builder.build());
+    });
+  const fromStrings = (operation: string, at: string, rows: ReadonlyArray<unknown>) =>
+    fromTexts(operation, at, rows, (row) => typeof row === "string" ? row : undefined);
+  return {
+    // The rows are read from the answer's bytes; an answer the reader does not take (a null
+    // run, an error, a malformed row) is decoded as usual, which reports it.
+    page: (client, path, lo, hi) =>
+      client.executeReading(
+        historyPageQuery(path, lo, hi, hi - lo),
+        (body) => readHistoryPageNdjson(body, hi - lo, tag),
+      ).pipe(
+        Effect.flatMap((answer) =>
+          answer._tag === "Read"
+            ? Effect.succeed(answer.value)
+            : runOf<HistoryField>("HistoryPage", path)(answer.data).pipe(
+              Effect.flatMap((run) =>
+                fromStrings("HistoryPage", "project.run.history", run.history)
+              ),
+            )
+        ),
+      ),
+    fromObjects: (operation, at, rows) =>
+      fromTexts(operation, at, rows, (row) => isHistoryObject(row) ? stringifyRow(row) : undefined),
+    fromParquet: (file, start, end) => readParquetHistoryNdjson(file, start, end, tag),
+    steps: (batch) => batch.steps,
+    pick: (batch, indices) => indices.length === 0 ? [] : [pickNdjsonRows(batch, indices)],
+  };
+}
+
+const isHistoryObject = (u: unknown): u is HistoryRow =>
+  typeof u === "object" && u !== null && !Array.isArray(u);
 
 const stringifyRow = (row: HistoryRow): string => JSON.stringify(row);
 
@@ -164,7 +257,7 @@ function checkJsonRows(
   operation: string,
   at: string,
   rows: ReadonlyArray<unknown>,
-): Effect.Effect<Array<string>, DecodeError> {
+): Effect.Effect<ReadonlyArray<string>, DecodeError> {
   return Effect.suspend(() => {
     for (let i = 0; i < rows.length; i++) {
       const row = rows[i];
@@ -178,7 +271,7 @@ function checkJsonRows(
         );
       }
     }
-    return Effect.succeed(rows as Array<string>);
+    return Effect.succeed(rows as ReadonlyArray<string>);
   });
 }
 
@@ -218,70 +311,67 @@ export function historyJsonStep(text: string): number {
 }
 
 /**
- * Rows of one response or row group with their steps, read once: a step costs a scan of the
- * row's text on the JSON path, and ordering and de-duplication both need it.
+ * Rows of one response or row group, with their steps (read once: a step costs a scan of the
+ * row's text on the JSON path, and ordering and de-duplication both need it) and the step the
+ * rows must stay below.
  */
-interface Batch<Row> {
-  readonly rows: ReadonlyArray<Row>;
+interface Batch<Source> {
+  readonly source: Source;
   readonly steps: ReadonlyArray<number>;
+  /** Rows at or above this step belong to a later part of the scan. */
+  readonly end: number;
 }
 
-/** Rows in step order: servers send them sorted, so this usually only checks. */
-function sortedBatch<Row>(format: RowFormat<Row>, rows: ReadonlyArray<Row>): Batch<Row> {
-  const steps = rows.map(format.step);
-  let sorted = true;
-  for (let i = 1; i < steps.length && sorted; i++) sorted = steps[i - 1]! <= steps[i]!;
-  if (sorted) return { rows, steps };
-  const order = steps.map((_, i) => i).sort((a, b) => steps[a]! - steps[b]! || a - b);
-  return { rows: order.map((i) => rows[i]!), steps: order.map((i) => steps[i]!) };
-}
+const batchOf = <Source, Out>(
+  format: RowFormat<Source, Out>,
+  source: Source,
+  end: number,
+): Batch<Source> => ({ source, steps: format.steps(source), end });
 
-/** The rows of a sorted batch whose step is below `end`. */
-function stepsBelow<Row>(batch: Batch<Row>, end: number): Batch<Row> {
-  let count = batch.steps.length;
-  while (count > 0 && batch.steps[count - 1]! >= end) count--;
-  return count === batch.steps.length
-    ? batch
-    : { rows: batch.rows.slice(0, count), steps: batch.steps.slice(0, count) };
-}
-
-/** The rows of the batches whose step is inside `[lo, hi)` and above every step already emitted. */
-function strictlyIncreasing<Row, E, R>(
-  batches: Stream.Stream<Batch<Row>, E, R>,
+/**
+ * The rows of the batches whose step is inside `[lo, hi)`, below the batch's end and above every
+ * step already emitted, in step order. Servers send rows sorted: the sort usually only checks.
+ */
+function strictlyIncreasing<Source, Out, E, R>(
+  format: RowFormat<Source, Out>,
+  batches: Stream.Stream<Batch<Source>, E, R>,
   lo: number,
   hi: number,
-): Stream.Stream<Row, E, R> {
+): Stream.Stream<Out, E, R> {
   return Stream.suspend(() => {
     let last = -Infinity;
-    return Stream.flatMap(batches, ({ rows, steps }) => {
-      const kept: Array<Row> = [];
-      for (let i = 0; i < rows.length; i++) {
-        const step = steps[i]!;
-        if (step < lo || step >= hi || step <= last) continue;
-        last = step;
-        kept.push(rows[i]!);
+    return Stream.flatMap(batches, ({ source, steps, end }) => {
+      let order: ReadonlyArray<number> | undefined;
+      for (let i = 1; i < steps.length && order === undefined; i++) {
+        if (steps[i - 1]! > steps[i]!) {
+          order = steps.map((_, k) => k).sort((a, b) => steps[a]! - steps[b]! || a - b);
+        }
       }
-      return Stream.fromArray(kept);
+      const below = Math.min(hi, end);
+      const kept: Array<number> = [];
+      for (let k = 0; k < steps.length; k++) {
+        const i = order === undefined ? k : order[k]!;
+        const step = steps[i]!;
+        if (step < lo || step >= below || step <= last) continue;
+        last = step;
+        kept.push(i);
+      }
+      return Stream.fromIterable(format.pick(source, kept));
     });
   });
 }
 
-/** One GraphQL window `[lo, hi)`, sorted by step. */
-function fetchWindow<Row>(
-  format: RowFormat<Row>,
+/** One GraphQL window `[lo, hi)`. */
+function fetchWindow<Source, Out>(
+  format: RowFormat<Source, Out>,
   client: WandbClient,
   path: RunPath,
   keys: ReadonlyArray<string> | undefined,
   lo: number,
   hi: number,
-): Effect.Effect<Batch<Row>, RequestError | NotFoundError> {
+): Effect.Effect<Batch<Source>, RequestError | NotFoundError> {
   const rows = keys === undefined
-    ? client.execute(historyPageQuery(path, lo, hi, hi - lo)).pipe(
-      Effect.flatMap(runOf("HistoryPage", path)),
-      Effect.flatMap((run) =>
-        format.fromStrings("HistoryPage", "project.run.history", run.history)
-      ),
-    )
+    ? format.page(client, path, lo, hi)
     // sampledHistory's maxStep is inclusive on the real server (wandb-core sends maxStep - 1);
     // the Python client sends the exclusive bound and can repeat the boundary row. We send
     // hi - 1, and strictlyIncreasing() drops a repeat if a server treats it as exclusive.
@@ -297,11 +387,11 @@ function fetchWindow<Row>(
         )
       ),
     );
-  return Effect.map(rows, (r) => sortedBatch(format, r));
+  return Effect.map(rows, (source) => batchOf(format, source, hi));
 }
 
-function graphqlScan<Row>(
-  format: RowFormat<Row>,
+function graphqlScan<Source, Out>(
+  format: RowFormat<Source, Out>,
   client: WandbClient,
   path: RunPath,
   keys: ReadonlyArray<string> | undefined,
@@ -309,7 +399,7 @@ function graphqlScan<Row>(
   hi: number,
   pageSize: number,
   concurrency: number,
-): Stream.Stream<Batch<Row>, RequestError | NotFoundError> {
+): Stream.Stream<Batch<Source>, RequestError | NotFoundError> {
   const windows: Array<readonly [number, number]> = [];
   for (let start = lo; start < hi; start += pageSize) {
     windows.push([start, Math.min(start + pageSize, hi)]);
@@ -439,8 +529,8 @@ function resigning(
     );
 }
 
-function parquetScan<Row>(
-  format: RowFormat<Row>,
+function parquetScan<Source, Out>(
+  format: RowFormat<Source, Out>,
   client: WandbClient,
   path: RunPath,
   exported: ParquetExport,
@@ -448,7 +538,7 @@ function parquetScan<Row>(
   hi: number,
   pageSize: number,
   concurrency: number,
-): Stream.Stream<Batch<Row>, RequestError | NotFoundError> {
+): Stream.Stream<Batch<Source>, RequestError | NotFoundError> {
   const exportedEnd = exported.firstLiveStep ?? hi;
   // Files one after the other; in each, row groups fetched by HTTP range, `concurrency` at a
   // time (the next downloads while one decodes): memory holds a few row groups per run, never a
@@ -470,7 +560,7 @@ function parquetScan<Row>(
                         catch: (e) => unreadable(url, e),
                       })
                     ),
-                    Effect.map((rows) => stepsBelow(sortedBatch(format, rows), exportedEnd)),
+                    Effect.map((rows) => batchOf(format, rows, exportedEnd)),
                   ),
                 { concurrency },
               ),
@@ -551,12 +641,38 @@ export function scanHistoryJson(
   return scan(jsonRows, client, path, options);
 }
 
-function scan<Row>(
-  format: RowFormat<Row>,
+/**
+ * Every history row of a run as NDJSON bytes, in step order, each exactly once: the rows of
+ * {@link scanHistoryJson}, each followed by `\n`, emitted a page or Parquet row group at a time
+ * (one `Uint8Array` of whole lines per chunk). GraphQL rows go from the answer's bytes to the
+ * output's without becoming strings; Parquet rows are printed from decoded columns. Same
+ * requests, options, order and memory bounds as {@link scanHistory}; the export path that makes
+ * the least garbage. Write it with {@link writeBytes}, or serve it as a `Response`.
+ *
+ * @example
+ * ```ts
+ * import { scanHistoryNdjson, type WandbClient, writeBytes } from "@effect-wandb/api";
+ * const toNdjson = (client: WandbClient) =>
+ *   writeBytes(
+ *     "history.ndjson",
+ *     scanHistoryNdjson(client, { entity: "acme", project: "mnist", runId: "abc" }),
+ *   );
+ * ```
+ */
+export function scanHistoryNdjson(
+  client: WandbClient,
+  path: RunPath,
+  options?: ScanHistoryOptions,
+): Stream.Stream<Uint8Array, WandbError> {
+  return scan(ndjsonRows(undefined), client, path, options);
+}
+
+function scan<Source, Out>(
+  format: RowFormat<Source, Out>,
   client: WandbClient,
   path: RunPath,
   options: ScanHistoryOptions | undefined,
-): Stream.Stream<Row, WandbError> {
+): Stream.Stream<Out, WandbError> {
   return Stream.unwrap(Effect.gen(function* () {
     const pageSize = options?.pageSize ?? 1000;
     const concurrency = options?.concurrency ?? 4;
@@ -594,7 +710,7 @@ function scan<Row>(
         !(exported.urls.length === 0 && mode === "auto")
       ? parquetScan(format, client, path, exported, lo, hi, pageSize, concurrency)
       : graphqlScan(format, client, path, keys, lo, hi, pageSize, concurrency);
-    return strictlyIncreasing(rows, lo, hi);
+    return strictlyIncreasing(format, rows, lo, hi);
   }));
 }
 
@@ -838,6 +954,32 @@ export function scanHistoriesJson<E, R>(
     runs,
     options,
     (run) => scanHistoryJson(client, runPathOf(run), options).pipe(Stream.map(tagHistoryJson(run))),
+  );
+}
+
+/**
+ * Full histories of many runs as NDJSON bytes, each row tagged with `run_id` and `run_path`:
+ * {@link scanHistoryNdjson} for every run of a stream, `runConcurrency` runs at a time, under
+ * the `Api`-wide request limit. Each line parses to the row {@link scanHistories} gives; a
+ * chunk holds whole lines of one run.
+ *
+ * @example
+ * ```ts
+ * import { Stream } from "effect";
+ * import { type Run, scanHistoriesNdjson, type WandbClient, writeBytes } from "@effect-wandb/api";
+ * const exportAll = (client: WandbClient, runs: Stream.Stream<Run>) =>
+ *   writeBytes("histories.ndjson", scanHistoriesNdjson(client, runs, { runConcurrency: 8 }));
+ * ```
+ */
+export function scanHistoriesNdjson<E, R>(
+  client: WandbClient,
+  runs: Stream.Stream<Run, E, R>,
+  options?: ScanHistoryOptions & MultiRunOptions,
+): Stream.Stream<Uint8Array, E | WandbError, R> {
+  return eachRun(
+    runs,
+    options,
+    (run) => scan(ndjsonRows({ id: run.id, path: run.path }), client, runPathOf(run), options),
   );
 }
 

@@ -4,6 +4,7 @@
  * @module
  */
 import { type AsyncBuffer, type FileMetaData, parquetMetadata, parquetRead } from "hyparquet";
+import { type NdjsonBatch, NdjsonBuilder, type RunTag } from "./ndjson.ts";
 import type { HistoryRow } from "./queries.ts";
 
 /**
@@ -280,17 +281,57 @@ export async function readParquetHistoryJson(
   rowStart: number,
   rowEnd: number,
 ): Promise<Array<string>> {
+  const lines: Array<string> = [];
+  await printRows(file, rowStart, rowEnd, (line) => lines.push(line));
+  return lines;
+}
+
+/**
+ * Decodes rows `[rowStart, rowEnd)` of a Parquet history file as NDJSON bytes, each row tagged
+ * with `tag` when given: the lines of {@link readParquetHistoryJson}, each followed by `\n`.
+ *
+ * @example
+ * ```ts
+ * import { Effect, Stream } from "effect";
+ * import { parquetFile, readParquetHistoryNdjson, writeParquet } from "@effect-wandb/api";
+ * const path = await Deno.makeTempFile();
+ * await Effect.runPromise(writeParquet(path, Stream.make({ _step: 0, loss: 1.5 }, { _step: 1 })));
+ * const rows = await readParquetHistoryNdjson(parquetFile(await Deno.readFile(path)), 0, 2);
+ * console.assert(new TextDecoder().decode(rows.bytes) === '{"_step":0,"loss":1.5}\n{"_step":1}\n');
+ * console.assert(rows.steps[1] === 1);
+ * ```
+ */
+export async function readParquetHistoryNdjson(
+  file: ParquetFile,
+  rowStart: number,
+  rowEnd: number,
+  tag?: RunTag,
+): Promise<NdjsonBatch> {
+  const rows = Math.max(0, Math.min(rowEnd, file.rows) - rowStart);
+  const builder = new NdjsonBuilder(tag, rows * 32 * file.columns.length, rows);
+  await printRows(file, rowStart, rowEnd, (line) => {
+    builder.appendText(line);
+    builder.finishRow();
+  });
+  return builder.build();
+}
+
+/** Prints rows `[rowStart, rowEnd)` as JSON text, one `JSON.stringify` of the row each. */
+async function printRows(
+  file: ParquetFile,
+  rowStart: number,
+  rowEnd: number,
+  onRow: (line: string) => void,
+): Promise<void> {
   const { count, names, cell } = await readCells(file, rowStart, rowEnd);
   // One record of every column, refilled and printed per row: V8 prints an object of a fixed
   // shape fastest, and a cell set to `undefined` drops its key, as an absent key should.
   const record: Record<string, unknown> = {};
   for (const name of names) ownKey(record, name, undefined);
-  const lines: Array<string> = new Array(count);
   for (let i = 0; i < count; i++) {
     for (let c = 0; c < names.length; c++) record[names[c]!] = cell(c, i);
-    lines[i] = JSON.stringify(record);
+    onRow(JSON.stringify(record));
   }
-  return lines;
 }
 
 /** Every column of rows `[rowStart, end)`, each as one array of `count` cells. */

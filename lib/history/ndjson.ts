@@ -1,0 +1,299 @@
+/**
+ * History rows as NDJSON bytes: each row's JSON text and a newline, written straight from the
+ * bytes of a GraphQL answer (where W&B sends each row as an escaped JSON string) or printed
+ * from decoded Parquet columns, optionally tagged with its run. No string or object is made
+ * per row on the GraphQL path; the bytes go to a file or a socket as they are.
+ *
+ * @module
+ */
+import { isJsonBlank, type JsonStringReader, readGraphqlStrings } from "../core/json_bytes.ts";
+
+/** NDJSON rows of one page or row group: the bytes, and where each row ends and its step. */
+export interface NdjsonBatch {
+  /** The rows, each its JSON text followed by `\n`. */
+  readonly bytes: Uint8Array;
+  /** The offset just past each row's `\n`. */
+  readonly ends: ReadonlyArray<number>;
+  /** Each row's `_step`, or -1. */
+  readonly steps: ReadonlyArray<number>;
+}
+
+/** The run a row is tagged with (the `run_id` and `run_path` keys of multi-run scans). */
+export interface RunTag {
+  readonly id: string;
+  readonly path: string;
+}
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const OPEN_OBJECT = 0x7b;
+const CLOSE_OBJECT = 0x7d;
+const NEWLINE = 0x0a;
+const SPACE = 0x20;
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+const leadingStep = encoder.encode('{"_step":');
+
+/** The hex digit's value, or -1. */
+function hexValue(byte: number): number {
+  if (byte >= 0x30 && byte <= 0x39) return byte - 0x30;
+  const lower = byte | 0x20;
+  return lower >= 0x61 && lower <= 0x66 ? lower - 0x61 + 10 : -1;
+}
+
+/** The UTF-16 code unit of the `XXXX` of a `\uXXXX` at `i`, or -1. */
+function codeUnitAt(src: Uint8Array, i: number): number {
+  let unit = 0;
+  for (let k = 0; k < 4; k++) {
+    const digit = hexValue(src[i + k] ?? -1);
+    if (digit < 0) return -1;
+    unit = unit * 16 + digit;
+  }
+  return unit;
+}
+
+/**
+ * Collects NDJSON rows into one buffer. A row is appended (from escaped bytes, or from text),
+ * then finished: checked to be an object, tagged, terminated and its step read.
+ */
+export class NdjsonBuilder {
+  private out: Uint8Array;
+  private length = 0;
+  private rowStart = 0;
+  private readonly ends: Array<number> = [];
+  private readonly steps: Array<number> = [];
+  /** `,"run_id":…,"run_path":…}` and `\n`; the comma is skipped for an empty object. */
+  private readonly tag: Uint8Array | undefined;
+  /** Room a row needs beyond its own bytes: the tag and the newline. */
+  private readonly extra: number;
+
+  /**
+   * @param tag The run to add to every row, if any.
+   * @param bytes The size of the rows' text expected, and
+   * @param rows their number: the buffer starts with room for both (and grows if need be).
+   */
+  constructor(tag: RunTag | undefined, bytes: number, rows: number) {
+    this.tag = tag === undefined ? undefined : encoder.encode(
+      `,"run_id":${JSON.stringify(tag.id)},"run_path":${JSON.stringify(tag.path)}}`,
+    );
+    this.extra = (this.tag?.length ?? 0) + 1;
+    this.out = new Uint8Array(Math.max(64, bytes + rows * this.extra));
+  }
+
+  /** How many rows have been finished. */
+  get rows(): number {
+    return this.ends.length;
+  }
+
+  private ensure(more: number): void {
+    const needed = this.length + more;
+    if (needed <= this.out.length) return;
+    const grown = new Uint8Array(Math.max(needed, this.out.length * 2));
+    grown.set(this.out.subarray(0, this.length));
+    this.out = grown;
+  }
+
+  /**
+   * Appends the row held by a JSON string in `src`, unescaping it: `bodyStart` is the index
+   * after its opening quote. Returns the index after its closing quote, or -1 when the string
+   * is malformed or cut off. A `\n` or `\r` escape (whitespace between the row's tokens, as
+   * row text cannot hold raw control characters elsewhere) becomes a space: a line stays a
+   * line.
+   */
+  readonly appendEscaped: JsonStringReader = (src, bodyStart) => {
+    // The row is at most the rest of the body: check room once, not per byte.
+    this.ensure(src.length - bodyStart + this.extra);
+    const out = this.out;
+    let o = this.length;
+    let i = bodyStart;
+    const end = src.length;
+    while (i < end) {
+      const byte = src[i++]!;
+      if (byte === QUOTE) {
+        this.length = o;
+        return i;
+      }
+      if (byte !== BACKSLASH) {
+        out[o++] = byte;
+        continue;
+      }
+      const escaped = src[i++];
+      switch (escaped) {
+        case QUOTE:
+        case BACKSLASH:
+        case 0x2f: // "/"
+          out[o++] = escaped;
+          break;
+        case 0x6e: // "n"
+        case 0x72: // "r"
+          out[o++] = SPACE;
+          break;
+        case 0x74: // "t"
+          out[o++] = 0x09;
+          break;
+        case 0x62: // "b"
+          out[o++] = 0x08;
+          break;
+        case 0x66: // "f"
+          out[o++] = 0x0c;
+          break;
+        case 0x75: { // "u"
+          let point = codeUnitAt(src, i);
+          if (point < 0) return -1;
+          i += 4;
+          if (point >= 0xd800 && point < 0xdc00 && src[i] === BACKSLASH && src[i + 1] === 0x75) {
+            const low = codeUnitAt(src, i + 2);
+            if (low >= 0xdc00 && low < 0xe000) {
+              point = 0x10000 + ((point - 0xd800) << 10) + (low - 0xdc00);
+              i += 6;
+            }
+          }
+          // A lone surrogate cannot be UTF-8: it becomes U+FFFD, as TextEncoder makes it.
+          if (point >= 0xd800 && point < 0xe000) point = 0xfffd;
+          o = writeCodePoint(out, o, point);
+          break;
+        }
+        default:
+          return -1;
+      }
+    }
+    return -1;
+  };
+
+  /** Appends a row given as text (a row from a parsed answer, or printed from Parquet). */
+  appendText(text: string): void {
+    // UTF-16 to UTF-8 takes at most 3 bytes per code unit.
+    this.ensure(text.length * 3 + this.extra);
+    this.length += encoder.encodeInto(text, this.out.subarray(this.length)).written;
+  }
+
+  /**
+   * Ends the row appended since the last call: checks it is a JSON object, tags it, adds the
+   * newline and reads its step. Returns `false` (and drops the row) when it is not an object.
+   */
+  finishRow(): boolean {
+    const out = this.out;
+    const start = this.rowStart;
+    let first = start;
+    let last = this.length - 1;
+    while (first <= last && isJsonBlank(out[first]!)) first++;
+    while (last > first && isJsonBlank(out[last]!)) last--;
+    if (first >= last || out[first] !== OPEN_OBJECT || out[last] !== CLOSE_OBJECT) {
+      this.length = start;
+      return false;
+    }
+    const step = this.stepOf(first, last + 1);
+    let o = last + 1;
+    if (this.tag !== undefined) {
+      let before = last - 1;
+      while (before > first && isJsonBlank(out[before]!)) before--;
+      o = last;
+      // `{}` takes the tag without its comma.
+      const tag = before === first ? this.tag.subarray(1) : this.tag;
+      out.set(tag, o);
+      o += tag.length;
+    }
+    out[o++] = NEWLINE;
+    this.length = o;
+    this.rowStart = o;
+    this.ends.push(o);
+    this.steps.push(step);
+    return true;
+  }
+
+  /**
+   * The `_step` of the row at `[first, end)`: read in place from the `{"_step":<integer>` W&B
+   * rows begin with, else parsed from the row.
+   */
+  private stepOf(first: number, end: number): number {
+    const out = this.out;
+    let i = first;
+    let matched = true;
+    for (let k = 0; k < leadingStep.length && matched; k++) {
+      matched = out[i + k] === leadingStep[k];
+    }
+    if (matched) {
+      i += leadingStep.length;
+      const digitsFrom = i;
+      let step = 0;
+      while (i < end && out[i]! >= 0x30 && out[i]! <= 0x39) step = step * 10 + out[i++]! - 0x30;
+      const next = out[i];
+      if (i > digitsFrom && i - digitsFrom < 16 && (next === 0x2c || next === CLOSE_OBJECT)) {
+        return step;
+      }
+    }
+    try {
+      const row = JSON.parse(decoder.decode(out.subarray(first, end)));
+      return typeof row?._step === "number" ? row._step : -1;
+    } catch {
+      return -1;
+    }
+  }
+
+  /** The rows finished so far. The builder is not used after this. */
+  build(): NdjsonBatch {
+    return { bytes: this.out.subarray(0, this.length), ends: this.ends, steps: this.steps };
+  }
+}
+
+function writeCodePoint(out: Uint8Array, o: number, point: number): number {
+  if (point < 0x80) {
+    out[o++] = point;
+  } else if (point < 0x800) {
+    out[o++] = 0xc0 | (point >> 6);
+    out[o++] = 0x80 | (point & 0x3f);
+  } else if (point < 0x10000) {
+    out[o++] = 0xe0 | (point >> 12);
+    out[o++] = 0x80 | ((point >> 6) & 0x3f);
+    out[o++] = 0x80 | (point & 0x3f);
+  } else {
+    out[o++] = 0xf0 | (point >> 18);
+    out[o++] = 0x80 | ((point >> 12) & 0x3f);
+    out[o++] = 0x80 | ((point >> 6) & 0x3f);
+    out[o++] = 0x80 | (point & 0x3f);
+  }
+  return o;
+}
+
+/**
+ * The rows of a batch at `indices` (in that order) as one chunk of NDJSON: the batch's own
+ * bytes when that is all of them in order, a copy of the chosen rows otherwise.
+ */
+export function pickNdjsonRows(batch: NdjsonBatch, indices: ReadonlyArray<number>): Uint8Array {
+  const { bytes, ends } = batch;
+  let whole = indices.length === ends.length;
+  for (let k = 0; k < indices.length && whole; k++) whole = indices[k] === k;
+  if (whole) return bytes;
+  let size = 0;
+  for (const i of indices) size += ends[i]! - (i === 0 ? 0 : ends[i - 1]!);
+  const picked = new Uint8Array(size);
+  let o = 0;
+  for (const i of indices) {
+    const row = bytes.subarray(i === 0 ? 0 : ends[i - 1]!, ends[i]!);
+    picked.set(row, o);
+    o += row.length;
+  }
+  return picked;
+}
+
+const readHistoryStrings = readGraphqlStrings(["project", "run", "history"]);
+
+/**
+ * The rows of a `HistoryPage` answer's bytes as NDJSON, tagged with `tag` when given; or
+ * `undefined` when the answer is not a complete page of object rows (an error, a `null` run, a
+ * malformed row): decoding it the ordinary way then says what is wrong.
+ */
+export function readHistoryPageNdjson(
+  body: Uint8Array,
+  expectedRows: number,
+  tag?: RunTag,
+): NdjsonBatch | undefined {
+  // The rows are at most the body; the tags and newlines are added per row.
+  const builder = new NdjsonBuilder(tag, body.length, expectedRows);
+  const ok = readHistoryStrings(body, (src, start) => {
+    const next = builder.appendEscaped(src, start);
+    return next >= 0 && builder.finishRow() ? next : -1;
+  });
+  return ok ? builder.build() : undefined;
+}

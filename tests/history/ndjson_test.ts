@@ -1,0 +1,287 @@
+// The NDJSON-bytes path (scanHistoryNdjson, scanHistoriesNdjson, writeBytes) against the object
+// path and the seeded data, over real HTTP.
+import assert from "node:assert/strict";
+import { Effect, Stream } from "effect";
+import {
+  Api,
+  parquetFile,
+  readParquetHistoryNdjson,
+  type ScanHistoryOptions,
+  writeBytes,
+} from "../../mod.ts";
+import { historyToParquet, type SeedRun } from "../../lib/testing/mod.ts";
+import { countOperation } from "../api/_harness.ts";
+import { expectedRows, inServer, seedRun } from "./_seeded.ts";
+
+const utf8 = new TextDecoder();
+
+/** The lines of NDJSON chunks, each chunk checked to hold whole lines. */
+function linesOf(chunks: ReadonlyArray<Uint8Array>): Array<string> {
+  const lines: Array<string> = [];
+  for (const chunk of chunks) {
+    const text = utf8.decode(chunk);
+    assert.ok(text.endsWith("\n"), "a chunk ends with a whole line");
+    lines.push(...text.slice(0, -1).split("\n"));
+  }
+  return lines;
+}
+
+/** Both paths over the same run and options. */
+const bothPaths = (run: SeedRun, options?: ScanHistoryOptions) =>
+  Effect.gen(function* () {
+    const api = yield* Api;
+    const path = `acme/mnist/${run.name}`;
+    const chunks = yield* Stream.runCollect(api.scanHistoryNdjson(path, options));
+    const rows = yield* Stream.runCollect(api.scanHistory(path, options));
+    return { lines: linesOf(chunks), chunks, rows };
+  });
+
+Deno.test("scanHistoryNdjson() gives the rows of scanHistory() as NDJSON, in every mode", async (t) => {
+  const cases: Array<[string, string, ScanHistoryOptions]> = [
+    ["GraphQL, small windows in parallel", "finished", {
+      mode: "graphql",
+      pageSize: 13,
+      concurrency: 4,
+    }],
+    ["GraphQL, a step window", "finished", {
+      mode: "graphql",
+      minStep: 7,
+      maxStep: 90,
+      pageSize: 20,
+    }],
+    ["keys (sampledHistory rows are objects)", "finished", {
+      keys: ["loss", "weights"],
+      pageSize: 60,
+    }],
+    ["Parquet, a finished run", "finished", { mode: "parquet" }],
+    ["Parquet and live GraphQL rows, a running run", "running", { mode: "parquet", pageSize: 30 }],
+  ];
+  for (const [name, state, options] of cases) {
+    await t.step(name, async () => {
+      const { lines, rows } = await inServer((server) =>
+        bothPaths(seedRun(server, state), options)
+      );
+      assert.ok(rows.length >= 5, `${rows.length} rows`);
+      assert.deepEqual(lines.map((l) => JSON.parse(l)), rows);
+    });
+  }
+  await t.step("GraphQL rows reach the output byte for byte, a page per chunk", async () => {
+    const { lines, chunks, expected } = await inServer((server) =>
+      Effect.gen(function* () {
+        const run = seedRun(server, "finished");
+        const { lines, chunks } = yield* bothPaths(run, { mode: "graphql", pageSize: 50 });
+        return { lines, chunks, expected: expectedRows(run).map((r) => JSON.stringify(r)) };
+      })
+    );
+    assert.deepEqual(lines, expected);
+    assert.equal(chunks.length, Math.ceil(expected.length / 50));
+  });
+});
+
+Deno.test("scanHistoryNdjson() orders and de-duplicates rows a server sends out of order", async () => {
+  const { lines, pages } = await inServer((server) =>
+    Effect.gen(function* () {
+      const run = seedRun(server, "finished");
+      // One window holds every step; the server answers it with shuffled, repeated rows, some
+      // outside the window, spaced, with `_step` not first, and with escapes of every kind.
+      const history = [
+        '{"_step":3,"a":"tab\\there \\"quoted\\" \\\\ \\u00e9 \\ud83d\\ude00 /"}',
+        '{ "_step" : 1,\n "a": 1 }',
+        '{"a":2,"_step":2}',
+        '{"_step":2,"a":"again"}',
+        '{"_step":-4}',
+        '{"no_step":true}',
+      ];
+      server.injectFaults({
+        status: 200,
+        operationName: "HistoryPage",
+        // Spaced like a pretty-printing server, `errors: null` first.
+        body: JSON.stringify({ errors: null, data: { project: { run: { history } } } }, null, 2),
+      });
+      const api = yield* Api;
+      const chunks = yield* Stream.runCollect(
+        api.scanHistoryNdjson(`acme/mnist/${run.name}`, {
+          mode: "graphql",
+          pageSize: run.history.steps,
+        }),
+      );
+      return { lines: linesOf(chunks), pages: countOperation(server, "HistoryPage") };
+    })
+  );
+  assert.equal(pages, 1);
+  assert.deepEqual(lines.map((l) => JSON.parse(l)), [
+    { _step: 1, a: 1 },
+    { a: 2, _step: 2 },
+    { _step: 3, a: 'tab\there "quoted" \\ é 😀 /' },
+  ]);
+  // The row's own whitespace newline became a space: one row, one line.
+  assert.equal(lines[0], '{ "_step" : 1,  "a": 1 }');
+});
+
+Deno.test("scanHistoryNdjson() reports what the rows' reader cannot take as typed errors", async (t) => {
+  const failWith = (body: string) =>
+    inServer((server) =>
+      Effect.gen(function* () {
+        const run = seedRun(server, "finished");
+        server.injectFaults({ status: 200, operationName: "HistoryPage", body });
+        const api = yield* Api;
+        return yield* Effect.flip(
+          Stream.runCollect(api.scanHistoryNdjson(`acme/mnist/${run.name}`, { mode: "graphql" })),
+        );
+      })
+    );
+  await t.step("a row that is not a JSON object: DecodeError at its index", async () => {
+    const error = await failWith(
+      JSON.stringify({ data: { project: { run: { history: ['{"_step":0}', "[1,2]"] } } } }),
+    );
+    assert.equal(error._tag, "DecodeError");
+    assert.equal(error._tag === "DecodeError" && error.path, "project.run.history.1");
+  });
+  await t.step("GraphQL errors beside the rows: GraphqlError", async () => {
+    const error = await failWith(
+      JSON.stringify({
+        data: { project: { run: { history: ['{"_step":0}'] } } },
+        errors: [{ message: "history is unavailable" }],
+      }),
+    );
+    assert.equal(error._tag, "GraphqlError");
+    assert.equal(error.message, "history is unavailable");
+  });
+  await t.step("the run is gone: NotFoundError", async () => {
+    const error = await failWith(JSON.stringify({ data: { project: { run: null } } }));
+    assert.equal(error._tag, "NotFoundError");
+  });
+});
+
+Deno.test("scanHistoryNdjson() retries a page whose body was cut off", async () => {
+  const { lines, expected, pages } = await inServer((server) =>
+    Effect.gen(function* () {
+      const run = seedRun(server, "finished");
+      server.injectFaults({ kind: "truncate", operationName: "HistoryPage" });
+      const api = yield* Api;
+      const chunks = yield* Stream.runCollect(
+        api.scanHistoryNdjson(`acme/mnist/${run.name}`, { mode: "graphql", pageSize: 1000 }),
+      );
+      return {
+        lines: linesOf(chunks),
+        expected: expectedRows(run).map((r) => JSON.stringify(r)),
+        pages: countOperation(server, "HistoryPage"),
+      };
+    })
+  );
+  assert.deepEqual(lines, expected);
+  assert.equal(pages, Math.ceil(expected.length / 1000) + 1);
+});
+
+Deno.test("scanHistoriesNdjson() tags every row; writeBytes() writes the NDJSON", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const { written, objects, seed } = await inServer((server) =>
+      Effect.gen(function* () {
+        const api = yield* Api;
+        const runs = api.runs("acme/cifar10");
+        const options = { runConcurrency: 3, mode: "graphql", pageSize: 40 } as const;
+        const written = yield* writeBytes(
+          `${dir}/h.ndjson`,
+          api.scanHistoriesNdjson(runs, options),
+        );
+        const objects = yield* Stream.runCollect(api.scanHistories(runs, options));
+        return { written, objects, seed: server.seed.runs.filter((r) => r.project === "cifar10") };
+      })
+    );
+    const bytes = await Deno.readFile(`${dir}/h.ndjson`);
+    assert.equal(written, bytes.length);
+    const lines = linesOf([bytes]).map((l) => JSON.parse(l));
+    assert.equal(lines.length, seed.reduce((n, r) => n + r.history.steps, 0));
+    for (const run of seed) {
+      const ofRun = lines.filter((r) => r.run_id === run.name);
+      assert.deepEqual(ofRun, objects.filter((r) => r.run_id === run.name));
+      assert.deepEqual(
+        ofRun.map(({ run_id: _id, run_path: path, ...row }) => {
+          assert.equal(path, `acme/cifar10/${run.name}`);
+          return row;
+        }),
+        expectedRows(run),
+      );
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("a long run's Parquet export streams as NDJSON a row group per chunk", async () => {
+  const { chunks, expected } = await inServer(
+    (server) =>
+      Effect.gen(function* () {
+        const run = server.seed.runs.find((r) => r.project === "bench")!;
+        const api = yield* Api;
+        const chunks = yield* Stream.runCollect(
+          api.scanHistoryNdjson(`acme/bench/${run.name}`, { mode: "parquet" }),
+        );
+        return { chunks, expected: expectedRows(run) };
+      }),
+    { seed: { benchmark: { runs: 1, steps: 12_000, metrics: 10 } } },
+  );
+  // Three row groups of at most 5,000 rows.
+  assert.deepEqual(chunks.map((c) => utf8.decode(c).split("\n").length - 1), [5000, 5000, 2000]);
+  assert.deepEqual(linesOf(chunks).map((l) => JSON.parse(l)), expected);
+});
+
+Deno.test("scanHistoryNdjson() streams: requests stay a bounded distance ahead of the consumer", async () => {
+  const pageSize = 100;
+  const concurrency = 4;
+  const { maxAhead, total } = await inServer((server) =>
+    Effect.gen(function* () {
+      const run = server.store.insertRun("acme", "mnist", {
+        name: "longrun2",
+        history: {
+          seed: 2,
+          steps: 20_000,
+          metrics: 4,
+          sparseEvery: 0,
+          histogramEvery: 0,
+          events: 0,
+          startTime: 1_700_000_000,
+        },
+      });
+      const api = yield* Api;
+      let consumed = 0;
+      let maxAhead = 0;
+      yield* api.scanHistoryNdjson(`acme/mnist/${run.name}`, {
+        pageSize,
+        concurrency,
+        mode: "graphql",
+      }).pipe(
+        Stream.runForEach((chunk) =>
+          Effect.sync(() => {
+            consumed += linesOf([chunk]).length;
+            const fetched = countOperation(server, "HistoryPage") * pageSize;
+            maxAhead = Math.max(maxAhead, fetched - consumed);
+          })
+        ),
+      );
+      return { maxAhead, total: consumed };
+    })
+  );
+  assert.equal(total, 20_000);
+  // Collecting the history first would put all 20,000 rows ahead of the consumer.
+  assert.ok(maxAhead <= (2 * concurrency + 2) * pageSize, `producer ran ${maxAhead} rows ahead`);
+});
+
+Deno.test("readParquetHistoryNdjson() prints every cell type and tags rows", async () => {
+  const rows = [
+    { _step: 0, loss: 0.25, name: 'a "b"', media: { _type: "histogram", values: [1, 2] } },
+    { _step: 1, loss: -1e-7 },
+    { _step: 2 },
+  ];
+  // An export as the local server writes it: the media column is marked as JSON.
+  const file = parquetFile(historyToParquet(rows));
+  const plain = await readParquetHistoryNdjson(file, 0, 3);
+  assert.deepEqual(linesOf([plain.bytes]).map((l) => JSON.parse(l)), rows);
+  assert.deepEqual(plain.steps, [0, 1, 2]);
+  const tagged = await readParquetHistoryNdjson(file, 1, 3, { id: "r1", path: "e/p/r1" });
+  assert.deepEqual(linesOf([tagged.bytes]).map((l) => JSON.parse(l)), [
+    { _step: 1, loss: -1e-7, run_id: "r1", run_path: "e/p/r1" },
+    { _step: 2, run_id: "r1", run_path: "e/p/r1" },
+  ]);
+});
