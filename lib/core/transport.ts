@@ -4,8 +4,9 @@
  *
  * @module
  */
-import { Duration, Effect, Schema, type SchemaIssue, Semaphore } from "effect";
-import { HttpClient, HttpClientRequest, type HttpClientResponse } from "effect/http";
+import { Duration, Effect, Option, Schema, type SchemaIssue, Semaphore } from "effect";
+import { BufferPool } from "./buffers.ts";
+import { HttpClient, HttpClientRequest, HttpClientResponse } from "effect/http";
 import type { ApiConfig } from "./config.ts";
 import {
   AuthenticationError,
@@ -291,6 +292,58 @@ export function makeWandbClient(
       );
 
     const utf8 = new TextDecoder();
+    // Answers are read into reused buffers: a few per request in flight.
+    const bodies = new BufferPool(config.concurrency + 2);
+
+    /**
+     * Reads a body whole into a pooled buffer (by BYOB reads of the fetch body, sized by its
+     * Content-Length), falling back to `arrayBuffer` for clients that are not fetch-based.
+     */
+    const readPooled = (
+      operation: string,
+      response: HttpClientResponse.HttpClientResponse,
+    ): Effect.Effect<Uint8Array, TransportError> => {
+      const web = HttpClientResponse.toWeb(response);
+      if (Option.isNone(web) || web.value.body === null) return readBytes(operation, response);
+      const source = web.value;
+      const body = source.body!;
+      return Effect.tryPromise({
+        try: async (signal) => {
+          const reader = body.getReader({ mode: "byob" });
+          const stop = () => void reader.cancel().catch(() => {});
+          signal.addEventListener("abort", stop, { once: true });
+          try {
+            const declared = Number(source.headers.get("content-length"));
+            let buffer = bodies.take(Number.isFinite(declared) ? declared : 0);
+            let filled = 0;
+            for (;;) {
+              if (filled === buffer.length) {
+                const bigger = bodies.take(buffer.length * 2);
+                bigger.set(buffer);
+                bodies.give(buffer.buffer);
+                buffer = bigger;
+              }
+              const { value, done } = await reader.read(
+                new Uint8Array(buffer.buffer, filled, buffer.length - filled),
+              );
+              // A BYOB read moves the buffer: the view it returns holds it now.
+              if (value !== undefined) buffer = new Uint8Array(value.buffer);
+              if (done) break;
+              filled += value!.byteLength;
+            }
+            return buffer.subarray(0, filled);
+          } finally {
+            signal.removeEventListener("abort", stop);
+          }
+        },
+        catch: (e) =>
+          new TransportError({
+            operation,
+            reason: "network",
+            message: e instanceof Error ? e.message : String(e),
+          }),
+      });
+    };
 
     const executeReading = <A, B>(
       request: GraphqlRequest<A>,
@@ -306,24 +359,31 @@ export function makeWandbClient(
           variables: request.variables,
         }),
       );
+      // The body is read into a pooled buffer and given back once `read` (or the decoder) is
+      // done with it: both copy what they keep.
       const once = attempt(operation, httpRequest).pipe(
-        Effect.flatMap((response) => readBytes(operation, response)),
+        Effect.flatMap((response) => readPooled(operation, response)),
         Effect.flatMap((bytes): Effect.Effect<BodyRead<unknown, B>, TransportError> => {
-          const value = read(bytes);
-          if (value !== undefined) return Effect.succeed({ _tag: "Read", value });
-          return Effect.try({
-            try: () => ({
-              _tag: "Decoded" as const,
-              data: JSON.parse(utf8.decode(bytes)) as unknown,
-            }),
-            // A 200 whose JSON does not parse was cut off on the way: retry it.
-            catch: () =>
-              new TransportError({
-                operation,
-                reason: "truncated-body",
-                message: `The response body is not complete JSON (${bytes.length} bytes read)`,
-              }),
-          });
+          try {
+            const value = read(bytes);
+            if (value !== undefined) return Effect.succeed({ _tag: "Read", value });
+            let data: unknown;
+            try {
+              data = JSON.parse(utf8.decode(bytes));
+            } catch {
+              // A 200 whose JSON does not parse was cut off on the way: retry it.
+              return Effect.fail(
+                new TransportError({
+                  operation,
+                  reason: "truncated-body",
+                  message: `The response body is not complete JSON (${bytes.length} bytes read)`,
+                }),
+              );
+            }
+            return Effect.succeed({ _tag: "Decoded", data });
+          } finally {
+            bodies.give(bytes.buffer);
+          }
         }),
       );
       return withPolicy(operation, once).pipe(

@@ -1,0 +1,72 @@
+/**
+ * Reused byte buffers. A history export reads and writes hundreds of MB a page at a time; with
+ * a fresh buffer per page, V8 lets dead buffers pile up (it collects them only once external
+ * memory has grown by tens of MB), and a process that could run in a few MB of live pages
+ * holds hundreds. A pool hands the same few buffers out again.
+ *
+ * @module
+ */
+
+/** The size a new buffer gets: some room above `size`, in 64 KiB steps, for similar pages. */
+const capacityFor = (size: number): number =>
+  Math.max(64 * 1024, Math.ceil((size * 1.25) / 65536) * 65536);
+
+/**
+ * A bounded set of free buffers. `take` gives a buffer of at least the size asked for (a free
+ * one when one is large enough); `give` returns a buffer nothing uses any more. At most `keep`
+ * buffers wait, none larger than `largest` bytes: the pool never holds more than
+ * `keep * largest` bytes.
+ *
+ * @example
+ * ```ts
+ * import { BufferPool } from "@effect-wandb/api";
+ * const pool = new BufferPool(4);
+ * const first = pool.take(100_000);
+ * pool.give(first.buffer);
+ * console.assert(pool.take(90_000).buffer === first.buffer); // reused
+ * ```
+ */
+export class BufferPool {
+  private readonly free: Array<ArrayBuffer> = [];
+
+  /**
+   * @param keep How many free buffers to hold at most: about the number of chunks in flight.
+   * @param largest The largest buffer worth keeping, in bytes.
+   */
+  constructor(
+    private readonly keep: number,
+    private readonly largest: number = 16 * 1024 * 1024,
+  ) {}
+
+  /** A buffer of at least `size` bytes: the whole buffer, not just `size` of it. */
+  take(size: number): Uint8Array<ArrayBuffer> {
+    let best = -1;
+    for (let i = 0; i < this.free.length; i++) {
+      const length = this.free[i]!.byteLength;
+      if (length >= size && (best < 0 || length < this.free[best]!.byteLength)) best = i;
+    }
+    if (best < 0) return new Uint8Array(capacityFor(size));
+    const [buffer] = this.free.splice(best, 1);
+    return new Uint8Array(buffer!);
+  }
+
+  /** Takes a buffer back. Whoever gives it must not read or write it afterwards. */
+  give(buffer: ArrayBufferLike): void {
+    if (
+      !(buffer instanceof ArrayBuffer) || buffer.byteLength === 0 ||
+      buffer.byteLength > this.largest || this.free.includes(buffer)
+    ) {
+      return;
+    }
+    if (this.free.length >= this.keep) {
+      // Keep the larger buffers: they serve every request a smaller one would.
+      let smallest = 0;
+      for (let i = 1; i < this.free.length; i++) {
+        if (this.free[i]!.byteLength < this.free[smallest]!.byteLength) smallest = i;
+      }
+      if (this.free[smallest]!.byteLength >= buffer.byteLength) return;
+      this.free.splice(smallest, 1);
+    }
+    this.free.push(buffer);
+  }
+}
