@@ -38,6 +38,11 @@ export type Fault =
     readonly status: number;
     readonly headers?: Readonly<Record<string, string>> | undefined;
     readonly body?: string | undefined;
+    /**
+     * Send the body in pieces of this many bytes, without a Content-Length, as a streaming
+     * server does.
+     */
+    readonly chunkBytes?: number | undefined;
     readonly operationName?: string | undefined;
   }
   | {
@@ -128,6 +133,19 @@ const json = (status: number, body: unknown, headers?: Record<string, string>) =
   });
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A body sent `size` bytes at a time (HTTP chunked encoding: no Content-Length). */
+const chunked = (text: string, size: number) => {
+  const bytes = new TextEncoder().encode(text);
+  let at = 0;
+  return new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (at >= bytes.length) return controller.close();
+      controller.enqueue(bytes.slice(at, at + size));
+      at += size;
+    },
+  });
+};
 
 /** A body whose stream fails: the client sees the connection break mid-answer. */
 const droppedResponse = () =>
@@ -264,16 +282,14 @@ export function startEmulator(options?: EmulatorOptions): Promise<Emulator> {
     const fault = takeFault(operationName);
     if (fault !== undefined) {
       if ("status" in fault) {
+        const text = fault.body ??
+          JSON.stringify({ errors: [{ message: `injected HTTP ${fault.status}` }] });
         return done(
           fault.status,
-          new Response(
-            fault.body ??
-              JSON.stringify({ errors: [{ message: `injected HTTP ${fault.status}` }] }),
-            {
-              status: fault.status,
-              headers: { "content-type": "application/json", ...fault.headers },
-            },
-          ),
+          new Response(fault.chunkBytes === undefined ? text : chunked(text, fault.chunkBytes), {
+            status: fault.status,
+            headers: { "content-type": "application/json", ...fault.headers },
+          }),
         );
       }
       if (fault.kind === "drop") return done(0, droppedResponse());
