@@ -37,6 +37,7 @@ export {
   type HistoryOptions,
   lastHistoryStep,
   type MultiRunOptions,
+  type NdjsonScanOptions,
   scanHistories,
   scanHistoriesJson,
   scanHistoriesNdjson,
@@ -63,6 +64,7 @@ export {
   withRowGroupBytes,
 } from "./lib/history/parquet.ts";
 export type { NdjsonBatch, RunTag } from "./lib/history/ndjson.ts";
+export { BufferPool } from "./lib/core/buffers.ts";
 export {
   type EventsField,
   type HistoryField,
@@ -221,6 +223,7 @@ export {
   type ParquetOptions,
   unionColumns,
   writeBytes,
+  type WriteBytesOptions,
   writeCsv,
   writeJsonLines,
   writeNdjson,

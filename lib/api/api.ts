@@ -39,6 +39,7 @@ import {
   type HistoryOptions,
   lastHistoryStep,
   type MultiRunOptions,
+  type NdjsonScanOptions,
   scanHistories,
   scanHistoriesJson,
   scanHistoriesNdjson,
@@ -147,7 +148,7 @@ export interface ApiShape {
    */
   scanHistoryNdjson(
     run: RunRef,
-    options?: ScanHistoryOptions,
+    options?: NdjsonScanOptions,
   ): Stream.Stream<Uint8Array, WandbError>;
   /** A sample of a run's history (Python's `run.history`); `samples` is required. */
   history(
@@ -182,7 +183,7 @@ export interface ApiShape {
    */
   scanHistoriesNdjson<E, R>(
     runs: Stream.Stream<Run, E, R>,
-    options?: ScanHistoryOptions & MultiRunOptions,
+    options?: NdjsonScanOptions & MultiRunOptions,
   ): Stream.Stream<Uint8Array, E | WandbError, R>;
   /** Resolves a project path against the defaults, without a request unless the entity is missing. */
   resolveProjectPath(path?: string): Effect.Effect<ProjectPath, WandbError>;

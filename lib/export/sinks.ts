@@ -10,6 +10,7 @@
 import { Data, Effect, type Scope, Stream } from "effect";
 import { Csv } from "effect/encoding";
 import { fileWriter, ParquetWriter } from "hyparquet-writer";
+import type { BufferPool } from "../core/buffers.ts";
 
 /** A record to export: JSON-shaped values keyed by column name. */
 export type ExportRecord = Readonly<Record<string, unknown>>;
@@ -78,6 +79,15 @@ export function writeJsonLines<E, R>(
   return writeText(path, lines, "\n");
 }
 
+/** Options of {@link writeBytes}. */
+export interface WriteBytesOptions {
+  /**
+   * Give each chunk's buffer back to this pool once written: for chunks taken from it, such as
+   * those of `scanHistoriesNdjson(…, { buffers: pool })`, which nothing else then holds.
+   */
+  readonly recycle?: BufferPool | undefined;
+}
+
 /**
  * Writes a stream of bytes (such as the NDJSON of `scanHistoriesNdjson`) to a file, chunk by
  * chunk as it streams, and returns how many bytes were written.
@@ -96,13 +106,18 @@ export function writeJsonLines<E, R>(
 export function writeBytes<E, R>(
   path: string,
   chunks: Stream.Stream<Uint8Array, E, R>,
+  options?: WriteBytesOptions,
 ): Effect.Effect<number, E | ExportError, R> {
+  const recycle = options?.recycle;
   return Effect.scoped(Effect.gen(function* () {
     const file = yield* openFile(path);
     let size = 0;
     yield* Stream.runForEach(chunks, (chunk) => {
       size += chunk.length;
-      return writeAll(path, file, chunk);
+      const written = writeAll(path, file, chunk);
+      return recycle === undefined
+        ? written
+        : Effect.tap(written, () => Effect.sync(() => recycle.give(chunk.buffer)));
     });
     return size;
   }));

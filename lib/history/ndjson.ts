@@ -6,6 +6,7 @@
  *
  * @module
  */
+import type { BufferPool } from "../core/buffers.ts";
 import { isJsonBlank, type JsonStringReader, readGraphqlStrings } from "../core/json_bytes.ts";
 
 /** NDJSON rows of one page or row group: the bytes, and where each row ends and its step. */
@@ -13,9 +14,9 @@ export interface NdjsonBatch {
   /** The rows, each its JSON text followed by `\n`. */
   readonly bytes: Uint8Array;
   /** The offset just past each row's `\n`. */
-  readonly ends: ReadonlyArray<number>;
+  readonly ends: ArrayLike<number>;
   /** Each row's `_step`, or -1. */
-  readonly steps: ReadonlyArray<number>;
+  readonly steps: ArrayLike<number>;
 }
 
 /** The run a row is tagged with (the `run_id` and `run_path` keys of multi-run scans). */
@@ -61,8 +62,11 @@ export class NdjsonBuilder {
   private out: Uint8Array;
   private length = 0;
   private rowStart = 0;
-  private readonly ends: Array<number> = [];
-  private readonly steps: Array<number> = [];
+  // Typed and sized up front: growing plain arrays a row at a time made most of a page's
+  // garbage.
+  private ends: Float64Array;
+  private steps: Float64Array;
+  private rowCount = 0;
   /** `,"run_id":…,"run_path":…}` and `\n`; the comma is skipped for an empty object. */
   private readonly tag: Uint8Array | undefined;
   /** Room a row needs beyond its own bytes: the tag and the newline. */
@@ -72,25 +76,38 @@ export class NdjsonBuilder {
    * @param tag The run to add to every row, if any.
    * @param bytes The size of the rows' text expected, and
    * @param rows their number: the buffer starts with room for both (and grows if need be).
+   * @param pool Where the buffer comes from (and where one outgrown goes back), if anywhere.
    */
-  constructor(tag: RunTag | undefined, bytes: number, rows: number) {
+  constructor(
+    tag: RunTag | undefined,
+    bytes: number,
+    rows: number,
+    private readonly pool?: BufferPool,
+  ) {
     this.tag = tag === undefined ? undefined : encoder.encode(
       `,"run_id":${JSON.stringify(tag.id)},"run_path":${JSON.stringify(tag.path)}}`,
     );
     this.extra = (this.tag?.length ?? 0) + 1;
-    this.out = new Uint8Array(Math.max(64, bytes + rows * this.extra));
+    this.out = this.allocate(Math.max(64, bytes + rows * this.extra));
+    this.ends = new Float64Array(Math.max(16, rows));
+    this.steps = new Float64Array(Math.max(16, rows));
   }
 
   /** How many rows have been finished. */
   get rows(): number {
-    return this.ends.length;
+    return this.rowCount;
+  }
+
+  private allocate(size: number): Uint8Array {
+    return this.pool === undefined ? new Uint8Array(size) : this.pool.take(size);
   }
 
   private ensure(more: number): void {
     const needed = this.length + more;
     if (needed <= this.out.length) return;
-    const grown = new Uint8Array(Math.max(needed, this.out.length * 2));
+    const grown = this.allocate(Math.max(needed, this.out.length * 2));
     grown.set(this.out.subarray(0, this.length));
+    this.pool?.give(this.out.buffer);
     this.out = grown;
   }
 
@@ -197,8 +214,16 @@ export class NdjsonBuilder {
     out[o++] = NEWLINE;
     this.length = o;
     this.rowStart = o;
-    this.ends.push(o);
-    this.steps.push(step);
+    if (this.rowCount === this.ends.length) {
+      const ends = new Float64Array(this.rowCount * 2);
+      const steps = new Float64Array(this.rowCount * 2);
+      ends.set(this.ends);
+      steps.set(this.steps);
+      this.ends = ends;
+      this.steps = steps;
+    }
+    this.ends[this.rowCount] = o;
+    this.steps[this.rowCount++] = step;
     return true;
   }
 
@@ -233,7 +258,11 @@ export class NdjsonBuilder {
 
   /** The rows finished so far. The builder is not used after this. */
   build(): NdjsonBatch {
-    return { bytes: this.out.subarray(0, this.length), ends: this.ends, steps: this.steps };
+    return {
+      bytes: this.out.subarray(0, this.length),
+      ends: this.ends.subarray(0, this.rowCount),
+      steps: this.steps.subarray(0, this.rowCount),
+    };
   }
 }
 
@@ -258,13 +287,16 @@ function writeCodePoint(out: Uint8Array, o: number, point: number): number {
 
 /**
  * The rows of a batch at `indices` (in that order) as one chunk of NDJSON: the batch's own
- * bytes when that is all of them in order, a copy of the chosen rows otherwise.
+ * bytes for all of them in order (`indices` absent), a copy of the chosen rows otherwise, the
+ * batch's buffer then going back to `pool`.
  */
-export function pickNdjsonRows(batch: NdjsonBatch, indices: ReadonlyArray<number>): Uint8Array {
+export function pickNdjsonRows(
+  batch: NdjsonBatch,
+  indices: ReadonlyArray<number> | undefined,
+  pool?: BufferPool,
+): Uint8Array {
   const { bytes, ends } = batch;
-  let whole = indices.length === ends.length;
-  for (let k = 0; k < indices.length && whole; k++) whole = indices[k] === k;
-  if (whole) return bytes;
+  if (indices === undefined) return bytes;
   let size = 0;
   for (const i of indices) size += ends[i]! - (i === 0 ? 0 : ends[i - 1]!);
   const picked = new Uint8Array(size);
@@ -274,6 +306,7 @@ export function pickNdjsonRows(batch: NdjsonBatch, indices: ReadonlyArray<number
     picked.set(row, o);
     o += row.length;
   }
+  pool?.give(bytes.buffer);
   return picked;
 }
 
@@ -288,12 +321,16 @@ export function readHistoryPageNdjson(
   body: Uint8Array,
   expectedRows: number,
   tag?: RunTag,
+  pool?: BufferPool,
 ): NdjsonBatch | undefined {
   // The rows are at most the body; the tags and newlines are added per row.
-  const builder = new NdjsonBuilder(tag, body.length, expectedRows);
+  const builder = new NdjsonBuilder(tag, body.length, expectedRows, pool);
   const ok = readHistoryStrings(body, (src, start) => {
     const next = builder.appendEscaped(src, start);
     return next >= 0 && builder.finishRow() ? next : -1;
   });
-  return ok ? builder.build() : undefined;
+  const batch = builder.build();
+  if (ok) return batch;
+  pool?.give(batch.bytes.buffer);
+  return undefined;
 }

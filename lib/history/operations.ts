@@ -5,6 +5,7 @@
  * @module
  */
 import { Effect, Schema, Stream } from "effect";
+import type { BufferPool } from "../core/buffers.ts";
 import {
   DecodeError,
   InvalidArgumentError,
@@ -139,9 +140,12 @@ interface RowFormat<Source, Out> {
   /** Rows `[start, end)` of a Parquet export. */
   readonly fromParquet: (file: ParquetFile, start: number, end: number) => Promise<Source>;
   /** Each row's `_step`, or -1. */
-  readonly steps: (source: Source) => ReadonlyArray<number>;
-  /** What the stream emits for the rows at `indices`, in that order. */
-  readonly pick: (source: Source, indices: ReadonlyArray<number>) => ReadonlyArray<Out>;
+  readonly steps: (source: Source) => ArrayLike<number>;
+  /** What the stream emits for the rows at `indices`, in that order (all rows, when absent). */
+  readonly pick: (
+    source: Source,
+    indices: ReadonlyArray<number> | undefined,
+  ) => ReadonlyArray<Out>;
 }
 
 /** A `HistoryPage` window decoded as usual, its row strings handed to `fromStrings`. */
@@ -158,10 +162,8 @@ const decodedPage = <Source>(
     Effect.flatMap((run) => fromStrings("HistoryPage", "project.run.history", run.history)),
   );
 
-const pickRows = <Row>(rows: ReadonlyArray<Row>, indices: ReadonlyArray<number>) =>
-  indices.length === rows.length && indices.every((i, k) => i === k)
-    ? rows
-    : indices.map((i) => rows[i]!);
+const pickRows = <Row>(rows: ReadonlyArray<Row>, indices: ReadonlyArray<number> | undefined) =>
+  indices === undefined ? rows : indices.map((i) => rows[i]!);
 
 const objectRows: RowFormat<ReadonlyArray<HistoryRow>, HistoryRow> = {
   page: decodedPage(parseHistoryRows),
@@ -180,8 +182,14 @@ const jsonRows: RowFormat<ReadonlyArray<string>, string> = {
   pick: pickRows,
 };
 
-/** NDJSON bytes, each row tagged with `tag` when given (the tag is written with the row). */
-function ndjsonRows(tag: RunTag | undefined): RowFormat<NdjsonBatch, Uint8Array> {
+/**
+ * NDJSON bytes, each row tagged with `tag` when given (the tag is written with the row), in
+ * buffers from `pool` when given.
+ */
+function ndjsonRows(
+  tag: RunTag | undefined,
+  pool: BufferPool | undefined,
+): RowFormat<NdjsonBatch, Uint8Array> {
   const fromTexts = (
     operation: string,
     at: string,
@@ -189,7 +197,7 @@ function ndjsonRows(tag: RunTag | undefined): RowFormat<NdjsonBatch, Uint8Array>
     text: (row: unknown) => string | undefined,
   ): Effect.Effect<NdjsonBatch, DecodeError> =>
     Effect.suspend(() => {
-      const builder = new NdjsonBuilder(tag, rows.length * 256, rows.length);
+      const builder = new NdjsonBuilder(tag, rows.length * 256, rows.length, pool);
       for (let i = 0; i < rows.length; i++) {
         const row = text(rows[i]);
         if (row !== undefined) builder.appendText(row);
@@ -213,7 +221,7 @@ function ndjsonRows(tag: RunTag | undefined): RowFormat<NdjsonBatch, Uint8Array>
     page: (client, path, lo, hi) =>
       client.executeReading(
         historyPageQuery(path, lo, hi, hi - lo),
-        (body) => readHistoryPageNdjson(body, hi - lo, tag),
+        (body) => readHistoryPageNdjson(body, hi - lo, tag, pool),
       ).pipe(
         Effect.flatMap((answer) =>
           answer._tag === "Read"
@@ -227,9 +235,15 @@ function ndjsonRows(tag: RunTag | undefined): RowFormat<NdjsonBatch, Uint8Array>
       ),
     fromObjects: (operation, at, rows) =>
       fromTexts(operation, at, rows, (row) => isHistoryObject(row) ? stringifyRow(row) : undefined),
-    fromParquet: (file, start, end) => readParquetHistoryNdjson(file, start, end, tag),
+    fromParquet: (file, start, end) => readParquetHistoryNdjson(file, start, end, tag, pool),
     steps: (batch) => batch.steps,
-    pick: (batch, indices) => indices.length === 0 ? [] : [pickNdjsonRows(batch, indices)],
+    pick: (batch, indices) => {
+      if (indices !== undefined && indices.length === 0) {
+        pool?.give(batch.bytes.buffer);
+        return [];
+      }
+      return [pickNdjsonRows(batch, indices, pool)];
+    },
   };
 }
 
@@ -317,7 +331,7 @@ export function historyJsonStep(text: string): number {
  */
 interface Batch<Source> {
   readonly source: Source;
-  readonly steps: ReadonlyArray<number>;
+  readonly steps: ArrayLike<number>;
   /** Rows at or above this step belong to a later part of the scan. */
   readonly end: number;
 }
@@ -344,17 +358,21 @@ function strictlyIncreasing<Source, Out, E, R>(
       let order: ReadonlyArray<number> | undefined;
       for (let i = 1; i < steps.length && order === undefined; i++) {
         if (steps[i - 1]! > steps[i]!) {
-          order = steps.map((_, k) => k).sort((a, b) => steps[a]! - steps[b]! || a - b);
+          order = Array.from(steps, (_, k) => k).sort((a, b) => steps[a]! - steps[b]! || a - b);
         }
       }
       const below = Math.min(hi, end);
-      const kept: Array<number> = [];
+      // The usual page keeps every row in the order sent: no list of indices is made for it.
+      let kept: Array<number> | undefined = order === undefined ? undefined : [];
       for (let k = 0; k < steps.length; k++) {
         const i = order === undefined ? k : order[k]!;
         const step = steps[i]!;
-        if (step < lo || step >= below || step <= last) continue;
+        if (step < lo || step >= below || step <= last) {
+          kept ??= Array.from({ length: k }, (_, j) => j);
+          continue;
+        }
         last = step;
-        kept.push(i);
+        kept?.push(i);
       }
       return Stream.fromIterable(format.pick(source, kept));
     });
@@ -641,30 +659,45 @@ export function scanHistoryJson(
   return scan(jsonRows, client, path, options);
 }
 
+/** Options of {@link scanHistoryNdjson}: those of {@link scanHistory}, and its buffers. */
+export interface NdjsonScanOptions extends ScanHistoryOptions {
+  /**
+   * Write the chunks into buffers of this pool: whoever consumes the chunks gives each back
+   * (`pool.give(chunk.buffer)`) when done with it, and does not touch it afterwards;
+   * `writeBytes(path, chunks, { recycle: pool })` does exactly that. An export then reuses a
+   * few buffers instead of leaving one per page for the garbage collector. Without a pool,
+   * every chunk is a buffer of its own that the consumer may keep.
+   */
+  readonly buffers?: BufferPool | undefined;
+}
+
 /**
  * Every history row of a run as NDJSON bytes, in step order, each exactly once: the rows of
  * {@link scanHistoryJson}, each followed by `\n`, emitted a page or Parquet row group at a time
  * (one `Uint8Array` of whole lines per chunk). GraphQL rows go from the answer's bytes to the
  * output's without becoming strings; Parquet rows are printed from decoded columns. Same
  * requests, options, order and memory bounds as {@link scanHistory}; the export path that makes
- * the least garbage. Write it with {@link writeBytes}, or serve it as a `Response`.
+ * the least garbage, the least of all with a `buffers` pool. Write it with {@link writeBytes},
+ * or serve it as a `Response`.
  *
  * @example
  * ```ts
- * import { scanHistoryNdjson, type WandbClient, writeBytes } from "@effect-wandb/api";
- * const toNdjson = (client: WandbClient) =>
- *   writeBytes(
- *     "history.ndjson",
- *     scanHistoryNdjson(client, { entity: "acme", project: "mnist", runId: "abc" }),
- *   );
+ * import { BufferPool, scanHistoryNdjson, type WandbClient, writeBytes } from "@effect-wandb/api";
+ * const toNdjson = (client: WandbClient) => {
+ *   const pool = new BufferPool(8);
+ *   const run = { entity: "acme", project: "mnist", runId: "abc" };
+ *   return writeBytes("history.ndjson", scanHistoryNdjson(client, run, { buffers: pool }), {
+ *     recycle: pool,
+ *   });
+ * };
  * ```
  */
 export function scanHistoryNdjson(
   client: WandbClient,
   path: RunPath,
-  options?: ScanHistoryOptions,
+  options?: NdjsonScanOptions,
 ): Stream.Stream<Uint8Array, WandbError> {
-  return scan(ndjsonRows(undefined), client, path, options);
+  return scan(ndjsonRows(undefined, options?.buffers), client, path, options);
 }
 
 function scan<Source, Out>(
@@ -961,25 +994,40 @@ export function scanHistoriesJson<E, R>(
  * Full histories of many runs as NDJSON bytes, each row tagged with `run_id` and `run_path`:
  * {@link scanHistoryNdjson} for every run of a stream, `runConcurrency` runs at a time, under
  * the `Api`-wide request limit. Each line parses to the row {@link scanHistories} gives; a
- * chunk holds whole lines of one run.
+ * chunk holds whole lines of one run. With a `buffers` pool, see {@link NdjsonScanOptions}.
  *
  * @example
  * ```ts
  * import { Stream } from "effect";
- * import { type Run, scanHistoriesNdjson, type WandbClient, writeBytes } from "@effect-wandb/api";
- * const exportAll = (client: WandbClient, runs: Stream.Stream<Run>) =>
- *   writeBytes("histories.ndjson", scanHistoriesNdjson(client, runs, { runConcurrency: 8 }));
+ * import {
+ *   BufferPool,
+ *   type Run,
+ *   scanHistoriesNdjson,
+ *   type WandbClient,
+ *   writeBytes,
+ * } from "@effect-wandb/api";
+ * const exportAll = (client: WandbClient, runs: Stream.Stream<Run>) => {
+ *   const pool = new BufferPool(32);
+ *   const chunks = scanHistoriesNdjson(client, runs, { runConcurrency: 8, buffers: pool });
+ *   return writeBytes("histories.ndjson", chunks, { recycle: pool });
+ * };
  * ```
  */
 export function scanHistoriesNdjson<E, R>(
   client: WandbClient,
   runs: Stream.Stream<Run, E, R>,
-  options?: ScanHistoryOptions & MultiRunOptions,
+  options?: NdjsonScanOptions & MultiRunOptions,
 ): Stream.Stream<Uint8Array, E | WandbError, R> {
   return eachRun(
     runs,
     options,
-    (run) => scan(ndjsonRows({ id: run.id, path: run.path }), client, runPathOf(run), options),
+    (run) =>
+      scan(
+        ndjsonRows({ id: run.id, path: run.path }, options?.buffers),
+        client,
+        runPathOf(run),
+        options,
+      ),
   );
 }
 

@@ -4,6 +4,7 @@
  * @module
  */
 import { type AsyncBuffer, type FileMetaData, parquetMetadata, parquetRead } from "hyparquet";
+import type { BufferPool } from "../core/buffers.ts";
 import { type NdjsonBatch, NdjsonBuilder, type RunTag } from "./ndjson.ts";
 import type { HistoryRow } from "./queries.ts";
 
@@ -288,7 +289,8 @@ export async function readParquetHistoryJson(
 
 /**
  * Decodes rows `[rowStart, rowEnd)` of a Parquet history file as NDJSON bytes, each row tagged
- * with `tag` when given: the lines of {@link readParquetHistoryJson}, each followed by `\n`.
+ * with `tag` when given: the lines of {@link readParquetHistoryJson}, each followed by `\n`,
+ * in a buffer from `pool` when given.
  *
  * @example
  * ```ts
@@ -306,9 +308,10 @@ export async function readParquetHistoryNdjson(
   rowStart: number,
   rowEnd: number,
   tag?: RunTag,
+  pool?: BufferPool,
 ): Promise<NdjsonBatch> {
   const rows = Math.max(0, Math.min(rowEnd, file.rows) - rowStart);
-  const builder = new NdjsonBuilder(tag, rows * 32 * file.columns.length, rows);
+  const builder = new NdjsonBuilder(tag, rows * 24 * file.columns.length, rows, pool);
   await printRows(file, rowStart, rowEnd, (line) => {
     builder.appendText(line);
     builder.finishRow();

@@ -88,9 +88,9 @@ Deno.test("readHistoryPageNdjson() unescapes rows exactly as JSON.parse reads th
     const lines = utf8.decode(page.bytes).split("\n");
     assert.equal(lines.pop(), "");
     assert.deepEqual(lines, rows);
-    assert.deepEqual(page.steps, rows.map((_, step) => step));
+    assert.deepEqual(Array.from(page.steps), rows.map((_, step) => step));
     assert.deepEqual(
-      page.ends,
+      Array.from(page.ends),
       lines.map((_, i) => lines.slice(0, i + 1).join("\n").length + 1)
         .map((end) => new TextEncoder().encode(utf8.decode(page.bytes).slice(0, end)).length),
     );
@@ -119,7 +119,7 @@ Deno.test("readHistoryPageNdjson() tags rows, reads steps, and refuses non-objec
     { _step: 7, run_id: 'a"b', run_path: "e/p/a" },
     { loss: 1, run_id: 'a"b', run_path: "e/p/a" },
   ]);
-  assert.deepEqual(tagged.steps, [5, -1, 7, -1]);
+  assert.deepEqual(Array.from(tagged.steps), [5, -1, 7, -1]);
   for (const bad of ["[1]", "1", '"{}"', "{", ""]) {
     assert.equal(page(['{"_step":0}', bad]), undefined, bad);
   }

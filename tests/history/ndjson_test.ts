@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { Effect, Stream } from "effect";
 import {
   Api,
+  BufferPool,
   parquetFile,
   readParquetHistoryNdjson,
   type ScanHistoryOptions,
@@ -278,10 +279,88 @@ Deno.test("readParquetHistoryNdjson() prints every cell type and tags rows", asy
   const file = parquetFile(historyToParquet(rows));
   const plain = await readParquetHistoryNdjson(file, 0, 3);
   assert.deepEqual(linesOf([plain.bytes]).map((l) => JSON.parse(l)), rows);
-  assert.deepEqual(plain.steps, [0, 1, 2]);
+  assert.deepEqual(Array.from(plain.steps), [0, 1, 2]);
   const tagged = await readParquetHistoryNdjson(file, 1, 3, { id: "r1", path: "e/p/r1" });
   assert.deepEqual(linesOf([tagged.bytes]).map((l) => JSON.parse(l)), [
     { _step: 1, loss: -1e-7, run_id: "r1", run_path: "e/p/r1" },
     { _step: 2, run_id: "r1", run_path: "e/p/r1" },
   ]);
+});
+
+Deno.test("a page streamed in pieces without a Content-Length is read whole", async () => {
+  const { lines, history } = await inServer((server) =>
+    Effect.gen(function* () {
+      const run = seedRun(server, "finished");
+      // Larger than the first buffer a body without a declared length gets (64 KiB).
+      const history = Array.from(
+        { length: run.history.steps },
+        (_, step) => JSON.stringify({ _step: step, text: "x".repeat(1000) }),
+      );
+      server.injectFaults({
+        status: 200,
+        operationName: "HistoryPage",
+        body: JSON.stringify({ data: { project: { run: { history } } } }),
+        chunkBytes: 4096,
+      });
+      const api = yield* Api;
+      const chunks = yield* Stream.runCollect(
+        api.scanHistoryNdjson(`acme/mnist/${run.name}`, {
+          mode: "graphql",
+          pageSize: run.history.steps,
+        }),
+      );
+      return { lines: linesOf(chunks), history };
+    })
+  );
+  assert.ok(history.join().length > 128 * 1024);
+  assert.deepEqual(lines, history);
+});
+
+Deno.test("a pooled export writes the same bytes, its buffers reused", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const { plain, pooled, taken, pages } = await inServer((server) =>
+      Effect.gen(function* () {
+        const api = yield* Api;
+        const runs = api.runs("acme/cifar10");
+        const options = { runConcurrency: 3, mode: "graphql", pageSize: 40 } as const;
+        const plain = yield* writeBytes(
+          `${dir}/plain.ndjson`,
+          api.scanHistoriesNdjson(runs, options),
+        );
+        // Counts the buffers the pool had to make, not hand out again.
+        let taken = 0;
+        const pool = new BufferPool(16);
+        const take = pool.take.bind(pool);
+        pool.take = (size) => {
+          const buffer = take(size);
+          if (!seen.has(buffer.buffer)) taken++;
+          seen.add(buffer.buffer);
+          return buffer;
+        };
+        const seen = new Set<ArrayBufferLike>();
+        const pooled = yield* writeBytes(
+          `${dir}/pooled.ndjson`,
+          api.scanHistoriesNdjson(runs, { ...options, buffers: pool }),
+          { recycle: pool },
+        );
+        return { plain, pooled, taken, pages: countOperation(server, "HistoryPage") / 2 };
+      })
+    );
+    assert.equal(pooled, plain);
+    // Runs interleave in arrival order: the same lines, each run's in step order.
+    const linesOfRun = async (file: string) => {
+      const byRun = new Map<string, Array<string>>();
+      for (const line of (await Deno.readTextFile(`${dir}/${file}`)).trimEnd().split("\n")) {
+        const run = JSON.parse(line).run_id as string;
+        byRun.set(run, [...byRun.get(run) ?? [], line]);
+      }
+      return [...byRun].sort(([a], [b]) => a.localeCompare(b));
+    };
+    assert.deepEqual(await linesOfRun("pooled.ndjson"), await linesOfRun("plain.ndjson"));
+    // Each export read the same pages; the pooled one made a buffer for a few of them only.
+    assert.ok(pages > 60 && taken < pages / 3, `${taken} buffers made for ${pages} pages`);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
