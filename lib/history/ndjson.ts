@@ -178,6 +178,25 @@ export class NdjsonBuilder {
     return -1;
   };
 
+  /**
+   * Room for `more` bytes of the current row: the buffer to write them into, from
+   * {@link NdjsonBuilder.cursor} on; set the cursor past what was written. For printers that
+   * write a row piece by piece (a call per piece would cost more than the pieces).
+   */
+  room(more: number): Uint8Array {
+    this.ensure(more + this.extra);
+    return this.out;
+  }
+
+  /** Where the next byte of the current row goes. */
+  get cursor(): number {
+    return this.length;
+  }
+
+  set cursor(at: number) {
+    this.length = at;
+  }
+
   /** Appends a row given as text (a row from a parsed answer, or printed from Parquet). */
   appendText(text: string): void {
     // UTF-16 to UTF-8 takes at most 3 bytes per code unit.

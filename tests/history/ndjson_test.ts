@@ -6,6 +6,7 @@ import {
   Api,
   BufferPool,
   parquetFile,
+  readParquetHistoryJson,
   readParquetHistoryNdjson,
   type ScanHistoryOptions,
   writeBytes,
@@ -363,4 +364,17 @@ Deno.test("a pooled export writes the same bytes, its buffers reused", async () 
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("Parquet rows print to NDJSON as JSON.stringify prints them, all-number columns too", async () => {
+  const rows = [
+    { _step: 0, loss: 0.1, acc: 1e21, sparse: 1, text: "a\nb", media: { _type: "table" } },
+    { _step: 1, loss: Number.NaN, acc: -0, text: "é" },
+    { _step: 2, loss: Number.POSITIVE_INFINITY, acc: 5e-324, sparse: -2.5 },
+  ];
+  const file = parquetFile(historyToParquet(rows));
+  const records = await readParquetHistoryJson(file, 0, 3);
+  const ndjson = await readParquetHistoryNdjson(file, 0, 3);
+  assert.deepEqual(linesOf([ndjson.bytes]), records);
+  assert.equal(records[1], '{"_step":1,"loss":null,"acc":0,"text":"é"}');
 });
