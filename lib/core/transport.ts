@@ -296,17 +296,21 @@ export function makeWandbClient(
     const bodies = new BufferPool(config.concurrency + 2);
 
     /**
-     * Reads a body whole into a pooled buffer (by BYOB reads of the fetch body, sized by its
-     * Content-Length), falling back to `arrayBuffer` for clients that are not fetch-based.
+     * Reads a body whole by BYOB reads of the fetch body into one buffer sized by its
+     * Content-Length (taken from `pool` when given), with no copy per chunk as `arrayBuffer`
+     * makes; clients that are not fetch-based fall back to `arrayBuffer`.
      */
-    const readPooled = (
+    const readBody = (
       operation: string,
       response: HttpClientResponse.HttpClientResponse,
+      pool: BufferPool | undefined,
     ): Effect.Effect<Uint8Array, TransportError> => {
       const web = HttpClientResponse.toWeb(response);
       if (Option.isNone(web) || web.value.body === null) return readBytes(operation, response);
       const source = web.value;
       const body = source.body!;
+      // One byte more than declared: the read that finds the end needs room to ask for.
+      const allocate = (size: number) => pool?.take(size) ?? new Uint8Array(size + 1);
       return Effect.tryPromise({
         try: async (signal) => {
           const reader = body.getReader({ mode: "byob" });
@@ -314,13 +318,13 @@ export function makeWandbClient(
           signal.addEventListener("abort", stop, { once: true });
           try {
             const declared = Number(source.headers.get("content-length"));
-            let buffer = bodies.take(Number.isFinite(declared) ? declared : 0);
+            let buffer = allocate(Number.isFinite(declared) ? declared : 64 * 1024);
             let filled = 0;
             for (;;) {
               if (filled === buffer.length) {
-                const bigger = bodies.take(buffer.length * 2);
+                const bigger = allocate(buffer.length * 2);
                 bigger.set(buffer);
-                bodies.give(buffer.buffer);
+                pool?.give(buffer.buffer);
                 buffer = bigger;
               }
               const { value, done } = await reader.read(
@@ -362,7 +366,7 @@ export function makeWandbClient(
       // The body is read into a pooled buffer and given back once `read` (or the decoder) is
       // done with it: both copy what they keep.
       const once = attempt(operation, httpRequest).pipe(
-        Effect.flatMap((response) => readPooled(operation, response)),
+        Effect.flatMap((response) => readBody(operation, response, bodies)),
         Effect.flatMap((bytes): Effect.Effect<BodyRead<unknown, B>, TransportError> => {
           try {
             const value = read(bytes);
@@ -435,7 +439,9 @@ export function makeWandbClient(
       }
       const once = attempt(operation, request).pipe(
         Effect.flatMap((response) =>
-          readBytes(operation, response).pipe(
+          // Downloads are kept by their callers (a Parquet row group, while it decodes): each
+          // gets a buffer of its own.
+          readBody(operation, response, undefined).pipe(
             Effect.flatMap((bytes): Effect.Effect<RangeDownload, DecodeError> => {
               if (response.status !== 206) {
                 return Effect.succeed({ bytes, start: 0, totalSize: bytes.length });

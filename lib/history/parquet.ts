@@ -331,17 +331,29 @@ export async function readParquetHistoryNdjson(
   // of a history export from Parquet is printing numbers. Rows then take their values from that
   // text, as `JSON.stringify(row)` prints them (NaN and ±Infinity as null).
   const numeric = numbers.flatMap((cells, c) => cells === undefined ? [] : [c]);
-  const flat: Array<number> = new Array(count * numeric.length);
-  for (let k = 0; k < numeric.length; k++) {
-    const cells = numbers[numeric[k]!]!;
-    for (let i = 0, at = k; i < count; i++, at += numeric.length) flat[at] = cells[i]!;
-  }
-  const printed = encoder.encode(JSON.stringify(flat));
   const keys = names.map((name) => encoder.encode(`${JSON.stringify(name)}:`));
   // A number prints in at most 24 characters.
   const rowRoom = keys.reduce((n, key) => n + key.length + 1, 2) + 24 * numeric.length;
-  let at = 1; // after the list's "["
+  // The numbers are printed a block of rows at a time: a block's text stays small enough for
+  // V8's young generation, where it dies cheaply (one text per row group would be a large
+  // object, collected only by a full collection).
+  const blockRows = Math.max(1, Math.floor(4096 / Math.max(1, numeric.length)));
+  const flat: Array<number> = [];
+  let printed = new Uint8Array(0);
+  let at = 0;
   for (let i = 0; i < count; i++) {
+    if (i % blockRows === 0 && numeric.length > 0) {
+      const rows = Math.min(blockRows, count - i);
+      flat.length = rows * numeric.length;
+      for (let k = 0; k < numeric.length; k++) {
+        const cells = numbers[numeric[k]!]!;
+        for (let r = 0, f = k; r < rows; r++, f += numeric.length) flat[f] = cells[i + r]!;
+      }
+      const text = JSON.stringify(flat);
+      if (printed.length < text.length) printed = new Uint8Array(text.length * 2);
+      encoder.encodeInto(text, printed);
+      at = 1; // after the list's "["
+    }
     let out = builder.room(rowRoom);
     let o = builder.cursor;
     out[o++] = OPEN_OBJECT;
