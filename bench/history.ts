@@ -3,10 +3,11 @@
  * measured in the same run.
  *
  * A local W&B server (its own process) serves 100 runs x 10,000 steps x 10 metrics (1M rows)
- * with 20 ms of latency per request, from rows stored as JSON text. Three clients (each its own
- * process, so peak RSS is its own) export every row to NDJSON: the Python client's way
+ * with 20 ms of latency per request, from rows stored as W&B stores them. Three clients (each
+ * its own process, so peak RSS is its own) export every row to NDJSON: the Python client's way
  * (baseline: one run, one 1,000-step window at a time, every row parsed and printed again), our
- * GraphQL path and our Parquet path (both `scanHistoriesJson` into `writeJsonLines`). Then both
+ * GraphQL path and our Parquet path (both `scanHistoriesNdjson` into `writeBytes`, recycling
+ * their buffers through a `BufferPool`). Then both
  * of our paths export 5M rows (100 runs x 50,000 steps), once as they are and once with V8 told
  * to keep its heap small (old space 64 MB, semi-spaces 4 MB), which is how a memory-bound job
  * would run them. Results go to stdout and bench/out/history.json.

@@ -1,14 +1,14 @@
 /**
  * A history export: start the local W&B server with seeded data, then write every history row of
- * a project's runs to NDJSON (as JSON text, tagged with its run), and two metrics of one run to
- * Parquet, in ./export/.
+ * a project's runs to NDJSON (tagged with its run), and two metrics of one run to Parquet, in
+ * ./export/.
  *
  *     deno task demo:history
  *
  * Point the same program at real W&B by providing `Api.layerFromEnv` instead of the test layer.
  */
 import { Console, Effect, Stream } from "effect";
-import { Api, writeJsonLines, writeParquet } from "../mod.ts";
+import { Api, BufferPool, writeBytes, writeParquet } from "../mod.ts";
 import { testApiLayer } from "../lib/testing/mod.ts";
 
 const project = "acme/mnist";
@@ -18,11 +18,14 @@ const program = Effect.gen(function* () {
   const api = yield* Api;
   yield* Effect.promise(() => Deno.mkdir(outDir, { recursive: true }));
   // Every row of every run, 8 runs at a time; each run's rows in step order. Parquet exports
-  // are used where the server has them, GraphQL pages elsewhere.
+  // are used where the server has them, GraphQL pages elsewhere. The rows go from the answers'
+  // bytes to the file's; the pool's buffers are written and handed out again.
   const historyPath = `${outDir}/history.ndjson`;
-  const rows = yield* writeJsonLines(
+  const buffers = new BufferPool(32);
+  const bytes = yield* writeBytes(
     historyPath,
-    api.scanHistoriesJson(api.runs(project), { runConcurrency: 8 }),
+    api.scanHistoriesNdjson(api.runs(project), { runConcurrency: 8, buffers }),
+    { recycle: buffers },
   );
   // One run, only the steps that logged both keys, as typed columns.
   const first = yield* Stream.runHead(api.runs(project, { order: "+created_at" }));
@@ -34,7 +37,7 @@ const program = Effect.gen(function* () {
     );
   }
   yield* Console.log(`Exported the history of ${project} from the local W&B server:`);
-  yield* Console.log(`  ${Deno.realPathSync(historyPath)} (${rows} rows)`);
+  yield* Console.log(`  ${Deno.realPathSync(historyPath)} (${bytes} bytes)`);
   yield* Console.log(`  ${Deno.realPathSync(lossesPath)}`);
 });
 
