@@ -8,14 +8,23 @@
  * @module
  */
 
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const COMMA = 0x2c;
-const COLON = 0x3a;
-const OPEN_OBJECT = 0x7b;
-const CLOSE_OBJECT = 0x7d;
-const OPEN_ARRAY = 0x5b;
-const CLOSE_ARRAY = 0x5d;
+// The bytes of JSON's punctuation, shared by the readers and printers of JSON bytes.
+/** `"` */
+export const QUOTE = 0x22;
+/** `\` */
+export const BACKSLASH = 0x5c;
+/** `,` */
+export const COMMA = 0x2c;
+/** `:` */
+export const COLON = 0x3a;
+/** `{` */
+export const OPEN_OBJECT = 0x7b;
+/** `}` */
+export const CLOSE_OBJECT = 0x7d;
+/** `[` */
+export const OPEN_ARRAY = 0x5b;
+/** `]` */
+export const CLOSE_ARRAY = 0x5d;
 
 /** Whether a byte is JSON whitespace. */
 export const isJsonBlank = (byte: number): boolean =>

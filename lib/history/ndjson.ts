@@ -7,7 +7,16 @@
  * @module
  */
 import type { BufferPool } from "../core/buffers.ts";
-import { isJsonBlank, type JsonStringReader, readGraphqlStrings } from "../core/json_bytes.ts";
+import {
+  BACKSLASH,
+  CLOSE_OBJECT,
+  COMMA,
+  isJsonBlank,
+  type JsonStringReader,
+  OPEN_OBJECT,
+  QUOTE,
+  readGraphqlStrings,
+} from "../core/json_bytes.ts";
 
 /** NDJSON rows of one page or row group: the bytes, and where each row ends and its step. */
 export interface NdjsonBatch {
@@ -25,10 +34,6 @@ export interface RunTag {
   readonly path: string;
 }
 
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const OPEN_OBJECT = 0x7b;
-const CLOSE_OBJECT = 0x7d;
 const NEWLINE = 0x0a;
 const SPACE = 0x20;
 
@@ -263,7 +268,7 @@ export class NdjsonBuilder {
       let step = 0;
       while (i < end && out[i]! >= 0x30 && out[i]! <= 0x39) step = step * 10 + out[i++]! - 0x30;
       const next = out[i];
-      if (i > digitsFrom && i - digitsFrom < 16 && (next === 0x2c || next === CLOSE_OBJECT)) {
+      if (i > digitsFrom && i - digitsFrom < 16 && (next === COMMA || next === CLOSE_OBJECT)) {
         return step;
       }
     }

@@ -5,6 +5,7 @@
  */
 import { type AsyncBuffer, type FileMetaData, parquetMetadata, parquetRead } from "hyparquet";
 import type { BufferPool } from "../core/buffers.ts";
+import { CLOSE_ARRAY, CLOSE_OBJECT, COMMA, OPEN_OBJECT } from "../core/json_bytes.ts";
 import { type NdjsonBatch, NdjsonBuilder, type RunTag } from "./ndjson.ts";
 import type { HistoryRow } from "./queries.ts";
 
@@ -392,10 +393,6 @@ export async function readParquetHistoryNdjson(
 }
 
 const encoder = new TextEncoder();
-const OPEN_OBJECT = 0x7b;
-const CLOSE_OBJECT = 0x7d;
-const CLOSE_ARRAY = 0x5d;
-const COMMA = 0x2c;
 
 /** Prints rows `[rowStart, rowEnd)` as JSON text, one `JSON.stringify` of the row each. */
 async function printRows(
