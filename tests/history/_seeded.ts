@@ -1,12 +1,13 @@
 // Shared plumbing of the history tests: seeded runs, their expected rows, a server per test.
 import { Effect } from "effect";
-import type { Api, HistoryRow } from "../../mod.ts";
+import type { Api, HistoryRow, ScanHistoryOptions } from "../../mod.ts";
 import {
   type Emulator,
   type EmulatorOptions,
   generatedRow,
   LocalServer,
   type SeedRun,
+  type StoredRun,
 } from "../../lib/testing/mod.ts";
 import { withServer } from "../api/_harness.ts";
 
@@ -34,3 +35,39 @@ export const inServer = <A, Err>(
     }),
     { server: options },
   );
+
+/** The scan modes every row shape is checked in: `[name, run state, options]`. */
+export const scanModes: ReadonlyArray<readonly [string, string, ScanHistoryOptions]> = [
+  ["GraphQL, small windows in parallel", "finished", {
+    mode: "graphql",
+    pageSize: 13,
+    concurrency: 4,
+  }],
+  ["GraphQL, a step window", "finished", {
+    mode: "graphql",
+    minStep: 7,
+    maxStep: 90,
+    pageSize: 20,
+  }],
+  ["keys (sampledHistory rows are objects)", "finished", {
+    keys: ["loss", "weights"],
+    pageSize: 60,
+  }],
+  ["Parquet, a finished run", "finished", { mode: "parquet" }],
+  ["Parquet and live GraphQL rows, a running run", "running", { mode: "parquet", pageSize: 30 }],
+];
+
+/** Adds a run of acme/mnist with a generated history of 20,000 steps of 4 metrics. */
+export const insertLongRun = (server: Emulator, name: string, seed: number): StoredRun =>
+  server.store.insertRun("acme", "mnist", {
+    name,
+    history: {
+      seed,
+      steps: 20_000,
+      metrics: 4,
+      sparseEvery: 0,
+      histogramEvery: 0,
+      events: 0,
+      startTime: 1_700_000_000,
+    },
+  });

@@ -3,7 +3,7 @@ import { Effect, Schema, Stream } from "effect";
 import { Api, decodeHistoryRows, type ScanHistoryOptions } from "../../mod.ts";
 import type { SeedRun } from "../../lib/testing/mod.ts";
 import { countOperation } from "../api/_harness.ts";
-import { expectedRows, inServer, seedRun } from "./_seeded.ts";
+import { expectedRows, insertLongRun, inServer, seedRun } from "./_seeded.ts";
 
 const scan = (run: SeedRun, options?: ScanHistoryOptions) =>
   Effect.gen(function* () {
@@ -164,18 +164,7 @@ Deno.test("scanHistory() streams: requests stay a bounded distance ahead of the 
   const concurrency = 4;
   const { maxAhead, total, windows } = await inServer((server) =>
     Effect.gen(function* () {
-      const run = server.store.insertRun("acme", "mnist", {
-        name: "longrun1",
-        history: {
-          seed: 1,
-          steps: 20_000,
-          metrics: 4,
-          sparseEvery: 0,
-          histogramEvery: 0,
-          events: 0,
-          startTime: 1_700_000_000,
-        },
-      });
+      const run = insertLongRun(server, "longrun1", 1);
       const api = yield* Api;
       let consumed = 0;
       let maxAhead = 0;

@@ -15,7 +15,7 @@ import {
 } from "../../mod.ts";
 import type { SeedRun } from "../../lib/testing/mod.ts";
 import { countOperation } from "../api/_harness.ts";
-import { expectedRows, inServer, seedRun } from "./_seeded.ts";
+import { expectedRows, inServer, scanModes, seedRun } from "./_seeded.ts";
 
 /** Both paths over the same run and options. */
 const bothPaths = (run: SeedRun, options?: ScanHistoryOptions) =>
@@ -28,26 +28,7 @@ const bothPaths = (run: SeedRun, options?: ScanHistoryOptions) =>
   });
 
 Deno.test("scanHistoryJson() gives the rows of scanHistory() as JSON text, in every mode", async (t) => {
-  const cases: Array<[string, string, ScanHistoryOptions]> = [
-    ["GraphQL, small windows in parallel", "finished", {
-      mode: "graphql",
-      pageSize: 13,
-      concurrency: 4,
-    }],
-    ["GraphQL, a step window", "finished", {
-      mode: "graphql",
-      minStep: 7,
-      maxStep: 90,
-      pageSize: 20,
-    }],
-    ["keys (sampledHistory rows are objects)", "finished", {
-      keys: ["loss", "weights"],
-      pageSize: 60,
-    }],
-    ["Parquet, a finished run", "finished", { mode: "parquet" }],
-    ["Parquet and live GraphQL rows, a running run", "running", { mode: "parquet", pageSize: 30 }],
-  ];
-  for (const [name, state, options] of cases) {
+  for (const [name, state, options] of scanModes) {
     await t.step(name, async () => {
       const { lines, rows } = await inServer((server) =>
         bothPaths(seedRun(server, state), options)

@@ -13,7 +13,7 @@ import {
 } from "../../mod.ts";
 import { historyToParquet, type SeedRun } from "../../lib/testing/mod.ts";
 import { countOperation } from "../api/_harness.ts";
-import { expectedRows, inServer, seedRun } from "./_seeded.ts";
+import { expectedRows, insertLongRun, inServer, scanModes, seedRun } from "./_seeded.ts";
 
 const utf8 = new TextDecoder();
 
@@ -39,26 +39,7 @@ const bothPaths = (run: SeedRun, options?: ScanHistoryOptions) =>
   });
 
 Deno.test("scanHistoryNdjson() gives the rows of scanHistory() as NDJSON, in every mode", async (t) => {
-  const cases: Array<[string, string, ScanHistoryOptions]> = [
-    ["GraphQL, small windows in parallel", "finished", {
-      mode: "graphql",
-      pageSize: 13,
-      concurrency: 4,
-    }],
-    ["GraphQL, a step window", "finished", {
-      mode: "graphql",
-      minStep: 7,
-      maxStep: 90,
-      pageSize: 20,
-    }],
-    ["keys (sampledHistory rows are objects)", "finished", {
-      keys: ["loss", "weights"],
-      pageSize: 60,
-    }],
-    ["Parquet, a finished run", "finished", { mode: "parquet" }],
-    ["Parquet and live GraphQL rows, a running run", "running", { mode: "parquet", pageSize: 30 }],
-  ];
-  for (const [name, state, options] of cases) {
+  for (const [name, state, options] of scanModes) {
     await t.step(name, async () => {
       const { lines, rows } = await inServer((server) =>
         bothPaths(seedRun(server, state), options)
@@ -234,18 +215,7 @@ Deno.test("scanHistoryNdjson() streams: requests stay a bounded distance ahead o
   const concurrency = 4;
   const { maxAhead, total } = await inServer((server) =>
     Effect.gen(function* () {
-      const run = server.store.insertRun("acme", "mnist", {
-        name: "longrun2",
-        history: {
-          seed: 2,
-          steps: 20_000,
-          metrics: 4,
-          sparseEvery: 0,
-          histogramEvery: 0,
-          events: 0,
-          startTime: 1_700_000_000,
-        },
-      });
+      const run = insertLongRun(server, "longrun2", 2);
       const api = yield* Api;
       let consumed = 0;
       let maxAhead = 0;
