@@ -292,8 +292,10 @@ export function makeWandbClient(
       );
 
     const utf8 = new TextDecoder();
-    // Answers are read into reused buffers: a few per request in flight.
-    const bodies = new BufferPool(config.concurrency + 2);
+    // Answers are read into reused buffers, one per request in flight and a couple more. Only
+    // buffers of up to 2 MiB are kept (a history page is well under one): an idle client holds
+    // a few MB at most, and a rare large answer gets a buffer of its own.
+    const bodies = new BufferPool(config.concurrency + 2, 2 * 1024 * 1024);
 
     /**
      * Reads a body whole by BYOB reads of the fetch body into one buffer sized by its
