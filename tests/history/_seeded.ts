@@ -1,6 +1,13 @@
 // Shared plumbing of the history tests: seeded runs, their expected rows, a server per test.
+import assert from "node:assert/strict";
 import { Effect } from "effect";
-import type { Api, HistoryRow, ScanHistoryOptions } from "../../mod.ts";
+import {
+  Api,
+  type ApiShape,
+  type HistoryRow,
+  type ScanHistoryOptions,
+  type TaggedHistoryRow,
+} from "../../mod.ts";
 import {
   type Emulator,
   type EmulatorOptions,
@@ -9,7 +16,7 @@ import {
   type SeedRun,
   type StoredRun,
 } from "../../lib/testing/mod.ts";
-import { withServer } from "../api/_harness.ts";
+import { countOperation, withServer } from "../api/_harness.ts";
 
 /** A seeded run of acme/mnist in the given state (`finished`, `running`, …). */
 export const seedRun = (server: Emulator, state: string): SeedRun =>
@@ -71,3 +78,51 @@ export const insertLongRun = (server: Emulator, name: string, seed: number): Sto
       startTime: 1_700_000_000,
     },
   });
+
+/**
+ * Scans a finished run in one GraphQL window whose `HistoryPage` answer is `body`, and says
+ * how many pages were asked for: how the tests feed a scan the answers of a misbehaving server.
+ */
+export const scanAnsweredWith = <A, Err>(
+  body: string,
+  scan: (api: ApiShape, path: string, options: ScanHistoryOptions) => Effect.Effect<A, Err>,
+): Promise<{ readonly result: A; readonly pages: number }> =>
+  inServer((server) =>
+    Effect.gen(function* () {
+      const run = seedRun(server, "finished");
+      server.injectFaults({ status: 200, operationName: "HistoryPage", body });
+      const api = yield* Api;
+      const result = yield* scan(api, `acme/mnist/${run.name}`, {
+        mode: "graphql",
+        pageSize: run.history.steps,
+      });
+      return { result, pages: countOperation(server, "HistoryPage") };
+    })
+  );
+
+/** A `HistoryPage` answer holding `history`. */
+export const historyAnswer = (history: ReadonlyArray<unknown>): string =>
+  JSON.stringify({ data: { project: { run: { history } } } });
+
+/**
+ * Checks the rows of a multi-run export of acme/cifar10: every run's rows, in step order, equal
+ * to the records `scanHistories` gave and to the seeded rows, each tagged with its run.
+ */
+export function assertTaggedExport(
+  lines: ReadonlyArray<TaggedHistoryRow>,
+  objects: ReadonlyArray<TaggedHistoryRow>,
+  seed: ReadonlyArray<SeedRun>,
+): void {
+  assert.equal(lines.length, seed.reduce((n, r) => n + r.history.steps, 0));
+  for (const run of seed) {
+    const ofRun = lines.filter((r) => r.run_id === run.name);
+    assert.deepEqual(ofRun, objects.filter((r) => r.run_id === run.name));
+    assert.deepEqual(
+      ofRun.map(({ run_id: _id, run_path: path, ...row }) => {
+        assert.equal(path, `acme/cifar10/${run.name}`);
+        return row;
+      }),
+      expectedRows(run),
+    );
+  }
+}

@@ -15,7 +15,15 @@ import {
 } from "../../mod.ts";
 import type { SeedRun } from "../../lib/testing/mod.ts";
 import { countOperation } from "../api/_harness.ts";
-import { expectedRows, inServer, scanModes, seedRun } from "./_seeded.ts";
+import {
+  assertTaggedExport,
+  expectedRows,
+  historyAnswer,
+  inServer,
+  scanAnsweredWith,
+  scanModes,
+  seedRun,
+} from "./_seeded.ts";
 
 /** Both paths over the same run and options. */
 const bothPaths = (run: SeedRun, options?: ScanHistoryOptions) =>
@@ -50,33 +58,18 @@ Deno.test("scanHistoryJson() gives the rows of scanHistory() as JSON text, in ev
 });
 
 Deno.test("scanHistoryJson() orders and de-duplicates rows a server sends out of order", async () => {
-  const { lines, pages } = await inServer((server) =>
-    Effect.gen(function* () {
-      const run = seedRun(server, "finished");
-      // One window holds every step; the server answers it with shuffled, repeated rows, some
-      // outside the window, spaced and with `_step` not first.
-      const history = [
-        '{"_step":3,"a":3}',
-        '{ "_step" : 1, "a": 1 }',
-        '{"a":2,"_step":2}',
-        '{"_step":2,"a":"again"}',
-        '{"_step":-4}',
-        '{"no_step":true}',
-      ];
-      server.injectFaults({
-        status: 200,
-        operationName: "HistoryPage",
-        body: JSON.stringify({ data: { project: { run: { history } } } }),
-      });
-      const api = yield* Api;
-      const lines = yield* Stream.runCollect(
-        api.scanHistoryJson(`acme/mnist/${run.name}`, {
-          mode: "graphql",
-          pageSize: run.history.steps,
-        }),
-      );
-      return { lines, pages: countOperation(server, "HistoryPage") };
-    })
+  // One window holds every step; the server answers it with shuffled, repeated rows, some
+  // outside the window, spaced and with `_step` not first.
+  const { result: lines, pages } = await scanAnsweredWith(
+    historyAnswer([
+      '{"_step":3,"a":3}',
+      '{ "_step" : 1, "a": 1 }',
+      '{"a":2,"_step":2}',
+      '{"_step":2,"a":"again"}',
+      '{"_step":-4}',
+      '{"no_step":true}',
+    ]),
+    (api, path, options) => Stream.runCollect(api.scanHistoryJson(path, options)),
   );
   assert.equal(pages, 1);
   assert.deepEqual(lines.map((l) => JSON.parse(l)), [
@@ -87,19 +80,9 @@ Deno.test("scanHistoryJson() orders and de-duplicates rows a server sends out of
 });
 
 Deno.test("scanHistoryJson() fails with a DecodeError on a row that is not a JSON object", async () => {
-  const error = await inServer((server) =>
-    Effect.gen(function* () {
-      const run = seedRun(server, "finished");
-      server.injectFaults({
-        status: 200,
-        operationName: "HistoryPage",
-        body: JSON.stringify({ data: { project: { run: { history: ['{"_step":0}', "[1,2]"] } } } }),
-      });
-      const api = yield* Api;
-      return yield* Effect.flip(
-        Stream.runCollect(api.scanHistoryJson(`acme/mnist/${run.name}`, { mode: "graphql" })),
-      );
-    })
+  const { result: error } = await scanAnsweredWith(
+    historyAnswer(['{"_step":0}', "[1,2]"]),
+    (api, path, options) => Effect.flip(Stream.runCollect(api.scanHistoryJson(path, options))),
   );
   assert.equal(error._tag, "DecodeError");
   assert.equal(error._tag === "DecodeError" && error.path, "project.run.history.1");
@@ -126,18 +109,7 @@ Deno.test("scanHistoriesJson() tags every row; writeJsonLines() writes them as N
     assert.ok(text.endsWith("}\n"));
     const lines = text.slice(0, -1).split("\n").map((l) => JSON.parse(l));
     assert.equal(written, lines.length);
-    assert.equal(lines.length, seed.reduce((n, r) => n + r.history.steps, 0));
-    for (const run of seed) {
-      const ofRun = lines.filter((r) => r.run_id === run.name);
-      assert.deepEqual(ofRun, objects.filter((r) => r.run_id === run.name));
-      assert.deepEqual(
-        ofRun.map(({ run_id: _id, run_path: path, ...row }) => {
-          assert.equal(path, `acme/cifar10/${run.name}`);
-          return row;
-        }),
-        expectedRows(run),
-      );
-    }
+    assertTaggedExport(lines, objects, seed);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -13,7 +13,16 @@ import {
 } from "../../mod.ts";
 import { historyToParquet, type SeedRun } from "../../lib/testing/mod.ts";
 import { countOperation } from "../api/_harness.ts";
-import { expectedRows, insertLongRun, inServer, scanModes, seedRun } from "./_seeded.ts";
+import {
+  assertTaggedExport,
+  expectedRows,
+  historyAnswer,
+  insertLongRun,
+  inServer,
+  scanAnsweredWith,
+  scanModes,
+  seedRun,
+} from "./_seeded.ts";
 
 const utf8 = new TextDecoder();
 
@@ -62,34 +71,21 @@ Deno.test("scanHistoryNdjson() gives the rows of scanHistory() as NDJSON, in eve
 });
 
 Deno.test("scanHistoryNdjson() orders and de-duplicates rows a server sends out of order", async () => {
-  const { lines, pages } = await inServer((server) =>
-    Effect.gen(function* () {
-      const run = seedRun(server, "finished");
-      // One window holds every step; the server answers it with shuffled, repeated rows, some
-      // outside the window, spaced, with `_step` not first, and with escapes of every kind.
-      const history = [
-        '{"_step":3,"a":"tab\\there \\"quoted\\" \\\\ \\u00e9 \\ud83d\\ude00 /"}',
-        '{ "_step" : 1,\n "a": 1 }',
-        '{"a":2,"_step":2}',
-        '{"_step":2,"a":"again"}',
-        '{"_step":-4}',
-        '{"no_step":true}',
-      ];
-      server.injectFaults({
-        status: 200,
-        operationName: "HistoryPage",
-        // Spaced like a pretty-printing server, `errors: null` first.
-        body: JSON.stringify({ errors: null, data: { project: { run: { history } } } }, null, 2),
-      });
-      const api = yield* Api;
-      const chunks = yield* Stream.runCollect(
-        api.scanHistoryNdjson(`acme/mnist/${run.name}`, {
-          mode: "graphql",
-          pageSize: run.history.steps,
-        }),
-      );
-      return { lines: linesOf(chunks), pages: countOperation(server, "HistoryPage") };
-    })
+  // One window holds every step; the server answers it with shuffled, repeated rows, some
+  // outside the window, spaced, with `_step` not first, and with escapes of every kind; the
+  // answer itself spaced like a pretty-printing server's, `errors: null` first.
+  const history = [
+    '{"_step":3,"a":"tab\\there \\"quoted\\" \\\\ \\u00e9 \\ud83d\\ude00 /"}',
+    '{ "_step" : 1,\n "a": 1 }',
+    '{"a":2,"_step":2}',
+    '{"_step":2,"a":"again"}',
+    '{"_step":-4}',
+    '{"no_step":true}',
+  ];
+  const { result: lines, pages } = await scanAnsweredWith(
+    JSON.stringify({ errors: null, data: { project: { run: { history } } } }, null, 2),
+    (api, path, options) =>
+      Effect.map(Stream.runCollect(api.scanHistoryNdjson(path, options)), linesOf),
   );
   assert.equal(pages, 1);
   assert.deepEqual(lines.map((l) => JSON.parse(l)), [
@@ -102,21 +98,13 @@ Deno.test("scanHistoryNdjson() orders and de-duplicates rows a server sends out 
 });
 
 Deno.test("scanHistoryNdjson() reports what the rows' reader cannot take as typed errors", async (t) => {
-  const failWith = (body: string) =>
-    inServer((server) =>
-      Effect.gen(function* () {
-        const run = seedRun(server, "finished");
-        server.injectFaults({ status: 200, operationName: "HistoryPage", body });
-        const api = yield* Api;
-        return yield* Effect.flip(
-          Stream.runCollect(api.scanHistoryNdjson(`acme/mnist/${run.name}`, { mode: "graphql" })),
-        );
-      })
-    );
+  const failWith = async (body: string) =>
+    (await scanAnsweredWith(
+      body,
+      (api, path, options) => Effect.flip(Stream.runCollect(api.scanHistoryNdjson(path, options))),
+    )).result;
   await t.step("a row that is not a JSON object: DecodeError at its index", async () => {
-    const error = await failWith(
-      JSON.stringify({ data: { project: { run: { history: ['{"_step":0}', "[1,2]"] } } } }),
-    );
+    const error = await failWith(historyAnswer(['{"_step":0}', "[1,2]"]));
     assert.equal(error._tag, "DecodeError");
     assert.equal(error._tag === "DecodeError" && error.path, "project.run.history.1");
   });
@@ -175,18 +163,7 @@ Deno.test("scanHistoriesNdjson() tags every row; writeBytes() writes the NDJSON"
     const bytes = await Deno.readFile(`${dir}/h.ndjson`);
     assert.equal(written, bytes.length);
     const lines = linesOf([bytes]).map((l) => JSON.parse(l));
-    assert.equal(lines.length, seed.reduce((n, r) => n + r.history.steps, 0));
-    for (const run of seed) {
-      const ofRun = lines.filter((r) => r.run_id === run.name);
-      assert.deepEqual(ofRun, objects.filter((r) => r.run_id === run.name));
-      assert.deepEqual(
-        ofRun.map(({ run_id: _id, run_path: path, ...row }) => {
-          assert.equal(path, `acme/cifar10/${run.name}`);
-          return row;
-        }),
-        expectedRows(run),
-      );
-    }
+    assertTaggedExport(lines, objects, seed);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
