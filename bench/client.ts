@@ -52,7 +52,7 @@ const program = Effect.gen(function* () {
   else {
     // Chunks are written and given back to the pool they came from: a few buffers serve the
     // whole export.
-    const buffers = new BufferPool(2 * s.concurrency);
+    const buffers = new BufferPool(4 * s.concurrency);
     yield* writeBytes(out, api.scanHistoriesNdjson(runs, { ...options, buffers }), {
       recycle: buffers,
     });

@@ -30,7 +30,8 @@ export class BufferPool {
   private readonly free: Array<ArrayBuffer> = [];
 
   /**
-   * @param keep How many free buffers to hold at most: about the number of chunks in flight.
+   * @param keep How many free buffers to hold at most: for an NDJSON scan, twice the pages in
+   * flight (a page's bytes, and its rows' ends and steps).
    * @param largest The largest buffer worth keeping, in bytes.
    */
   constructor(

@@ -67,8 +67,8 @@ export class NdjsonBuilder {
   private out: Uint8Array;
   private length = 0;
   private rowStart = 0;
-  // Typed and sized up front: growing plain arrays a row at a time made most of a page's
-  // garbage.
+  // Typed and sized up front (growing plain arrays a row at a time made most of a page's
+  // garbage), both views of one buffer, which comes from the pool too.
   private ends: Float64Array;
   private steps: Float64Array;
   private rowCount = 0;
@@ -94,13 +94,18 @@ export class NdjsonBuilder {
     );
     this.extra = (this.tag?.length ?? 0) + 1;
     this.out = this.allocate(Math.max(64, bytes + rows * this.extra));
-    this.ends = new Float64Array(Math.max(16, rows));
-    this.steps = new Float64Array(Math.max(16, rows));
+    [this.ends, this.steps] = this.index(Math.max(16, rows));
   }
 
   /** How many rows have been finished. */
   get rows(): number {
     return this.rowCount;
+  }
+
+  /** Room for the ends and steps of `rows` rows: two views of one buffer. */
+  private index(rows: number): [Float64Array, Float64Array] {
+    const buffer = this.allocate(rows * 16).buffer;
+    return [new Float64Array(buffer, 0, rows), new Float64Array(buffer, rows * 8, rows)];
   }
 
   private allocate(size: number): Uint8Array {
@@ -239,10 +244,10 @@ export class NdjsonBuilder {
     this.length = o;
     this.rowStart = o;
     if (this.rowCount === this.ends.length) {
-      const ends = new Float64Array(this.rowCount * 2);
-      const steps = new Float64Array(this.rowCount * 2);
+      const [ends, steps] = this.index(this.rowCount * 2);
       ends.set(this.ends);
       steps.set(this.steps);
+      this.pool?.give(this.ends.buffer);
       this.ends = ends;
       this.steps = steps;
     }
@@ -312,7 +317,8 @@ function writeCodePoint(out: Uint8Array, o: number, point: number): number {
 /**
  * The rows of a batch at `indices` (in that order) as one chunk of NDJSON: the batch's own
  * bytes for all of them in order (`indices` absent), a copy of the chosen rows otherwise, the
- * batch's buffer then going back to `pool`.
+ * batch's buffer then going back to `pool`. The batch's ends and steps go back to `pool`
+ * either way: the batch is not read again.
  */
 export function pickNdjsonRows(
   batch: NdjsonBatch,
@@ -320,7 +326,10 @@ export function pickNdjsonRows(
   pool?: BufferPool,
 ): Uint8Array {
   const { bytes, ends } = batch;
-  if (indices === undefined) return bytes;
+  if (indices === undefined) {
+    releaseIndex(batch, pool);
+    return bytes;
+  }
   let size = 0;
   for (const i of indices) size += ends[i]! - (i === 0 ? 0 : ends[i - 1]!);
   const picked = new Uint8Array(size);
@@ -331,7 +340,13 @@ export function pickNdjsonRows(
     o += row.length;
   }
   pool?.give(bytes.buffer);
+  releaseIndex(batch, pool);
   return picked;
+}
+
+/** Gives a batch's ends and steps (one buffer) back to `pool`. */
+export function releaseIndex(batch: NdjsonBatch, pool: BufferPool | undefined): void {
+  if (pool !== undefined && batch.ends instanceof Float64Array) pool.give(batch.ends.buffer);
 }
 
 const readHistoryStrings = readGraphqlStrings(["project", "run", "history"]);
@@ -356,5 +371,6 @@ export function readHistoryPageNdjson(
   const batch = builder.build();
   if (ok) return batch;
   pool?.give(batch.bytes.buffer);
+  releaseIndex(batch, pool);
   return undefined;
 }

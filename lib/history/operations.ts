@@ -22,6 +22,7 @@ import {
   NdjsonBuilder,
   pickNdjsonRows,
   readHistoryPageNdjson,
+  releaseIndex,
   type RunTag,
 } from "./ndjson.ts";
 import {
@@ -240,6 +241,7 @@ function ndjsonRows(
     pick: (batch, indices) => {
       if (indices !== undefined && indices.length === 0) {
         pool?.give(batch.bytes.buffer);
+        releaseIndex(batch, pool);
         return [];
       }
       return [pickNdjsonRows(batch, indices, pool)];
