@@ -97,11 +97,6 @@ export class NdjsonBuilder {
     [this.ends, this.steps] = this.index(Math.max(16, rows));
   }
 
-  /** How many rows have been finished. */
-  get rows(): number {
-    return this.rowCount;
-  }
-
   /** Room for the ends and steps of `rows` rows: two views of one buffer. */
   private index(rows: number): [Float64Array, Float64Array] {
     const buffer = this.allocate(rows * 16).buffer;

@@ -230,8 +230,11 @@ async function readCells(file: ParquetFile, rowStart: number, rowEnd: number): P
   readonly count: number;
   readonly names: ReadonlyArray<string>;
   readonly cell: (column: number, row: number) => unknown;
-  /** The columns whose every cell is a number (no nulls): printed in one go by the NDJSON path. */
-  readonly numbers: ReadonlyArray<ArrayLike<number> | undefined>;
+  /**
+   * The columns whose every cell is a number (no nulls), for the NDJSON path to print in one
+   * go; worked out only when asked (the other readers do not need it).
+   */
+  readonly numbers: () => ReadonlyArray<ArrayLike<number> | undefined>;
 }> {
   const end = Math.min(rowEnd, file.rows);
   const count = Math.max(0, end - rowStart);
@@ -250,7 +253,7 @@ async function readCells(file: ParquetFile, rowStart: number, rowEnd: number): P
         ? JSON.parse(value)
         : value;
     },
-    numbers: columns.map((cells, c) => json[c] ? undefined : numbersOf(cells)),
+    numbers: () => columns.map((cells, c) => json[c] ? undefined : numbersOf(cells)),
   };
 }
 
@@ -325,7 +328,8 @@ export async function readParquetHistoryNdjson(
   tag?: RunTag,
   pool?: BufferPool,
 ): Promise<NdjsonBatch> {
-  const { count, names, cell, numbers } = await readCells(file, rowStart, rowEnd);
+  const { count, names, cell, numbers: numberColumns } = await readCells(file, rowStart, rowEnd);
+  const numbers = numberColumns();
   const builder = new NdjsonBuilder(tag, count * 24 * names.length, count, pool);
   // Every number of the all-number columns, printed by one JSON.stringify of a flat list: V8
   // prints a list of numbers faster than the same numbers as an object's values, and the cost
