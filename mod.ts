@@ -66,6 +66,18 @@ export {
 export type { NdjsonBatch, RunTag } from "./lib/history/ndjson.ts";
 export { BufferPool } from "./lib/core/buffers.ts";
 export {
+  checkWandbJsonBytes,
+  fromWandbJsonString,
+  HAS_NON_FINITE,
+  type NonFiniteNumbers,
+  parseWandbJson,
+  printWandbJson,
+  rewriteNonFiniteBytes,
+  rewriteNonFiniteText,
+  WandbJsonError,
+} from "./lib/core/wandb_json.ts";
+export {
+  badHistoryRow,
   type EventsField,
   type HistoryField,
   type HistoryKeysField,
@@ -220,6 +232,7 @@ export {
   type CsvOptions,
   ExportError,
   type ExportRecord,
+  type NdjsonOptions,
   type ParquetOptions,
   unionColumns,
   writeBytes,

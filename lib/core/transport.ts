@@ -21,6 +21,7 @@ import {
   TransportError,
 } from "./errors.ts";
 import { type GraphqlRequest, printDocument } from "./graphql.ts";
+import { parseWandbJson } from "./wandb_json.ts";
 import { atLeastServerDelay, retryAfterMillisFromHeaders } from "./retry.ts";
 
 /** Options of {@link WandbClient.download}. */
@@ -375,7 +376,8 @@ export function makeWandbClient(
             if (value !== undefined) return Effect.succeed({ _tag: "Read", value });
             let data: unknown;
             try {
-              data = JSON.parse(utf8.decode(bytes));
+              // W&B's JSON, as Python's `json.loads` reads it (NaN tokens, exact big integers).
+              data = parseWandbJson(utf8.decode(bytes));
             } catch {
               // A 200 whose JSON does not parse was cut off on the way: retry it.
               return Effect.fail(

@@ -11,6 +11,7 @@ import { Data, Effect, type Scope, Stream } from "effect";
 import { Csv } from "effect/encoding";
 import { fileWriter, ParquetWriter } from "hyparquet-writer";
 import type { BufferPool } from "../core/buffers.ts";
+import { type NonFiniteNumbers, printWandbJson } from "../core/wandb_json.ts";
 
 /** A record to export: JSON-shaped values keyed by column name. */
 export type ExportRecord = Readonly<Record<string, unknown>>;
@@ -35,8 +36,19 @@ export class ExportError extends Data.Error<{
   readonly _tag = "ExportError" as const;
 }
 
+/** Options of {@link writeNdjson}. */
+export interface NdjsonOptions {
+  /**
+   * How `NaN`, `Infinity` and `-Infinity` are written (see {@link NonFiniteNumbers}); bigints
+   * are written as their digits.
+   * @default {"null"}
+   */
+  readonly nonFinite?: NonFiniteNumbers | undefined;
+}
+
 /**
  * Writes records as NDJSON (one JSON object per line) and returns how many were written.
+ * Non-finite numbers are written as `null` unless `options.nonFinite` says otherwise.
  *
  * @example
  * ```ts
@@ -52,8 +64,10 @@ export class ExportError extends Data.Error<{
 export function writeNdjson<E, R>(
   path: string,
   records: Stream.Stream<ExportRecord, E, R>,
+  options?: NdjsonOptions,
 ): Effect.Effect<number, E | ExportError, R> {
-  return writeJsonLines(path, Stream.map(records, (record) => JSON.stringify(record)));
+  const nonFinite = options?.nonFinite ?? "null";
+  return writeJsonLines(path, Stream.map(records, (record) => printWandbJson(record, nonFinite)));
 }
 
 /**
@@ -179,12 +193,25 @@ export interface CsvOptions {
   readonly columns?: ReadonlyArray<string> | undefined;
 }
 
-/** A CSV cell: strings as they are, other scalars printed, objects and arrays as JSON. */
+/**
+ * A CSV cell: strings as they are, other scalars printed (`NaN`, `Infinity` and `-Infinity` as
+ * those words, as W&B's own CSV export writes them; bigints as their digits), objects and
+ * arrays as JSON.
+ *
+ * @example
+ * ```ts
+ * import { csvCell } from "@effect-wandb/api";
+ * console.assert(csvCell(NaN) === "NaN" && csvCell(-Infinity) === "-Infinity");
+ * console.assert(csvCell(9007199254740993n) === "9007199254740993" && csvCell(null) === undefined);
+ * ```
+ */
 export function csvCell(value: unknown): string | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value === "string") return value;
-  if (typeof value === "number" || typeof value === "boolean") return String(value);
-  return JSON.stringify(value);
+  if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint") {
+    return String(value);
+  }
+  return printWandbJson(value);
 }
 
 /**
@@ -262,10 +289,18 @@ export interface ParquetOptions {
   readonly rowGroupSize?: number | undefined;
 }
 
-type ParquetColumnType = "DOUBLE" | "BOOLEAN" | "STRING";
+type ParquetColumnType = "DOUBLE" | "INT64" | "BOOLEAN" | "STRING";
 
 const parquetType = (values: ReadonlyArray<unknown>): ParquetColumnType => {
   const present = values.filter((v) => v !== null && v !== undefined);
+  // Integers beyond 2^53 (bigints) would be rounded by a DOUBLE: a column of integers holding
+  // one is INT64.
+  if (
+    present.some((v) => typeof v === "bigint") &&
+    present.every((v) => typeof v === "bigint" || Number.isInteger(v))
+  ) {
+    return "INT64";
+  }
   if (present.length > 0 && present.every((v) => typeof v === "number")) return "DOUBLE";
   if (present.length > 0 && present.every((v) => typeof v === "boolean")) return "BOOLEAN";
   return "STRING";
@@ -275,8 +310,9 @@ const parquetType = (values: ReadonlyArray<unknown>): ParquetColumnType => {
  * Writes records as a Parquet file (Snappy-compressed), one row group per `rowGroupSize`
  * records, and returns how many were written.
  *
- * Each column's type comes from the first row group: all numbers → DOUBLE, all booleans →
- * BOOLEAN, anything else → STRING, with objects and arrays (W&B media, histograms) stored as
+ * Each column's type comes from the first row group: all numbers → DOUBLE (`NaN` and
+ * `±Infinity` stored as the IEEE values), integers with one beyond 2^53 (a bigint) → INT64, all
+ * booleans → BOOLEAN, anything else → STRING, with objects and arrays (W&B media, histograms) stored as
  * JSON text. A later value that does not fit its column fails with an `ExportError` naming the
  * column, rather than being dropped.
  *
@@ -318,6 +354,8 @@ export function writeParquet<E, R>(
                 name,
                 type: types[i] === "DOUBLE"
                   ? "DOUBLE" as const
+                  : types[i] === "INT64"
+                  ? "INT64" as const
                   : types[i] === "BOOLEAN"
                   ? "BOOLEAN" as const
                   : "BYTE_ARRAY" as const,
@@ -334,7 +372,10 @@ export function writeParquet<E, R>(
       return group.map((record, row) => {
         const value = record[name];
         if (value === undefined || value === null) return null;
-        if (type === "STRING") return typeof value === "string" ? value : JSON.stringify(value);
+        if (type === "STRING") return typeof value === "string" ? value : printWandbJson(value);
+        if (type === "INT64" && (typeof value === "bigint" || Number.isInteger(value))) {
+          return BigInt(value as number | bigint);
+        }
         if (
           (type === "DOUBLE" && typeof value === "number") ||
           (type === "BOOLEAN" && typeof value === "boolean")
@@ -343,7 +384,7 @@ export function writeParquet<E, R>(
         }
         throw fail(
           `Column '${name}' holds ${type} values but row ${count + row} has ${
-            JSON.stringify(value)
+            printWandbJson(value, "token")
           }`,
         );
       });

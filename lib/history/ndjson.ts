@@ -17,6 +17,13 @@ import {
   QUOTE,
   readGraphqlStrings,
 } from "../core/json_bytes.ts";
+import {
+  checkWandbJsonBytes,
+  HAS_NON_FINITE,
+  type NonFiniteNumbers,
+  parseWandbJson,
+  rewriteNonFiniteBytes,
+} from "../core/wandb_json.ts";
 
 /** NDJSON rows of one page or row group: the bytes, and where each row ends and its step. */
 export interface NdjsonBatch {
@@ -82,12 +89,14 @@ export class NdjsonBuilder {
    * @param bytes The size of the rows' text expected, and
    * @param rows their number: the buffer starts with room for both (and grows if need be).
    * @param pool Where the buffer comes from (and where one outgrown goes back), if anywhere.
+   * @param nonFinite How `NaN` and `±Infinity` tokens in a row are written.
    */
   constructor(
     tag: RunTag | undefined,
     bytes: number,
     rows: number,
     private readonly pool?: BufferPool,
+    private readonly nonFinite: NonFiniteNumbers = "null",
   ) {
     this.tag = tag === undefined ? undefined : encoder.encode(
       `,"run_id":${JSON.stringify(tag.id)},"run_path":${JSON.stringify(tag.path)}}`,
@@ -210,19 +219,45 @@ export class NdjsonBuilder {
   }
 
   /**
-   * Ends the row appended since the last call: checks it is a JSON object, tags it, adds the
-   * newline and reads its step. Returns `false` (and drops the row) when it is not an object.
+   * The row {@link NdjsonBuilder.finishRow} last refused: its text and where in it the text
+   * stops being a W&B JSON object.
    */
-  finishRow(): boolean {
-    const out = this.out;
+  rejected: { readonly text: string; readonly offset: number } | undefined;
+
+  /**
+   * Ends the row appended since the last call: checks it is an object of W&B's JSON (its
+   * `NaN`/`±Infinity` tokens written as the builder's `nonFinite` says), tags it, adds the
+   * newline and reads its step. Returns `false` when it is not such an object: the row is then
+   * taken out and kept in {@link NdjsonBuilder.rejected}, for the error that reports it.
+   * `printed` skips the check for rows this library printed itself.
+   */
+  finishRow(printed = false): boolean {
+    let out = this.out;
     const start = this.rowStart;
     let first = start;
     let last = this.length - 1;
     while (first <= last && isJsonBlank(out[first]!)) first++;
     while (last > first && isJsonBlank(out[last]!)) last--;
-    if (first >= last || out[first] !== OPEN_OBJECT || out[last] !== CLOSE_OBJECT) {
+    const checked = printed
+      ? 0
+      : out[first] !== OPEN_OBJECT || out[last] !== CLOSE_OBJECT
+      ? -1 - first
+      : checkWandbJsonBytes(out, first, last + 1);
+    if (checked < 0) {
+      this.rejected = {
+        text: decoder.decode(out.subarray(start, this.length)),
+        offset: Math.max(0, -1 - checked - start),
+      };
       this.length = start;
       return false;
+    }
+    if ((checked & HAS_NON_FINITE) !== 0 && this.nonFinite !== "token") {
+      const rewritten = rewriteNonFiniteBytes(out, first, last + 1, this.nonFinite);
+      this.length = first;
+      out = this.room(rewritten.length);
+      out.set(rewritten, first);
+      last = first + rewritten.length - 1;
+      this.length = last + 1;
     }
     const step = this.stepOf(first, last + 1);
     let o = last + 1;
@@ -273,8 +308,7 @@ export class NdjsonBuilder {
       }
     }
     try {
-      const row = JSON.parse(decoder.decode(out.subarray(first, end)));
-      return typeof row?._step === "number" ? row._step : -1;
+      return stepValue(parseWandbJson(decoder.decode(out.subarray(first, end)))?._step);
     } catch {
       return -1;
     }
@@ -289,6 +323,13 @@ export class NdjsonBuilder {
     };
   }
 }
+
+/**
+ * A row's `_step` value as a step: a number, a bigint step as the nearest number, or -1 for a
+ * row without one.
+ */
+export const stepValue = (step: unknown): number =>
+  typeof step === "number" ? step : typeof step === "bigint" ? Number(step) : -1;
 
 function writeCodePoint(out: Uint8Array, o: number, point: number): number {
   if (point < 0x80) {
@@ -356,9 +397,10 @@ export function readHistoryPageNdjson(
   expectedRows: number,
   tag?: RunTag,
   pool?: BufferPool,
+  nonFinite?: NonFiniteNumbers,
 ): NdjsonBatch | undefined {
   // The rows are at most the body; the tags and newlines are added per row.
-  const builder = new NdjsonBuilder(tag, body.length, expectedRows, pool);
+  const builder = new NdjsonBuilder(tag, body.length, expectedRows, pool, nonFinite);
   const ok = readHistoryStrings(body, (src, start) => {
     const next = builder.appendEscaped(src, start);
     return next >= 0 && builder.finishRow() ? next : -1;

@@ -14,6 +14,14 @@ import {
   type WandbError,
 } from "../core/errors.ts";
 import type { RunPath } from "../core/paths.ts";
+import {
+  checkWandbJsonBytes,
+  HAS_NON_FINITE,
+  type NonFiniteNumbers,
+  parseWandbJson,
+  printWandbJson,
+  rewriteNonFiniteText,
+} from "../core/wandb_json.ts";
 import { runNotFound } from "../core/_not_found.ts";
 import { issuePath, type RangeDownload, type WandbClient } from "../core/transport.ts";
 import type { Run } from "../runs/decoders.ts";
@@ -24,6 +32,7 @@ import {
   readHistoryPageNdjson,
   releaseIndex,
   type RunTag,
+  stepValue,
 } from "./ndjson.ts";
 import {
   type ParquetFile,
@@ -37,6 +46,7 @@ import {
   withRowGroupBytes,
 } from "./parquet.ts";
 import {
+  badHistoryRow,
   type HistoryField,
   historyPageQuery,
   type HistoryRow,
@@ -82,6 +92,13 @@ export interface ScanHistoryOptions {
    * @default {"auto"}
    */
   readonly mode?: ScanMode | undefined;
+  /**
+   * How the JSON-text and NDJSON scans write `NaN`, `Infinity` and `-Infinity` (which W&B
+   * stores for diverged metrics): see {@link NonFiniteNumbers}. `scanHistory` always yields the
+   * JS numbers.
+   * @default {"null"}
+   */
+  readonly nonFinite?: NonFiniteNumbers | undefined;
 }
 
 const invalid = (argument: string, value: unknown, message: string) =>
@@ -116,7 +133,7 @@ export function lastHistoryStep(
   );
 }
 
-const stepOf = (row: HistoryRow): number => typeof row["_step"] === "number" ? row["_step"] : -1;
+const stepOf = (row: HistoryRow): number => stepValue(row["_step"]);
 
 /**
  * How a scan carries rows: parsed objects ({@link scanHistory}), the JSON text of each row
@@ -174,14 +191,20 @@ const objectRows: RowFormat<ReadonlyArray<HistoryRow>, HistoryRow> = {
   pick: pickRows,
 };
 
-const jsonRows: RowFormat<ReadonlyArray<string>, string> = {
-  page: decodedPage(checkJsonRows),
-  fromObjects: (operation, at, rows) =>
-    Effect.map(parseHistoryRows(operation, at, rows), (parsed) => parsed.map(stringifyRow)),
-  fromParquet: readParquetHistoryJson,
-  steps: (rows) => rows.map(historyJsonStep),
-  pick: pickRows,
-};
+/** JSON text, each row's `NaN`/`±Infinity` written as `nonFinite` says. */
+function jsonRows(nonFinite: NonFiniteNumbers): RowFormat<ReadonlyArray<string>, string> {
+  return {
+    page: decodedPage((operation, at, rows) => checkJsonRows(operation, at, rows, nonFinite)),
+    fromObjects: (operation, at, rows) =>
+      Effect.map(
+        parseHistoryRows(operation, at, rows),
+        (parsed) => parsed.map((row) => printWandbJson(row, nonFinite)),
+      ),
+    fromParquet: (file, start, end) => readParquetHistoryJson(file, start, end, nonFinite),
+    steps: (rows) => rows.map(historyJsonStep),
+    pick: pickRows,
+  };
+}
 
 /**
  * NDJSON bytes, each row tagged with `tag` when given (the tag is written with the row), in
@@ -190,6 +213,7 @@ const jsonRows: RowFormat<ReadonlyArray<string>, string> = {
 function ndjsonRows(
   tag: RunTag | undefined,
   pool: BufferPool | undefined,
+  nonFinite: NonFiniteNumbers,
 ): RowFormat<NdjsonBatch, Uint8Array> {
   const fromTexts = (
     operation: string,
@@ -198,17 +222,13 @@ function ndjsonRows(
     text: (row: unknown) => string | undefined,
   ): Effect.Effect<NdjsonBatch, DecodeError> =>
     Effect.suspend(() => {
-      const builder = new NdjsonBuilder(tag, rows.length * 256, rows.length, pool);
+      const builder = new NdjsonBuilder(tag, rows.length * 256, rows.length, pool, nonFinite);
       for (let i = 0; i < rows.length; i++) {
         const row = text(rows[i]);
         if (row !== undefined) builder.appendText(row);
         if (row === undefined || !builder.finishRow()) {
           return Effect.fail(
-            new DecodeError({
-              operation,
-              path: `${at}.${i}`,
-              message: "Expected a history row (a JSON object)",
-            }),
+            badHistoryRow(operation, at, i, builder.rejected?.text, builder.rejected?.offset),
           );
         }
       }
@@ -222,7 +242,7 @@ function ndjsonRows(
     page: (client, path, lo, hi) =>
       client.executeReading(
         historyPageQuery(path, lo, hi, hi - lo),
-        (body) => readHistoryPageNdjson(body, hi - lo, tag, pool),
+        (body) => readHistoryPageNdjson(body, hi - lo, tag, pool, nonFinite),
       ).pipe(
         Effect.flatMap((answer) =>
           answer._tag === "Read"
@@ -234,9 +254,17 @@ function ndjsonRows(
             )
         ),
       ),
+    // Rows that are objects already (sampledHistory's) are printed with their tokens as W&B's:
+    // the builder writes them as `nonFinite` says.
     fromObjects: (operation, at, rows) =>
-      fromTexts(operation, at, rows, (row) => isHistoryObject(row) ? stringifyRow(row) : undefined),
-    fromParquet: (file, start, end) => readParquetHistoryNdjson(file, start, end, tag, pool),
+      fromTexts(
+        operation,
+        at,
+        rows,
+        (row) => isHistoryObject(row) ? printWandbJson(row, "token") : undefined,
+      ),
+    fromParquet: (file, start, end) =>
+      readParquetHistoryNdjson(file, start, end, tag, pool, nonFinite),
     steps: (batch) => batch.steps,
     pick: (batch, indices) => {
       if (indices !== undefined && indices.length === 0) {
@@ -252,8 +280,6 @@ function ndjsonRows(
 const isHistoryObject = (u: unknown): u is HistoryRow =>
   typeof u === "object" && u !== null && !Array.isArray(u);
 
-const stringifyRow = (row: HistoryRow): string => JSON.stringify(row);
-
 const isBlank = (code: number) => code === 32 || code === 10 || code === 13 || code === 9;
 
 /** Whether a text is shaped like a JSON object: `{`, `}` first and last but for blanks. */
@@ -265,29 +291,46 @@ function isObjectText(text: string): boolean {
   return text.charCodeAt(first) === 123 && text.charCodeAt(last) === 125 && first < last;
 }
 
+const textEncoder = new TextEncoder();
+/** Where {@link checkJsonRows} puts a row's bytes to check them; grown as rows need. */
+let checkBuffer = new Uint8Array(4096);
+
 /**
- * Keeps `history` rows as the JSON text the server sent, checking each is a string shaped like
- * an object (a full parse is what this path exists to skip; rows reach the output as sent).
+ * Keeps `history` rows as the JSON text the server sent, checking each is a string holding an
+ * object of W&B's JSON (checked as bytes: a parse is what this path exists to skip) and
+ * writing its `NaN`/`±Infinity` tokens as `nonFinite` says; rows reach the output otherwise as
+ * sent.
  */
 function checkJsonRows(
   operation: string,
   at: string,
   rows: ReadonlyArray<unknown>,
+  nonFinite: NonFiniteNumbers,
 ): Effect.Effect<ReadonlyArray<string>, DecodeError> {
   return Effect.suspend(() => {
+    let out: Array<string> | undefined;
     for (let i = 0; i < rows.length; i++) {
       const row = rows[i];
-      if (typeof row !== "string" || !isObjectText(row)) {
-        return Effect.fail(
-          new DecodeError({
-            operation,
-            path: `${at}.${i}`,
-            message: "Expected a history row (a JSON object)",
-          }),
-        );
+      if (typeof row !== "string") {
+        return Effect.fail(badHistoryRow(operation, at, i, undefined));
+      }
+      // UTF-16 to UTF-8 takes at most 3 bytes per code unit.
+      if (checkBuffer.length < row.length * 3) checkBuffer = new Uint8Array(row.length * 6);
+      const length = textEncoder.encodeInto(row, checkBuffer).written;
+      const checked = isObjectText(row) ? checkWandbJsonBytes(checkBuffer, 0, length) : -1;
+      if (checked < 0) {
+        const bytes = -1 - checked;
+        const offset = new TextDecoder().decode(checkBuffer.subarray(0, bytes)).length;
+        return Effect.fail(badHistoryRow(operation, at, i, row, offset));
+      }
+      if ((checked & HAS_NON_FINITE) !== 0 && nonFinite !== "token") {
+        out ??= rows.slice(0, i) as Array<string>;
+        out.push(rewriteNonFiniteText(row, nonFinite));
+      } else {
+        out?.push(row);
       }
     }
-    return Effect.succeed(rows as ReadonlyArray<string>);
+    return Effect.succeed(out ?? rows as ReadonlyArray<string>);
   });
 }
 
@@ -319,8 +362,7 @@ export function historyJsonStep(text: string): number {
     if (i > digitsFrom && i - digitsFrom < 16 && (next === 44 || next === 125)) return step;
   }
   try {
-    const row = JSON.parse(text);
-    return typeof row?._step === "number" ? row._step : -1;
+    return stepValue(parseWandbJson(text)?._step);
   } catch {
     return -1;
   }
@@ -357,10 +399,11 @@ function strictlyIncreasing<Source, Out, E, R>(
   return Stream.suspend(() => {
     let last = -Infinity;
     return Stream.flatMap(batches, ({ source, steps, end }) => {
+      const keys = sortKeys(steps);
       let order: ReadonlyArray<number> | undefined;
-      for (let i = 1; i < steps.length && order === undefined; i++) {
-        if (steps[i - 1]! > steps[i]!) {
-          order = Array.from(steps, (_, k) => k).sort((a, b) => steps[a]! - steps[b]! || a - b);
+      for (let i = 1; i < keys.length && order === undefined; i++) {
+        if (keys[i - 1]! > keys[i]!) {
+          order = Array.from(keys, (_, k) => k).sort((a, b) => keys[a]! - keys[b]! || a - b);
         }
       }
       const below = Math.min(hi, end);
@@ -369,6 +412,12 @@ function strictlyIncreasing<Source, Out, E, R>(
       for (let k = 0; k < steps.length; k++) {
         const i = order === undefined ? k : order[k]!;
         const step = steps[i]!;
+        // A row without a step cannot be placed or de-duplicated by it: it is kept where the
+        // server put it, as the official client yields it, rather than dropped.
+        if (step === noStep) {
+          kept?.push(i);
+          continue;
+        }
         if (step < lo || step >= below || step <= last) {
           kept ??= Array.from({ length: k }, (_, j) => j);
           continue;
@@ -379,6 +428,28 @@ function strictlyIncreasing<Source, Out, E, R>(
       return Stream.fromIterable(format.pick(source, kept));
     });
   });
+}
+
+/** The step the readers give a row without one. */
+const noStep = -1;
+
+/**
+ * The keys rows are ordered by: their steps, a row without one taking the highest step sent
+ * before it (so it stays after the rows the server sent before it).
+ */
+function sortKeys(steps: ArrayLike<number>): ArrayLike<number> {
+  let keys: Float64Array | undefined;
+  let highest = -Infinity;
+  for (let i = 0; i < steps.length; i++) {
+    const step = steps[i]!;
+    if (step === noStep) {
+      keys ??= Float64Array.from(steps);
+      keys[i] = highest;
+    } else if (step > highest) {
+      highest = step;
+    }
+  }
+  return keys ?? steps;
 }
 
 /** One GraphQL window `[lo, hi)`. */
@@ -658,7 +729,7 @@ export function scanHistoryJson(
   path: RunPath,
   options?: ScanHistoryOptions,
 ): Stream.Stream<string, WandbError> {
-  return scan(jsonRows, client, path, options);
+  return scan(jsonRows(options?.nonFinite ?? "null"), client, path, options);
 }
 
 /** Options of {@link scanHistoryNdjson}: those of {@link scanHistory}, and its buffers. */
@@ -699,7 +770,12 @@ export function scanHistoryNdjson(
   path: RunPath,
   options?: NdjsonScanOptions,
 ): Stream.Stream<Uint8Array, WandbError> {
-  return scan(ndjsonRows(undefined, options?.buffers), client, path, options);
+  return scan(
+    ndjsonRows(undefined, options?.buffers, options?.nonFinite ?? "null"),
+    client,
+    path,
+    options,
+  );
 }
 
 function scan<Source, Out>(
@@ -729,8 +805,8 @@ function scan<Source, Out>(
     const keys = options?.keys;
     const wantsParquet = keys === undefined && mode !== "graphql";
     // The last step and the export are independent: ask for both at once.
-    const [last, exported] = yield* Effect.all([
-      lastHistoryStep(client, path),
+    const [{ last, loggedNull }, exported] = yield* Effect.all([
+      historyShape(client, path),
       !wantsParquet ? Effect.succeed(undefined) : mode === "parquet"
         ? parquetExport(client, path)
         // A server without Parquet exports answers with a GraphQL error: fall back quietly.
@@ -741,12 +817,45 @@ function scan<Source, Out>(
     const lo = options?.minStep ?? 0;
     const hi = Math.min(options?.maxStep ?? last + 1, last + 1);
     if (hi <= lo) return Stream.empty;
-    const rows = wantsParquet && exported !== undefined &&
-        !(exported.urls.length === 0 && mode === "auto")
+    // A Parquet cell cannot tell a logged `null` from a key the step never logged (both are
+    // null cells, read as absent), while GraphQL rows keep `"x": null`: "auto" stays on GraphQL
+    // for a run that logged nulls, so the path it picks never changes the rows.
+    const useParquet = wantsParquet && exported !== undefined &&
+      (mode === "parquet" || (exported.urls.length > 0 && !loggedNull));
+    const rows = useParquet
       ? parquetScan(format, client, path, exported, lo, hi, pageSize, concurrency)
       : graphqlScan(format, client, path, keys, lo, hi, pageSize, concurrency);
     return strictlyIncreasing(format, rows, lo, hi);
-  }));
+  })).pipe(Stream.mapError((error) => error._tag === "DecodeError" ? inRun(error, path) : error));
+}
+
+/** A decoding error of a run's history, saying which run. */
+const inRun = (error: DecodeError, path: RunPath): DecodeError =>
+  new DecodeError({
+    operation: error.operation,
+    path: error.path,
+    message: `Run ${path.entity}/${path.project}/${path.runId}: ${error.message}`,
+  });
+
+/**
+ * What a scan needs to know of a run's history before reading it: the last step, and whether
+ * any key was logged as `null` (W&B's `historyKeys` counts such values under the type `nil`).
+ */
+function historyShape(
+  client: WandbClient,
+  path: RunPath,
+): Effect.Effect<{ last: number; loggedNull: boolean }, RequestError | NotFoundError> {
+  return client.execute(runHistoryKeysQuery(path)).pipe(
+    Effect.flatMap(runOf("RunHistoryKeys", path)),
+    Effect.map((run) => ({
+      last: run.historyKeys?.lastStep ?? -1,
+      loggedNull: Object.values(run.historyKeys?.keys ?? {}).some((key) =>
+        (key as { typeCounts?: ReadonlyArray<{ type?: unknown }> } | null)?.typeCounts?.some(
+          (count) => count?.type === "nil",
+        ) === true
+      ),
+    })),
+  );
 }
 
 /** Options of {@link history}. */
@@ -1025,7 +1134,7 @@ export function scanHistoriesNdjson<E, R>(
     options,
     (run) =>
       scan(
-        ndjsonRows({ id: run.id, path: run.path }, options?.buffers),
+        ndjsonRows({ id: run.id, path: run.path }, options?.buffers, options?.nonFinite ?? "null"),
         client,
         runPathOf(run),
         options,

@@ -6,8 +6,14 @@
 import { type AsyncBuffer, type FileMetaData, parquetMetadata, parquetRead } from "hyparquet";
 import type { BufferPool } from "../core/buffers.ts";
 import { CLOSE_ARRAY, CLOSE_OBJECT, COMMA, OPEN_OBJECT } from "../core/json_bytes.ts";
+import {
+  type NonFiniteNumbers,
+  parseWandbJson,
+  printWandbJson,
+  WandbJsonError,
+} from "../core/wandb_json.ts";
 import { type NdjsonBatch, NdjsonBuilder, type RunTag } from "./ndjson.ts";
-import type { HistoryRow } from "./queries.ts";
+import { badHistoryRow, type HistoryRow } from "./queries.ts";
 
 /**
  * The Parquet key-value metadata entry listing the columns that hold JSON text (W&B media,
@@ -17,8 +23,9 @@ export const jsonColumnsMetadataKey = "effect-wandb.json_columns";
 
 /**
  * Decodes one Parquet history file into rows, in file order. Null cells are left out of the
- * row (a key a step did not log is absent, as in GraphQL rows); 64-bit integers become numbers;
- * JSON columns named in {@link jsonColumnsMetadataKey} are parsed back into objects.
+ * row (a key a step did not log is absent, as in GraphQL rows); 64-bit integers become numbers
+ * (`bigint`s beyond ±2^53, as W&B's JSON reads); doubles keep `NaN` and `±Infinity`; JSON
+ * columns named in {@link jsonColumnsMetadataKey} are parsed back as W&B's JSON.
  *
  * @example
  * ```ts
@@ -231,38 +238,90 @@ async function readCells(file: ParquetFile, rowStart: number, rowEnd: number): P
   readonly names: ReadonlyArray<string>;
   readonly cell: (column: number, row: number) => unknown;
   /**
-   * The columns whose every cell is a number (no nulls), for the NDJSON path to print in one
-   * go; worked out only when asked (the other readers do not need it).
+   * The columns whose every cell is a number (no nulls) that prints as JSON prints numbers with
+   * non-finite numbers written as `nonFinite` says, for the NDJSON path to print in one go;
+   * worked out only when asked (the other readers do not need it).
    */
-  readonly numbers: () => ReadonlyArray<ArrayLike<number> | undefined>;
+  readonly numbers: (nonFinite: NonFiniteNumbers) => ReadonlyArray<ArrayLike<number> | undefined>;
+  /** Whether a row needs more than `JSON.stringify` to print as `nonFinite` says. */
+  readonly special: (nonFinite: NonFiniteNumbers) => boolean;
 }> {
   const end = Math.min(rowEnd, file.rows);
   const count = Math.max(0, end - rowStart);
   const columns = await readColumns(file, rowStart, end, count);
   const json = file.columns.map((name) => file.jsonColumns.has(name));
+  const steps = columns[file.columns.indexOf("_step")];
   return {
     count,
     names: file.columns,
     cell: (column, row) => {
       const value = columns[column]![row];
-      return value === null || value === undefined
-        ? undefined
-        : typeof value === "bigint"
-        ? Number(value)
-        : json[column] && typeof value === "string"
-        ? JSON.parse(value)
-        : value;
+      if (value === null || value === undefined) return undefined;
+      if (typeof value === "bigint") return exactInteger(value);
+      if (!json[column] || typeof value !== "string") return value;
+      try {
+        return parseWandbJson(value);
+      } catch (e) {
+        // The row's error: it names the row and its step, the column and the text.
+        const step = steps?.[row];
+        const text = `{"_step":${step},${JSON.stringify(file.columns[column])}:${value}}`;
+        const offset = e instanceof WandbJsonError ? e.offset : undefined;
+        throw new Error(
+          badHistoryRow("parquet", "rows", rowStart + row, text, offset).message,
+        );
+      }
     },
-    numbers: () => columns.map((cells, c) => json[c] ? undefined : numbersOf(cells)),
+    numbers: (nonFinite) =>
+      columns.map((cells, c) => json[c] ? undefined : numbersOf(cells, nonFinite !== "null")),
+    special: (nonFinite) =>
+      columns.some((cells, c) =>
+        // A JSON cell may hold anything: tokens, or integers only a bigint holds.
+        json[c] || hasUnsafeInteger(cells) || (nonFinite !== "null" && hasNonFinite(cells))
+      ),
   };
 }
 
-/** The cells as numbers when every one is a number (64-bit integers converted), else nothing. */
-function numbersOf(cells: ArrayLike<unknown>): ArrayLike<number> | undefined {
+/** A 64-bit integer cell as a history row holds it: a number, or a bigint beyond ±2^53. */
+const exactInteger = (value: bigint): number | bigint =>
+  value >= -maxSafe && value <= maxSafe ? Number(value) : value;
+
+const maxSafe = BigInt(Number.MAX_SAFE_INTEGER);
+
+function hasUnsafeInteger(cells: ArrayLike<unknown>): boolean {
+  if (
+    !(cells instanceof BigInt64Array || cells instanceof BigUint64Array || Array.isArray(cells))
+  ) {
+    return false;
+  }
+  for (let i = 0; i < cells.length; i++) {
+    const cell = cells[i];
+    if (typeof cell === "bigint" && (cell > maxSafe || cell < -maxSafe)) return true;
+  }
+  return false;
+}
+
+function hasNonFinite(cells: ArrayLike<unknown>): boolean {
+  for (let i = 0; i < cells.length; i++) {
+    const cell = cells[i];
+    if (typeof cell === "number" && !Number.isFinite(cell)) return true;
+  }
+  return false;
+}
+
+/**
+ * The cells as numbers when every one is a number (64-bit integers converted), else nothing:
+ * nothing too when a 64-bit integer is beyond ±2^53, or (`keepNonFinite`) a cell is not finite,
+ * as printing them as numbers would change them.
+ */
+function numbersOf(
+  cells: ArrayLike<unknown>,
+  keepNonFinite: boolean,
+): ArrayLike<number> | undefined {
+  if (keepNonFinite && hasNonFinite(cells)) return undefined;
   if (cells instanceof Float64Array || cells instanceof Float32Array) return cells;
   if (cells instanceof Int32Array || cells instanceof Uint32Array) return cells;
   if (cells instanceof BigInt64Array || cells instanceof BigUint64Array) {
-    return Array.from(cells, Number);
+    return hasUnsafeInteger(cells) ? undefined : Array.from(cells, Number);
   }
   for (let i = 0; i < cells.length; i++) if (typeof cells[i] !== "number") return undefined;
   return cells as ArrayLike<number>;
@@ -299,9 +358,10 @@ export async function readParquetHistoryJson(
   file: ParquetFile,
   rowStart: number,
   rowEnd: number,
+  nonFinite: NonFiniteNumbers = "null",
 ): Promise<Array<string>> {
   const lines: Array<string> = [];
-  await printRows(file, rowStart, rowEnd, (line) => lines.push(line));
+  await printRows(file, rowStart, rowEnd, nonFinite, (line) => lines.push(line));
   return lines;
 }
 
@@ -327,10 +387,11 @@ export async function readParquetHistoryNdjson(
   rowEnd: number,
   tag?: RunTag,
   pool?: BufferPool,
+  nonFinite: NonFiniteNumbers = "null",
 ): Promise<NdjsonBatch> {
   const { count, names, cell, numbers: numberColumns } = await readCells(file, rowStart, rowEnd);
-  const numbers = numberColumns();
-  const builder = new NdjsonBuilder(tag, count * 24 * names.length, count, pool);
+  const numbers = numberColumns(nonFinite);
+  const builder = new NdjsonBuilder(tag, count * 24 * names.length, count, pool, nonFinite);
   // Every number of the all-number columns, printed by one JSON.stringify of a flat list: V8
   // prints a list of numbers faster than the same numbers as an object's values, and the cost
   // of a history export from Parquet is printing numbers. Rows then take their values from that
@@ -368,7 +429,7 @@ export async function readParquetHistoryNdjson(
       if (numbers[c] === undefined) {
         const value = cell(c, i);
         if (value === undefined) continue;
-        text = JSON.stringify(value);
+        text = printWandbJson(value, nonFinite);
       }
       if (!first) out[o++] = COMMA;
       first = false;
@@ -391,7 +452,8 @@ export async function readParquetHistoryNdjson(
     }
     out[o++] = CLOSE_OBJECT;
     builder.cursor = o;
-    builder.finishRow();
+    // Printed here, as JSON with non-finite numbers already written as asked: not checked again.
+    builder.finishRow(true);
   }
   return builder.build();
 }
@@ -403,16 +465,22 @@ async function printRows(
   file: ParquetFile,
   rowStart: number,
   rowEnd: number,
+  nonFinite: NonFiniteNumbers,
   onRow: (line: string) => void,
 ): Promise<void> {
-  const { count, names, cell } = await readCells(file, rowStart, rowEnd);
+  const { count, names, cell, special } = await readCells(file, rowStart, rowEnd);
+  // JSON.stringify prints non-finite numbers as null and cannot print bigints: rows of a slice
+  // holding either (and asked for something else) go through the slower printer.
+  const print = special(nonFinite)
+    ? (row: unknown) => printWandbJson(row, nonFinite)
+    : (row: unknown) => JSON.stringify(row);
   // One record of every column, refilled and printed per row: V8 prints an object of a fixed
   // shape fastest, and a cell set to `undefined` drops its key, as an absent key should.
   const record: Record<string, unknown> = {};
   for (const name of names) ownKey(record, name, undefined);
   for (let i = 0; i < count; i++) {
     for (let c = 0; c < names.length; c++) record[names[c]!] = cell(c, i);
-    onRow(JSON.stringify(record));
+    onRow(print(record));
   }
 }
 

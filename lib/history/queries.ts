@@ -10,6 +10,7 @@ import { Effect, Schema } from "effect";
 import { DecodeError } from "../core/errors.ts";
 import type { DocumentNode } from "graphql";
 import { type GraphqlRequest, operationDocument } from "../core/graphql.ts";
+import { parseWandbJson, WandbJsonError } from "../core/wandb_json.ts";
 import type { RunPath } from "../core/paths.ts";
 
 /** One history row: `_step`, `_runtime`, `_timestamp` and the logged metrics. */
@@ -30,16 +31,53 @@ const RowList: Schema.Decoder<ReadonlyArray<unknown>> = Schema.declare(
 const isRow = (u: unknown): u is HistoryRow =>
   typeof u === "object" && u !== null && !Array.isArray(u);
 
+const stepPattern = /"_step"\s*:\s*(-?\d+)/;
+
 /**
- * Parses history rows sent as JSON strings (or checks rows sent as objects), failing with a
- * `DecodeError` at `at.<index>` for the first one that is not a JSON object.
+ * The error for a history row that cannot be decoded: it names the row's index, its step when
+ * one can be read from the text, where the text goes wrong and the text itself (cut to 200
+ * characters), so that the row can be found on the server. Scans add the run.
+ *
+ * @example
+ * ```ts
+ * import { badHistoryRow } from "@effect-wandb/api";
+ * const e = badHistoryRow("HistoryPage", "project.run.history", 1, '{"_step":4,"loss":nan}', 18);
+ * console.assert(e.path === "project.run.history.1" && e.message.includes("step 4"));
+ * ```
+ */
+export function badHistoryRow(
+  operation: string,
+  at: string,
+  index: number,
+  text: string | undefined,
+  offset?: number,
+): DecodeError {
+  const step = text === undefined ? null : stepPattern.exec(text);
+  const where = offset === undefined ? "" : ` (at character ${offset})`;
+  const shown = text === undefined
+    ? "it is not a JSON string"
+    : `: ${text.length > 200 ? `${text.slice(0, 200)}…` : text}`;
+  return new DecodeError({
+    operation,
+    path: `${at}.${index}`,
+    message: `History row ${index}${
+      step === null ? "" : ` (step ${step[1]})`
+    } is not a JSON object${where}${text === undefined ? ": " : ""}${shown}`,
+  });
+}
+
+/**
+ * Parses history rows sent as JSON strings of W&B's JSON (`NaN`, `Infinity` and `-Infinity`
+ * read as numbers, see {@link parseWandbJson}) or checks rows sent as objects, failing with a
+ * `DecodeError` at `at.<index>` for the first one that is not an object, naming its step and
+ * text.
  *
  * @example
  * ```ts
  * import { Effect } from "effect";
  * import { parseHistoryRows } from "@effect-wandb/api";
- * const rows = Effect.runSync(parseHistoryRows("HistoryPage", "history", ['{"_step":0}']));
- * console.assert(rows[0]!._step === 0);
+ * const rows = Effect.runSync(parseHistoryRows("HistoryPage", "history", ['{"_step":0,"loss":NaN}']));
+ * console.assert(rows[0]!._step === 0 && Number.isNaN(rows[0]!.loss));
  * ```
  */
 export function parseHistoryRows(
@@ -52,20 +90,24 @@ export function parseHistoryRows(
     for (let i = 0; i < rows.length; i++) {
       const raw = rows[i];
       let row: unknown = raw;
+      let offset: number | undefined;
       if (typeof raw === "string") {
         try {
-          row = JSON.parse(raw);
-        } catch {
+          row = parseWandbJson(raw);
+        } catch (e) {
           row = undefined;
+          offset = e instanceof WandbJsonError ? e.offset : undefined;
         }
       }
       if (!isRow(row)) {
         return Effect.fail(
-          new DecodeError({
+          badHistoryRow(
             operation,
-            path: `${at}.${i}`,
-            message: "Expected a history row (a JSON object)",
-          }),
+            at,
+            i,
+            typeof raw === "string" ? raw : raw === undefined ? undefined : JSON.stringify(raw),
+            offset,
+          ),
         );
       }
       out[i] = row;

@@ -7,11 +7,13 @@
  */
 import { Schema } from "effect";
 import type { ProjectPath } from "../core/paths.ts";
+import { fromWandbJsonString } from "../core/wandb_json.ts";
 
 /** A decoded JSON object (a parsed `config` / `summaryMetrics` string). */
 export type JsonObject = Readonly<Record<string, unknown>>;
 
-const JsonObjectString: Schema.Decoder<JsonObject> = Schema.fromJsonString(
+// W&B's JSON: `NaN`/`±Infinity` tokens and integers beyond 2^53 read as Python reads them.
+const JsonObjectString: Schema.Decoder<JsonObject> = fromWandbJsonString(
   Schema.Record(Schema.String, Schema.Unknown),
 );
 

@@ -76,6 +76,9 @@ Deno.test("scanHistoryJson() orders and de-duplicates rows a server sends out of
     { _step: 1, a: 1 },
     { a: 2, _step: 2 },
     { _step: 3, a: 3 },
+    // A row without a step is kept (as the official client yields it), after the rows the
+    // server sent before it.
+    { no_step: true },
   ]);
 });
 
@@ -122,6 +125,7 @@ Deno.test("historyJsonStep() reads the step in place or by parsing, and -1 witho
   assert.equal(historyJsonStep('{"loss":1,"_step":6}'), 6);
   assert.equal(historyJsonStep('{"_step":7.5}'), 7.5);
   assert.equal(historyJsonStep('{"_step":12345678901234567}'), 12345678901234568);
+  assert.equal(historyJsonStep('{"_step": 10, "loss": NaN}'), 10);
   assert.equal(historyJsonStep('{"_step":"8"}'), -1);
   assert.equal(historyJsonStep('{"loss":1}'), -1);
   assert.equal(historyJsonStep('{"_step":9'), -1);

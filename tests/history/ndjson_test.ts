@@ -92,6 +92,9 @@ Deno.test("scanHistoryNdjson() orders and de-duplicates rows a server sends out 
     { _step: 1, a: 1 },
     { a: 2, _step: 2 },
     { _step: 3, a: 'tab\there "quoted" \\ é 😀 /' },
+    // A row without a step is kept (as the official client yields it), after the rows the
+    // server sent before it.
+    { no_step: true },
   ]);
   // The row's own whitespace newline became a space: one row, one line.
   assert.equal(lines[0], '{ "_step" : 1,  "a": 1 }');
