@@ -61,6 +61,7 @@ export {
   generatedRow,
   generateSeed,
   hashUnit,
+  type HistoryQuirks,
   prng,
   seedApiKey,
   type SeedData,

@@ -11,13 +11,16 @@ import { Buffer } from "node:buffer";
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { parquetWriteBuffer } from "hyparquet-writer";
 import { jsonColumnsMetadataKey } from "../history/parquet.ts";
+import { printWandbJson } from "../core/wandb_json.ts";
 import type { EmulatorHandle } from "./emulator.ts";
 import type { ParquetHistoryProvider } from "./resolvers.ts";
 import type { HistoryRow, StoredRun } from "./store.ts";
 
 /**
- * Encodes history rows as one Parquet file: every key a column (numbers DOUBLE, strings UTF8,
- * objects and lists JSON text named in the file's metadata), absent keys as nulls.
+ * Encodes history rows as one Parquet file: every key a column (numbers DOUBLE, `NaN` and
+ * `±Infinity` included; integers with one beyond 2^53 INT64; strings UTF8; objects, lists,
+ * booleans and mixed columns W&B's JSON text, named in the file's metadata), absent keys and
+ * `null`s as nulls (Parquet cannot tell them apart).
  *
  * @example
  * ```ts
@@ -43,6 +46,17 @@ export function historyToParquet(rows: ReadonlyArray<HistoryRow>): Uint8Array<Ar
   const columnData = columns.map((name) => {
     const values = rows.map((r) => r[name]);
     const present = values.filter((v) => v !== undefined && v !== null);
+    if (
+      present.some((v) => typeof v === "bigint") &&
+      present.every((v) => typeof v === "bigint" || Number.isInteger(v))
+    ) {
+      return {
+        name,
+        data: values.map((v) => v === undefined || v === null ? null : BigInt(v as number)),
+        type: "INT64" as const,
+        nullable: true,
+      };
+    }
     if (present.every((v) => typeof v === "number")) {
       // A metric logged at every step is a REQUIRED column: readers get a plain Float64Array.
       return present.length === rows.length
@@ -64,7 +78,7 @@ export function historyToParquet(rows: ReadonlyArray<HistoryRow>): Uint8Array<Ar
     return {
       name,
       data: values.map((v) =>
-        v === undefined || v === null ? null : isJson ? JSON.stringify(v) : String(v)
+        v === undefined || v === null ? null : isJson ? printWandbJson(v, "token") : String(v)
       ),
       type: "STRING" as const,
       nullable: true,

@@ -4,10 +4,12 @@
  *
  * @module
  */
+import { parseWandbJson, printWandbJson } from "../core/wandb_json.ts";
 import { GraphQLError } from "graphql";
 import {
   type EmulatorStore,
   type HistoryRow,
+  historyValueType,
   sampleEvenly,
   type StoredProject,
   type StoredRun,
@@ -71,7 +73,12 @@ function historyKeys(ctx: ResolverContext, run: StoredRun): unknown {
     counts.set(key, perType);
   };
   const spec = run.history;
-  if (spec !== null) {
+  if (spec?.quirks !== undefined) {
+    // The seed's real-world runs are short and irregular: every row is counted.
+    for (const row of ctx.store.historyRows(run, 0, spec.steps)) {
+      for (const key in row) add(key, historyValueType(row[key]), 1);
+    }
+  } else if (spec !== null) {
     // Counted arithmetically: a generated history may have millions of rows.
     for (const key of ["_step", "_runtime", "_timestamp"]) add(key, "number", spec.steps);
     const row = ctx.store.historyRows(run, 0, 1).next().value as HistoryRow | undefined;
@@ -270,8 +277,11 @@ function projectView(ctx: ResolverContext, project: StoredProject): Record<strin
 const pickKeys = (json: string, keys: ReadonlyArray<string> | null | undefined): string => {
   if (keys === null || keys === undefined) return json;
   try {
-    const all = JSON.parse(json) as Record<string, unknown>;
-    return JSON.stringify(Object.fromEntries(keys.filter((k) => k in all).map((k) => [k, all[k]])));
+    const all = parseWandbJson(json) as Record<string, unknown>;
+    return printWandbJson(
+      Object.fromEntries(keys.filter((k) => k in all).map((k) => [k, all[k]])),
+      "token",
+    );
   } catch {
     return json;
   }
@@ -316,7 +326,9 @@ function runView(ctx: ResolverContext, run: StoredRun): Record<string, unknown> 
       return ctx.rawJson(ctx.store.historyList(run, lo, hi, args.samples ?? defaultSamples));
     },
     events: ({ samples }: { samples?: number | null }) =>
-      sampleEvenly(ctx.store.events(run), samples ?? defaultSamples).map((r) => JSON.stringify(r)),
+      sampleEvenly(ctx.store.events(run), samples ?? defaultSamples).map((r) =>
+        printWandbJson(r, "token")
+      ),
     sampledHistory: ({ specs }: { specs: Array<string> }) =>
       specs.map((spec) => sampledHistory(ctx, run, spec)),
     parquetHistory: ({ liveKeys }: { liveKeys: Array<string> }) => {
@@ -351,7 +363,8 @@ interface UpsertBucketInput {
 const checkJson = (field: string, text: string | null | undefined) => {
   if (text === null || text === undefined) return;
   try {
-    JSON.parse(text);
+    // W&B's JSON, as the official client sends it: `run.summary["x"] = float("nan")` is NaN.
+    parseWandbJson(text);
   } catch {
     throw new GraphQLError(`invalid ${field}: not JSON`);
   }

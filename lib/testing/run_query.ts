@@ -10,6 +10,7 @@
  * @module
  */
 import { Query } from "mingo";
+import { parseWandbJson } from "../core/wandb_json.ts";
 import type { StoredRun } from "./store.ts";
 
 /** A filter or order the server refuses; the resolver turns it into a GraphQL error. */
@@ -72,7 +73,7 @@ function configPath(key: string): string {
 function filterDocument(run: StoredRun): Record<string, unknown> {
   const safeParse = (text: string) => {
     try {
-      return JSON.parse(text);
+      return parseWandbJson(text);
     } catch {
       return {};
     }
@@ -186,8 +187,9 @@ export function runOrder(order: string | null | undefined): (a: StoredRun, b: St
   return (a, b) => {
     const va = value(a);
     const vb = value(b);
-    const missingA = va === undefined || va === null;
-    const missingB = vb === undefined || vb === null;
+    // NaN has no place among numbers: it sorts with the missing values, last either way.
+    const missingA = va === undefined || va === null || Number.isNaN(va);
+    const missingB = vb === undefined || vb === null || Number.isNaN(vb);
     if (missingA || missingB) {
       if (missingA && missingB) return a.seq - b.seq;
       return missingA ? 1 : -1;

@@ -27,7 +27,23 @@ export interface GeneratedHistorySpec {
   readonly events: number;
   /** Unix time (seconds) of step 0. */
   readonly startTime: number;
+  /**
+   * What real W&B runs carry beyond tidy numbers (see {@link HistoryQuirks}); none when absent.
+   */
+  readonly quirks?: HistoryQuirks | undefined;
 }
+
+/**
+ * The data of the seed's `acme/real-world` runs, as W&B serves it:
+ * - `"diverged"`: the loss turns `NaN` at 70% of the run (and spikes to `Infinity` at step 3),
+ *   `grad_norm` alternates `±Infinity` after it; `NaN` in the summary, the config and the
+ *   system metrics; an integer beyond 2^53 in the summary.
+ * - `"media"`: images (`image-file`), tables (`table-file`), histograms, nested dicts and lists.
+ * - `"mixed"`: a column of strings, numbers and booleans; explicit `null`s beside never-logged
+ *   steps; unicode, dotted and slashed keys; integers beyond 2^53; text with quotes and
+ *   newlines; rows holding no metric at all.
+ */
+export type HistoryQuirks = "diverged" | "media" | "mixed";
 
 /** A user of the seeded server. */
 export interface SeedUser {
@@ -179,6 +195,7 @@ export function generateSeed(options?: SeedOptions): SeedData {
     ["acme", "empty", 0, "alice"],
     ["alice", "scratch", 5, "alice"],
     ["bob", "private", 4, "bob"],
+    ["acme", "real-world", quirkRuns.length, "alice"],
   ];
   if (options?.benchmark !== undefined) {
     projectSizes.push(["acme", "bench", options.benchmark.runs, "alice"]);
@@ -198,13 +215,14 @@ export function generateSeed(options?: SeedOptions): SeedData {
   for (const [entity, project, count, owner] of projectSizes) {
     const bench = project === "bench" ? options?.benchmark : undefined;
     for (let i = 0; i < count; i++) {
+      const quirks = project === "real-world" ? quirkRuns[i] : undefined;
       runIndex++;
       let name = "";
       do {
         name = Array.from({ length: 8 }, () => pick([...idAlphabet])).join("");
       } while (usedIds.has(name));
       usedIds.add(name);
-      const state = bench !== undefined
+      const state = bench !== undefined || quirks !== undefined
         ? "finished"
         : pick(["finished", "finished", "finished", "running", "crashed", "failed"]);
       const lr = round(10 ** (-4 + random() * 3));
@@ -213,7 +231,18 @@ export function generateSeed(options?: SeedOptions): SeedData {
       const epochs = 5 + Math.floor(random() * 20);
       const layers = 2 + Math.floor(random() * 6);
       const dropout = round(random() * 0.5, 3);
-      const history: GeneratedHistorySpec = bench !== undefined
+      const history: GeneratedHistorySpec = quirks !== undefined
+        ? {
+          seed: seed * 1000 + runIndex,
+          steps: 120,
+          metrics: 4,
+          sparseEvery: quirks === "mixed" ? 0 : 10,
+          histogramEvery: quirks === "media" ? 3 : 0,
+          events: 12,
+          startTime: (baseTime + runIndex * 3_600_000) / 1000,
+          quirks,
+        }
+        : bench !== undefined
         ? {
           seed: seed * 1000 + runIndex,
           steps: bench.steps,
@@ -243,6 +272,11 @@ export function generateSeed(options?: SeedOptions): SeedData {
       if (history.histogramEvery > 0 && summary["weights"] === undefined) {
         summary["weights"] = histogramValue(history, 0);
       }
+      if (quirks === "diverged") {
+        // What W&B keeps for a run whose loss diverged: the last value, NaN, and the best one.
+        summary["best_loss"] = denseValue(history, Math.floor(history.steps * 0.7) - 1, 0);
+        summary["tokens_seen"] = 9007199254740993n;
+      }
       const createdAt = new Date(baseTime + runIndex * 3_600_000 + Math.floor(random() * 600_000));
       runs.push({
         entity,
@@ -256,6 +290,9 @@ export function generateSeed(options?: SeedOptions): SeedData {
           batch_size: { value: batchSize, desc: null },
           epochs: { value: epochs, desc: "Passes over the data" },
           model: { value: { layers, dropout, activation: pick(["relu", "gelu"]) }, desc: null },
+          ...(quirks === "diverged"
+            ? { lr_min: { value: NaN, desc: null }, clip: { value: Infinity, desc: null } }
+            : {}),
           _wandb: {
             value: { cli_version: "0.26.1", python_version: "3.11.9", t: { "1": [1, 5] } },
           },
@@ -264,6 +301,7 @@ export function generateSeed(options?: SeedOptions): SeedData {
         systemMetrics: {
           "system.cpu": round(random() * 100, 1),
           "system.memory": round(random() * 64, 1),
+          ...(quirks === "diverged" ? { "system.gpu.0.powerWatts": NaN } : {}),
         },
         tags: [
           pick(["baseline", "ablation", "prod", "debug"]),
@@ -363,8 +401,76 @@ export function generatedRow(spec: GeneratedHistorySpec, step: number): Record<s
   if (spec.histogramEvery > 0 && step % spec.histogramEvery === 0) {
     row["weights"] = histogramValue(spec, step);
   }
+  if (spec.quirks !== undefined) quirkValues[spec.quirks](spec, step, row);
   return row;
 }
+
+/** The quirks of each `acme/real-world` run, in order. */
+const quirkRuns: ReadonlyArray<HistoryQuirks> = ["diverged", "media", "mixed"];
+
+/** Adds (or changes) a row's values the way each kind of real run logs them. */
+const quirkValues: Readonly<
+  Record<
+    HistoryQuirks,
+    (spec: GeneratedHistorySpec, step: number, row: Record<string, unknown>) => void
+  >
+> = {
+  diverged: (spec, step, row) => {
+    if (step === 3) row["loss"] = Infinity;
+    if (step >= Math.floor(spec.steps * 0.7)) {
+      row["loss"] = NaN;
+      row["grad_norm"] = step % 2 === 0 ? Infinity : -Infinity;
+    }
+  },
+  media: (spec, step, row) => {
+    const digest = createHash("sha256").update(`${spec.seed}:${step}`).digest("hex");
+    if (step % 5 === 0) {
+      row["examples"] = {
+        _type: "image-file",
+        path: `media/images/examples_${step}_${digest.slice(0, 20)}.png`,
+        sha256: digest,
+        size: 700 + step,
+        format: "png",
+        width: 28,
+        height: 28,
+      };
+    }
+    if (step % 10 === 0) {
+      row["predictions"] = {
+        _type: "table-file",
+        path: `media/table/predictions_${step}_${digest.slice(0, 20)}.table.json`,
+        sha256: digest,
+        size: 1_200 + step,
+        ncols: 3,
+        nrows: 16,
+      };
+    }
+    if (step % 7 === 0) {
+      row["eval"] = {
+        f1: round(hashUnit(spec.seed, step, 400)),
+        per_class: [0, 1, 2].map((k) => round(hashUnit(spec.seed, step, 401 + k))),
+        confusion: { tp: step, fp: step % 3, labels: ["cat", "dog"] },
+      };
+    }
+  },
+  mixed: (spec, step, row) => {
+    if (step % 6 === 5) {
+      // A step that logged no metric (W&B still writes its step, runtime and timestamp).
+      for (const key of Object.keys(row)) if (!key.startsWith("_")) delete row[key];
+      return;
+    }
+    row["status"] = step % 3 === 0 ? "ok" : step % 3 === 1 ? step : step % 2 === 0;
+    row["损失/验证"] = round(hashUnit(spec.seed, step, 500));
+    if (step % 4 === 0) row["émoji 😀"] = step;
+    if (step % 2 === 0) row["val.loss"] = round(hashUnit(spec.seed, step, 501));
+    row["train/acc"] = round(hashUnit(spec.seed, step, 502));
+    // Logged as None every fourth step, a number on the next, and not at all otherwise.
+    if (step % 4 === 0) row["maybe"] = null;
+    if (step % 4 === 1) row["maybe"] = round(hashUnit(spec.seed, step, 503));
+    if (step % 5 === 0) row["big_id"] = 9007199254740993n + BigInt(step);
+    if (step % 9 === 0) row["note"] = `line 1\nline "2" \\ ${step}`;
+  },
+};
 
 /**
  * System-metrics row `index` of a generated history (what `Run.events` returns).
@@ -384,5 +490,12 @@ export function generatedEvent(spec: GeneratedHistorySpec, index: number): Recor
     "system.cpu": round(20 + hashUnit(spec.seed, index, 300) * 70, 1),
     "system.memory": round(30 + hashUnit(spec.seed, index, 301) * 20, 1),
     "system.gpu.0.gpu": round(hashUnit(spec.seed, index, 302) * 100, 1),
+    ...(spec.quirks === "diverged"
+      ? {
+        "system.gpu.0.powerWatts": index % 5 === 4
+          ? NaN
+          : round(hashUnit(spec.seed, index, 303) * 300, 1),
+      }
+      : {}),
   };
 }

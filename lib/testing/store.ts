@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { parseWandbJson, printWandbJson } from "../core/wandb_json.ts";
 import { DatabaseSync, type StatementSync } from "node:sqlite";
 import { generatedEvent, type GeneratedHistorySpec, generatedRow, type SeedData } from "./seed.ts";
 
@@ -267,9 +268,9 @@ export class EmulatorStore {
           name: r.name,
           displayName: r.displayName,
           state: r.state,
-          configJson: JSON.stringify(r.config),
-          summaryJson: JSON.stringify(r.summary),
-          systemMetricsJson: JSON.stringify(r.systemMetrics),
+          configJson: printWandbJson(r.config, "token"),
+          summaryJson: printWandbJson(r.summary, "token"),
+          systemMetricsJson: printWandbJson(r.systemMetrics, "token"),
           tags: r.tags,
           group: r.group,
           jobType: r.jobType,
@@ -421,17 +422,18 @@ export class EmulatorStore {
 
   /** Inserts a run (the project must exist) and returns it as stored. */
   insertRun(entity: string, project: string, run: NewRun): StoredRun {
-    const config = run.configJson ?? JSON.stringify(
+    const config = run.configJson ?? printWandbJson(
       Object.fromEntries(
         Object.entries(run.config ?? {}).map(([k, v]) => [k, { value: v, desc: null }]),
       ),
+      "token",
     );
     return this.insertRunRecord(entity, project, {
       name: run.name ?? crypto.randomUUID().replaceAll("-", "").slice(0, 8),
       displayName: run.displayName ?? run.name ?? "run",
       state: run.state ?? "running",
       configJson: config,
-      summaryJson: JSON.stringify(run.summary ?? {}),
+      summaryJson: printWandbJson(run.summary ?? {}, "token"),
       systemMetricsJson: "{}",
       tags: run.tags ?? [],
       group: run.group ?? null,
@@ -576,7 +578,12 @@ export class EmulatorStore {
       this.statement("DELETE FROM history_keys WHERE run_seq = ?").run(run.seq);
       const counts = new Map<string, Map<string, number>>();
       for (const row of rows) {
-        insert.run(run.seq, row["_step"] as number, JSON.stringify(JSON.stringify(row)));
+        // W&B's JSON, as wandb-core writes it: NaN and ±Infinity as bare tokens.
+        insert.run(
+          run.seq,
+          row["_step"] as number,
+          JSON.stringify(printWandbJson(row, "token")),
+        );
         for (const key in row) {
           const type = historyValueType(row[key]);
           let perType = counts.get(key);
@@ -601,7 +608,7 @@ export class EmulatorStore {
         "INSERT INTO history_events (run_seq, idx, row) VALUES (?, ?, ?)",
       );
       let index = 0;
-      for (const row of rows) insert.run(run.seq, index++, JSON.stringify(row));
+      for (const row of rows) insert.run(run.seq, index++, printWandbJson(row, "token"));
     });
   }
 
@@ -663,7 +670,7 @@ export class EmulatorStore {
     const rows = this.db.prepare(
       "SELECT quoted ->> '$' AS row FROM history_rows WHERE run_seq = ? AND step >= ? AND step < ? ORDER BY step",
     ).iterate(run.seq, minStep, maxStep) as Iterable<{ row: string }>;
-    for (const r of rows) yield JSON.parse(r.row);
+    for (const r of rows) yield parseWandbJson(r.row);
   }
 
   /**
@@ -678,7 +685,7 @@ export class EmulatorStore {
       const steps: Array<number> = [];
       for (let s = Math.max(0, minStep); s < Math.min(maxStep, spec.steps); s++) steps.push(s);
       return JSON.stringify(
-        sampleEvenly(steps, samples).map((s) => JSON.stringify(generatedRow(spec, s))),
+        sampleEvenly(steps, samples).map((s) => printWandbJson(generatedRow(spec, s), "token")),
       );
     }
     // One read when the window holds no more than `samples` rows (a page always does): the
@@ -713,7 +720,7 @@ export class EmulatorStore {
     const rows = this.statement(
       "SELECT row FROM history_events WHERE run_seq = ? ORDER BY idx",
     ).all(run.seq) as Array<{ row: string }>;
-    return rows.map((r) => JSON.parse(r.row));
+    return rows.map((r) => parseWandbJson(r.row));
   }
 }
 
@@ -728,7 +735,7 @@ export class EmulatorStore {
  * ```
  */
 export function historyValueType(value: unknown): string {
-  if (typeof value === "number") return "number";
+  if (typeof value === "number" || typeof value === "bigint") return "number";
   if (typeof value === "string") return "string";
   if (typeof value === "boolean") return "boolean";
   if (Array.isArray(value)) return "list";
