@@ -16,6 +16,7 @@ import { ForbiddenError, rootResolvers } from "./resolvers.ts";
 import { buildWandbSchema } from "./schema/mod.ts";
 import { generateSeed, prng, type SeedData, type SeedOptions } from "./seed.ts";
 import { EmulatorStore } from "./store.ts";
+import { printWandbJson } from "../core/wandb_json.ts";
 
 /** One request the server saw. The API key is never recorded. */
 export interface RecordedRequest {
@@ -321,7 +322,8 @@ export function startEmulator(options?: EmulatorOptions): Promise<Emulator> {
       return [token];
     };
     const answerText = (payload: unknown): string => {
-      let text = JSON.stringify(payload);
+      // JSON values (sampledHistory's rows) keep W&B's tokens for NaN and ±Infinity.
+      let text = printWandbJson(payload, "token");
       for (const [placeholder, listJson] of rawLists) {
         text = text.replace(placeholder, () => listJson);
       }

@@ -192,6 +192,31 @@ Deno.test("every path returns exactly the rows the server holds for real-world r
       });
     }
   }
+  await t.step("diverged, keys (sampledHistory rows are objects)", async () => {
+    const { run, objects, bytes } = await inServer((server) =>
+      Effect.gen(function* () {
+        const api = yield* Api;
+        const run = realRun(server.seed.runs, "diverged");
+        const path = `acme/real-world/${run.name}`;
+        const options: ScanHistoryOptions = { keys: ["loss", "grad_norm"], pageSize: 25 };
+        const objects = yield* Stream.runCollect(api.scanHistory(path, options));
+        const bytes = linesOf(
+          yield* Stream.runCollect(
+            api.scanHistoryNdjson(path, { ...options, nonFinite: "string" }),
+          ),
+        );
+        return { run, objects, bytes };
+      })
+    );
+    const expected = expectedRows(run).map(({ _step, loss, grad_norm }) => ({
+      _step,
+      loss,
+      grad_norm,
+    }));
+    assert.deepEqual(objects, expected);
+    assert.ok(objects.some((row) => Number.isNaN(row["loss"])));
+    assert.deepEqual(bytes.map((l) => JSON.parse(l)), expected.map((r) => printedAs(r, "string")));
+  });
   await t.step("the seed holds what the issue names", async () => {
     const rows = await inServer((server) =>
       Effect.succeed(
