@@ -16,6 +16,13 @@ import { ForbiddenError, rootResolvers } from "./resolvers.ts";
 import { buildWandbSchema } from "./schema/mod.ts";
 import { generateSeed, prng, type SeedData, type SeedOptions } from "./seed.ts";
 import { EmulatorStore } from "./store.ts";
+import {
+  objectResponse,
+  type ObjectStorage,
+  objectStorage,
+  type ObjectStorageOptions,
+} from "./storage.ts";
+
 import { printWandbJson } from "../core/wandb_json.ts";
 
 /** One request the server saw. The API key is never recorded. */
@@ -30,6 +37,8 @@ export interface RecordedRequest {
   readonly userAgent: string | null;
   /** Whether the request carried a valid key. */
   readonly authorized: boolean;
+  /** Whether the request carried an `Authorization` header at all (storage must see none). */
+  readonly credentials: boolean;
 }
 
 /** A fault the server applies to the next matching request (see {@link Emulator.injectFaults}). */
@@ -94,6 +103,8 @@ export interface EmulatorOptions {
    * @default {{}}
    */
   readonly parquet?: ParquetExportOptions | false | undefined;
+  /** Object storage of run files and artifacts (signed URLs). */
+  readonly storage?: ObjectStorageOptions | undefined;
 }
 
 /** What the Parquet exports see of the server. */
@@ -233,6 +244,7 @@ export function startEmulator(options?: EmulatorOptions): Promise<Emulator> {
   let refilledAt = performance.now();
   let handle: EmulatorHandle;
   let exports: ParquetExports | undefined;
+  let storage: ObjectStorage;
 
   const takeFault = (operationName: string | null): Fault | undefined => {
     const index = faults.findIndex((f) =>
@@ -258,7 +270,7 @@ export function startEmulator(options?: EmulatorOptions): Promise<Emulator> {
 
   const handleGraphql = async (
     request: Request,
-    record: (r: Omit<RecordedRequest, "method" | "path" | "userAgent">) => void,
+    record: (r: Omit<RecordedRequest, "method" | "path" | "userAgent" | "credentials">) => void,
   ): Promise<Response> => {
     let body: { query?: unknown; variables?: unknown };
     try {
@@ -334,7 +346,13 @@ export function startEmulator(options?: EmulatorOptions): Promise<Emulator> {
         schema,
         document,
         rootValue: rootResolvers,
-        contextValue: { store, viewer, parquet: exports?.provider, rawJson },
+        contextValue: {
+          store,
+          viewer,
+          parquet: exports?.provider,
+          rawJson,
+          files: { files: store.files, storage, baseUrl: handle.url },
+        },
         variableValues: variables,
       })
       : { errors: document, data: undefined };
@@ -360,6 +378,29 @@ export function startEmulator(options?: EmulatorOptions): Promise<Emulator> {
     );
   };
 
+  /**
+   * `GET /files/<entity>/<project>/<run>/<name>` with the API key: a file's `url`, which the
+   * official client's `File.download` reads (clients that read `directUrl` send no key).
+   */
+  const runFileDownload = (request: Request, path: string): Response | undefined => {
+    const match = /^\/files\/([^/]+)\/([^/]+)\/([^/]+)\/(.+)$/.exec(path);
+    if (match === null || request.method !== "GET") return undefined;
+    const key = apiKeyOf(request);
+    const viewer = key === undefined ? undefined : store.userByKey(key);
+    if (viewer === undefined) return json(401, { error: "user is not logged in" });
+    const [, entity, project, runName, name] = match.map((p) => decodeURIComponent(p ?? ""));
+    if (!store.entity(entity!)?.members.includes(viewer.username)) {
+      return json(403, { error: "permission denied" });
+    }
+    const run = store.getRun(entity!, project!, runName!);
+    const file = run === undefined ? undefined : store.files.byName(run.seq, name!);
+    if (file === undefined) return json(404, { error: "file not found" });
+    return objectResponse(
+      { content: store.files.content(file), contentType: file.mimetype },
+      request.headers.get("range"),
+    );
+  };
+
   const abort = new AbortController();
   return new Promise((resolve) => {
     const server = Deno.serve({
@@ -370,10 +411,12 @@ export function startEmulator(options?: EmulatorOptions): Promise<Emulator> {
     }, async (request) => {
       const path = new URL(request.url).pathname;
       const userAgent = request.headers.get("user-agent");
-      const record = (r: Omit<RecordedRequest, "method" | "path" | "userAgent">) =>
-        requests.push({ method: request.method, path, userAgent, ...r });
+      const credentials = request.headers.has("authorization");
+      const record = (r: Omit<RecordedRequest, "method" | "path" | "userAgent" | "credentials">) =>
+        requests.push({ method: request.method, path, userAgent, credentials, ...r });
       if (options?.latencyMs !== undefined && options.latencyMs > 0) await sleep(options.latencyMs);
-      const extra = exports?.route(request);
+      const extra = exports?.route(request) ?? await storage.route(request) ??
+        runFileDownload(request, path);
       if (extra !== undefined) {
         record({ operationName: null, variables: {}, status: extra.status, authorized: false });
         return extra;
@@ -383,6 +426,22 @@ export function startEmulator(options?: EmulatorOptions): Promise<Emulator> {
       return json(404, { errors: [{ message: `no route ${request.method} ${path}` }] });
     });
     handle = { url: `http://127.0.0.1:${server.addr.port}`, store };
+    storage = objectStorage(handle.url, {
+      find: (key) => {
+        const [kind, id] = key.split("/");
+        const file = kind === "file" ? store.files.get(Number(id)) : undefined;
+        return file === undefined
+          ? undefined
+          : { content: store.files.content(file), contentType: file.mimetype };
+      },
+      store: (key, bytes) => {
+        const [kind, seq, name] = key.split("/");
+        const run = kind === "upload" ? store.runBySeq(Number(seq)) : undefined;
+        if (run === undefined || name === undefined) return false;
+        store.files.put(run.seq, decodeURIComponent(name), { bytes });
+        return true;
+      },
+    }, options?.storage);
     exports = options?.parquet === false ? undefined : parquetExports(handle, options?.parquet);
     resolve({
       url: handle.url,

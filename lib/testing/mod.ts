@@ -38,6 +38,15 @@ export {
   parquetExports,
   rangeResponse,
 } from "./parquet.ts";
+export { generatedBytes, generatedMd5 } from "./files/content.ts";
+export { type FileContent, mimetypeOf, RunFileStore, type StoredFile } from "./files/store.ts";
+export {
+  objectResponse,
+  type ObjectStorage,
+  objectStorage,
+  type ObjectStorageOptions,
+  type StorageObject,
+} from "./storage.ts";
 export { LocalServer, localServerLayer, testApiLayer, type TestApiOptions } from "./layer.ts";
 export {
   ForbiddenError,
@@ -66,6 +75,7 @@ export {
   seedApiKey,
   type SeedData,
   type SeedEntity,
+  type SeedFile,
   type SeedOptions,
   type SeedProject,
   type SeedRun,

@@ -16,6 +16,7 @@ import {
   type StoredUser,
 } from "./store.ts";
 import { offsetPage, runFilter, runOrder, RunQueryError } from "./run_query.ts";
+import { createRunFiles, type FileContext, fileIdOf, runFileFields } from "./files/resolvers.ts";
 
 /** Thrown by a resolver when the viewer may not read an entity: the server answers HTTP 403. */
 export class ForbiddenError extends Error {
@@ -46,6 +47,8 @@ export interface ResolverContext {
    * cost more than the rest of a page's request.
    */
   readonly rawJson: (listJson: string) => ReadonlyArray<string>;
+  /** Run files: their store, and the storage that hands out their signed URLs. */
+  readonly files: FileContext;
 }
 
 /** W&B's default `samples` for sampled history. */
@@ -337,8 +340,7 @@ function runView(ctx: ResolverContext, run: StoredRun): Record<string, unknown> 
       }
       return ctx.parquet.parquetHistory(run, liveKeys);
     },
-    fileCount: 0,
-    files: emptyConnection,
+    ...runFileFields(ctx.files, run),
     outputArtifacts: emptyConnection,
     inputArtifacts: emptyConnection,
   };
@@ -467,6 +469,34 @@ export const rootResolvers: Readonly<
       state: input.state ?? undefined,
     });
     return { bucket: runView(ctx, run), inserted };
+  },
+  createRunFiles: (
+    { input }: {
+      input: { entityName: string; projectName: string; runName: string; files: Array<string> };
+    },
+    ctx: ResolverContext,
+  ) => {
+    if (!canRead(ctx, input.entityName)) {
+      throw new GraphQLError(`entity ${input.entityName} does not exist`);
+    }
+    const run = ctx.store.getRun(input.entityName, input.projectName, input.runName);
+    if (run === undefined) {
+      throw new GraphQLError(
+        `run ${input.entityName}/${input.projectName}/${input.runName} does not exist`,
+      );
+    }
+    return createRunFiles(ctx.files, run, input.files);
+  },
+  deleteFiles: ({ input }: { input: { files: Array<string> } }, ctx: ResolverContext) => {
+    const ids = input.files.map((nodeId) => {
+      const file = ctx.files.files.get(fileIdOf(nodeId) ?? -1);
+      if (file === undefined) throw new GraphQLError(`file ${nodeId} does not exist`);
+      // A file of a run the viewer may not change: the whole mutation is refused, nothing deleted.
+      canRead(ctx, ctx.store.runBySeq(file.runSeq)!.entity);
+      return file.id;
+    });
+    ctx.files.files.delete(ids);
+    return { success: true, clientMutationId: null };
   },
   deleteRun: ({ input }: { input: { id: string } }, ctx: ResolverContext) => {
     const run = ctx.store.getRunByStorageId(input.id);

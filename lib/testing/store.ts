@@ -7,6 +7,7 @@
  * @module
  */
 import { parseWandbJson, printWandbJson } from "../core/wandb_json.ts";
+import { RunFileStore } from "./files/store.ts";
 import { DatabaseSync, type StatementSync } from "node:sqlite";
 import { generatedEvent, type GeneratedHistorySpec, generatedRow, type SeedData } from "./seed.ts";
 
@@ -187,7 +188,12 @@ const runSelect = `
  * ```
  */
 export class EmulatorStore {
-  private constructor(private readonly db: DatabaseSync) {}
+  /** The runs' files. */
+  readonly files: RunFileStore;
+
+  private constructor(private readonly db: DatabaseSync) {
+    this.files = new RunFileStore(db);
+  }
 
   // Preparing a statement costs more than running it: every request of the server runs a few.
   private readonly statements = new Map<string, StatementSync>();
@@ -283,6 +289,17 @@ export class EmulatorStore {
           username: r.username,
           history: r.history,
         });
+        const seq = this.getRun(r.entity, r.project, r.name)!.seq;
+        for (const f of r.files) {
+          this.files.put(
+            seq,
+            f.name,
+            f.text !== undefined
+              ? { bytes: new TextEncoder().encode(f.text) }
+              : { seed: f.seed ?? 0, size: f.size ?? 0 },
+            { updatedAt: r.heartbeatAt },
+          );
+        }
       }
     });
   }
@@ -555,8 +572,15 @@ export class EmulatorStore {
     return this.getRun(run.entity, run.project, run.name)!;
   }
 
-  /** Deletes a run and its stored history. */
+  /** A run by its creation number, if it exists. */
+  runBySeq(seq: number): StoredRun | undefined {
+    const row = this.statement(`${runSelect} WHERE r.seq = ?`).get(seq) as RunRecord | undefined;
+    return row === undefined ? undefined : toRun(row);
+  }
+
+  /** Deletes a run, its stored history and its files. */
   deleteRun(run: StoredRun): void {
+    this.files.deleteRun(run.seq);
     for (const table of ["history_rows", "history_keys", "history_events"]) {
       this.statement(`DELETE FROM ${table} WHERE run_seq = ?`).run(run.seq);
     }
