@@ -66,6 +66,44 @@ export {
 export type { NdjsonBatch, RunTag } from "./lib/history/ndjson.ts";
 export { BufferPool } from "./lib/core/buffers.ts";
 export {
+  type DownloadedFile,
+  downloadFiles,
+  type DownloadFilesOptions,
+  type DownloadSource,
+  downloadToFile,
+  type ExistingFileOptions,
+  safeLocalPath,
+} from "./lib/core/download.ts";
+export {
+  pathUriOf,
+  type RunFile,
+  RunFileNode,
+  type RunFileNodeData,
+  toRunFile,
+} from "./lib/files/decoders.ts";
+export {
+  type CreateRunFilesData,
+  createRunFilesMutation,
+  type DeleteFilesData,
+  deleteFilesMutation,
+  type RunFilesData,
+  runFilesFragment,
+  type RunFilesInput,
+  runFilesQuery,
+} from "./lib/files/queries.ts";
+export {
+  deleteRunFile,
+  downloadRunFile,
+  downloadRunFiles,
+  getRunFile,
+  listRunFiles,
+  type RunFileDownloadOptions,
+  type RunFilesOptions,
+  runFileSource,
+  uploadRunFile,
+  type UploadRunFileOptions,
+} from "./lib/files/operations.ts";
+export {
   checkWandbJsonBytes,
   fromWandbJsonString,
   HAS_NON_FINITE,
@@ -110,11 +148,14 @@ export {
 } from "./lib/core/config.ts";
 export {
   AuthenticationError,
+  ChecksumError,
   DecodeError,
+  type DownloadError,
   GraphqlError,
   type GraphqlErrorEntry,
   InvalidArgumentError,
   isRetryable,
+  LocalFileError,
   NotFoundError,
   PermissionError,
   RateLimitedError,

@@ -51,6 +51,19 @@ import {
   type TaggedHistoryRow,
 } from "../history/operations.ts";
 import type { HistoryRow } from "../history/queries.ts";
+import type { DownloadedFile, DownloadFilesOptions } from "../core/download.ts";
+import type { RunFile } from "../files/decoders.ts";
+import {
+  deleteRunFile,
+  downloadRunFile,
+  downloadRunFiles,
+  getRunFile,
+  listRunFiles,
+  type RunFileDownloadOptions,
+  type RunFilesOptions,
+  uploadRunFile,
+  type UploadRunFileOptions,
+} from "../files/operations.ts";
 
 /** A run, named by any accepted path form, by its parts, or by a `Run` already fetched. */
 export type RunRef = string | RunPath | Run;
@@ -185,6 +198,34 @@ export interface ApiShape {
     runs: Stream.Stream<Run, E, R>,
     options?: NdjsonScanOptions & MultiRunOptions,
   ): Stream.Stream<Uint8Array, E | WandbError, R>;
+  /**
+   * A run's files, lazily paged (Python's `run.files(names, per_page, pattern)`; `pattern` is
+   * W&B's SQL `LIKE`, e.g. `"%.json"`).
+   */
+  files(run: RunRef, options?: RunFilesOptions): Stream.Stream<RunFile, WandbError>;
+  /** One file of a run by name (Python's `run.file(name)`); `NotFoundError` naming it. */
+  file(run: RunRef, name: string): Effect.Effect<RunFile, WandbError>;
+  /**
+   * Downloads a run file to `root/<name>` (Python's `file.download(root, replace, exist_ok)`):
+   * streamed, MD5-verified, renamed into place only when whole, resumed when cut off.
+   */
+  downloadFile(
+    file: RunFile,
+    options?: RunFileDownloadOptions,
+  ): Effect.Effect<DownloadedFile, WandbError>;
+  /** Downloads many run files, `concurrency` at a time, as `downloadFile` does. */
+  downloadFiles<E, R>(
+    files: Stream.Stream<RunFile, E, R>,
+    options: DownloadFilesOptions,
+  ): Stream.Stream<DownloadedFile, E | WandbError, R>;
+  /** Uploads a local file to a run (Python's `run.upload_file(path, root)`). */
+  uploadFile(
+    run: RunRef,
+    localPath: string,
+    options?: UploadRunFileOptions,
+  ): Effect.Effect<RunFile, WandbError>;
+  /** Deletes a run file (Python's `file.delete()`); returns the file deleted. */
+  deleteFile(file: RunFile): Effect.Effect<RunFile, WandbError>;
   /** Resolves a project path against the defaults, without a request unless the entity is missing. */
   resolveProjectPath(path?: string): Effect.Effect<ProjectPath, WandbError>;
   /** Resolves a run path against the defaults. */
@@ -341,6 +382,22 @@ export function makeApi(config: ApiConfig): Effect.Effect<ApiShape, never, HttpC
       scanHistories: (runs, options) => scanHistories(client, runs, options),
       scanHistoriesJson: (runs, options) => scanHistoriesJson(client, runs, options),
       scanHistoriesNdjson: (runs, options) => scanHistoriesNdjson(client, runs, options),
+      files: (run, options) =>
+        Stream.unwrap(Effect.map(runPath(run), (path) => listRunFiles(client, path, options))),
+      file: (run, name) =>
+        runPath(run).pipe(
+          Effect.flatMap((path) => getRunFile(client, path, name)),
+          Effect.withSpan("Api.file"),
+        ),
+      downloadFile: (file, options) =>
+        downloadRunFile(client, file, options).pipe(Effect.withSpan("Api.downloadFile")),
+      downloadFiles: (files, options) => downloadRunFiles(client, files, options),
+      uploadFile: (run, localPath, options) =>
+        runPath(run).pipe(
+          Effect.flatMap((path) => uploadRunFile(client, path, localPath, options)),
+          Effect.withSpan("Api.uploadFile"),
+        ),
+      deleteFile: (file) => deleteRunFile(client, file).pipe(Effect.withSpan("Api.deleteFile")),
       resolveProjectPath,
       resolveRunPath,
     } satisfies ApiShape;

@@ -279,6 +279,63 @@ export class InvalidArgumentError extends Data.Error<{
 }
 
 /**
+ * A downloaded file's bytes do not match the digest (or size) the server gave for them: the
+ * bytes were not kept under the file's name.
+ *
+ * @example
+ * ```ts
+ * import { ChecksumError } from "@effect-wandb/api";
+ * const e = new ChecksumError({
+ *   operation: "GET run file",
+ *   path: "model.ckpt",
+ *   expected: "1B2M2Y8AsgTpgAmY7PhCfg==",
+ *   actual: "XrY7u+Ae7tCTyyK7j1rNww==",
+ *   message: "model.ckpt: MD5 XrY7u+Ae7tCTyyK7j1rNww== where the server has 1B2M2Y8AsgTpgAmY7PhCfg==",
+ * });
+ * console.assert(e._tag === "ChecksumError" && !e.isRetryable);
+ * ```
+ */
+export class ChecksumError extends Data.Error<
+  RequestFacts & {
+    /** The file, relative to the download root. */
+    readonly path: string;
+    /** The digest the server gave (base64 MD5), or the size as `<n> bytes`. */
+    readonly expected: string;
+    /** What the bytes received hash to (or their size). */
+    readonly actual: string;
+  }
+> {
+  /** Discriminant for `Effect.catchTag`. */
+  readonly _tag = "ChecksumError" as const;
+  /** Not retried by the schedule; a download that fails it may be started again. */
+  get isRetryable(): boolean {
+    return false;
+  }
+}
+
+/**
+ * Reading or writing a local file failed (permissions, a full disk, a directory in the way).
+ *
+ * @example
+ * ```ts
+ * import { LocalFileError } from "@effect-wandb/api";
+ * const e = new LocalFileError({ operation: "write", path: "out/a.bin", message: "Permission denied" });
+ * console.assert(e._tag === "LocalFileError");
+ * ```
+ */
+export class LocalFileError extends Data.Error<RequestFacts & { readonly path: string }> {
+  /** Discriminant for `Effect.catchTag`. */
+  readonly _tag = "LocalFileError" as const;
+  /** Never retryable. */
+  get isRetryable(): boolean {
+    return false;
+  }
+}
+
+/** The failures of a download to disk: those of its requests, and of the bytes and the disk. */
+export type DownloadError = RequestError | NotFoundError | ChecksumError | LocalFileError;
+
+/**
  * Every failure an effect-wandb operation can produce.
  *
  * @example Exhaustive handling
@@ -296,7 +353,9 @@ export type WandbError =
   | TransportError
   | GraphqlError
   | DecodeError
-  | InvalidArgumentError;
+  | InvalidArgumentError
+  | ChecksumError
+  | LocalFileError;
 
 /**
  * The errors a request can fail with once it has been sent (all but `InvalidArgumentError` and

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { Duration, Effect, Option, Schema, type SchemaIssue, Semaphore } from "effect";
+import { Duration, Effect, Option, Schema, type SchemaIssue, Semaphore, type Stream } from "effect";
 import { BufferPool } from "./buffers.ts";
 import { HttpClient, HttpClientRequest, HttpClientResponse } from "effect/http";
 import type { ApiConfig } from "./config.ts";
@@ -68,6 +68,46 @@ export interface WandbClient {
     range: ByteRange,
     options: DownloadOptions,
   ): Effect.Effect<RangeDownload, RequestError>;
+  /**
+   * GETs a URL from byte `from` on (a `Range` request when above 0) and hands back its body
+   * unread, to stream: the status is checked and retried as for every request, but reading
+   * the body is the caller's, who resumes from where it got if the read breaks. Holds no
+   * `concurrency` permit while the body streams (a large download must not stall the API).
+   */
+  openDownload(
+    url: string,
+    from: number,
+    options: DownloadOptions,
+  ): Effect.Effect<OpenDownload, RequestError | NotFoundError>;
+  /**
+   * PUTs a body to a signed upload URL (never with the API key), streamed from `body`, which
+   * is called again for each attempt; retried as every request is.
+   */
+  upload(
+    url: string,
+    body: () => Stream.Stream<Uint8Array, unknown>,
+    options: UploadOptions,
+  ): Effect.Effect<void, RequestError | NotFoundError>;
+}
+
+/** Options of {@link WandbClient.upload}. */
+export interface UploadOptions {
+  /** Names the upload in errors and traces. */
+  readonly operation: string;
+  /** The body's size in bytes. */
+  readonly contentLength: number;
+  /** Headers the server asked uploads to carry (`createRunFiles`' `uploadHeaders`). */
+  readonly headers?: Readonly<Record<string, string>> | undefined;
+}
+
+/** A download whose body is still to be read. */
+export interface OpenDownload {
+  /** The body, from {@link OpenDownload.start}. */
+  readonly body: ReadableStream<Uint8Array>;
+  /** The offset of the body's first byte: the range asked for, or 0 when the server sent all. */
+  readonly start: number;
+  /** The whole file's size, when the answer says it. */
+  readonly totalSize: number | undefined;
 }
 
 /** What {@link WandbClient.executeReading} got: the reader's result, or the decoded `data`. */
@@ -477,10 +517,92 @@ export function makeWandbClient(
 
     const download = (url: string, options: DownloadOptions) =>
       Effect.map(get(url, options, undefined), (d) => d.bytes);
+
+    const openDownload = (url: string, from: number, options: DownloadOptions) => {
+      const { operation } = options;
+      let request = HttpClientRequest.get(url).pipe(
+        HttpClientRequest.setHeader("user-agent", config.userAgent),
+      );
+      if (from > 0) request = HttpClientRequest.setHeader(request, "range", `bytes=${from}-`);
+      if (options.authenticated === true) {
+        request = HttpClientRequest.basicAuth(request, "api", config.apiKey);
+      }
+      const once = attempt(operation, request).pipe(
+        Effect.flatMap((response): Effect.Effect<OpenDownload, DecodeError> => {
+          const web = HttpClientResponse.toWeb(response);
+          const body = Option.isSome(web) ? web.value.body : null;
+          if (body === null) {
+            return Effect.succeed({
+              body: new ReadableStream({ start: (c) => c.close() }),
+              start: 0,
+              totalSize: 0,
+            });
+          }
+          const length = Number(response.headers["content-length"] ?? NaN);
+          if (response.status !== 206) {
+            return Effect.succeed({
+              body,
+              start: 0,
+              totalSize: Number.isFinite(length) ? length : undefined,
+            });
+          }
+          const match = contentRange.exec(response.headers["content-range"] ?? "");
+          return match === null
+            ? Effect.fail(
+              new DecodeError({
+                operation,
+                path: "content-range",
+                message: "A partial answer without a usable Content-Range header",
+              }),
+            )
+            : Effect.succeed({ body, start: Number(match[1]), totalSize: Number(match[3]) });
+        }),
+      );
+      return once.pipe(
+        Effect.timeoutOrElse({
+          duration: config.timeout,
+          orElse: () =>
+            Effect.fail(
+              new TransportError({
+                operation,
+                reason: "timeout",
+                message: `No answer within ${Duration.format(config.timeout)}`,
+              }),
+            ),
+        }),
+        Effect.retry({ schedule: retrySchedule, while: (e) => e.isRetryable }),
+        Effect.withSpan(`wandb.download ${operation}`, { attributes: { operation } }, {
+          captureStackTrace: false,
+        }),
+      );
+    };
     const downloadRange = (url: string, range: ByteRange, options: DownloadOptions) =>
       get(url, options, range);
 
-    return { config, execute, executeReading, download, downloadRange };
+    const upload = (
+      url: string,
+      body: () => Stream.Stream<Uint8Array, unknown>,
+      options: UploadOptions,
+    ) => {
+      const { operation } = options;
+      const once = Effect.suspend(() =>
+        attempt(
+          operation,
+          HttpClientRequest.put(url).pipe(
+            HttpClientRequest.setHeader("user-agent", config.userAgent),
+            HttpClientRequest.setHeaders(options.headers ?? {}),
+            HttpClientRequest.bodyStream(body(), { contentLength: options.contentLength }),
+          ),
+        )
+      );
+      return withPolicy(operation, Effect.asVoid(once)).pipe(
+        Effect.withSpan(`wandb.upload ${operation}`, { attributes: { operation } }, {
+          captureStackTrace: false,
+        }),
+      );
+    };
+
+    return { config, execute, executeReading, download, downloadRange, openDownload, upload };
   });
 }
 

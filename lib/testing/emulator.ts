@@ -39,7 +39,22 @@ export interface RecordedRequest {
   readonly authorized: boolean;
   /** Whether the request carried an `Authorization` header at all (storage must see none). */
   readonly credentials: boolean;
+  /** The `Range` header, if any. */
+  readonly range: string | null;
 }
+
+/** A fault of the object storage, applied to the next storage request. */
+export type StorageFault =
+  | {
+    /** The body stops (the connection breaks) after this many bytes. */
+    readonly kind: "cut";
+    readonly afterBytes: number;
+  }
+  | {
+    /** Answer with this status instead. */
+    readonly kind: "status";
+    readonly status: number;
+  };
 
 /** A fault the server applies to the next matching request (see {@link Emulator.injectFaults}). */
 export type Fault =
@@ -127,6 +142,8 @@ export interface Emulator extends EmulatorHandle {
   resetRequests(): void;
   /** Queues faults; each applies to the next request matching its `operationName` (or any). */
   injectFaults(...faults: ReadonlyArray<Fault>): void;
+  /** Queues storage faults; each applies to the next storage (`/_storage/`) request. */
+  injectStorageFaults(...faults: ReadonlyArray<StorageFault>): void;
   /** Stops the server and closes the storage. */
   close(): Promise<void>;
 }
@@ -238,6 +255,7 @@ export function startEmulator(options?: EmulatorOptions): Promise<Emulator> {
   };
   const requests: Array<RecordedRequest> = [];
   const faults: Array<Fault> = [];
+  const storageFaults: Array<StorageFault> = [];
   const random = prng(options?.failureRate?.seed ?? 7);
   const rate = options?.rateLimit;
   let tokens = rate?.requestsPerSecond ?? 0;
@@ -270,7 +288,9 @@ export function startEmulator(options?: EmulatorOptions): Promise<Emulator> {
 
   const handleGraphql = async (
     request: Request,
-    record: (r: Omit<RecordedRequest, "method" | "path" | "userAgent" | "credentials">) => void,
+    record: (
+      r: Omit<RecordedRequest, "method" | "path" | "userAgent" | "credentials" | "range">,
+    ) => void,
   ): Promise<Response> => {
     let body: { query?: unknown; variables?: unknown };
     try {
@@ -412,11 +432,31 @@ export function startEmulator(options?: EmulatorOptions): Promise<Emulator> {
       const path = new URL(request.url).pathname;
       const userAgent = request.headers.get("user-agent");
       const credentials = request.headers.has("authorization");
-      const record = (r: Omit<RecordedRequest, "method" | "path" | "userAgent" | "credentials">) =>
-        requests.push({ method: request.method, path, userAgent, credentials, ...r });
+      const range = request.headers.get("range");
+      const record = (
+        r: Omit<RecordedRequest, "method" | "path" | "userAgent" | "credentials" | "range">,
+      ) => requests.push({ method: request.method, path, userAgent, credentials, range, ...r });
       if (options?.latencyMs !== undefined && options.latencyMs > 0) await sleep(options.latencyMs);
-      const extra = exports?.route(request) ?? await storage.route(request) ??
+      const storageFault = path.startsWith("/_storage/") ? storageFaults.shift() : undefined;
+      if (storageFault?.kind === "status") {
+        record({
+          operationName: null,
+          variables: {},
+          status: storageFault.status,
+          authorized: false,
+        });
+        return new Response(`injected HTTP ${storageFault.status}`, {
+          status: storageFault.status,
+        });
+      }
+      let extra = exports?.route(request) ?? await storage.route(request) ??
         runFileDownload(request, path);
+      if (storageFault?.kind === "cut" && extra !== undefined && extra.body !== null) {
+        extra = new Response(cutAfter(extra.body, storageFault.afterBytes), {
+          status: extra.status,
+          headers: extra.headers,
+        });
+      }
       if (extra !== undefined) {
         record({ operationName: null, variables: {}, status: extra.status, authorized: false });
         return extra;
@@ -457,12 +497,37 @@ export function startEmulator(options?: EmulatorOptions): Promise<Emulator> {
       injectFaults: (...added) => {
         faults.push(...added);
       },
+      injectStorageFaults: (...added) => {
+        storageFaults.push(...added);
+      },
       close: async () => {
         abort.abort();
         await server.finished;
         store.close();
       },
     });
+  });
+}
+
+/** A body that breaks, as a dropped connection does, after `bytes` bytes. */
+function cutAfter(body: ReadableStream<Uint8Array>, bytes: number): ReadableStream<Uint8Array> {
+  const reader = body.getReader();
+  let sent = 0;
+  return new ReadableStream({
+    async pull(controller) {
+      const next = await reader.read();
+      if (next.done) return controller.close();
+      const room = bytes - sent;
+      if (next.value.length >= room) {
+        if (room > 0) controller.enqueue(next.value.subarray(0, room));
+        await reader.cancel();
+        controller.error(new Error("connection reset (injected)"));
+        return;
+      }
+      sent += next.value.length;
+      controller.enqueue(next.value);
+    },
+    cancel: () => reader.cancel(),
   });
 }
 

@@ -30,6 +30,7 @@ export {
   operationNameOf,
   type RecordedRequest,
   startEmulator,
+  type StorageFault,
 } from "./emulator.ts";
 export {
   historyToParquet,

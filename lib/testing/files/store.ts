@@ -92,8 +92,12 @@ export class RunFileStore {
   ): StoredFile {
     const bytes = "bytes" in content ? content.bytes : null;
     this.db.prepare(
-      `INSERT OR REPLACE INTO run_files (run_seq, name, size, md5, mimetype, updated_at, generator, content)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      // A file written again keeps its id (and so its node id and storage key).
+      `INSERT INTO run_files (run_seq, name, size, md5, mimetype, updated_at, generator, content)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (run_seq, name) DO UPDATE SET size = excluded.size, md5 = excluded.md5,
+         mimetype = excluded.mimetype, updated_at = excluded.updated_at,
+         generator = excluded.generator, content = excluded.content`,
     ).run(
       runSeq,
       name,

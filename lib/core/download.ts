@@ -1,0 +1,391 @@
+/**
+ * The download engine behind run files and artifact entries: each file streamed to disk under a
+ * temporary name (never whole in memory), hashed as it streams, renamed to its own name only
+ * once its size and MD5 match what the server gave, resumed by `Range` from where it stopped
+ * when a body is cut off (or when a killed download left its partial file), its signed URL
+ * asked for again when storage refuses it as expired, and many files in flight at once.
+ *
+ * @module
+ */
+import { createHash, type Hash } from "node:crypto";
+import { Effect, Stream } from "effect";
+import {
+  ChecksumError,
+  type DownloadError,
+  InvalidArgumentError,
+  LocalFileError,
+  type NotFoundError,
+  type RequestError,
+} from "./errors.ts";
+import type { OpenDownload, WandbClient } from "./transport.ts";
+
+/** A file to download: where it goes, where it comes from, and what it must hash to. */
+export interface DownloadSource {
+  /** Its path under the download root, as the server names it (`media/images/a.png`). */
+  readonly path: string;
+  /** The URL to GET (a signed storage URL, fetched without credentials). */
+  readonly url: string;
+  /**
+   * A fresh URL for the same bytes, asked for when storage refuses the one held (a signed URL
+   * that expired during a long download).
+   */
+  readonly refresh?: Effect.Effect<string, RequestError | NotFoundError> | undefined;
+  /** The MD5 of its bytes, base64 as W&B sends it; the download fails on another. */
+  readonly md5?: string | undefined;
+  /** Its size in bytes; the download fails on another. */
+  readonly size?: number | undefined;
+  /** Names the download in errors and traces. */
+  readonly operation: string;
+  /**
+   * Send the API key: only for a URL on the `Api`'s own server (a file's `url` when it has no
+   * signed one); the engine refuses to send it anywhere else.
+   * @default {false}
+   */
+  readonly authenticated?: boolean | undefined;
+}
+
+/** What to do with a file already at the target path. */
+export interface ExistingFileOptions {
+  /**
+   * Download again and replace it (Python's `replace=True`).
+   * @default {false}
+   */
+  readonly replace?: boolean | undefined;
+  /**
+   * Keep it and do not fail (Python's `exist_ok=True`). Without `replace` or `existOk`, an
+   * existing file fails the download with an `InvalidArgumentError`, as Python raises.
+   * @default {false}
+   */
+  readonly existOk?: boolean | undefined;
+  /**
+   * Keep it when its size and MD5 match the source's, and download it again otherwise: what a
+   * re-run of an artifact download does, fetching only what is missing or wrong.
+   * @default {false}
+   */
+  readonly keepVerified?: boolean | undefined;
+}
+
+/** A file the engine put (or found) on disk. */
+export interface DownloadedFile {
+  /** Its path on disk. */
+  readonly localPath: string;
+  /** Its path under the root. */
+  readonly path: string;
+  readonly size: number;
+  /** The MD5 of its bytes, base64 (`undefined` for a file kept without reading it). */
+  readonly md5: string | undefined;
+  /**
+   * `downloaded` (fetched now), `verified` (already there with the right bytes) or `kept`
+   * (already there, left as it was: `existOk`).
+   */
+  readonly status: "downloaded" | "verified" | "kept";
+}
+
+const invalidPath = (name: string, why: string) =>
+  new InvalidArgumentError({
+    argument: "path",
+    value: name,
+    message: `Refusing to write ${JSON.stringify(name)}: ${why}`,
+  });
+
+/**
+ * Where a file named `name` by the server goes under `root`, refusing any name that would land
+ * outside it: `..` segments, absolute paths, drive letters, backslashes and NUL.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect";
+ * import { safeLocalPath } from "@effect-wandb/api";
+ * console.assert(Effect.runSync(safeLocalPath("out", "media/a.png")) === "out/media/a.png");
+ * console.assert(Effect.runSync(Effect.flip(safeLocalPath("out", "../x")))._tag === "InvalidArgumentError");
+ * ```
+ */
+export function safeLocalPath(
+  root: string,
+  name: string,
+): Effect.Effect<string, InvalidArgumentError> {
+  if (name.length === 0) return Effect.fail(invalidPath(name, "the name is empty"));
+  if (name.includes("\0")) return Effect.fail(invalidPath(name, "the name holds a NUL"));
+  if (name.includes("\\")) return Effect.fail(invalidPath(name, "the name holds a backslash"));
+  if (name.startsWith("/") || /^[A-Za-z]:/.test(name)) {
+    return Effect.fail(invalidPath(name, "the name is an absolute path"));
+  }
+  const parts = name.split("/");
+  if (parts.some((part) => part === "..")) {
+    return Effect.fail(invalidPath(name, "the name climbs out of the download root"));
+  }
+  const clean = parts.filter((part) => part !== "" && part !== ".");
+  if (clean.length === 0) return Effect.fail(invalidPath(name, "the name is a directory"));
+  return Effect.succeed(`${root.replace(/\/+$/, "")}/${clean.join("/")}`);
+}
+
+const local = (operation: string, path: string) => (error: unknown) =>
+  new LocalFileError({
+    operation,
+    path,
+    message: `Cannot ${operation} ${path}: ${error instanceof Error ? error.message : error}`,
+  });
+
+const statOf = (path: string) =>
+  Effect.tryPromise({
+    try: () =>
+      Deno.stat(path).catch((e) =>
+        e instanceof Deno.errors.NotFound ? undefined : Promise.reject(e)
+      ),
+    catch: local("stat", path),
+  });
+
+/** The MD5 (base64) and size of a file's bytes, read in chunks; `from` an open hash when given. */
+function hashFile(path: string, hash: Hash = createHash("md5")) {
+  return Effect.tryPromise({
+    try: async () => {
+      using file = await Deno.open(path);
+      let size = 0;
+      for await (const chunk of file.readable) {
+        hash.update(chunk);
+        size += chunk.length;
+      }
+      return { hash, size };
+    },
+    catch: local("read", path),
+  });
+}
+
+/** Writes all of `bytes`: `write` may take fewer bytes than it is given. */
+async function writeAll(file: Deno.FsFile, bytes: Uint8Array): Promise<void> {
+  for (let at = 0; at < bytes.length;) at += await file.write(bytes.subarray(at));
+}
+
+/** Reads a download's body into the part file, hashing it; returns the bytes it read. */
+function readInto(
+  open: OpenDownload,
+  file: Deno.FsFile,
+  hash: Hash,
+  operation: string,
+  partPath: string,
+): Effect.Effect<{ readonly read: number; readonly broken: boolean }, LocalFileError> {
+  return Effect.tryPromise({
+    try: async (signal) => {
+      const reader = open.body.getReader();
+      const stop = () => void reader.cancel().catch(() => {});
+      signal.addEventListener("abort", stop, { once: true });
+      let read = 0;
+      try {
+        for (;;) {
+          let next: ReadableStreamReadResult<Uint8Array>;
+          try {
+            next = await reader.read();
+          } catch {
+            // The connection broke mid-body: what was written stays, and the caller resumes.
+            return { read, broken: true };
+          }
+          if (next.done) return { read, broken: false };
+          await writeAll(file, next.value);
+          hash.update(next.value);
+          read += next.value.length;
+        }
+      } finally {
+        signal.removeEventListener("abort", stop);
+        reader.releaseLock();
+      }
+    },
+    catch: local("write", partPath),
+  }).pipe(Effect.withSpan("wandb.download.body", { attributes: { operation } }));
+}
+
+/** Attempts of a file's body (the first included) before a cut-off download fails. */
+const bodyAttempts = 5;
+
+/**
+ * Downloads one file to `root/<source.path>`: streamed into `<path>.part` (resumed from its
+ * bytes if a killed download left it), hashed as it streams, and renamed to its name only once
+ * its size and MD5 match the source's (a `ChecksumError` otherwise, the part file removed).
+ * A body cut off mid-way is resumed by `Range` from the byte it stopped at (started over when
+ * the server ignores the range); a signed URL storage refuses is replaced by `source.refresh`.
+ *
+ * @example
+ * ```ts
+ * import { downloadToFile, type WandbClient } from "@effect-wandb/api";
+ * const fetchLog = (client: WandbClient, url: string) =>
+ *   downloadToFile(client, { path: "output.log", url, operation: "GET run file" }, { root: "out" });
+ * ```
+ */
+export function downloadToFile(
+  client: WandbClient,
+  source: DownloadSource,
+  options: ExistingFileOptions & { readonly root: string },
+): Effect.Effect<DownloadedFile, DownloadError | InvalidArgumentError> {
+  const { operation } = source;
+  const authenticated = source.authenticated === true;
+  return Effect.gen(function* () {
+    const localPath = yield* safeLocalPath(options.root, source.path);
+    if (authenticated && new URL(source.url).origin !== new URL(client.config.baseUrl).origin) {
+      return yield* Effect.fail(
+        new InvalidArgumentError({
+          argument: "url",
+          value: new URL(source.url).origin,
+          message: "The API key is sent to the API's own server only, not to this URL's host",
+        }),
+      );
+    }
+    const existing = yield* statOf(localPath);
+    if (existing !== undefined) {
+      if (
+        options.keepVerified === true &&
+        (source.size === undefined || existing.size === source.size)
+      ) {
+        const { hash, size } = yield* hashFile(localPath);
+        const md5 = hash.digest("base64");
+        if (source.md5 === undefined || md5 === source.md5) {
+          return { localPath, path: source.path, size, md5, status: "verified" as const };
+        }
+      } else if (options.replace !== true && options.keepVerified !== true) {
+        if (options.existOk === true) {
+          return {
+            localPath,
+            path: source.path,
+            size: existing.size,
+            md5: undefined,
+            status: "kept" as const,
+          };
+        }
+        return yield* Effect.fail(
+          new InvalidArgumentError({
+            argument: "replace",
+            value: localPath,
+            message:
+              `${localPath} already exists: pass replace: true to download it again, or existOk: true to keep it`,
+          }),
+        );
+      }
+    }
+    const directory = localPath.slice(0, localPath.lastIndexOf("/"));
+    yield* Effect.tryPromise({
+      try: () => Deno.mkdir(directory, { recursive: true }),
+      catch: local("create", directory),
+    });
+    const partPath = `${localPath}.part`;
+    // A killed download leaves its part file: its bytes count, and are hashed again.
+    const part = yield* statOf(partPath);
+    let { hash, size: offset } = part === undefined
+      ? { hash: createHash("md5"), size: 0 }
+      : yield* hashFile(partPath);
+    const file = yield* Effect.acquireRelease(
+      Effect.tryPromise({
+        try: () => Deno.open(partPath, { write: true, create: true, append: true }),
+        catch: local("open", partPath),
+      }),
+      (f) => Effect.sync(() => f.close()),
+    );
+    let url = source.url;
+    let refreshed = 0;
+    let total = source.size;
+    for (let attempt = 1;; attempt++) {
+      if (total !== undefined && offset >= total) break;
+      const opened = yield* client.openDownload(url, offset, { operation, authenticated }).pipe(
+        Effect.map((open) => ({ open, refused: undefined })),
+        Effect.catchIf(
+          (e) =>
+            source.refresh !== undefined && refreshed < 3 &&
+            (e._tag === "PermissionError" || (e._tag === "ServerError" && e.status === 400)),
+          (refused) => Effect.succeed({ open: undefined, refused }),
+        ),
+      );
+      if (opened.open === undefined) {
+        // Storage refused the signed URL (expired): ask the server to sign it again.
+        refreshed++;
+        url = yield* source.refresh!;
+        attempt--;
+        continue;
+      }
+      const open = opened.open;
+      if (open.start !== offset) {
+        // The server sent the whole file instead of the range: start over.
+        yield* Effect.tryPromise({
+          try: () => file.truncate(0),
+          catch: local("truncate", partPath),
+        });
+        hash = createHash("md5");
+        offset = 0;
+      }
+      total ??= open.totalSize;
+      const { read, broken } = yield* readInto(open, file, hash, operation, partPath);
+      offset += read;
+      if (!broken && (total === undefined || offset >= total)) break;
+      if (attempt >= bodyAttempts) {
+        return yield* Effect.fail(
+          new ChecksumError({
+            operation,
+            path: source.path,
+            expected: `${total ?? "?"} bytes`,
+            actual: `${offset} bytes`,
+            message: `${source.path}: the download broke off ${bodyAttempts} times; ${offset} of ${
+              total ?? "?"
+            } bytes are kept in ${partPath} for the next try`,
+          }),
+        );
+      }
+      yield* Effect.sleep(`${100 * 2 ** (attempt - 1)} millis`);
+    }
+    const md5 = hash.digest("base64");
+    const mismatch = source.size !== undefined && offset !== source.size
+      ? { expected: `${source.size} bytes`, actual: `${offset} bytes` }
+      : source.md5 !== undefined && md5 !== source.md5
+      ? { expected: source.md5, actual: md5 }
+      : undefined;
+    if (mismatch !== undefined) {
+      yield* Effect.promise(() => Deno.remove(partPath).catch(() => {}));
+      return yield* Effect.fail(
+        new ChecksumError({
+          operation,
+          path: source.path,
+          ...mismatch,
+          message:
+            `${source.path}: received ${mismatch.actual} where the server has ${mismatch.expected}; nothing was kept`,
+        }),
+      );
+    }
+    yield* Effect.tryPromise({
+      try: () => Deno.rename(partPath, localPath),
+      catch: local("rename", partPath),
+    });
+    return { localPath, path: source.path, size: offset, md5, status: "downloaded" as const };
+  }).pipe(
+    Effect.scoped,
+    Effect.withSpan("wandb.download.file", { attributes: { operation, path: source.path } }),
+  );
+}
+
+/** Options of {@link downloadFiles}. */
+export interface DownloadFilesOptions extends ExistingFileOptions {
+  /** The directory files go under. */
+  readonly root: string;
+  /**
+   * Files downloaded at once.
+   * @default {8}
+   */
+  readonly concurrency?: number | undefined;
+}
+
+/**
+ * Downloads every file of a stream with {@link downloadToFile}, `concurrency` at a time, and
+ * emits each one done, in the stream's order. The first failure ends the stream (files already
+ * renamed stay; none is left half-written under its name).
+ *
+ * @example
+ * ```ts
+ * import { Stream } from "effect";
+ * import { type DownloadSource, downloadFiles, type WandbClient } from "@effect-wandb/api";
+ * const fetchAll = (client: WandbClient, sources: Stream.Stream<DownloadSource>) =>
+ *   Stream.runCollect(downloadFiles(client, sources, { root: "out", concurrency: 16 }));
+ * ```
+ */
+export function downloadFiles<E, R>(
+  client: WandbClient,
+  sources: Stream.Stream<DownloadSource, E, R>,
+  options: DownloadFilesOptions,
+): Stream.Stream<DownloadedFile, E | DownloadError | InvalidArgumentError, R> {
+  return Stream.mapEffect(sources, (source) => downloadToFile(client, source, options), {
+    concurrency: options.concurrency ?? 8,
+  });
+}

@@ -1,0 +1,364 @@
+// Run files over real HTTP against the local server: listing, lookup, verified streaming
+// downloads (resume, re-signing, refusals), uploads and deletion.
+import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import { Effect, Fiber, Stream } from "effect";
+import {
+  Api,
+  ChecksumError,
+  InvalidArgumentError,
+  NotFoundError,
+  type RunFile,
+} from "../../mod.ts";
+import {
+  type Emulator,
+  generatedBytes,
+  LocalServer,
+  type SeedRun,
+  testApiLayer,
+  type TestApiOptions,
+} from "../../lib/testing/mod.ts";
+import { countOperation } from "../api/_harness.ts";
+
+/** The seeded mnist run that holds the checkpoint and the `../` name. */
+const bigRun = (server: Emulator): SeedRun =>
+  server.seed.runs.find((r) => r.files.some((f) => f.name === "model.ckpt"))!;
+
+/** The bytes a seeded file holds. */
+async function seededBytes(run: SeedRun, name: string): Promise<Uint8Array> {
+  const file = run.files.find((f) => f.name === name)!;
+  if (file.text !== undefined) return new TextEncoder().encode(file.text);
+  return new Uint8Array(
+    await new Response(generatedBytes(file.seed!, 0, file.size!)).arrayBuffer(),
+  );
+}
+
+const md5 = (bytes: Uint8Array) => createHash("md5").update(bytes).digest("base64");
+
+/** Runs `body` with a fresh server and a temporary directory. */
+async function withFiles<A, E>(
+  body: (dir: string) => Effect.Effect<A, E, Api | Emulator>,
+  options?: TestApiOptions,
+): Promise<A> {
+  const dir = await Deno.makeTempDir();
+  try {
+    return await Effect.runPromise(
+      Effect.scoped(body(dir).pipe(Effect.provide(testApiLayer(options)))),
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+const storageRequests = (server: Emulator) =>
+  server.requests.filter((r) => r.path.startsWith("/_storage/"));
+
+Deno.test("files() lists a run's files lazily, with names, patterns and paging", async () => {
+  const result = await withFiles(() =>
+    Effect.gen(function* () {
+      const server = yield* LocalServer;
+      const api = yield* Api;
+      const run = bigRun(server);
+      const path = `acme/mnist/${run.name}`;
+      const all = yield* Stream.runCollect(api.files(path, { perPage: 2 }));
+      const pages = countOperation(server, "RunFiles");
+      server.resetRequests();
+      const first = yield* Stream.runCollect(Stream.take(api.files(path, { perPage: 2 }), 1));
+      const firstPages = countOperation(server, "RunFiles");
+      const json = yield* Stream.runCollect(api.files(path, { pattern: "%.json" }));
+      const named = yield* Stream.runCollect(api.files(path, { names: ["output.log", "nope"] }));
+      const log = yield* api.file(path, "output.log");
+      const missing = yield* Effect.flip(api.file(path, "nope.txt"));
+      return { run, all, pages, first, firstPages, json, named, log, missing };
+    })
+  );
+  const { run, all } = result;
+  assert.deepEqual(all.map((f) => f.name), run.files.map((f) => f.name).sort());
+  assert.equal(result.pages, Math.ceil(run.files.length / 2));
+  assert.equal(result.first.length, 1);
+  assert.equal(result.firstPages, 1);
+  assert.deepEqual(result.json.map((f) => f.name), ["wandb-metadata.json"]);
+  assert.deepEqual(result.named.map((f) => f.name), ["output.log"]);
+  for (const file of all) {
+    const bytes = await seededBytes(run, file.name);
+    assert.equal(file.size, bytes.length, file.name);
+    assert.equal(file.md5, md5(bytes), file.name);
+    assert.equal(file.run.runId, run.name);
+    assert.ok(file.directUrl?.includes("signature="), file.name);
+    assert.ok(file.pathUri.startsWith("http://127.0.0.1") && !file.pathUri.includes("?"));
+  }
+  assert.equal(result.log.mimetype, "text/plain");
+  assert.ok(result.log.url?.endsWith(`/files/acme/mnist/${run.name}/output.log`));
+  assert.ok(result.missing instanceof NotFoundError);
+  assert.match(result.missing.message, /nope\.txt/);
+});
+
+Deno.test("downloadFile() streams, verifies and places a file, and never sends the key to storage", async () => {
+  const result = await withFiles((dir) =>
+    Effect.gen(function* () {
+      const server = yield* LocalServer;
+      const api = yield* Api;
+      const run = bigRun(server);
+      const path = `acme/mnist/${run.name}`;
+      const files = yield* Stream.runCollect(api.files(path));
+      const safe = files.filter((f) => !f.name.startsWith(".."));
+      server.resetRequests();
+      const done = yield* Stream.runCollect(
+        api.downloadFiles(Stream.fromIterable(safe), { root: dir, concurrency: 3 }),
+      );
+      const storage = storageRequests(server);
+      const texts = yield* Effect.promise(() =>
+        Promise.all(safe.map((f) => Deno.readFile(`${dir}/${f.name}`)))
+      );
+      const leftovers = yield* Effect.promise(async () => {
+        const names: Array<string> = [];
+        for await (const entry of Deno.readDir(dir)) names.push(entry.name);
+        return names;
+      });
+      return { run, safe, done, storage, texts, leftovers };
+    })
+  );
+  assert.deepEqual(result.done.map((d) => d.path), result.safe.map((f) => f.name));
+  assert.ok(result.done.every((d) => d.status === "downloaded"));
+  for (let i = 0; i < result.safe.length; i++) {
+    const expected = await seededBytes(result.run, result.safe[i]!.name);
+    assert.equal(result.texts[i]!.length, expected.length);
+    assert.equal(md5(result.texts[i]!), md5(expected), result.safe[i]!.name);
+    assert.equal(result.done[i]!.md5, md5(expected));
+  }
+  assert.ok(result.done.some((d) => d.size > 50 * 1024 * 1024));
+  assert.equal(result.storage.length, result.safe.length);
+  assert.ok(result.storage.every((r) => !r.credentials && r.status === 200));
+  assert.ok(!result.leftovers.some((n) => n.endsWith(".part")));
+});
+
+Deno.test("downloadFile() follows Python's replace and exist_ok", async () => {
+  const result = await withFiles((dir) =>
+    Effect.gen(function* () {
+      const server = yield* LocalServer;
+      const api = yield* Api;
+      const file = yield* api.file(`acme/mnist/${bigRun(server).name}`, "output.log");
+      const first = yield* api.downloadFile(file, { root: dir });
+      yield* Effect.promise(() => Deno.writeTextFile(`${dir}/output.log`, "edited"));
+      const refused = yield* Effect.flip(api.downloadFile(file, { root: dir }));
+      const kept = yield* api.downloadFile(file, { root: dir, existOk: true });
+      const keptText = yield* Effect.promise(() => Deno.readTextFile(`${dir}/output.log`));
+      const replaced = yield* api.downloadFile(file, { root: dir, replace: true });
+      const replacedText = yield* Effect.promise(() => Deno.readTextFile(`${dir}/output.log`));
+      const verified = yield* api.downloadFile(file, { root: dir, keepVerified: true });
+      return { first, refused, kept, keptText, replaced, replacedText, verified, file };
+    })
+  );
+  assert.equal(result.first.status, "downloaded");
+  assert.ok(result.refused instanceof InvalidArgumentError);
+  assert.match(result.refused.message, /already exists.*replace: true.*existOk: true/);
+  assert.equal(result.kept.status, "kept");
+  assert.equal(result.keptText, "edited");
+  assert.equal(result.replaced.status, "downloaded");
+  assert.equal(md5(new TextEncoder().encode(result.replacedText)), result.file.md5);
+  assert.equal(result.verified.status, "verified");
+});
+
+Deno.test("a name that would land outside the root is refused before anything is written", async () => {
+  const result = await withFiles((dir) =>
+    Effect.gen(function* () {
+      const server = yield* LocalServer;
+      const api = yield* Api;
+      const run = bigRun(server);
+      const escape = yield* api.file(`acme/mnist/${run.name}`, "../escape.txt");
+      server.resetRequests();
+      const errors: Array<unknown> = [];
+      errors.push(yield* Effect.flip(api.downloadFile(escape, { root: `${dir}/root` })));
+      for (const name of ["/etc/passwd", "C:/x", "a/../../b", "a\\b", "a\0b", ""]) {
+        errors.push(
+          yield* Effect.flip(api.downloadFile({ ...escape, name }, { root: `${dir}/root` })),
+        );
+      }
+      const written = yield* Effect.promise(async () => {
+        const names: Array<string> = [];
+        for await (const entry of Deno.readDir(dir)) names.push(entry.name);
+        return names;
+      });
+      return { errors, requests: storageRequests(server).length, written };
+    })
+  );
+  assert.ok(result.errors.every((e) => e instanceof InvalidArgumentError), String(result.errors));
+  assert.match((result.errors[0] as Error).message, /climbs out of the download root/);
+  assert.equal(result.requests, 0);
+  assert.deepEqual(result.written, []);
+});
+
+Deno.test("bytes that do not match the server's MD5 fail with a ChecksumError and leave nothing", async () => {
+  const result = await withFiles((dir) =>
+    Effect.gen(function* () {
+      const server = yield* LocalServer;
+      const api = yield* Api;
+      const run = bigRun(server);
+      const file = yield* api.file(`acme/mnist/${run.name}`, "config.yaml");
+      // The stored bytes change after the listing: same size, other content.
+      const stored = server.store.getRun("acme", "mnist", run.name)!;
+      const other = new TextEncoder().encode("x".repeat(file.size));
+      server.store.files.put(stored.seq, "config.yaml", { bytes: other });
+      const error = yield* Effect.flip(api.downloadFile(file, { root: dir }));
+      const left = yield* Effect.promise(async () => {
+        const names: Array<string> = [];
+        for await (const entry of Deno.readDir(dir)) names.push(entry.name);
+        return names;
+      });
+      return { error, left, file };
+    })
+  );
+  assert.ok(result.error instanceof ChecksumError, String(result.error));
+  assert.equal(result.error.expected, result.file.md5);
+  assert.equal(result.error.actual, md5(new TextEncoder().encode("x".repeat(result.file.size))));
+  assert.deepEqual(result.left, []);
+});
+
+Deno.test("a body cut off mid-way is resumed by Range; a killed download resumes from its part file", async () => {
+  const result = await withFiles((dir) =>
+    Effect.gen(function* () {
+      const server = yield* LocalServer;
+      const api = yield* Api;
+      const run = bigRun(server);
+      const path = `acme/mnist/${run.name}`;
+      const image = (yield* Stream.runCollect(api.files(path, { pattern: "media/%" })))[0]!;
+      server.resetRequests();
+      server.injectStorageFaults({ kind: "cut", afterBytes: 700 });
+      const resumed = yield* api.downloadFile(image, { root: dir });
+      const cutRequests = storageRequests(server).map((r) => r.range);
+
+      // Killed mid-download: interrupted once its part file has bytes.
+      const checkpoint = yield* api.file(path, "model.ckpt");
+      const target = `${dir}/model.ckpt`;
+      const fiber = yield* Effect.forkChild(api.downloadFile(checkpoint, { root: dir }));
+      yield* Effect.promise(async () => {
+        for (let i = 0; i < 2_000; i++) {
+          const size = await Deno.stat(`${target}.part`).then((s) => s.size, () => 0);
+          if (size > 0) return;
+          await new Promise((r) => setTimeout(r, 1));
+        }
+      });
+      yield* Fiber.interrupt(fiber);
+      const finalAfterKill = yield* Effect.promise(() =>
+        Deno.stat(target).then(() => true, () => false)
+      );
+      const partSize = yield* Effect.promise(() => Deno.stat(`${target}.part`).then((s) => s.size));
+      server.resetRequests();
+      const again = yield* api.downloadFile(checkpoint, { root: dir });
+      const againRanges = storageRequests(server).map((r) => r.range);
+      return {
+        image,
+        resumed,
+        cutRequests,
+        checkpoint,
+        finalAfterKill,
+        partSize,
+        again,
+        againRanges,
+      };
+    })
+  );
+  assert.equal(result.resumed.md5, result.image.md5);
+  assert.equal(result.cutRequests.length, 2);
+  assert.equal(result.cutRequests[0], null);
+  assert.match(result.cutRequests[1]!, /^bytes=\d+-$/);
+  assert.equal(result.finalAfterKill, false);
+  assert.ok(result.partSize > 0 && result.partSize < result.checkpoint.size, `${result.partSize}`);
+  assert.equal(result.again.md5, result.checkpoint.md5);
+  assert.equal(result.again.size, result.checkpoint.size);
+  assert.equal(result.againRanges.length, 1);
+  assert.equal(result.againRanges[0], `bytes=${result.partSize}-`);
+});
+
+Deno.test("an expired signed URL is signed again and the download goes on", async () => {
+  const result = await withFiles(
+    (dir) =>
+      Effect.gen(function* () {
+        const server = yield* LocalServer;
+        const api = yield* Api;
+        const run = bigRun(server);
+        const file = yield* api.file(`acme/mnist/${run.name}`, "output.log");
+        yield* Effect.sleep("2100 millis");
+        server.resetRequests();
+        const done = yield* api.downloadFile(file, { root: dir });
+        return {
+          done,
+          file,
+          statuses: storageRequests(server).map((r) => r.status),
+          lookups: countOperation(server, "RunFiles"),
+        };
+      }),
+    { server: { storage: { signedUrlTtlSeconds: 1 } } },
+  );
+  assert.equal(result.done.md5, result.file.md5);
+  assert.deepEqual(result.statuses, [403, 200]);
+  assert.equal(result.lookups, 1);
+});
+
+Deno.test("uploadFile() PUTs the bytes to a signed URL and the file lists and downloads back", async () => {
+  const result = await withFiles((dir) =>
+    Effect.gen(function* () {
+      const server = yield* LocalServer;
+      const api = yield* Api;
+      const run = bigRun(server);
+      const bytes = new Uint8Array(300_000).map((_, i) => (i * 31) % 251);
+      yield* Effect.promise(async () => {
+        await Deno.mkdir(`${dir}/out/sub`, { recursive: true });
+        await Deno.writeFile(`${dir}/out/sub/weights.bin`, bytes);
+      });
+      server.resetRequests();
+      const uploaded = yield* api.uploadFile(
+        `acme/mnist/${run.name}`,
+        `${dir}/out/sub/weights.bin`,
+        {
+          root: `${dir}/out`,
+        },
+      );
+      const puts = storageRequests(server).filter((r) => r.method === "PUT");
+      const back = yield* api.downloadFile(uploaded, { root: `${dir}/back` });
+      const outside = yield* Effect.flip(
+        api.uploadFile(`acme/mnist/${run.name}`, `${dir}/out/sub/weights.bin`, {
+          root: `${dir}/elsewhere`,
+        }),
+      );
+      return { uploaded, puts, back, bytes, outside };
+    })
+  );
+  assert.equal(result.uploaded.name, "sub/weights.bin");
+  assert.equal(result.uploaded.size, result.bytes.length);
+  assert.equal(result.uploaded.md5, md5(result.bytes));
+  assert.equal(result.puts.length, 1);
+  assert.ok(!result.puts[0]!.credentials);
+  assert.equal(result.back.md5, md5(result.bytes));
+  assert.ok(result.outside instanceof InvalidArgumentError);
+});
+
+Deno.test("deleteFile() deletes for a member and is refused, changing nothing, for others", async () => {
+  const result = await withFiles(() =>
+    Effect.gen(function* () {
+      const server = yield* LocalServer;
+      const api = yield* Api;
+      const run = bigRun(server);
+      const path = `acme/mnist/${run.name}`;
+      const deleted = yield* api.deleteFile(yield* api.file(path, "config.yaml"));
+      const gone = yield* Effect.flip(api.file(path, "config.yaml"));
+      // Bob's private run: alice is not a member of bob's entity.
+      const bobRun = server.seed.runs.find((r) => r.entity === "bob")!;
+      const stored = server.store.getRun("bob", bobRun.project, bobRun.name)!;
+      const bobFile = server.store.files.list(stored.seq)[0]!;
+      const foreign: RunFile = {
+        ...deleted,
+        id: btoa(`File:${bobFile.id}`),
+        name: bobFile.name,
+        run: { entity: "bob", project: bobRun.project, runId: bobRun.name },
+      };
+      const refused = yield* Effect.flip(api.deleteFile(foreign));
+      const stillThere = server.store.files.get(bobFile.id) !== undefined;
+      return { deleted, gone, refused, stillThere };
+    })
+  );
+  assert.equal(result.deleted.name, "config.yaml");
+  assert.ok(result.gone instanceof NotFoundError);
+  assert.equal(result.refused._tag, "PermissionError");
+  assert.ok(result.stillThere);
+});
