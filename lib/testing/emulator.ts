@@ -24,6 +24,8 @@ import {
 } from "./storage.ts";
 
 import { printWandbJson } from "../core/wandb_json.ts";
+import { manifestJson } from "./artifacts/resolvers.ts";
+import { mimetypeOf } from "./files/store.ts";
 
 /** One request the server saw. The API key is never recorded. */
 export interface RecordedRequest {
@@ -222,7 +224,7 @@ function apiKeyOf(request: Request): string | undefined {
 export function startEmulator(options?: EmulatorOptions): Promise<Emulator> {
   const store = EmulatorStore.open(options?.storagePath);
   const seed: SeedData = options?.seed === false
-    ? { users: [], entities: [], projects: [], runs: [] }
+    ? { users: [], entities: [], projects: [], runs: [], artifacts: [], collectionTags: {} }
     : generateSeed(options?.seed);
   if (options?.seed === false) {
     store.createUser(
@@ -468,7 +470,18 @@ export function startEmulator(options?: EmulatorOptions): Promise<Emulator> {
     handle = { url: `http://127.0.0.1:${server.addr.port}`, store };
     storage = objectStorage(handle.url, {
       find: (key) => {
-        const [kind, id] = key.split("/");
+        const [kind, id, ...rest] = key.split("/");
+        if (kind === "manifest") {
+          return store.artifacts.artifact(Number(id)) === undefined ? undefined : {
+            content: { bytes: new TextEncoder().encode(manifestJson(store.artifacts, Number(id))) },
+            contentType: "application/json",
+          };
+        }
+        if (kind === "artifact-file") {
+          const path = decodeURIComponent(rest.join("/"));
+          const content = store.artifacts.entryContent(Number(id), path);
+          return content === undefined ? undefined : { content, contentType: mimetypeOf(path) };
+        }
         const file = kind === "file" ? store.files.get(Number(id)) : undefined;
         return file === undefined
           ? undefined

@@ -48,6 +48,16 @@ export {
   type ObjectStorageOptions,
   type StorageObject,
 } from "./storage.ts";
+export {
+  type ArtifactStore,
+  contentMd5,
+  manifestDigest,
+  type NewEntry,
+  type StoredArtifact,
+  type StoredArtifactType,
+  type StoredCollection,
+  type StoredEntry,
+} from "./artifacts/store.ts";
 export { LocalServer, localServerLayer, testApiLayer, type TestApiOptions } from "./layer.ts";
 export {
   ForbiddenError,
@@ -74,6 +84,8 @@ export {
   type HistoryQuirks,
   prng,
   seedApiKey,
+  type SeedArtifact,
+  type SeedArtifactEntry,
   type SeedData,
   type SeedEntity,
   type SeedFile,

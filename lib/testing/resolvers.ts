@@ -17,6 +17,13 @@ import {
 } from "./store.ts";
 import { offsetPage, runFilter, runOrder, RunQueryError } from "./run_query.ts";
 import { createRunFiles, type FileContext, fileIdOf, runFileFields } from "./files/resolvers.ts";
+import {
+  type ArtifactContext,
+  artifactMutations,
+  artifactQueries,
+  projectArtifactFields,
+  runArtifactFields,
+} from "./artifacts/resolvers.ts";
 
 /** Thrown by a resolver when the viewer may not read an entity: the server answers HTTP 403. */
 export class ForbiddenError extends Error {
@@ -50,6 +57,39 @@ export interface ResolverContext {
   /** Run files: their store, and the storage that hands out their signed URLs. */
   readonly files: FileContext;
 }
+
+const artifactContexts = new WeakMap<ResolverContext, ArtifactContext>();
+
+/** The artifact resolvers' view of a request's context (made once per request). */
+function artifactContext(ctx: ResolverContext): ArtifactContext {
+  let found = artifactContexts.get(ctx);
+  if (found === undefined) {
+    found = {
+      store: ctx.store,
+      viewer: ctx.viewer,
+      storage: ctx.files.storage,
+      baseUrl: ctx.files.baseUrl,
+      projectView: (project) => projectView(ctx, project),
+      runView: (run) => runView(ctx, run),
+      checkEntity: (entity) => {
+        if (!canRead(ctx, entity)) throw new GraphQLError(`entity ${entity} does not exist`);
+      },
+    };
+    artifactContexts.set(ctx, found);
+  }
+  return found;
+}
+
+/** Root fields written for an `ArtifactContext`, as root fields of the server. */
+const withArtifactContext = (
+  fields: Readonly<Record<string, (args: never, ctx: ArtifactContext) => unknown>>,
+): Record<string, (args: never, ctx: ResolverContext) => unknown> =>
+  Object.fromEntries(
+    Object.entries(fields).map(([name, field]) => [
+      name,
+      (args: never, ctx: ResolverContext) => field(args, artifactContext(ctx)),
+    ]),
+  );
 
 /** W&B's default `samples` for sampled history. */
 const defaultSamples = 500;
@@ -270,10 +310,7 @@ function projectView(ctx: ResolverContext, project: StoredProject): Record<strin
     allViews: emptyConnection,
     runQueue: null,
     runQueues: [],
-    artifactType: null,
-    artifactTypes: emptyConnection,
-    artifact: null,
-    artifactCollection: null,
+    ...projectArtifactFields(artifactContext(ctx), project),
   };
 }
 
@@ -341,8 +378,7 @@ function runView(ctx: ResolverContext, run: StoredRun): Record<string, unknown> 
       return ctx.parquet.parquetHistory(run, liveKeys);
     },
     ...runFileFields(ctx.files, run),
-    outputArtifacts: emptyConnection,
-    inputArtifacts: emptyConnection,
+    ...runArtifactFields(artifactContext(ctx), run),
   };
 }
 
@@ -409,9 +445,8 @@ export const rootResolvers: Readonly<
     projectOrNull(ctx, args.entityName ?? ctx.viewer.username, args.name ?? "uncategorized"),
   model: (args: { name?: string | null; entityName?: string | null }, ctx: ResolverContext) =>
     projectOrNull(ctx, args.entityName ?? ctx.viewer.username, args.name ?? "uncategorized"),
-  artifact: () => null,
-  artifactCollection: () => null,
-  artifactSequence: () => null,
+  ...withArtifactContext(artifactQueries),
+  ...withArtifactContext(artifactMutations),
   view: () => null,
   serverInfo: () => ({ features: [], latestLocalVersionInfo: null }),
 

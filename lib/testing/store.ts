@@ -8,6 +8,7 @@
  */
 import { parseWandbJson, printWandbJson } from "../core/wandb_json.ts";
 import { RunFileStore } from "./files/store.ts";
+import { ArtifactStore } from "./artifacts/store.ts";
 import { DatabaseSync, type StatementSync } from "node:sqlite";
 import { generatedEvent, type GeneratedHistorySpec, generatedRow, type SeedData } from "./seed.ts";
 
@@ -190,9 +191,12 @@ const runSelect = `
 export class EmulatorStore {
   /** The runs' files. */
   readonly files: RunFileStore;
+  /** The projects' artifacts. */
+  readonly artifacts: ArtifactStore;
 
   private constructor(private readonly db: DatabaseSync) {
     this.files = new RunFileStore(db);
+    this.artifacts = new ArtifactStore(db);
   }
 
   // Preparing a statement costs more than running it: every request of the server runs a few.
@@ -257,9 +261,61 @@ export class EmulatorStore {
     this.db.close();
   }
 
-  /** Loads seed data (users, entities, projects, runs) in one transaction. */
+  /** Loads seed data (users, entities, projects, runs, artifacts) in one transaction. */
   load(seed: SeedData): void {
     this.transaction(() => {
+      this.loadRuns(seed);
+      this.loadArtifacts(seed);
+    });
+  }
+
+  /** Creates the seed's artifacts: versions, aliases, tags, links and lineage. */
+  private loadArtifacts(seed: SeedData): void {
+    for (const a of seed.artifacts) {
+      const project = this.project(a.entity, a.project)!;
+      const run = (name: string) => this.getRun(a.entity, a.project, name)!.seq;
+      const version = this.artifacts.createVersion(
+        this.artifacts.type(project.internalId, a.type, true)!,
+        a.collection,
+        a.entries.map((e) => ({
+          path: e.path,
+          ref: e.ref,
+          content: e.ref !== undefined
+            ? undefined
+            : e.text !== undefined
+            ? { bytes: new TextEncoder().encode(e.text) }
+            : { seed: e.seed ?? 0, size: e.size ?? 0 },
+        })),
+        {
+          description: a.description,
+          metadata: a.metadata,
+          aliases: a.aliases,
+          tags: a.tags,
+          loggedBy: run(a.loggedBy),
+        },
+      );
+      for (const user of a.usedBy) this.artifacts.addRun(run(user), version.id, "input");
+      for (const link of a.links) {
+        const type = this.artifacts.typeById(
+          this.artifacts.collection(project.internalId, a.collection)!.typeId,
+        )!;
+        const portfolio = this.artifacts.collection(project.internalId, link.portfolio) ??
+          this.artifacts.createCollection(type, link.portfolio, "portfolio");
+        this.artifacts.link(portfolio, version.id, link.aliases);
+      }
+    }
+    for (const [path, tags] of Object.entries(seed.collectionTags)) {
+      const [entity, projectName, collection] = path.split("/");
+      const project = this.project(entity!, projectName!);
+      const c = project === undefined
+        ? undefined
+        : this.artifacts.collection(project.internalId, collection!);
+      if (c !== undefined) this.artifacts.setCollectionTags(c.id, tags, []);
+    }
+  }
+
+  private loadRuns(seed: SeedData): void {
+    {
       for (const u of seed.users) this.createUser(u, u.apiKey);
       for (const e of seed.entities) this.createEntity(e.name, e.isTeam, e.members);
       for (const p of seed.projects) {
@@ -301,7 +357,7 @@ export class EmulatorStore {
           );
         }
       }
-    });
+    }
   }
 
   /** Creates a user with an API key. */
@@ -401,6 +457,14 @@ export class EmulatorStore {
       user?.id ?? null,
     );
     return { project: this.project(entity, name)!, inserted: true };
+  }
+
+  /** A project by its numeric id, if it exists. */
+  projectById(id: number): StoredProject | undefined {
+    const row = this.statement(
+      "SELECT p.name, e.name AS entity FROM projects p JOIN entities e ON e.id = p.entity_id WHERE p.id = ?",
+    ).get(id) as { name: string; entity: string } | undefined;
+    return row === undefined ? undefined : this.project(row.entity, row.name);
   }
 
   /** A project, if it exists. */

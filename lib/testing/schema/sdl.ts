@@ -73,6 +73,20 @@ type Mutation {
   updateArtifact(input: UpdateArtifactInput!): UpdateArtifactPayload
   deleteArtifact(input: DeleteArtifactInput!): DeleteArtifactPayload
   deleteFiles(input: DeleteFilesInput!): DeleteFilesPayload
+  updateArtifactSequence(input: UpdateArtifactSequenceInput!): UpdateArtifactCollectionPayload
+  updateArtifactPortfolio(input: UpdateArtifactPortfolioInput!): UpdateArtifactCollectionPayload
+  deleteArtifactSequence(input: DeleteArtifactSequenceInput!): DeleteArtifactCollectionPayload
+  deleteArtifactPortfolio(input: DeleteArtifactPortfolioInput!): DeleteArtifactCollectionPayload
+  "Changes a collection's type (the official client's UpdateArtifactSequenceType)."
+  moveArtifactSequence(input: MoveArtifactSequenceInput!): UpdateArtifactCollectionPayload
+  createArtifactCollectionTagAssignments(input: CreateArtifactCollectionTagAssignmentsInput!): CreateArtifactCollectionTagAssignmentsPayload
+  deleteArtifactCollectionTagAssignments(input: DeleteArtifactCollectionTagAssignmentsInput!): DeleteArtifactCollectionTagAssignmentsPayload
+  linkArtifact(input: LinkArtifactInput!): LinkArtifactPayload
+  unlinkArtifact(input: UnlinkArtifactInput!): UnlinkArtifactPayload
+  "Marks an artifact as an input of a run."
+  useArtifact(input: UseArtifactInput!): UseArtifactPayload
+  "A new version of a collection (or, with enableDigestDeduplication, the version holding that digest), as an output of runName."
+  createArtifact(input: CreateArtifactInput!): CreateArtifactPayload
 }
 
 type ServerInfo {
@@ -408,6 +422,8 @@ interface ArtifactCollection {
   project: Project!
   defaultArtifactType: ArtifactType!
   tags: TagConnection!
+  state: ArtifactCollectionState!
+  aliases(after: String, first: Int): ArtifactAliasConnection!
   artifacts(after: String, first: Int, before: String, last: Int, order: String, filters: JSONString): VersionedArtifactConnection
 }
 
@@ -420,7 +436,10 @@ type ArtifactSequence implements ArtifactCollection {
   project: Project!
   defaultArtifactType: ArtifactType!
   tags: TagConnection!
+  state: ArtifactCollectionState!
+  aliases(after: String, first: Int): ArtifactAliasConnection!
   artifacts(after: String, first: Int, before: String, last: Int, order: String, filters: JSONString): VersionedArtifactConnection
+  latestArtifact: Artifact
 }
 
 type ArtifactPortfolio implements ArtifactCollection {
@@ -432,6 +451,8 @@ type ArtifactPortfolio implements ArtifactCollection {
   project: Project!
   defaultArtifactType: ArtifactType!
   tags: TagConnection!
+  state: ArtifactCollectionState!
+  aliases(after: String, first: Int): ArtifactAliasConnection!
   artifacts(after: String, first: Int, before: String, last: Int, order: String, filters: JSONString): VersionedArtifactConnection
 }
 
@@ -450,6 +471,187 @@ type ArtifactAlias {
   id: ID
   alias: String!
   artifactCollection: ArtifactCollection
+}
+
+enum ArtifactCollectionState {
+  READY
+  DELETED
+}
+
+"The type of an artifact's creator: a run, or a user."
+union ArtifactCreator = Run | User
+
+type ArtifactAliasConnection {
+  pageInfo: PageInfo!
+  edges: [ArtifactAliasEdge!]!
+}
+
+type ArtifactAliasEdge {
+  node: ArtifactAlias
+  cursor: String
+}
+
+type ArtifactCollectionMembership {
+  id: ID!
+  versionIndex: Int
+  aliases: [ArtifactAlias!]!
+  artifactCollection: ArtifactCollection
+  artifact: Artifact
+}
+
+type ArtifactCollectionMembershipConnection {
+  pageInfo: PageInfo!
+  edges: [ArtifactCollectionMembershipEdge!]!
+}
+
+type ArtifactCollectionMembershipEdge {
+  node: ArtifactCollectionMembership
+  cursor: String
+}
+
+input UpdateArtifactSequenceInput {
+  artifactSequenceID: ID!
+  name: String
+  description: String
+  clientMutationId: String
+}
+
+input UpdateArtifactPortfolioInput {
+  artifactPortfolioID: ID!
+  name: String
+  description: String
+  clientMutationId: String
+}
+
+type UpdateArtifactCollectionPayload {
+  artifactCollection: ArtifactCollection!
+  clientMutationId: String
+}
+
+input DeleteArtifactSequenceInput {
+  artifactSequenceID: ID!
+  clientMutationId: String
+}
+
+input DeleteArtifactPortfolioInput {
+  artifactPortfolioID: ID!
+  clientMutationId: String
+}
+
+type DeleteArtifactCollectionPayload {
+  artifactCollection: ArtifactCollection!
+  clientMutationId: String
+}
+
+input MoveArtifactSequenceInput {
+  artifactSequenceID: ID!
+  destinationArtifactTypeName: String!
+  clientMutationId: String
+}
+
+input CreateArtifactCollectionTagAssignmentsInput {
+  entityName: String!
+  projectName: String!
+  artifactCollectionName: String!
+  tags: [TagInput!]!
+  clientMutationID: String
+}
+
+type CreateArtifactCollectionTagAssignmentsPayload {
+  tags: [Tag!]!
+  clientMutationID: String
+}
+
+input DeleteArtifactCollectionTagAssignmentsInput {
+  entityName: String!
+  projectName: String!
+  artifactCollectionName: String!
+  tags: [TagInput!]!
+  clientMutationID: String
+}
+
+type DeleteArtifactCollectionTagAssignmentsPayload {
+  success: Boolean!
+  clientMutationID: String
+}
+
+input ArtifactAliasInput {
+  artifactCollectionName: String!
+  alias: String!
+}
+
+input LinkArtifactInput {
+  artifactID: ID
+  artifactPortfolioID: ID
+  artifactPortfolioName: String
+  entityName: String
+  projectName: String
+  aliases: [ArtifactAliasInput!]
+  clientID: ID
+  clientMutationId: String
+}
+
+type LinkArtifactPayload {
+  versionIndex: Int
+  artifactMembership: ArtifactCollectionMembership
+  clientMutationId: String
+}
+
+input UnlinkArtifactInput {
+  artifactID: ID!
+  artifactPortfolioID: ID!
+  clientMutationId: String
+}
+
+type UnlinkArtifactPayload {
+  success: Boolean!
+  clientMutationId: String
+}
+
+input UseArtifactInput {
+  entityName: String!
+  projectName: String!
+  runName: String!
+  artifactID: ID!
+  usedAs: String
+  artifactEntityName: String
+  artifactProjectName: String
+  clientMutationId: String
+}
+
+type UseArtifactPayload {
+  artifact: Artifact!
+  clientMutationId: String
+}
+
+enum ArtifactDigestAlgorithm {
+  MANIFEST_MD5
+}
+
+input CreateArtifactInput {
+  artifactTypeName: String!
+  artifactCollectionNames: [String!]
+  entityName: String!
+  projectName: String!
+  runName: String
+  description: String
+  digest: String!
+  digestAlgorithm: ArtifactDigestAlgorithm
+  aliases: [ArtifactAliasInput!]
+  metadata: JSONString
+  clientID: ID
+  sequenceClientID: ID
+  enableDigestDeduplication: Boolean
+  ttlDurationSeconds: Int64
+  tags: [TagInput!]
+  historyStep: Int64
+  distributedID: String
+  clientMutationId: String
+}
+
+type CreateArtifactPayload {
+  artifact: Artifact!
+  clientMutationId: String
 }
 
 type ArtifactManifest {
@@ -478,6 +680,12 @@ type Artifact implements Node {
   aliases: [ArtifactAlias!]!
   currentManifest: ArtifactManifest
   files(names: [String], after: String, first: Int, before: String, last: Int): FileConnection!
+  "The runs that used it."
+  usedBy(after: String, first: Int): RunConnection!
+  "The run (or user) that logged it."
+  createdBy: ArtifactCreator
+  "Its memberships: its own collection's, and the portfolios it is linked into."
+  artifactMemberships(after: String, first: Int): ArtifactCollectionMembershipConnection!
 }
 
 type ArtifactConnection {

@@ -1,0 +1,690 @@
+/**
+ * The local server's artifact fields and mutations, in the shapes the official client reads:
+ * types, collections, versions (by `name:alias` and `name:vN`), manifests and files under
+ * signed URLs, aliases, tags, links into portfolios, lineage, and the mutations that change
+ * them. Every read and write checks that the viewer belongs to the artifact's entity.
+ *
+ * @module
+ */
+import { GraphQLError } from "graphql";
+import type { EmulatorStore, StoredProject, StoredRun, StoredUser } from "../store.ts";
+import type { ObjectStorage } from "../storage.ts";
+import { offsetPage } from "../run_query.ts";
+import { mimetypeOf } from "../files/store.ts";
+import type {
+  ArtifactStore,
+  StoredArtifact,
+  StoredArtifactType,
+  StoredCollection,
+  StoredEntry,
+} from "./store.ts";
+
+/** What the artifact resolvers need of the server. */
+export interface ArtifactContext {
+  readonly store: EmulatorStore;
+  readonly viewer: StoredUser;
+  readonly storage: ObjectStorage;
+  readonly baseUrl: string;
+  /** The `Project` view of a project. */
+  readonly projectView: (project: StoredProject) => unknown;
+  /** The `Run` view of a run. */
+  readonly runView: (run: StoredRun) => unknown;
+  /** Throws the server's refusal when the viewer may not use the entity. */
+  readonly checkEntity: (entity: string) => void;
+}
+
+/** W&B node ids: base64 of `<Type>:<id>`. */
+export const nodeId = (type: string, id: number | string): string => btoa(`${type}:${id}`);
+
+/** The numeric id in a node id of one of `types`, or `undefined`. */
+export function idOf(id: string, ...types: ReadonlyArray<string>): number | undefined {
+  try {
+    const [type, value] = atob(id).split(":");
+    return types.includes(type!) && /^\d+$/.test(value ?? "") ? Number(value) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The storage key of an artifact's manifest. */
+export const manifestKey = (artifactId: number): string => `manifest/${artifactId}`;
+
+/** The storage key of an artifact entry's bytes. */
+export const entryKey = (artifactId: number, path: string): string =>
+  `artifact-file/${artifactId}/${encodeURIComponent(path)}`;
+
+/** The manifest JSON of an artifact, as W&B's storage serves it. */
+export function manifestJson(artifacts: ArtifactStore, artifactId: number): string {
+  const contents: Record<string, unknown> = {};
+  for (const e of artifacts.entries(artifactId)) {
+    contents[e.path] = {
+      digest: e.digest,
+      size: e.size,
+      birthArtifactID: nodeId("Artifact", e.birthArtifactId),
+      ...(e.ref === null ? {} : { ref: e.ref }),
+    };
+  }
+  return JSON.stringify({
+    version: 1,
+    storagePolicy: "wandb-storage-policy-v1",
+    storagePolicyConfig: { storageLayout: "V2" },
+    contents,
+  });
+}
+
+const connection = <A>(
+  items: ReadonlyArray<A>,
+  args: { after?: string | null; first?: number | null },
+  view: (item: A) => unknown,
+  extra?: (item: A) => Record<string, unknown>,
+) => {
+  const page = offsetPage(items, args.after, args.first, 50);
+  return {
+    totalCount: items.length,
+    pageInfo: page.pageInfo,
+    edges: page.edges.map(({ node, cursor }) => ({ node: view(node), cursor, ...extra?.(node) })),
+  };
+};
+
+const projectOf = (ctx: ArtifactContext, projectId: number): StoredProject => {
+  const project = ctx.store.projectById(projectId);
+  if (project === undefined) throw new GraphQLError(`project ${projectId} does not exist`);
+  return project;
+};
+
+/** The `ArtifactType` view. */
+export function typeView(ctx: ArtifactContext, type: StoredArtifactType): Record<string, unknown> {
+  const artifacts = ctx.store.artifacts;
+  return {
+    id: nodeId("ArtifactType", type.id),
+    name: type.name,
+    description: type.description,
+    createdAt: type.createdAt,
+    project: () => ctx.projectView(projectOf(ctx, type.projectId)),
+    artifactCollections: (args: { after?: string | null; first?: number | null }) =>
+      connection(artifacts.collections(type.id), args, (c) => collectionView(ctx, c)),
+    artifactCollection: ({ name }: { name: string }) => {
+      const c = artifacts.collection(type.projectId, name);
+      return c === undefined || c.typeId !== type.id ? null : collectionView(ctx, c);
+    },
+    artifact: ({ name }: { name: string }) => {
+      const found = resolveName(artifacts, type.projectId, name);
+      return found === undefined || found.collection.typeId !== type.id
+        ? null
+        : artifactView(ctx, found.artifact);
+    },
+  };
+}
+
+/** The project's artifact named `collection[:alias|:vN]`, and its collection. */
+export function resolveName(
+  artifacts: ArtifactStore,
+  projectId: number,
+  name: string,
+): { artifact: StoredArtifact; collection: StoredCollection } | undefined {
+  const colon = name.lastIndexOf(":");
+  const collectionName = colon < 0 ? name : name.slice(0, colon);
+  const version = colon < 0 ? undefined : name.slice(colon + 1);
+  const collection = artifacts.collection(projectId, collectionName);
+  if (collection === undefined) return undefined;
+  const member = artifacts.resolve(collection, version);
+  return member === undefined ? undefined : { artifact: member.artifact, collection };
+}
+
+const tagView = (name: string) => ({ id: nodeId("Tag", name), name, tagCategoryName: null });
+
+/** The `ArtifactCollection` view (an `ArtifactSequence` or an `ArtifactPortfolio`). */
+export function collectionView(ctx: ArtifactContext, c: StoredCollection): Record<string, unknown> {
+  const artifacts = ctx.store.artifacts;
+  const typename = c.kind === "sequence" ? "ArtifactSequence" : "ArtifactPortfolio";
+  return {
+    __typename: typename,
+    id: nodeId(typename, c.id),
+    name: c.name,
+    description: c.description,
+    createdAt: c.createdAt,
+    updatedAt: c.updatedAt,
+    state: c.deleted ? "DELETED" : "READY",
+    project: () => ctx.projectView(projectOf(ctx, c.projectId)),
+    defaultArtifactType: () => typeView(ctx, artifacts.typeById(c.typeId)!),
+    tags: () => ({
+      pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null },
+      edges: artifacts.collectionTags(c.id).map((t) => ({ node: tagView(t), cursor: t })),
+    }),
+    aliases: (args: { after?: string | null; first?: number | null }) =>
+      connection(
+        artifacts.collectionAliases(c.id),
+        args,
+        (a) => ({ id: nodeId("ArtifactAlias", a.id), alias: a.alias, artifactCollection: null }),
+      ),
+    artifacts: (
+      args: { after?: string | null; first?: number | null; filters?: string | null },
+    ) => {
+      let members = artifacts.members(c.id);
+      const filters = args.filters ? JSON.parse(args.filters) as { state?: string } : {};
+      if (typeof filters.state === "string") {
+        members = members.filter((m) => m.artifact.state === filters.state);
+      }
+      return connection(
+        members,
+        args,
+        (m) => artifactView(ctx, m.artifact),
+        (m) => ({ version: `v${m.versionIndex}` }),
+      );
+    },
+    latestArtifact: () => {
+      const latest = artifacts.resolve(c, "latest");
+      return latest === undefined ? null : artifactView(ctx, latest.artifact);
+    },
+  };
+}
+
+/** A manifest entry as a `File`. */
+function entryView(ctx: ArtifactContext, a: StoredArtifact, e: StoredEntry) {
+  return {
+    id: nodeId("File", `a${a.id}:${e.path}`),
+    name: e.path,
+    displayName: e.path,
+    url: e.ref ?? ctx.storage.signedUrl(entryKey(a.id, e.path)),
+    directUrl: e.ref ?? ctx.storage.signedUrl(entryKey(a.id, e.path)),
+    sizeBytes: e.size,
+    mimetype: mimetypeOf(e.path),
+    updatedAt: a.updatedAt,
+    digest: e.digest,
+    md5: e.digest,
+    storagePath: `wandb_artifacts/${a.id}/${e.path}`,
+  };
+}
+
+/** The `Artifact` view. */
+export function artifactView(ctx: ArtifactContext, a: StoredArtifact): Record<string, unknown> {
+  const artifacts = ctx.store.artifacts;
+  const entries = () => artifacts.entries(a.id);
+  const sequence = () => artifacts.collectionById(a.sequenceId)!;
+  return {
+    __typename: "Artifact",
+    id: nodeId("Artifact", a.id),
+    artifactSequence: () => collectionView(ctx, sequence()),
+    versionIndex: a.versionIndex,
+    artifactType: () => typeView(ctx, artifacts.typeById(sequence().typeId)!),
+    description: a.description,
+    metadata: a.metadata,
+    ttlDurationSeconds: a.ttl,
+    ttlIsInherited: false,
+    tags: () => artifacts.tags(a.id).map(tagView),
+    historyStep: a.historyStep,
+    state: a.state,
+    size: () => entries().reduce((n, e) => n + e.size, 0),
+    digest: a.digest,
+    commitHash: a.commitHash,
+    fileCount: () => entries().length,
+    createdAt: a.createdAt,
+    updatedAt: a.updatedAt,
+    aliases: () =>
+      artifacts.aliases(a.id).map((alias) => ({
+        id: nodeId("ArtifactAlias", alias.id),
+        alias: alias.alias,
+        artifactCollection: collectionView(ctx, artifacts.collectionById(alias.collectionId)!),
+      })),
+    currentManifest: () => ({
+      id: nodeId("ArtifactManifest", a.id),
+      file: {
+        id: nodeId("File", `m${a.id}`),
+        name: "wandb_manifest.json",
+        displayName: "wandb_manifest.json",
+        directUrl: ctx.storage.signedUrl(manifestKey(a.id)),
+        url: ctx.storage.signedUrl(manifestKey(a.id)),
+        mimetype: "application/json",
+      },
+    }),
+    files: (
+      args: { names?: ReadonlyArray<string> | null; after?: string | null; first?: number | null },
+    ) => {
+      const wanted = args.names === null || args.names === undefined || args.names.length === 0
+        ? undefined
+        : new Set(args.names);
+      return connection(
+        entries().filter((e) => wanted === undefined || wanted.has(e.path)),
+        args,
+        (e) => entryView(ctx, a, e),
+      );
+    },
+    usedBy: (args: { after?: string | null; first?: number | null }) =>
+      connection(
+        artifacts.artifactRuns(a.id, "input").map((seq) => ctx.store.runBySeq(seq)!).filter(
+          Boolean,
+        ),
+        args,
+        ctx.runView,
+      ),
+    createdBy: () => {
+      const seq = artifacts.artifactRuns(a.id, "output")[0];
+      const run = seq === undefined ? undefined : ctx.store.runBySeq(seq);
+      return run === undefined ? null : { __typename: "Run", ...(ctx.runView(run) as object) };
+    },
+    artifactMemberships: (args: { after?: string | null; first?: number | null }) =>
+      connection(artifacts.memberships(a.id), args, (m) => membershipView(ctx, a, m)),
+  };
+}
+
+function membershipView(
+  ctx: ArtifactContext,
+  a: StoredArtifact,
+  m: { collection: StoredCollection; versionIndex: number },
+) {
+  return {
+    id: nodeId("ArtifactCollectionMembership", `${m.collection.id}:${a.id}`),
+    versionIndex: m.versionIndex,
+    aliases: ctx.store.artifacts.aliases(a.id).filter((x) => x.collectionId === m.collection.id)
+      .map((x) => ({
+        id: nodeId("ArtifactAlias", x.id),
+        alias: x.alias,
+        artifactCollection: null,
+      })),
+    artifactCollection: collectionView(ctx, m.collection),
+    artifact: artifactView(ctx, a),
+  };
+}
+
+/** The `Project` fields about artifacts. */
+export function projectArtifactFields(
+  ctx: ArtifactContext,
+  project: StoredProject,
+): Record<string, unknown> {
+  const artifacts = ctx.store.artifacts;
+  return {
+    artifactType: ({ name }: { name: string }) => {
+      const type = artifacts.type(project.internalId, name);
+      return type === undefined ? null : typeView(ctx, type);
+    },
+    artifactTypes: (args: { after?: string | null; first?: number | null }) =>
+      connection(artifacts.types(project.internalId), args, (t) => typeView(ctx, t)),
+    artifact: ({ name, enableTracking }: { name: string; enableTracking?: boolean | null }) => {
+      const found = resolveName(artifacts, project.internalId, name);
+      void enableTracking;
+      return found === undefined ? null : artifactView(ctx, found.artifact);
+    },
+    artifactCollection: ({ name }: { name: string }) => {
+      const c = artifacts.collection(project.internalId, name);
+      return c === undefined ? null : collectionView(ctx, c);
+    },
+  };
+}
+
+/** The `Run` fields about artifacts: what it logged and what it used. */
+export function runArtifactFields(ctx: ArtifactContext, run: StoredRun): Record<string, unknown> {
+  const list =
+    (role: "input" | "output") => (args: { after?: string | null; first?: number | null }) =>
+      connection(
+        ctx.store.artifacts.runArtifacts(run.seq, role),
+        args,
+        (a) => artifactView(ctx, a),
+      );
+  return { outputArtifacts: list("output"), inputArtifacts: list("input") };
+}
+
+/** The artifact of a node id, its viewer's access checked; a GraphQL error when there is none. */
+function artifactById(ctx: ArtifactContext, id: string): StoredArtifact {
+  const artifact = ctx.store.artifacts.artifact(idOf(id, "Artifact") ?? -1);
+  if (artifact === undefined || artifact.state === "DELETED") {
+    throw new GraphQLError(`artifact ${id} does not exist`);
+  }
+  checkArtifact(ctx, artifact);
+  return artifact;
+}
+
+function checkArtifact(ctx: ArtifactContext, artifact: StoredArtifact): StoredCollection {
+  const sequence = ctx.store.artifacts.collectionById(artifact.sequenceId)!;
+  ctx.checkEntity(projectOf(ctx, sequence.projectId).entity);
+  return sequence;
+}
+
+function collectionById(ctx: ArtifactContext, id: string): StoredCollection {
+  const c = ctx.store.artifacts.collectionById(
+    idOf(id, "ArtifactSequence", "ArtifactPortfolio", "ArtifactCollection") ?? -1,
+  );
+  if (c === undefined || c.deleted) {
+    throw new GraphQLError(`artifact collection ${id} does not exist`);
+  }
+  ctx.checkEntity(projectOf(ctx, c.projectId).entity);
+  return c;
+}
+
+function projectFor(ctx: ArtifactContext, entity: string, project: string): StoredProject {
+  ctx.checkEntity(entity);
+  const found = ctx.store.project(entity, project);
+  if (found === undefined) throw new GraphQLError(`project ${entity}/${project} does not exist`);
+  return found;
+}
+
+const tagNames = (tags: ReadonlyArray<{ tagName: string }> | null | undefined) =>
+  (tags ?? []).map((t) => {
+    if (!/^[-\w]+([ ]+[-\w]+)*$/.test(t.tagName)) {
+      throw new GraphQLError(`invalid tag ${t.tagName}`);
+    }
+    return t.tagName;
+  });
+
+interface AliasInput {
+  readonly alias: string;
+  readonly artifactCollectionName: string;
+  readonly entityName: string;
+  readonly projectName: string;
+}
+
+/** Query root fields about artifacts. */
+export const artifactQueries = {
+  artifact: ({ id }: { id: string }, ctx: ArtifactContext) => {
+    const artifact = ctx.store.artifacts.artifact(idOf(id, "Artifact") ?? -1);
+    if (artifact === undefined || artifact.state === "DELETED") return null;
+    checkArtifact(ctx, artifact);
+    return artifactView(ctx, artifact);
+  },
+  artifactCollection: ({ id }: { id: string }, ctx: ArtifactContext) =>
+    collectionView(ctx, collectionById(ctx, id)),
+  artifactSequence: ({ id }: { id: string }, ctx: ArtifactContext) =>
+    collectionView(ctx, collectionById(ctx, id)),
+};
+
+/** Mutation root fields about artifacts. */
+export const artifactMutations = {
+  updateArtifact: (
+    { input }: {
+      input: {
+        artifactID: string;
+        description?: string | null;
+        metadata?: string | null;
+        ttlDurationSeconds?: number | null;
+        tagsToAdd?: ReadonlyArray<{ tagName: string }> | null;
+        tagsToDelete?: ReadonlyArray<{ tagName: string }> | null;
+        aliases?: ReadonlyArray<AliasInput> | null;
+      };
+    },
+    ctx: ArtifactContext,
+  ) => {
+    const artifact = artifactById(ctx, input.artifactID);
+    if (input.metadata !== null && input.metadata !== undefined) {
+      try {
+        const parsed = JSON.parse(input.metadata);
+        if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw 0;
+      } catch {
+        throw new GraphQLError("invalid metadata: not a JSON object");
+      }
+    }
+    const updated = ctx.store.artifacts.updateArtifact(artifact, {
+      description: input.description ?? undefined,
+      metadata: input.metadata ?? undefined,
+      ttl: input.ttlDurationSeconds ?? undefined,
+      tagsToAdd: tagNames(input.tagsToAdd),
+      tagsToDelete: tagNames(input.tagsToDelete),
+    });
+    return { artifact: artifactView(ctx, updated) };
+  },
+  addAliases: (
+    { input }: { input: { artifactID: string; aliases: ReadonlyArray<AliasInput> } },
+    ctx: ArtifactContext,
+  ) => {
+    const artifact = artifactById(ctx, input.artifactID);
+    for (const a of input.aliases) {
+      const project = projectFor(ctx, a.entityName, a.projectName);
+      const c = ctx.store.artifacts.collection(project.internalId, a.artifactCollectionName);
+      if (c === undefined) {
+        throw new GraphQLError(`collection ${a.artifactCollectionName} does not exist`);
+      }
+      if (a.alias.length === 0 || /^v\d+$/.test(a.alias) || a.alias.includes(":")) {
+        throw new GraphQLError(`invalid alias ${JSON.stringify(a.alias)}`);
+      }
+      ctx.store.artifacts.setAlias(c.id, a.alias, artifact.id);
+    }
+    return { success: true };
+  },
+  deleteAliases: (
+    { input }: { input: { artifactID: string; aliases: ReadonlyArray<AliasInput> } },
+    ctx: ArtifactContext,
+  ) => {
+    const artifact = artifactById(ctx, input.artifactID);
+    for (const a of input.aliases) {
+      const project = projectFor(ctx, a.entityName, a.projectName);
+      const c = ctx.store.artifacts.collection(project.internalId, a.artifactCollectionName);
+      if (c !== undefined) ctx.store.artifacts.removeAlias(c.id, a.alias, artifact.id);
+    }
+    return { success: true };
+  },
+  deleteArtifact: (
+    { input }: { input: { artifactID: string; deleteAliases?: boolean | null } },
+    ctx: ArtifactContext,
+  ) => {
+    const artifact = artifactById(ctx, input.artifactID);
+    const aliases = ctx.store.artifacts.aliases(artifact.id).filter((a) => a.alias !== "latest");
+    if (aliases.length > 0 && input.deleteAliases !== true) {
+      throw new GraphQLError(
+        `cannot delete artifact with aliases (${
+          aliases.map((a) => a.alias).join(", ")
+        }): delete its aliases too`,
+      );
+    }
+    return { artifact: artifactView(ctx, ctx.store.artifacts.deleteArtifact(artifact)) };
+  },
+  updateArtifactSequence: (
+    { input }: {
+      input: { artifactSequenceID: string; name?: string | null; description?: string | null };
+    },
+    ctx: ArtifactContext,
+  ) => updateCollection(ctx, input.artifactSequenceID, input),
+  updateArtifactPortfolio: (
+    { input }: {
+      input: { artifactPortfolioID: string; name?: string | null; description?: string | null };
+    },
+    ctx: ArtifactContext,
+  ) => updateCollection(ctx, input.artifactPortfolioID, input),
+  deleteArtifactSequence: (
+    { input }: { input: { artifactSequenceID: string } },
+    ctx: ArtifactContext,
+  ) => {
+    const c = collectionById(ctx, input.artifactSequenceID);
+    return {
+      artifactCollection: collectionView(
+        ctx,
+        ctx.store.artifacts.updateCollection(c, { deleted: true }),
+      ),
+    };
+  },
+  deleteArtifactPortfolio: (
+    { input }: { input: { artifactPortfolioID: string } },
+    ctx: ArtifactContext,
+  ) => {
+    const c = collectionById(ctx, input.artifactPortfolioID);
+    return {
+      artifactCollection: collectionView(
+        ctx,
+        ctx.store.artifacts.updateCollection(c, { deleted: true }),
+      ),
+    };
+  },
+  moveArtifactSequence: (
+    { input }: { input: { artifactSequenceID: string; destinationArtifactTypeName: string } },
+    ctx: ArtifactContext,
+  ) => {
+    const c = collectionById(ctx, input.artifactSequenceID);
+    if (c.kind !== "sequence") throw new GraphQLError("only a sequence's type can change");
+    const type = ctx.store.artifacts.type(c.projectId, input.destinationArtifactTypeName, true)!;
+    return {
+      artifactCollection: collectionView(
+        ctx,
+        ctx.store.artifacts.updateCollection(c, { typeId: type.id }),
+      ),
+    };
+  },
+  createArtifactCollectionTagAssignments: (
+    { input }: {
+      input: {
+        entityName: string;
+        projectName: string;
+        artifactCollectionName: string;
+        tags: ReadonlyArray<{ tagName: string }>;
+      };
+    },
+    ctx: ArtifactContext,
+  ) => {
+    const c = namedCollection(ctx, input);
+    const tags = tagNames(input.tags);
+    ctx.store.artifacts.setCollectionTags(c.id, tags, []);
+    return { tags: tags.map(tagView) };
+  },
+  deleteArtifactCollectionTagAssignments: (
+    { input }: {
+      input: {
+        entityName: string;
+        projectName: string;
+        artifactCollectionName: string;
+        tags: ReadonlyArray<{ tagName: string }>;
+      };
+    },
+    ctx: ArtifactContext,
+  ) => {
+    const c = namedCollection(ctx, input);
+    ctx.store.artifacts.setCollectionTags(c.id, [], tagNames(input.tags));
+    return { success: true };
+  },
+  linkArtifact: (
+    { input }: {
+      input: {
+        artifactID?: string | null;
+        artifactPortfolioName?: string | null;
+        entityName?: string | null;
+        projectName?: string | null;
+        aliases?: ReadonlyArray<{ alias: string }> | null;
+      };
+    },
+    ctx: ArtifactContext,
+  ) => {
+    const artifact = artifactById(ctx, input.artifactID ?? "");
+    const sequence = ctx.store.artifacts.collectionById(artifact.sequenceId)!;
+    const home = projectOf(ctx, sequence.projectId);
+    const project = projectFor(
+      ctx,
+      input.entityName ?? home.entity,
+      input.projectName ?? home.name,
+    );
+    const name = input.artifactPortfolioName ?? "";
+    if (name.length === 0) throw new GraphQLError("linkArtifact needs artifactPortfolioName");
+    const type = ctx.store.artifacts.type(
+      project.internalId,
+      ctx.store.artifacts.typeById(sequence.typeId)!.name,
+      true,
+    )!;
+    let portfolio = ctx.store.artifacts.collection(project.internalId, name);
+    if (portfolio !== undefined && portfolio.kind !== "portfolio") {
+      throw new GraphQLError(`${name} is a sequence: artifacts are linked into portfolios`);
+    }
+    portfolio ??= ctx.store.artifacts.createCollection(type, name, "portfolio");
+    const versionIndex = ctx.store.artifacts.link(
+      portfolio,
+      artifact.id,
+      (input.aliases ?? []).map((a) => a.alias),
+    );
+    return {
+      versionIndex,
+      artifactMembership: membershipView(ctx, artifact, { collection: portfolio, versionIndex }),
+    };
+  },
+  unlinkArtifact: (
+    { input }: { input: { artifactID: string; artifactPortfolioID: string } },
+    ctx: ArtifactContext,
+  ) => {
+    const artifact = artifactById(ctx, input.artifactID);
+    const portfolio = collectionById(ctx, input.artifactPortfolioID);
+    return { success: ctx.store.artifacts.unlink(portfolio.id, artifact.id) };
+  },
+  useArtifact: (
+    { input }: {
+      input: { entityName: string; projectName: string; runName: string; artifactID: string };
+    },
+    ctx: ArtifactContext,
+  ) => {
+    ctx.checkEntity(input.entityName);
+    const run = ctx.store.getRun(input.entityName, input.projectName, input.runName);
+    if (run === undefined) {
+      throw new GraphQLError(
+        `run ${input.entityName}/${input.projectName}/${input.runName} does not exist`,
+      );
+    }
+    const artifact = artifactById(ctx, input.artifactID);
+    ctx.store.artifacts.addRun(run.seq, artifact.id, "input");
+    return { artifact: artifactView(ctx, artifact) };
+  },
+  createArtifact: (
+    { input }: {
+      input: {
+        artifactTypeName: string;
+        artifactCollectionNames?: ReadonlyArray<string> | null;
+        entityName: string;
+        projectName: string;
+        runName?: string | null;
+        digest: string;
+        aliases?: ReadonlyArray<{ alias: string; artifactCollectionName: string }> | null;
+        tags?: ReadonlyArray<{ tagName: string }> | null;
+      };
+    },
+    ctx: ArtifactContext,
+  ) => {
+    // Through the public API a run can only log a version that exists (Python's
+    // `Run.log_artifact` refuses drafts): the digest must name one of the collection's versions.
+    const project = projectFor(ctx, input.entityName, input.projectName);
+    const name = input.artifactCollectionNames?.[0] ?? "";
+    const collection = ctx.store.artifacts.collection(project.internalId, name);
+    const existing = collection === undefined
+      ? undefined
+      : ctx.store.artifacts.members(collection.id).find((m) => m.artifact.digest === input.digest);
+    if (collection === undefined || existing === undefined) {
+      throw new GraphQLError(
+        `no version of ${name} has digest ${input.digest}: upload its files first (not supported by this server)`,
+      );
+    }
+    const run = input.runName === null || input.runName === undefined
+      ? undefined
+      : ctx.store.getRun(input.entityName, input.projectName, input.runName);
+    if (run !== undefined) ctx.store.artifacts.addRun(run.seq, existing.artifact.id, "output");
+    for (const alias of input.aliases ?? []) {
+      ctx.store.artifacts.setAlias(collection.id, alias.alias, existing.artifact.id);
+    }
+    const updated = ctx.store.artifacts.updateArtifact(existing.artifact, {
+      tagsToAdd: tagNames(input.tags),
+    });
+    return { artifact: artifactView(ctx, updated) };
+  },
+};
+
+function updateCollection(
+  ctx: ArtifactContext,
+  id: string,
+  input: { name?: string | null; description?: string | null },
+) {
+  const c = collectionById(ctx, id);
+  if (input.name !== null && input.name !== undefined) {
+    if (!/^[-\w.]+$/.test(input.name)) {
+      throw new GraphQLError(`invalid collection name ${input.name}`);
+    }
+    const clash = ctx.store.artifacts.collection(c.projectId, input.name);
+    if (clash !== undefined && clash.id !== c.id) {
+      throw new GraphQLError(`a collection named ${input.name} exists`);
+    }
+  }
+  const updated = ctx.store.artifacts.updateCollection(c, {
+    name: input.name ?? undefined,
+    description: input.description ?? undefined,
+  });
+  return { artifactCollection: collectionView(ctx, updated) };
+}
+
+function namedCollection(
+  ctx: ArtifactContext,
+  input: { entityName: string; projectName: string; artifactCollectionName: string },
+): StoredCollection {
+  const project = projectFor(ctx, input.entityName, input.projectName);
+  const c = ctx.store.artifacts.collection(project.internalId, input.artifactCollectionName);
+  if (c === undefined) {
+    throw new GraphQLError(`collection ${input.artifactCollectionName} does not exist`);
+  }
+  return c;
+}
