@@ -53,6 +53,49 @@ import {
 import type { HistoryRow } from "../history/queries.ts";
 import type { DownloadedFile, DownloadFilesOptions } from "../core/download.ts";
 import type { RunFile } from "../files/decoders.ts";
+import type {
+  Artifact,
+  ArtifactCollection,
+  ArtifactFile,
+  ArtifactManifest,
+  ArtifactManifestEntry,
+  ArtifactType,
+} from "../artifacts/decoders.ts";
+import {
+  type ArtifactChanges,
+  artifactCollectionExists,
+  type ArtifactDownload,
+  type ArtifactDownloadOptions,
+  artifactExists,
+  artifactLoggedBy,
+  artifactUsedBy,
+  type ArtifactVersionsOptions,
+  checkoutArtifact,
+  type CollectionChanges,
+  deleteArtifact,
+  deleteArtifactCollection,
+  downloadArtifact,
+  downloadArtifactFile,
+  getArtifact,
+  getArtifactCollection,
+  getArtifactEntry,
+  getArtifactManifest,
+  type GetArtifactOptions,
+  getArtifactType,
+  linkArtifact,
+  type LinkedArtifact,
+  listArtifactCollections,
+  listArtifactFiles,
+  listArtifactTypes,
+  listArtifactVersions,
+  listRunArtifacts,
+  logArtifact,
+  parseArtifactPath,
+  saveArtifact,
+  saveArtifactCollection,
+  useArtifact,
+  verifyArtifact,
+} from "../artifacts/operations.ts";
 import {
   deleteRunFile,
   downloadRunFile,
@@ -226,6 +269,110 @@ export interface ApiShape {
   ): Effect.Effect<RunFile, WandbError>;
   /** Deletes a run file (Python's `file.delete()`); returns the file deleted. */
   deleteFile(file: RunFile): Effect.Effect<RunFile, WandbError>;
+  /** A project's artifact types (Python's `api.artifact_types(project)`). */
+  artifactTypes(
+    project?: string,
+    options?: { readonly perPage?: number | undefined },
+  ): Stream.Stream<ArtifactType, WandbError>;
+  /** One artifact type (Python's `api.artifact_type(type_name, project)`). */
+  artifactType(name: string, project?: string): Effect.Effect<ArtifactType, WandbError>;
+  /** A type's collections (Python's `api.artifact_collections(project, type_name)`). */
+  artifactCollections(
+    project: string | undefined,
+    type: string,
+    options?: { readonly perPage?: number | undefined },
+  ): Stream.Stream<ArtifactCollection, WandbError>;
+  /** One collection by `entity/project/name` (Python's `api.artifact_collection(type, name)`). */
+  artifactCollection(type: string, name: string): Effect.Effect<ArtifactCollection, WandbError>;
+  /** Whether a collection exists (Python's `api.artifact_collection_exists(name, type)`). */
+  artifactCollectionExists(name: string, type: string): Effect.Effect<boolean, WandbError>;
+  /**
+   * A collection's committed versions, newest first (Python's `api.artifacts(type, name,
+   * per_page, tags)` and `api.artifact_versions`).
+   */
+  artifacts(
+    type: string,
+    name: string,
+    options?: ArtifactVersionsOptions,
+  ): Stream.Stream<Artifact, WandbError>;
+  /** A version by `entity/project/name:alias|vN` (Python's `api.artifact(name, type)`). */
+  artifact(name: string, options?: GetArtifactOptions): Effect.Effect<Artifact, WandbError>;
+  /** Whether a version exists (Python's `api.artifact_exists(name, type)`). */
+  artifactExists(name: string, type?: string): Effect.Effect<boolean, WandbError>;
+  /** A version's manifest (Python's `artifact.manifest`). */
+  artifactManifest(artifact: Artifact): Effect.Effect<ArtifactManifest, WandbError>;
+  /** One manifest entry (Python's `artifact.get_entry(name)` and `get_path(name)`). */
+  artifactEntry(artifact: Artifact, path: string): Effect.Effect<ArtifactManifestEntry, WandbError>;
+  /** A version's files as the server lists them (Python's `artifact.files(names, per_page)`). */
+  artifactFiles(
+    artifact: Artifact,
+    options?: { readonly names?: ReadonlyArray<string>; readonly perPage?: number },
+  ): Stream.Stream<ArtifactFile, WandbError>;
+  /**
+   * Downloads a version's files, verified, many at once; a re-run fetches only what is missing
+   * or wrong (Python's `artifact.download(root, path_prefix, allow_missing_references)`).
+   */
+  downloadArtifact(
+    artifact: Artifact,
+    options?: ArtifactDownloadOptions,
+  ): Effect.Effect<ArtifactDownload, WandbError>;
+  /** Downloads a one-file version and gives the file's path (Python's `artifact.file(root)`). */
+  artifactFile(
+    artifact: Artifact,
+    options?: { readonly root?: string | undefined },
+  ): Effect.Effect<string, WandbError>;
+  /** Checks a local copy against the manifest (Python's `artifact.verify(root)`). */
+  verifyArtifact(artifact: Artifact, root?: string): Effect.Effect<void, WandbError>;
+  /** Makes `root` hold exactly the version's files (Python's `artifact.checkout(root)`). */
+  checkoutArtifact(artifact: Artifact, root?: string): Effect.Effect<ArtifactDownload, WandbError>;
+  /**
+   * Saves a version's description, metadata, TTL, aliases and tags (Python's `artifact.save()`);
+   * returns it as the server now has it.
+   */
+  saveArtifact(artifact: Artifact, changes: ArtifactChanges): Effect.Effect<Artifact, WandbError>;
+  /** Deletes a version (Python's `artifact.delete(delete_aliases)`). */
+  deleteArtifact(
+    artifact: Artifact,
+    options?: { readonly deleteAliases?: boolean | undefined },
+  ): Effect.Effect<Artifact, WandbError>;
+  /** Links a version into a portfolio (Python's `artifact.link(target_path, aliases)`). */
+  linkArtifact(
+    artifact: Artifact,
+    targetPath: string,
+    options?: { readonly aliases?: ReadonlyArray<string> | undefined },
+  ): Effect.Effect<LinkedArtifact, WandbError>;
+  /**
+   * Saves a collection's name, description, type and tags (Python's `collection.save()`,
+   * `change_type`).
+   */
+  saveArtifactCollection(
+    collection: ArtifactCollection,
+    changes: CollectionChanges,
+  ): Effect.Effect<ArtifactCollection, WandbError>;
+  /** Deletes a collection (Python's `collection.delete()`). */
+  deleteArtifactCollection(
+    collection: ArtifactCollection,
+  ): Effect.Effect<ArtifactCollection, WandbError>;
+  /** The versions a run logged (Python's `run.logged_artifacts()`). */
+  loggedArtifacts(run: RunRef): Stream.Stream<Artifact, WandbError>;
+  /** The versions a run used (Python's `run.used_artifacts()`). */
+  usedArtifacts(run: RunRef): Stream.Stream<Artifact, WandbError>;
+  /** Declares that a run used a version (Python's `run.use_artifact(artifact, use_as)`). */
+  useArtifact(
+    run: RunRef,
+    artifact: Artifact,
+    options?: { readonly usedAs?: string | undefined },
+  ): Effect.Effect<Artifact, WandbError>;
+  /** Declares a version an output of a run (Python's `run.log_artifact(artifact, aliases)`). */
+  logArtifact(
+    run: RunRef,
+    artifact: Artifact,
+    options?: { readonly aliases?: ReadonlyArray<string>; readonly tags?: ReadonlyArray<string> },
+  ): Effect.Effect<Artifact, WandbError>;
+  /** The run that logged a version (Python's `artifact.logged_by()`), or `null`. */
+  artifactLoggedBy(artifact: Artifact): Effect.Effect<Run | null, WandbError>;
+  /** The runs that used a version (Python's `artifact.used_by()`). */
+  artifactUsedBy(artifact: Artifact): Effect.Effect<ReadonlyArray<Run>, WandbError>;
   /** Resolves a project path against the defaults, without a request unless the entity is missing. */
   resolveProjectPath(path?: string): Effect.Effect<ProjectPath, WandbError>;
   /** Resolves a run path against the defaults. */
@@ -294,6 +441,12 @@ export function makeApi(config: ApiConfig): Effect.Effect<ApiShape, never, HttpC
     const runPath = (run: RunRef): Effect.Effect<RunPath, WandbError> =>
       typeof run === "string" ? resolveRunPath(run) : Effect.succeed(
         "runId" in run ? run : { entity: run.entity, project: run.project, runId: run.id },
+      );
+
+    /** `entity/project/name`, or `name` (and `project/name`) under the default project. */
+    const artifactPath = (path: string) =>
+      path.split("/").length === 3 ? parseArtifactPath(path, undefined) : resolveProjectPath().pipe(
+        Effect.flatMap((defaults) => parseArtifactPath(path, defaults)),
       );
 
     const runsInput = (path: string | undefined, options: RunsOptions | undefined) =>
@@ -382,6 +535,75 @@ export function makeApi(config: ApiConfig): Effect.Effect<ApiShape, never, HttpC
       scanHistories: (runs, options) => scanHistories(client, runs, options),
       scanHistoriesJson: (runs, options) => scanHistoriesJson(client, runs, options),
       scanHistoriesNdjson: (runs, options) => scanHistoriesNdjson(client, runs, options),
+      artifactTypes: (project, options) =>
+        Stream.unwrap(
+          Effect.map(resolveProjectPath(project), (p) => listArtifactTypes(client, p, options)),
+        ),
+      artifactType: (name, project) =>
+        resolveProjectPath(project).pipe(
+          Effect.flatMap((p) => getArtifactType(client, p, name)),
+          Effect.withSpan("Api.artifactType"),
+        ),
+      artifactCollections: (project, type, options) =>
+        Stream.unwrap(
+          Effect.map(
+            resolveProjectPath(project),
+            (p) => listArtifactCollections(client, p, type, options),
+          ),
+        ),
+      artifactCollection: (type, name) =>
+        artifactPath(name).pipe(
+          Effect.flatMap(({ project, name }) => getArtifactCollection(client, project, type, name)),
+          Effect.withSpan("Api.artifactCollection"),
+        ),
+      artifactCollectionExists: (name, type) =>
+        artifactPath(name).pipe(
+          Effect.flatMap(({ project, name }) =>
+            artifactCollectionExists(client, project, type, name)
+          ),
+        ),
+      artifacts: (type, name, options) =>
+        Stream.unwrap(
+          Effect.map(
+            artifactPath(name),
+            ({ project, name }) => listArtifactVersions(client, project, type, name, options),
+          ),
+        ),
+      artifact: (name, options) =>
+        artifactPath(name).pipe(
+          Effect.flatMap(({ project, name }) => getArtifact(client, project, name, options)),
+          Effect.withSpan("Api.artifact"),
+        ),
+      artifactExists: (name, type) =>
+        artifactPath(name).pipe(
+          Effect.flatMap(({ project, name }) => artifactExists(client, project, name, { type })),
+        ),
+      artifactManifest: (artifact) => getArtifactManifest(client, artifact),
+      artifactEntry: (artifact, path) => getArtifactEntry(client, artifact, path),
+      artifactFiles: (artifact, options) => listArtifactFiles(client, artifact, options),
+      downloadArtifact: (artifact, options) => downloadArtifact(client, artifact, options),
+      artifactFile: (artifact, options) => downloadArtifactFile(client, artifact, options),
+      verifyArtifact: (artifact, root) => verifyArtifact(client, artifact, root),
+      checkoutArtifact: (artifact, root) => checkoutArtifact(client, artifact, root),
+      saveArtifact: (artifact, changes) =>
+        saveArtifact(client, artifact, changes).pipe(Effect.withSpan("Api.saveArtifact")),
+      deleteArtifact: (artifact, options) =>
+        deleteArtifact(client, artifact, options).pipe(Effect.withSpan("Api.deleteArtifact")),
+      linkArtifact: (artifact, target, options) =>
+        linkArtifact(client, artifact, target, options).pipe(Effect.withSpan("Api.linkArtifact")),
+      saveArtifactCollection: (collection, changes) =>
+        saveArtifactCollection(client, collection, changes),
+      deleteArtifactCollection: (collection) => deleteArtifactCollection(client, collection),
+      loggedArtifacts: (run) =>
+        Stream.unwrap(Effect.map(runPath(run), (p) => listRunArtifacts(client, p, "logged"))),
+      usedArtifacts: (run) =>
+        Stream.unwrap(Effect.map(runPath(run), (p) => listRunArtifacts(client, p, "used"))),
+      useArtifact: (run, artifact, options) =>
+        runPath(run).pipe(Effect.flatMap((p) => useArtifact(client, p, artifact, options))),
+      logArtifact: (run, artifact, options) =>
+        runPath(run).pipe(Effect.flatMap((p) => logArtifact(client, p, artifact, options))),
+      artifactLoggedBy: (artifact) => artifactLoggedBy(client, artifact),
+      artifactUsedBy: (artifact) => artifactUsedBy(client, artifact),
       files: (run, options) =>
         Stream.unwrap(Effect.map(runPath(run), (path) => listRunFiles(client, path, options))),
       file: (run, name) =>
