@@ -66,6 +66,7 @@ export {
 export type { NdjsonBatch, RunTag } from "./lib/history/ndjson.ts";
 export { BufferPool } from "./lib/core/buffers.ts";
 export {
+  downloadBufferBytes,
   type DownloadedFile,
   downloadFiles,
   type DownloadFilesOptions,

@@ -156,9 +156,67 @@ async function writeAll(file: Deno.FsFile, bytes: Uint8Array): Promise<void> {
   for (let at = 0; at < bytes.length;) at += await file.write(bytes.subarray(at));
 }
 
-/** Reads a download's body into the part file, hashing it; returns the bytes it read. */
+/**
+ * Bytes per buffer of a download (each is filled, then written and hashed in one go): the
+ * file's size within 64 KiB to 4 MiB, so that many small files in flight hold little and a
+ * large one is written in few, large writes.
+ */
+const bufferBytesFor = (size: number | undefined, most: number) =>
+  Math.min(most, Math.max(64 * 1024, size ?? most));
+
+/** The largest buffer a download takes: 4 MiB, or its share of 32 MiB among `concurrency`. */
+export const downloadBufferBytes = (concurrency: number): number =>
+  Math.max(64 * 1024, Math.min(4 * 1024 * 1024, Math.floor(16 * 1024 * 1024 / concurrency)));
+
+/** A buffer filled from the body: its bytes, and how the body went on. */
+interface Filled {
+  readonly bytes: Uint8Array;
+  /** The body ended (`done`), or the connection broke mid-body (`broken`). */
+  readonly end: "more" | "done" | "broken";
+}
+
+/** Where reads land before they are copied into a buffer (its memory comes back each read). */
+interface Landing {
+  memory: ArrayBuffer;
+}
+
+/**
+ * Fills `buffer` from a BYOB reader until it is full or the body ends or breaks. Reads land in
+ * a small buffer of their own and are copied on: a read that fails takes only that one with
+ * it, and the bytes filled so far are still written, so the resumed request starts after them.
+ */
+async function fill(
+  reader: ReadableStreamBYOBReader,
+  buffer: Uint8Array,
+  landing: Landing,
+): Promise<Filled> {
+  let at = 0;
+  while (at < buffer.byteLength) {
+    let next: ReadableStreamReadResult<Uint8Array>;
+    const room = Math.min(landing.memory.byteLength, buffer.byteLength - at);
+    try {
+      next = await reader.read(new Uint8Array(landing.memory, 0, room));
+    } catch {
+      landing.memory = new ArrayBuffer(landing.memory.byteLength || 256 * 1024);
+      return { bytes: buffer.subarray(0, at), end: "broken" };
+    }
+    if (next.value !== undefined) landing.memory = next.value.buffer as ArrayBuffer;
+    if (next.done) return { bytes: buffer.subarray(0, at), end: "done" };
+    buffer.set(next.value, at);
+    at += next.value.byteLength;
+  }
+  return { bytes: buffer, end: "more" };
+}
+
+/**
+ * Reads a download's body into the part file, hashing it; returns the bytes it read. Two
+ * buffers take turns: while one is written (on Deno's I/O threads) and hashed (here), the
+ * other fills from the network. No buffer is made per chunk (reads are BYOB), so a 2 GB
+ * download leaves no garbage behind it.
+ */
 function readInto(
   open: OpenDownload,
+  most: number,
   file: Deno.FsFile,
   hash: Hash,
   operation: string,
@@ -166,23 +224,25 @@ function readInto(
 ): Effect.Effect<{ readonly read: number; readonly broken: boolean }, LocalFileError> {
   return Effect.tryPromise({
     try: async (signal) => {
-      const reader = open.body.getReader();
+      const reader = open.body.getReader({ mode: "byob" });
       const stop = () => void reader.cancel().catch(() => {});
       signal.addEventListener("abort", stop, { once: true });
       let read = 0;
       try {
+        const bufferBytes = bufferBytesFor(open.totalSize, most);
+        const landing: Landing = { memory: new ArrayBuffer(Math.min(bufferBytes, 256 * 1024)) };
+        let filled = await fill(reader, new Uint8Array(bufferBytes), landing);
+        let spare: Uint8Array = new Uint8Array(bufferBytes);
         for (;;) {
-          let next: ReadableStreamReadResult<Uint8Array>;
-          try {
-            next = await reader.read();
-          } catch {
-            // The connection broke mid-body: what was written stays, and the caller resumes.
-            return { read, broken: true };
-          }
-          if (next.done) return { read, broken: false };
-          await writeAll(file, next.value);
-          hash.update(next.value);
-          read += next.value.length;
+          const { bytes, end } = filled;
+          const writing = writeAll(file, bytes);
+          const next = end === "more" ? fill(reader, spare, landing) : undefined;
+          hash.update(bytes);
+          await writing;
+          read += bytes.byteLength;
+          if (next === undefined) return { read, broken: end === "broken" };
+          filled = await next;
+          spare = bytes.byteLength === bufferBytes ? bytes : new Uint8Array(bufferBytes);
         }
       } finally {
         signal.removeEventListener("abort", stop);
@@ -213,7 +273,11 @@ const bodyAttempts = 5;
 export function downloadToFile(
   client: WandbClient,
   source: DownloadSource,
-  options: ExistingFileOptions & { readonly root: string },
+  options: ExistingFileOptions & {
+    readonly root: string;
+    /** The largest buffer (two are used); see {@link downloadBufferBytes}. */
+    readonly bufferBytes?: number | undefined;
+  },
 ): Effect.Effect<DownloadedFile, DownloadError | InvalidArgumentError> {
   const { operation } = source;
   const authenticated = source.authenticated === true;
@@ -309,7 +373,14 @@ export function downloadToFile(
         offset = 0;
       }
       total ??= open.totalSize;
-      const { read, broken } = yield* readInto(open, file, hash, operation, partPath);
+      const { read, broken } = yield* readInto(
+        open,
+        options.bufferBytes ?? downloadBufferBytes(1),
+        file,
+        hash,
+        operation,
+        partPath,
+      );
       offset += read;
       if (!broken && (total === undefined || offset >= total)) break;
       if (attempt >= bodyAttempts) {
@@ -385,7 +456,11 @@ export function downloadFiles<E, R>(
   sources: Stream.Stream<DownloadSource, E, R>,
   options: DownloadFilesOptions,
 ): Stream.Stream<DownloadedFile, E | DownloadError | InvalidArgumentError, R> {
-  return Stream.mapEffect(sources, (source) => downloadToFile(client, source, options), {
-    concurrency: options.concurrency ?? 8,
-  });
+  const concurrency = options.concurrency ?? 8;
+  const bufferBytes = downloadBufferBytes(concurrency);
+  return Stream.mapEffect(
+    sources,
+    (source) => downloadToFile(client, source, { ...options, bufferBytes }),
+    { concurrency },
+  );
 }

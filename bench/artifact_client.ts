@@ -1,0 +1,90 @@
+/**
+ * Benchmark client for files and artifacts: one way of downloading, then one JSON line
+ * `{ mode, seconds, bytes, peakRssMb }`.
+ *
+ *     deno run --allow-net=127.0.0.1 --allow-read --allow-write bench/artifact_client.ts \
+ *       <ours|baseline|file|fetch> <url> <apiKey> <outDir>
+ *
+ * - ours: `api.downloadArtifact` of the 1,000-file artifact (16 at a time, streamed, verified).
+ * - baseline: the official client's `artifact.download()` algorithm, on this runtime: the file
+ *   URLs from `GetArtifactFileUrls`, 32 workers, each file downloaded whole into the md5 cache
+ *   (`cache/obj/md5/<hex[:2]>/<hex[2:]>`), then copied into the root. (The Python client itself
+ *   cannot be installed here: PyPI is out of reach.)
+ * - file: `api.downloadFile` of the 2 GB run file.
+ * - fetch: a plain `fetch` of the same file's signed URL piped to disk, nothing else.
+ */
+import { Effect, Layer, Stream } from "effect";
+import { FetchHttpClient } from "effect/http";
+import { Api } from "../mod.ts";
+
+const [mode, url, apiKey, out] = Deno.args as [string, string, string, string];
+
+let peakRss = Deno.memoryUsage().rss;
+const sampler = setInterval(() => {
+  peakRss = Math.max(peakRss, Deno.memoryUsage().rss);
+}, 20);
+
+const b64ToHex = (b64: string) =>
+  Array.from(atob(b64), (c) => c.charCodeAt(0).toString(16).padStart(2, "0")).join("");
+
+const program = Effect.gen(function* () {
+  const api = yield* Api;
+  const started = performance.now();
+  let bytes = 0;
+  if (mode === "ours") {
+    const artifact = yield* api.artifact("acme/artifact-bench/big-dataset:v0");
+    const done = yield* api.downloadArtifact(artifact, { root: `${out}/root` });
+    bytes = done.files.reduce((n, f) => n + f.size, 0);
+  } else if (mode === "baseline") {
+    const artifact = yield* api.artifact("acme/artifact-bench/big-dataset:v0");
+    const manifest = yield* api.artifactManifest(artifact);
+    const digests = new Map(manifest.entries.map((e) => [e.path, e.digest]));
+    const files = yield* Stream.runCollect(api.artifactFiles(artifact, { perPage: 5000 }));
+    yield* Effect.promise(async () => {
+      let next = 0;
+      const worker = async () => {
+        while (next < files.length) {
+          const file = files[next++]!;
+          const hex = b64ToHex(digests.get(file.name)!);
+          const cached = `${out}/cache/obj/md5/${hex.slice(0, 2)}/${hex.slice(2)}`;
+          await Deno.mkdir(cached.slice(0, cached.lastIndexOf("/")), { recursive: true });
+          const response = await fetch(file.directUrl!);
+          const tmp = `${cached}.tmp`;
+          await response.body!.pipeTo(
+            (await Deno.open(tmp, { write: true, create: true })).writable,
+          );
+          await Deno.rename(tmp, cached);
+          const target = `${out}/root/${file.name}`;
+          await Deno.mkdir(target.slice(0, target.lastIndexOf("/")), { recursive: true });
+          await Deno.copyFile(cached, target);
+          bytes += file.size;
+        }
+      };
+      await Promise.all(Array.from({ length: 32 }, worker));
+    });
+  } else {
+    const file = yield* api.file("acme/artifact-bench/huge", "huge.bin");
+    if (mode === "file") {
+      const done = yield* api.downloadFile(file, { root: out });
+      bytes = done.size;
+    } else {
+      yield* Effect.promise(async () => {
+        const response = await fetch(file.directUrl!);
+        const target = await Deno.open(`${out}/huge.bin`, { write: true, create: true });
+        await response.body!.pipeTo(target.writable);
+      });
+      bytes = file.size;
+    }
+  }
+  return { mode, seconds: (performance.now() - started) / 1000, bytes };
+});
+
+const result = await Effect.runPromise(program.pipe(
+  Effect.provide(
+    Api.layer({ apiKey, baseUrl: url, timeout: "120 seconds" }).pipe(
+      Layer.provide(FetchHttpClient.layer),
+    ),
+  ),
+));
+clearInterval(sampler);
+console.log(JSON.stringify({ ...result, peakRssMb: Math.round(peakRss / 1024 / 1024) }));

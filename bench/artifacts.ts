@@ -1,0 +1,91 @@
+/**
+ * `deno task bench:artifacts`: artifact and file download speed and memory, as ratios against
+ * baselines measured in the same run.
+ *
+ * A local W&B server (its own process, 20 ms of latency per request) serves an artifact of 1,000
+ * files (1 KB to 10 MB, about 500 MB) and a 2 GB run file. Each client runs in its own process
+ * (so peak RSS is its own) and writes to its own fresh directory under bench/out/: ours
+ * (`downloadArtifact`) against the official client's algorithm, and `downloadFile` of the 2 GB
+ * file against a plain `fetch` piped to disk. Results go to stdout and bench/out/artifacts.json.
+ *
+ *     deno task bench:artifacts [--quick]
+ */
+const quick = Deno.args.includes("--quick");
+const deno = Deno.execPath();
+const outDir = new URL("./out/", import.meta.url).pathname;
+await Deno.mkdir(outDir, { recursive: true });
+
+const server = new Deno.Command(deno, {
+  args: [
+    "run",
+    "--allow-net=127.0.0.1",
+    new URL("./artifact_server.ts", import.meta.url).pathname,
+    ...(quick ? ["200", "50", "200"] : []),
+  ],
+  stdout: "piped",
+  stderr: "inherit",
+}).spawn();
+const reader = server.stdout.pipeThrough(new TextDecoderStream()).getReader();
+let text = "";
+while (!text.includes("\n")) {
+  const { value, done } = await reader.read();
+  if (done) throw new Error("the benchmark server stopped before it was ready");
+  text += value;
+}
+const { url, apiKey } = JSON.parse(text.split("\n")[0]!);
+
+interface Result {
+  readonly mode: string;
+  readonly seconds: number;
+  readonly bytes: number;
+  readonly peakRssMb: number;
+}
+
+async function client(mode: string): Promise<Result> {
+  const dir = `${outDir}artifacts-${mode}`;
+  await Deno.remove(dir, { recursive: true }).catch(() => {});
+  await Deno.mkdir(dir, { recursive: true });
+  const result = await new Deno.Command(deno, {
+    args: [
+      "run",
+      "--allow-net=127.0.0.1",
+      "--allow-read",
+      `--allow-write=${outDir}`,
+      new URL("./artifact_client.ts", import.meta.url).pathname,
+      mode,
+      url,
+      apiKey,
+      dir,
+    ],
+    stderr: "inherit",
+  }).output();
+  await Deno.remove(dir, { recursive: true }).catch(() => {});
+  if (!result.success) throw new Error(`the ${mode} client failed`);
+  const r: Result = JSON.parse(new TextDecoder().decode(result.stdout).trim().split("\n").pop()!);
+  console.log(
+    `  ${mode.padEnd(9)} ${(r.bytes / 1024 / 1024).toFixed(0)} MB in ${r.seconds.toFixed(2)} s = ${
+      (r.bytes / 1024 / 1024 / r.seconds).toFixed(0)
+    } MB/s, peak RSS ${r.peakRssMb} MB`,
+  );
+  return r;
+}
+
+try {
+  const results: Array<Result> = [];
+  for (const mode of ["baseline", "ours", "fetch", "file"]) results.push(await client(mode));
+  const [baseline, ours, fetched, file] = results as [Result, Result, Result, Result];
+  const ratios = {
+    artifactVsBaseline: baseline.seconds / ours.seconds,
+    fileThroughputVsFetch: fetched.seconds / file.seconds,
+  };
+  console.log(
+    `downloadArtifact / official client's algorithm: ${ratios.artifactVsBaseline.toFixed(2)}x`,
+  );
+  console.log(
+    `downloadFile throughput / plain fetch: ${(ratios.fileThroughputVsFetch * 100).toFixed(0)}%`,
+  );
+  await Deno.writeTextFile(`${outDir}artifacts.json`, JSON.stringify({ results, ratios }, null, 2));
+} finally {
+  server.kill();
+  await server.status;
+}
