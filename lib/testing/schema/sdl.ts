@@ -9,6 +9,9 @@
  * @module
  */
 
+import { artifactsSdl } from "../artifacts/sdl.ts";
+import { filesSdl } from "../files/sdl.ts";
+
 /** The W&B schema, as SDL text. */
 export const wandbSdl: string = /* GraphQL */ `
 schema {
@@ -53,9 +56,6 @@ type Query {
   project(name: String, entityName: String): Project
   "The older name of project."
   model(name: String, entityName: String): Project
-  artifact(id: ID!): Artifact
-  artifactCollection(id: ID!): ArtifactCollection
-  artifactSequence(id: ID!): ArtifactSequence
   serverInfo: ServerInfo
   view(id: ID!, type: String): View
 }
@@ -65,28 +65,8 @@ type Mutation {
   upsertModel(input: UpsertModelInput!): UpsertModelPayload
   deleteRun(input: DeleteRunInput!): DeleteRunPayload
   updateRunState(input: UpdateRunStateInput!): UpdateRunStatePayload
-  createRunFiles(input: CreateRunFilesInput!): CreateRunFilesPayload
   createTeam(input: CreateTeamInput!): CreateTeamPayload
   createUser(input: CreateUserInput!): CreateUserPayload
-  addAliases(input: AddAliasesInput!): AddAliasesPayload
-  deleteAliases(input: DeleteAliasesInput!): DeleteAliasesPayload
-  updateArtifact(input: UpdateArtifactInput!): UpdateArtifactPayload
-  deleteArtifact(input: DeleteArtifactInput!): DeleteArtifactPayload
-  deleteFiles(input: DeleteFilesInput!): DeleteFilesPayload
-  updateArtifactSequence(input: UpdateArtifactSequenceInput!): UpdateArtifactCollectionPayload
-  updateArtifactPortfolio(input: UpdateArtifactPortfolioInput!): UpdateArtifactCollectionPayload
-  deleteArtifactSequence(input: DeleteArtifactSequenceInput!): DeleteArtifactCollectionPayload
-  deleteArtifactPortfolio(input: DeleteArtifactPortfolioInput!): DeleteArtifactCollectionPayload
-  "Changes a collection's type (the official client's UpdateArtifactSequenceType)."
-  moveArtifactSequence(input: MoveArtifactSequenceInput!): UpdateArtifactCollectionPayload
-  createArtifactCollectionTagAssignments(input: CreateArtifactCollectionTagAssignmentsInput!): CreateArtifactCollectionTagAssignmentsPayload
-  deleteArtifactCollectionTagAssignments(input: DeleteArtifactCollectionTagAssignmentsInput!): DeleteArtifactCollectionTagAssignmentsPayload
-  linkArtifact(input: LinkArtifactInput!): LinkArtifactPayload
-  unlinkArtifact(input: UnlinkArtifactInput!): UnlinkArtifactPayload
-  "Marks an artifact as an input of a run."
-  useArtifact(input: UseArtifactInput!): UseArtifactPayload
-  "A new version of a collection (or, with enableDigestDeduplication, the version holding that digest), as an output of runName."
-  createArtifact(input: CreateArtifactInput!): CreateArtifactPayload
 }
 
 type ServerInfo {
@@ -206,10 +186,6 @@ type Project implements Node {
   allViews(viewType: String, viewName: String, first: Int, after: String, before: String, last: Int): ViewConnection
   runQueue(name: String!): RunQueue
   runQueues: [RunQueue!]!
-  artifactType(name: String!): ArtifactType
-  artifactTypes(after: String, first: Int, before: String, last: Int): ArtifactTypeConnection!
-  artifact(name: String!, enableTracking: Boolean): Artifact
-  artifactCollection(name: String!): ArtifactCollection
 }
 
 type ProjectConnection {
@@ -257,10 +233,6 @@ type Run implements Node {
   "One list of row objects per spec (keys, samples, minStep, maxStep)."
   sampledHistory(specs: [JSONString!]!): [JSON!]!
   parquetHistory(liveKeys: [String!]!): ParquetHistory!
-  fileCount: Int
-  files(names: [String], after: String, first: Int, before: String, last: Int, pattern: String): FileConnection
-  outputArtifacts(after: String, first: Int, before: String, last: Int): ArtifactConnection
-  inputArtifacts(after: String, first: Int, before: String, last: Int): InputArtifactConnection
 }
 
 type RunConnection {
@@ -277,32 +249,6 @@ type RunEdge {
 type ParquetHistory {
   liveData: [JSON!]!
   parquetUrls: [String!]!
-}
-
-type File implements Node {
-  id: ID!
-  name: String!
-  displayName: String
-  url(upload: Boolean): String
-  directUrl: String
-  uploadUrl: String
-  sizeBytes: Int64
-  mimetype: String
-  updatedAt: DateTime
-  md5: String
-  digest: String
-  storagePath: String
-}
-
-type FileConnection {
-  totalCount: Int
-  pageInfo: PageInfo!
-  edges: [FileEdge!]!
-}
-
-type FileEdge {
-  node: File
-  cursor: String!
 }
 
 type Sweep implements Node {
@@ -369,358 +315,7 @@ type RunQueueItem {
   associatedRunId: String
 }
 
-enum ArtifactState {
-  PENDING
-  COMMITTED
-  DELETED
-}
-
-type Tag {
-  id: ID!
-  name: String!
-  attributes: JSONString
-  tagCategoryName: String
-}
-
-type TagConnection {
-  pageInfo: PageInfo!
-  edges: [TagEdge!]!
-}
-
-type TagEdge {
-  node: Tag!
-  cursor: String
-}
-
-type ArtifactType {
-  id: ID!
-  name: String!
-  description: String
-  createdAt: DateTime
-  project: Project
-  artifactCollections(after: String, first: Int, before: String, last: Int, filters: JSONString, order: String): ArtifactCollectionConnection
-  artifactCollection(name: String!): ArtifactCollection
-  artifact(name: String!): Artifact
-}
-
-type ArtifactTypeConnection {
-  pageInfo: PageInfo!
-  edges: [ArtifactTypeEdge!]!
-}
-
-type ArtifactTypeEdge {
-  node: ArtifactType
-  cursor: String
-}
-
-interface ArtifactCollection {
-  id: ID!
-  name: String!
-  description: String
-  createdAt: DateTime!
-  updatedAt: DateTime
-  project: Project!
-  defaultArtifactType: ArtifactType!
-  tags: TagConnection!
-  state: ArtifactCollectionState!
-  aliases(after: String, first: Int): ArtifactAliasConnection!
-  artifacts(after: String, first: Int, before: String, last: Int, order: String, filters: JSONString): VersionedArtifactConnection
-}
-
-type ArtifactSequence implements ArtifactCollection {
-  id: ID!
-  name: String!
-  description: String
-  createdAt: DateTime!
-  updatedAt: DateTime
-  project: Project!
-  defaultArtifactType: ArtifactType!
-  tags: TagConnection!
-  state: ArtifactCollectionState!
-  aliases(after: String, first: Int): ArtifactAliasConnection!
-  artifacts(after: String, first: Int, before: String, last: Int, order: String, filters: JSONString): VersionedArtifactConnection
-  latestArtifact: Artifact
-}
-
-type ArtifactPortfolio implements ArtifactCollection {
-  id: ID!
-  name: String!
-  description: String
-  createdAt: DateTime!
-  updatedAt: DateTime
-  project: Project!
-  defaultArtifactType: ArtifactType!
-  tags: TagConnection!
-  state: ArtifactCollectionState!
-  aliases(after: String, first: Int): ArtifactAliasConnection!
-  artifacts(after: String, first: Int, before: String, last: Int, order: String, filters: JSONString): VersionedArtifactConnection
-}
-
-type ArtifactCollectionConnection {
-  totalCount: Int!
-  pageInfo: PageInfo!
-  edges: [ArtifactCollectionEdge!]!
-}
-
-type ArtifactCollectionEdge {
-  node: ArtifactCollection
-  cursor: String
-}
-
-type ArtifactAlias {
-  id: ID
-  alias: String!
-  artifactCollection: ArtifactCollection
-}
-
-enum ArtifactCollectionState {
-  READY
-  DELETED
-}
-
 "The type of an artifact's creator: a run, or a user."
-union ArtifactCreator = Run | User
-
-type ArtifactAliasConnection {
-  pageInfo: PageInfo!
-  edges: [ArtifactAliasEdge!]!
-}
-
-type ArtifactAliasEdge {
-  node: ArtifactAlias
-  cursor: String
-}
-
-type ArtifactCollectionMembership {
-  id: ID!
-  versionIndex: Int
-  aliases: [ArtifactAlias!]!
-  artifactCollection: ArtifactCollection
-  artifact: Artifact
-}
-
-type ArtifactCollectionMembershipConnection {
-  pageInfo: PageInfo!
-  edges: [ArtifactCollectionMembershipEdge!]!
-}
-
-type ArtifactCollectionMembershipEdge {
-  node: ArtifactCollectionMembership
-  cursor: String
-}
-
-input UpdateArtifactSequenceInput {
-  artifactSequenceID: ID!
-  name: String
-  description: String
-  clientMutationId: String
-}
-
-input UpdateArtifactPortfolioInput {
-  artifactPortfolioID: ID!
-  name: String
-  description: String
-  clientMutationId: String
-}
-
-type UpdateArtifactCollectionPayload {
-  artifactCollection: ArtifactCollection!
-  clientMutationId: String
-}
-
-input DeleteArtifactSequenceInput {
-  artifactSequenceID: ID!
-  clientMutationId: String
-}
-
-input DeleteArtifactPortfolioInput {
-  artifactPortfolioID: ID!
-  clientMutationId: String
-}
-
-type DeleteArtifactCollectionPayload {
-  artifactCollection: ArtifactCollection!
-  clientMutationId: String
-}
-
-input MoveArtifactSequenceInput {
-  artifactSequenceID: ID!
-  destinationArtifactTypeName: String!
-  clientMutationId: String
-}
-
-input CreateArtifactCollectionTagAssignmentsInput {
-  entityName: String!
-  projectName: String!
-  artifactCollectionName: String!
-  tags: [TagInput!]!
-  clientMutationID: String
-}
-
-type CreateArtifactCollectionTagAssignmentsPayload {
-  tags: [Tag!]!
-  clientMutationID: String
-}
-
-input DeleteArtifactCollectionTagAssignmentsInput {
-  entityName: String!
-  projectName: String!
-  artifactCollectionName: String!
-  tags: [TagInput!]!
-  clientMutationID: String
-}
-
-type DeleteArtifactCollectionTagAssignmentsPayload {
-  success: Boolean!
-  clientMutationID: String
-}
-
-input ArtifactAliasInput {
-  artifactCollectionName: String!
-  alias: String!
-}
-
-input LinkArtifactInput {
-  artifactID: ID
-  artifactPortfolioID: ID
-  artifactPortfolioName: String
-  entityName: String
-  projectName: String
-  aliases: [ArtifactAliasInput!]
-  clientID: ID
-  clientMutationId: String
-}
-
-type LinkArtifactPayload {
-  versionIndex: Int
-  artifactMembership: ArtifactCollectionMembership
-  clientMutationId: String
-}
-
-input UnlinkArtifactInput {
-  artifactID: ID!
-  artifactPortfolioID: ID!
-  clientMutationId: String
-}
-
-type UnlinkArtifactPayload {
-  success: Boolean!
-  clientMutationId: String
-}
-
-input UseArtifactInput {
-  entityName: String!
-  projectName: String!
-  runName: String!
-  artifactID: ID!
-  usedAs: String
-  artifactEntityName: String
-  artifactProjectName: String
-  clientMutationId: String
-}
-
-type UseArtifactPayload {
-  artifact: Artifact!
-  clientMutationId: String
-}
-
-enum ArtifactDigestAlgorithm {
-  MANIFEST_MD5
-}
-
-input CreateArtifactInput {
-  artifactTypeName: String!
-  artifactCollectionNames: [String!]
-  entityName: String!
-  projectName: String!
-  runName: String
-  description: String
-  digest: String!
-  digestAlgorithm: ArtifactDigestAlgorithm
-  aliases: [ArtifactAliasInput!]
-  metadata: JSONString
-  clientID: ID
-  sequenceClientID: ID
-  enableDigestDeduplication: Boolean
-  ttlDurationSeconds: Int64
-  tags: [TagInput!]
-  historyStep: Int64
-  distributedID: String
-  clientMutationId: String
-}
-
-type CreateArtifactPayload {
-  artifact: Artifact!
-  clientMutationId: String
-}
-
-type ArtifactManifest {
-  id: ID!
-  file: File!
-}
-
-type Artifact implements Node {
-  id: ID!
-  artifactSequence: ArtifactSequence!
-  versionIndex: Int
-  artifactType: ArtifactType!
-  description: String
-  metadata: JSONString
-  ttlDurationSeconds: Int64
-  ttlIsInherited: Boolean
-  tags: [Tag!]!
-  historyStep: Int64
-  state: ArtifactState!
-  size: Int64!
-  digest: String!
-  commitHash: String
-  fileCount: Int64!
-  createdAt: DateTime!
-  updatedAt: DateTime
-  aliases: [ArtifactAlias!]!
-  currentManifest: ArtifactManifest
-  files(names: [String], after: String, first: Int, before: String, last: Int): FileConnection!
-  "The runs that used it."
-  usedBy(after: String, first: Int): RunConnection!
-  "The run (or user) that logged it."
-  createdBy: ArtifactCreator
-  "Its memberships: its own collection's, and the portfolios it is linked into."
-  artifactMemberships(after: String, first: Int): ArtifactCollectionMembershipConnection!
-}
-
-type ArtifactConnection {
-  totalCount: Int!
-  pageInfo: PageInfo!
-  edges: [ArtifactEdge!]!
-}
-
-type ArtifactEdge {
-  node: Artifact
-  cursor: String
-}
-
-type InputArtifactConnection {
-  totalCount: Int!
-  pageInfo: PageInfo!
-  edges: [InputArtifactEdge!]!
-}
-
-type InputArtifactEdge {
-  node: Artifact
-  cursor: String
-}
-
-type VersionedArtifactConnection {
-  totalCount: Int!
-  pageInfo: PageInfo!
-  edges: [VersionedArtifactEdge!]!
-}
-
-type VersionedArtifactEdge {
-  node: Artifact!
-  version: String!
-  cursor: String
-}
 
 input UpsertBucketInput {
   id: String
@@ -789,21 +384,6 @@ type UpdateRunStatePayload {
   clientMutationId: String
 }
 
-input CreateRunFilesInput {
-  entityName: String!
-  projectName: String!
-  runName: String!
-  files: [String!]!
-  clientMutationId: String
-}
-
-type CreateRunFilesPayload {
-  runID: ID!
-  uploadHeaders: [String!]!
-  files: [File!]!
-  clientMutationId: String
-}
-
 input CreateTeamInput {
   teamName: String!
   teamAdminUserName: String
@@ -826,77 +406,5 @@ type CreateUserPayload {
   user: User
   clientMutationId: String
 }
-
-input ArtifactCollectionAliasInput {
-  alias: String!
-  artifactCollectionName: String!
-  entityName: String!
-  projectName: String!
-}
-
-input AddAliasesInput {
-  aliases: [ArtifactCollectionAliasInput!]!
-  artifactID: ID!
-  clientMutationId: String
-}
-
-type AddAliasesPayload {
-  success: Boolean!
-  clientMutationId: String
-}
-
-input DeleteAliasesInput {
-  aliases: [ArtifactCollectionAliasInput!]!
-  artifactID: ID!
-  clientMutationId: String
-}
-
-type DeleteAliasesPayload {
-  success: Boolean!
-  clientMutationId: String
-}
-
-input TagInput {
-  tagName: String!
-  tagCategoryName: String
-  attributes: JSONString
-}
-
-input UpdateArtifactInput {
-  artifactID: ID!
-  description: String
-  metadata: JSONString
-  ttlDurationSeconds: Int64
-  tagsToAdd: [TagInput!]
-  tagsToDelete: [TagInput!]
-  aliases: [ArtifactCollectionAliasInput!]
-  clientMutationId: String
-}
-
-type UpdateArtifactPayload {
-  artifact: Artifact!
-  clientMutationId: String
-}
-
-input DeleteArtifactInput {
-  artifactID: ID!
-  deleteAliases: Boolean
-  clientMutationId: String
-}
-
-type DeleteArtifactPayload {
-  artifact: Artifact!
-  clientMutationId: String
-}
-
-input DeleteFilesInput {
-  files: [ID!]!
-  projectId: Int
-  clientMutationId: String
-}
-
-type DeleteFilesPayload {
-  success: Boolean
-  clientMutationId: String
-}
-`;
+` +
+  filesSdl + artifactsSdl;
