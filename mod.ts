@@ -67,6 +67,7 @@ export type { NdjsonBatch, RunTag } from "./lib/history/ndjson.ts";
 export { BufferPool } from "./lib/core/buffers.ts";
 export {
   downloadBufferBytes,
+  downloadBufferPool,
   type DownloadedFile,
   downloadFiles,
   type DownloadFilesOptions,

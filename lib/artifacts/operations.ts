@@ -11,6 +11,7 @@ import { createHash } from "node:crypto";
 import { Effect, Schema, Stream } from "effect";
 import {
   downloadBufferBytes,
+  downloadBufferPool,
   type DownloadedFile,
   type DownloadSource,
   downloadToFile,
@@ -684,6 +685,7 @@ export function downloadArtifact(
   return Effect.gen(function* () {
     const concurrency = options?.concurrency ?? 32;
     const bufferBytes = downloadBufferBytes(concurrency);
+    const buffers = downloadBufferPool(concurrency);
     if (!Number.isInteger(concurrency) || concurrency < 1) {
       return yield* Effect.fail(
         invalid("concurrency", concurrency, "concurrency must be an integer >= 1"),
@@ -752,7 +754,7 @@ export function downloadArtifact(
     const files = yield* Effect.forEach(
       sources,
       (source) =>
-        downloadToFile(client, source, { root, keepVerified: true, bufferBytes }).pipe(
+        downloadToFile(client, source, { root, keepVerified: true, bufferBytes, buffers }).pipe(
           Effect.catchIf(
             (e) =>
               options?.allowMissingReferences === true &&

@@ -18,6 +18,7 @@ import {
   type RequestError,
 } from "./errors.ts";
 import type { OpenDownload, WandbClient } from "./transport.ts";
+import { BufferPool } from "./buffers.ts";
 
 /** A file to download: where it goes, where it comes from, and what it must hash to. */
 export interface DownloadSource {
@@ -164,6 +165,13 @@ async function writeAll(file: Deno.FsFile, bytes: Uint8Array): Promise<void> {
 const bufferBytesFor = (size: number | undefined, most: number) =>
   Math.min(most, Math.max(64 * 1024, size ?? most));
 
+/**
+ * The buffers of `concurrency` downloads at once (two and a landing one each), handed from one
+ * download to the next: a thousand files make no thousand buffers for the collector.
+ */
+export const downloadBufferPool = (concurrency: number): BufferPool =>
+  new BufferPool(3 * concurrency, Math.ceil(downloadBufferBytes(concurrency) * 1.25) + 65536);
+
 /** The largest buffer a download takes: 4 MiB, or its share of 32 MiB among `concurrency`. */
 export const downloadBufferBytes = (concurrency: number): number =>
   Math.max(64 * 1024, Math.min(4 * 1024 * 1024, Math.floor(16 * 1024 * 1024 / concurrency)));
@@ -217,6 +225,7 @@ async function fill(
 function readInto(
   open: OpenDownload,
   most: number,
+  pool: BufferPool | undefined,
   file: Deno.FsFile,
   hash: Hash,
   operation: string,
@@ -228,11 +237,14 @@ function readInto(
       const stop = () => void reader.cancel().catch(() => {});
       signal.addEventListener("abort", stop, { once: true });
       let read = 0;
+      const bufferBytes = bufferBytesFor(open.totalSize, most);
+      const take = (size: number) =>
+        pool === undefined ? new Uint8Array(size) : pool.take(size).subarray(0, size);
+      const landing: Landing = { memory: take(Math.min(bufferBytes, 256 * 1024)).buffer };
+      let spare: Uint8Array = take(bufferBytes);
+      let filled: Filled = { bytes: take(bufferBytes), end: "more" };
       try {
-        const bufferBytes = bufferBytesFor(open.totalSize, most);
-        const landing: Landing = { memory: new ArrayBuffer(Math.min(bufferBytes, 256 * 1024)) };
-        let filled = await fill(reader, new Uint8Array(bufferBytes), landing);
-        let spare: Uint8Array = new Uint8Array(bufferBytes);
+        filled = await fill(reader, filled.bytes, landing);
         for (;;) {
           const { bytes, end } = filled;
           const writing = writeAll(file, bytes);
@@ -241,12 +253,16 @@ function readInto(
           await writing;
           read += bytes.byteLength;
           if (next === undefined) return { read, broken: end === "broken" };
+          spare = bytes;
           filled = await next;
-          spare = bytes.byteLength === bufferBytes ? bytes : new Uint8Array(bufferBytes);
         }
       } finally {
         signal.removeEventListener("abort", stop);
         reader.releaseLock();
+        // The buffers serve the next download of the pool; none is read after this.
+        pool?.give(spare.buffer);
+        pool?.give(filled.bytes.buffer);
+        if (!landing.memory.detached) pool?.give(landing.memory);
       }
     },
     catch: local("write", partPath),
@@ -277,6 +293,8 @@ export function downloadToFile(
     readonly root: string;
     /** The largest buffer (two are used); see {@link downloadBufferBytes}. */
     readonly bufferBytes?: number | undefined;
+    /** Where the buffers come from and go back to, shared by the downloads of one call. */
+    readonly buffers?: BufferPool | undefined;
   },
 ): Effect.Effect<DownloadedFile, DownloadError | InvalidArgumentError> {
   const { operation } = source;
@@ -376,6 +394,7 @@ export function downloadToFile(
       const { read, broken } = yield* readInto(
         open,
         options.bufferBytes ?? downloadBufferBytes(1),
+        options.buffers,
         file,
         hash,
         operation,
@@ -458,9 +477,12 @@ export function downloadFiles<E, R>(
 ): Stream.Stream<DownloadedFile, E | DownloadError | InvalidArgumentError, R> {
   const concurrency = options.concurrency ?? 8;
   const bufferBytes = downloadBufferBytes(concurrency);
-  return Stream.mapEffect(
-    sources,
-    (source) => downloadToFile(client, source, { ...options, bufferBytes }),
-    { concurrency },
-  );
+  return Stream.suspend(() => {
+    const buffers = downloadBufferPool(concurrency);
+    return Stream.mapEffect(
+      sources,
+      (source) => downloadToFile(client, source, { ...options, bufferBytes, buffers }),
+      { concurrency },
+    );
+  });
 }
