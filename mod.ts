@@ -279,6 +279,7 @@ export {
   ServerError,
   TransportError,
   type TransportFailure,
+  WaitTimeoutError,
   type WandbError,
 } from "./lib/core/errors.ts";
 export {
@@ -374,6 +375,50 @@ export {
   type RunsQueryInput,
 } from "./lib/runs/queries.ts";
 export { runsTableBaseColumns, type RunsTableRow, runsTableRow } from "./lib/runs/table.ts";
+export {
+  type CreateProjectData,
+  createProjectMutation,
+  createRunMutation,
+  type DeleteRunData,
+  deleteRunMutation,
+  type RunStateData,
+  runStateQuery,
+  type RunUpdateFields,
+  updateRunMutation,
+  type UpdateRunStateData,
+  updateRunStateMutation,
+  type UpsertBucketData,
+} from "./lib/runs/mutations.ts";
+export {
+  appUrl,
+  createProject,
+  createRun,
+  deleteRun,
+  isFinishedState,
+  type RunChanges,
+  runMetadata,
+  runUrl,
+  updateRun,
+  updateRunState,
+  type WaitOptions,
+  waitUntilFinished,
+} from "./lib/runs/changes.ts";
+export {
+  bestSweepRun,
+  getSweep,
+  listSweeps,
+  parseSweepConfig,
+  type Sweep,
+  type SweepData,
+  sweepFragment,
+  SweepNode,
+  type SweepNodeData,
+  sweepQuery,
+  sweepRuns,
+  type SweepsData,
+  sweepsQuery,
+  toSweep,
+} from "./lib/sweeps/sweeps.ts";
 export {
   type DefaultEntityData,
   defaultEntityQuery,

@@ -53,6 +53,19 @@ import {
 import type { HistoryRow } from "../history/queries.ts";
 import type { DownloadedFile, DownloadFilesOptions } from "../core/download.ts";
 import type { RunFile } from "../files/decoders.ts";
+import {
+  createProject,
+  createRun,
+  deleteRun,
+  type RunChanges,
+  runMetadata,
+  runUrl,
+  updateRun,
+  updateRunState,
+  type WaitOptions,
+  waitUntilFinished,
+} from "../runs/changes.ts";
+import { bestSweepRun, getSweep, listSweeps, type Sweep, sweepRuns } from "../sweeps/sweeps.ts";
 import type {
   Artifact,
   ArtifactCollection,
@@ -269,6 +282,58 @@ export interface ApiShape {
   ): Effect.Effect<RunFile, WandbError>;
   /** Deletes a run file (Python's `file.delete()`); returns the file deleted. */
   deleteFile(file: RunFile): Effect.Effect<RunFile, WandbError>;
+  /** Creates a project (Python's `api.create_project(name, entity)`); returns it. */
+  createProject(name: string, entity?: string): Effect.Effect<Project, WandbError>;
+  /**
+   * Creates a run (Python's `api.create_run(run_id, project, entity)`), `pending` unless
+   * `state` says otherwise; a random 8-character id when none is given. Returns it.
+   */
+  createRun(options?: {
+    readonly runId?: string | undefined;
+    readonly project?: string | undefined;
+    readonly entity?: string | undefined;
+    readonly state?: string | undefined;
+  }): Effect.Effect<Run, WandbError>;
+  /**
+   * Updates a run (Python's `run.update()`): one `UpsertBucket` with only the fields given;
+   * returns the run as the server now holds it.
+   */
+  updateRun(run: Run, changes: RunChanges): Effect.Effect<Run, WandbError>;
+  /** Deletes a run (Python's `run.delete(delete_artifacts)`); returns it. */
+  deleteRun(
+    run: Run,
+    options?: { readonly deleteArtifacts?: boolean | undefined },
+  ): Effect.Effect<Run, WandbError>;
+  /** Sets a run's state where W&B allows it (Python's `run.update_state`). */
+  updateRunState(run: Run, state: string): Effect.Effect<Run, WandbError>;
+  /**
+   * Waits for a run to finish, crash, fail or be killed (Python's `run.wait_until_finished()`),
+   * polling on a `Schedule`, failing with a `WaitTimeoutError` after `timeout`.
+   */
+  waitUntilFinished(run: RunRef, options?: WaitOptions): Effect.Effect<Run, WandbError>;
+  /** A run's `wandb-metadata.json` (Python's `run.metadata`), or `null`. */
+  runMetadata(run: RunRef): Effect.Effect<Readonly<Record<string, unknown>> | null, WandbError>;
+  /** A run's page in the W&B app (Python's `run.url`). */
+  runUrl(run: RunRef): Effect.Effect<string, WandbError>;
+  /** A run's sweep (Python's `run.sweep`), or `null` when it belongs to none. */
+  runSweep(run: Run): Effect.Effect<Sweep | null, WandbError>;
+  /** A sweep by `entity/project/sweep_id` (Python's `api.sweep(path)`). */
+  sweep(path: string): Effect.Effect<Sweep, WandbError>;
+  /** A project's sweeps (Python's `project.sweeps()`). */
+  sweeps(project?: string): Stream.Stream<Sweep, WandbError>;
+  /** A sweep's runs (Python's `sweep.runs`). */
+  sweepRuns(
+    sweep: Sweep,
+    options?: { readonly order?: string | undefined },
+  ): Stream.Stream<Run, WandbError>;
+  /**
+   * A sweep's best run by its metric and goal, or by `order` (Python's `sweep.best_run(order)`);
+   * `null` without runs or metric.
+   */
+  bestRun(
+    sweep: Sweep,
+    options?: { readonly order?: string | undefined },
+  ): Effect.Effect<Run | null, WandbError>;
   /** A project's artifact types (Python's `api.artifact_types(project)`). */
   artifactTypes(
     project?: string,
@@ -535,6 +600,50 @@ export function makeApi(config: ApiConfig): Effect.Effect<ApiShape, never, HttpC
       scanHistories: (runs, options) => scanHistories(client, runs, options),
       scanHistoriesJson: (runs, options) => scanHistoriesJson(client, runs, options),
       scanHistoriesNdjson: (runs, options) => scanHistoriesNdjson(client, runs, options),
+      createProject: (name, entity) =>
+        parseProjectPath(entity === undefined ? name : `${entity}/${name}`).pipe(
+          Effect.flatMap(resolveProject),
+          Effect.flatMap((path) => createProject(client, path)),
+          Effect.withSpan("Api.createProject"),
+        ),
+      createRun: (options) =>
+        resolveProjectPath(
+          options?.project === undefined
+            ? undefined
+            : options.entity === undefined
+            ? options.project
+            : `${options.entity}/${options.project}`,
+        ).pipe(
+          Effect.flatMap((project) =>
+            createRun(client, {
+              ...project,
+              runId: options?.runId ?? crypto.randomUUID().replaceAll("-", "").slice(0, 8),
+            }, { state: options?.state })
+          ),
+          Effect.withSpan("Api.createRun"),
+        ),
+      updateRun: (run, changes) =>
+        updateRun(client, run, changes).pipe(Effect.withSpan("Api.updateRun")),
+      deleteRun: (run, options) =>
+        deleteRun(client, run, options).pipe(Effect.withSpan("Api.deleteRun")),
+      updateRunState: (run, state) => updateRunState(client, run, state),
+      waitUntilFinished: (run, options) =>
+        runPath(run).pipe(Effect.flatMap((path) => waitUntilFinished(client, path, options))),
+      runMetadata: (run) => runPath(run).pipe(Effect.flatMap((path) => runMetadata(client, path))),
+      runUrl: (run) => runPath(run).pipe(Effect.map((path) => runUrl(config.baseUrl, path))),
+      runSweep: (run) =>
+        run.sweepName === null
+          ? Effect.succeed(null)
+          : getSweep(client, { entity: run.entity, project: run.project }, run.sweepName),
+      sweep: (path) =>
+        artifactPath(path).pipe(
+          Effect.flatMap(({ project, name }) => getSweep(client, project, name)),
+          Effect.withSpan("Api.sweep"),
+        ),
+      sweeps: (project) =>
+        Stream.unwrap(Effect.map(resolveProjectPath(project), (p) => listSweeps(client, p))),
+      sweepRuns: (sweep, options) => sweepRuns(client, sweep, options),
+      bestRun: (sweep, options) => bestSweepRun(client, sweep, options),
       artifactTypes: (project, options) =>
         Stream.unwrap(
           Effect.map(resolveProjectPath(project), (p) => listArtifactTypes(client, p, options)),

@@ -332,6 +332,25 @@ export class LocalFileError extends Data.Error<RequestFacts & { readonly path: s
   }
 }
 
+/**
+ * A call that waits (for a run to finish, a queued run to start) outlived its timeout.
+ *
+ * @example
+ * ```ts
+ * import { WaitTimeoutError } from "@effect-wandb/api";
+ * const e = new WaitTimeoutError({ operation: "RunState", waitedMillis: 60000, message: "Run still running after 1m" });
+ * console.assert(e._tag === "WaitTimeoutError" && !e.isRetryable);
+ * ```
+ */
+export class WaitTimeoutError extends Data.Error<RequestFacts & { readonly waitedMillis: number }> {
+  /** Discriminant for `Effect.catchTag`. */
+  readonly _tag = "WaitTimeoutError" as const;
+  /** Never retryable: wait again with a longer timeout instead. */
+  get isRetryable(): boolean {
+    return false;
+  }
+}
+
 /** The failures of a download to disk: those of its requests, and of the bytes and the disk. */
 export type DownloadError = RequestError | NotFoundError | ChecksumError | LocalFileError;
 
@@ -355,7 +374,8 @@ export type WandbError =
   | DecodeError
   | InvalidArgumentError
   | ChecksumError
-  | LocalFileError;
+  | LocalFileError
+  | WaitTimeoutError;
 
 /**
  * The errors a request can fail with once it has been sent (all but `InvalidArgumentError` and

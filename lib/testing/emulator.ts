@@ -224,7 +224,15 @@ function apiKeyOf(request: Request): string | undefined {
 export function startEmulator(options?: EmulatorOptions): Promise<Emulator> {
   const store = EmulatorStore.open(options?.storagePath);
   const seed: SeedData = options?.seed === false
-    ? { users: [], entities: [], projects: [], runs: [], artifacts: [], collectionTags: {} }
+    ? {
+      users: [],
+      entities: [],
+      projects: [],
+      runs: [],
+      artifacts: [],
+      collectionTags: {},
+      sweeps: [],
+    }
     : generateSeed(options?.seed);
   if (options?.seed === false) {
     store.createUser(

@@ -58,6 +58,7 @@ export {
   type StoredCollection,
   type StoredEntry,
 } from "./artifacts/store.ts";
+export { type StoredSweep, SweepStore } from "./sweeps/store.ts";
 export { LocalServer, localServerLayer, testApiLayer, type TestApiOptions } from "./layer.ts";
 export {
   ForbiddenError,
@@ -92,6 +93,7 @@ export {
   type SeedOptions,
   type SeedProject,
   type SeedRun,
+  type SeedSweep,
   type SeedUser,
 } from "./seed.ts";
 export {

@@ -17,6 +17,7 @@ import {
 } from "./store.ts";
 import { offsetPage, runFilter, runOrder, RunQueryError } from "./run_query.ts";
 import { createRunFiles, type FileContext, fileIdOf, runFileFields } from "./files/resolvers.ts";
+import { projectSweepFields } from "./sweeps/resolvers.ts";
 import {
   type ArtifactContext,
   artifactMutations,
@@ -304,9 +305,7 @@ function projectView(ctx: ResolverContext, project: StoredProject): Record<strin
       const run = ctx.store.getRun(project.entity, project.name, name);
       return run === undefined ? null : runView(ctx, run);
     },
-    totalSweeps: 0,
-    sweeps: emptyConnection,
-    sweep: null,
+    ...projectSweepFields(ctx.store, project),
     allViews: emptyConnection,
     runQueue: null,
     runQueues: [],
@@ -544,6 +543,10 @@ export const rootResolvers: Readonly<
     const run = ctx.store.getRunByStorageId(input.id);
     if (run === undefined) throw new GraphQLError(`run ${input.id} does not exist`);
     canRead(ctx, run.entity);
+    // As W&B: a run that ended may be queued again (`pending`); no other change is allowed.
+    if (input.state !== "pending" || ["running", "pending"].includes(run.state)) {
+      throw new GraphQLError(`cannot change the state of a ${run.state} run to ${input.state}`);
+    }
     ctx.store.updateRun(run, { state: input.state });
     return { success: true, clientMutationId: null };
   },

@@ -156,6 +156,21 @@ export interface SeedData {
   readonly artifacts: ReadonlyArray<SeedArtifact>;
   /** Tags of artifact collections, by `entity/project/collection`. */
   readonly collectionTags: Readonly<Record<string, ReadonlyArray<string>>>;
+  /** Sweeps; their runs are the seeded runs naming them (`sweepName`). */
+  readonly sweeps: ReadonlyArray<SeedSweep>;
+}
+
+/** A sweep of the seeded server. */
+export interface SeedSweep {
+  readonly entity: string;
+  readonly project: string;
+  readonly name: string;
+  readonly displayName: string;
+  readonly method: string;
+  readonly state: string;
+  /** The config as W&B stores it: YAML text. */
+  readonly config: string;
+  readonly runCountExpected: number;
 }
 
 /** Options of {@link generateSeed}. */
@@ -379,7 +394,38 @@ export function generateSeed(options?: SeedOptions): SeedData {
       });
     }
   }
-  return { users, entities, projects, runs, artifacts: seedArtifacts(runs), collectionTags };
+  const sweeps: Array<SeedSweep> = [{
+    entity: "acme",
+    project: "mnist",
+    name: "swp1",
+    displayName: "lr-sweep",
+    method: "bayes",
+    state: "FINISHED",
+    config: [
+      "method: bayes",
+      "metric:",
+      "  name: loss",
+      "  goal: minimize",
+      "parameters:",
+      "  lr:",
+      "    distribution: log_uniform_values",
+      "    min: 0.0001",
+      "    max: 0.1",
+      "  optimizer:",
+      "    values: [adam, sgd, adamw]",
+      "",
+    ].join("\n"),
+    runCountExpected: 12,
+  }];
+  return {
+    users,
+    entities,
+    projects,
+    runs,
+    artifacts: seedArtifacts(runs),
+    collectionTags,
+    sweeps,
+  };
 }
 
 const collectionTags: Readonly<Record<string, ReadonlyArray<string>>> = {

@@ -9,6 +9,7 @@
 import { parseWandbJson, printWandbJson } from "../core/wandb_json.ts";
 import { RunFileStore } from "./files/store.ts";
 import { ArtifactStore } from "./artifacts/store.ts";
+import { SweepStore } from "./sweeps/store.ts";
 import { DatabaseSync, type StatementSync } from "node:sqlite";
 import { generatedEvent, type GeneratedHistorySpec, generatedRow, type SeedData } from "./seed.ts";
 
@@ -193,10 +194,13 @@ export class EmulatorStore {
   readonly files: RunFileStore;
   /** The projects' artifacts. */
   readonly artifacts: ArtifactStore;
+  /** The projects' sweeps. */
+  readonly sweeps: SweepStore;
 
   private constructor(private readonly db: DatabaseSync) {
     this.files = new RunFileStore(db);
     this.artifacts = new ArtifactStore(db);
+    this.sweeps = new SweepStore(db);
   }
 
   // Preparing a statement costs more than running it: every request of the server runs a few.
@@ -266,6 +270,10 @@ export class EmulatorStore {
     this.transaction(() => {
       this.loadRuns(seed);
       this.loadArtifacts(seed);
+      for (const s of seed.sweeps) {
+        const project = this.project(s.entity, s.project);
+        if (project !== undefined) this.sweeps.create(project.internalId, s);
+      }
     });
   }
 
