@@ -18,6 +18,7 @@ import {
 import { offsetPage, runFilter, runOrder, RunQueryError } from "./run_query.ts";
 import { createRunFiles, type FileContext, fileIdOf, runFileFields } from "./files/resolvers.ts";
 import { projectSweepFields } from "./sweeps/resolvers.ts";
+import { apiKeysView, memberViews, type TeamContext, teamFields } from "./teams/resolvers.ts";
 import {
   type ArtifactContext,
   artifactMutations,
@@ -58,6 +59,28 @@ export interface ResolverContext {
   /** Run files: their store, and the storage that hands out their signed URLs. */
   readonly files: FileContext;
 }
+
+/** The team resolvers' view of a request's context. */
+const teamContext = (ctx: ResolverContext): TeamContext => ({
+  store: ctx.store,
+  viewer: ctx.viewer,
+  userView: (user) => userView(ctx, user),
+  entityView: (name) => entityView(ctx, name),
+  forbid: (message) => {
+    throw new ForbiddenError(message);
+  },
+});
+
+/** Root fields written for a `TeamContext`, as root fields of the server. */
+const withTeamContext = (
+  fields: Readonly<Record<string, (args: never, ctx: TeamContext) => unknown>>,
+): Record<string, (args: never, ctx: ResolverContext) => unknown> =>
+  Object.fromEntries(
+    Object.entries(fields).map(([name, field]) => [
+      name,
+      (args: never, ctx: ResolverContext) => field(args, teamContext(ctx)),
+    ]),
+  );
 
 const artifactContexts = new WeakMap<ResolverContext, ArtifactContext>();
 
@@ -198,9 +221,8 @@ function userView(ctx: ResolverContext, user: StoredUser): Record<string, unknow
     flags: "{}",
     entity: user.username,
     deletedAt: null,
-    accountType: "USER",
-    // API keys are never served: the local server, like any good server, does not echo secrets.
-    apiKeys: { edges: [], pageInfo: emptyConnection.pageInfo },
+    accountType: ctx.store.teams.accountType(user.id),
+    apiKeys: () => apiKeysView(teamContext(ctx), user),
     teams: () => ({
       edges: ctx.store.entitiesOf(user.username).filter((e) => e.isTeam).map((e) => ({
         node: entityView(ctx, e.name),
@@ -228,20 +250,8 @@ function entityView(ctx: ResolverContext, name: string): Record<string, unknown>
     defaultAccess: "USER_READ",
     isPaid: false,
     limits: "{}",
-    members: entity.members.map((username) => {
-      const u = ctx.store.userByName(username)!;
-      return {
-        id: btoa(`User:${u.id}`),
-        admin: u.admin,
-        pending: false,
-        email: u.email,
-        username: u.username,
-        name: u.name,
-        photoUrl: null,
-        accountType: "USER",
-        apiKey: null,
-      };
-    }),
+    entityType: entity.isTeam ? "TEAM" : "USER",
+    members: () => memberViews(teamContext(ctx), name),
     project: ({ name: project }: { name?: string }) => projectOrNull(ctx, name, project ?? ""),
     projects: (args: PageArgs) => projectsConnection(ctx, name, args),
   };
@@ -424,16 +434,7 @@ export const rootResolvers: Readonly<
     const user = ctx.store.userByName(args.userName ?? ctx.viewer.username);
     return user === undefined ? null : userView(ctx, user);
   },
-  users: (args: { query?: string | null }, ctx: ResolverContext) => {
-    const q = (args.query ?? "").toLowerCase();
-    const found = ctx.store.users().filter((u) =>
-      q === "" || u.username.toLowerCase().includes(q) || u.email.toLowerCase().includes(q)
-    );
-    return {
-      edges: found.map((u) => ({ node: userView(ctx, u), cursor: btoa(`User:${u.id}`) })),
-      pageInfo: emptyConnection.pageInfo,
-    };
-  },
+  ...withTeamContext(teamFields),
   entity: (args: { name?: string | null }, ctx: ResolverContext) =>
     entityView(ctx, args.name ?? ctx.viewer.username),
   models: (args: PageArgs & { entityName?: string | null }, ctx: ResolverContext) =>

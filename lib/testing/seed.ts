@@ -61,6 +61,8 @@ export interface SeedEntity {
   readonly isTeam: boolean;
   /** Usernames that may read and write it. */
   readonly members: ReadonlyArray<string>;
+  /** The members who administer it (a team's). */
+  readonly admins?: ReadonlyArray<string> | undefined;
 }
 
 /** A project of the seeded server. */
@@ -249,12 +251,15 @@ export function generateSeed(options?: SeedOptions): SeedData {
   const users: Array<SeedUser> = [
     { username: "alice", name: "Alice Archer", email: "alice@example.com", admin: true },
     { username: "bob", name: "Bob Baker", email: "bob@example.com", admin: false },
+    { username: "carol", name: "Carol Chen", email: "carol@example.com", admin: false },
   ].map((u) => ({ ...u, apiKey: seedApiKey(u.username, seed) }));
 
   const entities: Array<SeedEntity> = [
     { name: "alice", isTeam: false, members: ["alice"] },
     { name: "bob", isTeam: false, members: ["bob"] },
-    { name: "acme", isTeam: true, members: ["alice", "bob"] },
+    { name: "carol", isTeam: false, members: ["carol"] },
+    { name: "acme", isTeam: true, members: ["alice", "bob"], admins: ["alice"] },
+    { name: "globex", isTeam: true, members: ["bob", "carol"], admins: ["bob"] },
   ];
 
   const projectSizes: Array<[string, string, number, string]> = [

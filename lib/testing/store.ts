@@ -10,6 +10,7 @@ import { parseWandbJson, printWandbJson } from "../core/wandb_json.ts";
 import { RunFileStore } from "./files/store.ts";
 import { ArtifactStore } from "./artifacts/store.ts";
 import { SweepStore } from "./sweeps/store.ts";
+import { TeamStore } from "./teams/store.ts";
 import { DatabaseSync, type StatementSync } from "node:sqlite";
 import { generatedEvent, type GeneratedHistorySpec, generatedRow, type SeedData } from "./seed.ts";
 
@@ -196,11 +197,14 @@ export class EmulatorStore {
   readonly artifacts: ArtifactStore;
   /** The projects' sweeps. */
   readonly sweeps: SweepStore;
+  /** Team roles, service accounts and generated API keys. */
+  readonly teams: TeamStore;
 
   private constructor(private readonly db: DatabaseSync) {
     this.files = new RunFileStore(db);
     this.artifacts = new ArtifactStore(db);
     this.sweeps = new SweepStore(db);
+    this.teams = new TeamStore(db);
   }
 
   // Preparing a statement costs more than running it: every request of the server runs a few.
@@ -325,7 +329,12 @@ export class EmulatorStore {
   private loadRuns(seed: SeedData): void {
     {
       for (const u of seed.users) this.createUser(u, u.apiKey);
-      for (const e of seed.entities) this.createEntity(e.name, e.isTeam, e.members);
+      for (const e of seed.entities) {
+        this.createEntity(e.name, e.isTeam, e.members);
+        for (const admin of e.admins ?? []) {
+          this.teams.setRole(e.name, this.userByName(admin)!.id, true);
+        }
+      }
       for (const p of seed.projects) {
         this.createProject(p.entity, p.name, {
           description: p.description,

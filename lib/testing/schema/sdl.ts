@@ -11,6 +11,7 @@
 
 import { artifactsSdl } from "../artifacts/sdl.ts";
 import { filesSdl } from "../files/sdl.ts";
+import { teamsSdl } from "../teams/sdl.ts";
 
 /** The W&B schema, as SDL text. */
 export const wandbSdl: string = /* GraphQL */ `
@@ -407,4 +408,4 @@ type CreateUserPayload {
   clientMutationId: String
 }
 ` +
-  filesSdl + artifactsSdl;
+  filesSdl + artifactsSdl + teamsSdl;
