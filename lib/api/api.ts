@@ -66,6 +66,22 @@ import {
   waitUntilFinished,
 } from "../runs/changes.ts";
 import { bestSweepRun, getSweep, listSweeps, type Sweep, sweepRuns } from "../sweeps/sweeps.ts";
+import {
+  createServiceAccount,
+  createTeam,
+  createUser,
+  deleteApiKey,
+  generateApiKey,
+  type GeneratedApiKey,
+  getTeam,
+  getUser,
+  inviteToTeam,
+  removeTeamMember,
+  searchUsers,
+  type Team,
+  type TeamMember,
+  type UserAccount,
+} from "../users/users.ts";
 import type {
   Artifact,
   ArtifactCollection,
@@ -282,6 +298,41 @@ export interface ApiShape {
   ): Effect.Effect<RunFile, WandbError>;
   /** Deletes a run file (Python's `file.delete()`); returns the file deleted. */
   deleteFile(file: RunFile): Effect.Effect<RunFile, WandbError>;
+  /** A user by username or e-mail (Python's `api.user(...)`; instance admins only). */
+  user(usernameOrEmail: string): Effect.Effect<UserAccount, WandbError>;
+  /** Users matching a username or e-mail (Python's `api.users(...)`; instance admins only). */
+  users(usernameOrEmail: string): Effect.Effect<ReadonlyArray<UserAccount>, WandbError>;
+  /** Creates a user (Python's `api.create_user(email, admin)`; instance admins only). */
+  createUser(
+    email: string,
+    options?: { readonly admin?: boolean | undefined },
+  ): Effect.Effect<UserAccount, WandbError>;
+  /**
+   * Generates an API key for the key's own user (Python's `user.generate_api_key()`); the key
+   * comes back `Redacted`.
+   */
+  generateApiKey(
+    options?: { readonly description?: string | undefined },
+  ): Effect.Effect<GeneratedApiKey, WandbError>;
+  /** Deletes one of the key's own user's API keys (Python's `user.delete_api_key(id)`). */
+  deleteApiKey(id: string): Effect.Effect<string, WandbError>;
+  /** A team and its members with their roles (Python's `api.team(name)`). */
+  team(name: string): Effect.Effect<Team, WandbError>;
+  /** Creates a team (Python's `api.create_team(name, admin_username)`). */
+  createTeam(
+    name: string,
+    options?: { readonly adminUsername?: string | undefined },
+  ): Effect.Effect<Team, WandbError>;
+  /** Invites a user into a team (Python's `team.invite(username_or_email, admin)`). */
+  inviteToTeam(
+    team: string,
+    usernameOrEmail: string,
+    options?: { readonly admin?: boolean | undefined },
+  ): Effect.Effect<Team, WandbError>;
+  /** Creates a team's service account (Python's `team.create_service_account(description)`). */
+  createServiceAccount(team: string, description: string): Effect.Effect<TeamMember, WandbError>;
+  /** Removes a member from a team (Python's `member.delete()`). */
+  removeTeamMember(team: string, member: Pick<TeamMember, "id">): Effect.Effect<Team, WandbError>;
   /** Creates a project (Python's `api.create_project(name, entity)`); returns it. */
   createProject(name: string, entity?: string): Effect.Effect<Project, WandbError>;
   /**
@@ -600,6 +651,16 @@ export function makeApi(config: ApiConfig): Effect.Effect<ApiShape, never, HttpC
       scanHistories: (runs, options) => scanHistories(client, runs, options),
       scanHistoriesJson: (runs, options) => scanHistoriesJson(client, runs, options),
       scanHistoriesNdjson: (runs, options) => scanHistoriesNdjson(client, runs, options),
+      user: (who) => getUser(client, who).pipe(Effect.withSpan("Api.user")),
+      users: (who) => searchUsers(client, who).pipe(Effect.withSpan("Api.users")),
+      createUser: (email, options) => createUser(client, email, options),
+      generateApiKey: (options) => generateApiKey(client, options),
+      deleteApiKey: (id) => deleteApiKey(client, id),
+      team: (name) => getTeam(client, name).pipe(Effect.withSpan("Api.team")),
+      createTeam: (name, options) => createTeam(client, name, options),
+      inviteToTeam: (team, who, options) => inviteToTeam(client, team, who, options),
+      createServiceAccount: (team, description) => createServiceAccount(client, team, description),
+      removeTeamMember: (team, member) => removeTeamMember(client, team, member),
       createProject: (name, entity) =>
         parseProjectPath(entity === undefined ? name : `${entity}/${name}`).pipe(
           Effect.flatMap(resolveProject),

@@ -1,5 +1,16 @@
 import assert from "node:assert/strict";
 import {
+  createTeamMutation,
+  createUserMutation,
+  deleteApiKeyMutation,
+  deleteInviteMutation,
+  generateApiKeyMutation,
+  inviteMutation,
+  searchUsersQuery,
+  serviceAccountMutation,
+  teamQuery,
+} from "../../mod.ts";
+import {
   aliasesMutation,
   artifactByIdQuery,
   artifactByNameQuery,
@@ -124,6 +135,15 @@ const requests: ReadonlyArray<GraphqlRequest<unknown>> = [
   createProjectMutation(project),
   sweepQuery(project, "swp1"),
   sweepsQuery(project, 50, null),
+  searchUsersQuery("bob"),
+  createUserMutation("dan@x.io", false),
+  generateApiKeyMutation("ci"),
+  deleteApiKeyMutation("1"),
+  teamQuery("acme"),
+  createTeamMutation("t", null),
+  inviteMutation("acme", "carol", false),
+  deleteInviteMutation("acme", "VXNlcjoy"),
+  serviceAccountMutation("acme", "bot"),
 ];
 
 Deno.test("every document the query builders produce validates against our W&B SDL", async (t) => {

@@ -1,0 +1,761 @@
+/**
+ * Users, teams and API keys: the official client's `SearchUsers`, `CreateUserFromAdmin`,
+ * `GenerateApiKey`, `DeleteApiKey`, `GetTeamEntity`, `CreateTeam`, `CreateInvite`,
+ * `DeleteInvite` and `CreateServiceAccount` (Python's `api.user`, `api.users`,
+ * `api.create_user`, `user.generate_api_key`, `user.delete_api_key`, `api.team`,
+ * `api.create_team`, `team.invite`, `team.create_service_account`, `member.delete`). Mutations
+ * return the value the server now holds; a generated key is handed out `Redacted`.
+ *
+ * @module
+ */
+import { Effect, Redacted, Schema } from "effect";
+import { InvalidArgumentError, NotFoundError, type RequestError } from "../core/errors.ts";
+import { type GraphqlRequest, operationDocument } from "../core/graphql.ts";
+import type { WandbClient } from "../core/transport.ts";
+
+// ---- users -------------------------------------------------------------------------------
+
+/** An API key as listed (the key itself is not: W&B shows it once, when it is made). */
+export interface ApiKeyInfo {
+  readonly id: string;
+  /** What W&B lists as the key's name (a prefix of it, at most). */
+  readonly name: string;
+  readonly description: string | null;
+}
+
+/** A user as `UserFragment` selects it (Python's `User`). */
+export interface UserAccount {
+  readonly id: string;
+  readonly username: string | null;
+  readonly name: string | null;
+  readonly email: string | null;
+  /** Whether the user is an instance admin. */
+  readonly admin: boolean;
+  /** The user's own entity. */
+  readonly entity: string | null;
+  readonly deletedAt: string | null;
+  /** The teams the user belongs to. */
+  readonly teams: ReadonlyArray<string>;
+  /** Their API keys (listed to their owner only). */
+  readonly apiKeys: ReadonlyArray<ApiKeyInfo>;
+}
+
+/** A user node as `UserFragment` selects it. */
+export interface UserNodeData {
+  readonly id: string;
+  readonly name: string | null;
+  readonly username: string | null;
+  readonly email: string | null;
+  readonly admin: boolean | null;
+  readonly entity: string | null;
+  readonly deletedAt: string | null;
+  readonly apiKeys: {
+    readonly edges: ReadonlyArray<{ readonly node: ApiKeyInfo }>;
+  } | null;
+  readonly teams: {
+    readonly edges: ReadonlyArray<{ readonly node: { readonly name: string } }>;
+  } | null;
+}
+
+const UserNode: Schema.Decoder<UserNodeData> = Schema.Struct({
+  id: Schema.String,
+  name: Schema.NullOr(Schema.String),
+  username: Schema.NullOr(Schema.String),
+  email: Schema.NullOr(Schema.String),
+  admin: Schema.NullOr(Schema.Boolean),
+  entity: Schema.NullOr(Schema.String),
+  deletedAt: Schema.NullOr(Schema.String),
+  apiKeys: Schema.NullOr(Schema.Struct({
+    edges: Schema.Array(Schema.Struct({
+      node: Schema.Struct({
+        id: Schema.String,
+        name: Schema.String,
+        description: Schema.NullOr(Schema.String),
+      }),
+    })),
+  })),
+  teams: Schema.NullOr(Schema.Struct({
+    edges: Schema.Array(Schema.Struct({ node: Schema.Struct({ name: Schema.String }) })),
+  })),
+});
+
+const toUser = (node: UserNodeData): UserAccount => ({
+  id: node.id,
+  username: node.username,
+  name: node.name,
+  email: node.email,
+  admin: node.admin ?? false,
+  entity: node.entity,
+  deletedAt: node.deletedAt,
+  teams: node.teams?.edges.map((e) => e.node.name) ?? [],
+  apiKeys: node.apiKeys?.edges.map((e) => e.node) ?? [],
+});
+
+const userFragment = `
+  fragment ApiKeyFragment on ApiKey { id name description }
+  fragment UserFragment on User {
+    id name username email admin flags entity deletedAt
+    apiKeys { edges { node { ...ApiKeyFragment } } }
+    teams { edges { node { name } } }
+  }
+`;
+
+/** The decoded answer of `SearchUsers`. */
+export interface SearchUsersData {
+  readonly users: { readonly edges: ReadonlyArray<{ readonly node: UserNodeData }> } | null;
+}
+
+const searchUsersDocument = operationDocument(`
+  query SearchUsers($query: String) { users(query: $query) { edges { node { ...UserFragment } } } }
+  ${userFragment}
+`);
+
+/**
+ * `SearchUsers` (admins only on W&B).
+ *
+ * @example
+ * ```ts
+ * import { searchUsersQuery } from "@effect-wandb/api";
+ * console.assert(searchUsersQuery("bob").variables.query === "bob");
+ * ```
+ */
+export function searchUsersQuery(query: string): GraphqlRequest<SearchUsersData> {
+  return {
+    operation: "SearchUsers",
+    document: searchUsersDocument,
+    variables: { query },
+    decoder: Schema.Struct({
+      users: Schema.NullOr(
+        Schema.Struct({ edges: Schema.Array(Schema.Struct({ node: UserNode })) }),
+      ),
+    }),
+  };
+}
+
+const checkWho = (argument: string, who: string): Effect.Effect<void, InvalidArgumentError> =>
+  who.trim().length === 0
+    ? Effect.fail(
+      new InvalidArgumentError({ argument, value: who, message: "Give a username or an e-mail" }),
+    )
+    : Effect.void;
+
+/**
+ * Users whose username or e-mail holds `usernameOrEmail` (Python's `api.users(...)`). W&B
+ * answers this to instance admins only: others get a `PermissionError`.
+ *
+ * @example
+ * ```ts
+ * import { searchUsers, type WandbClient } from "@effect-wandb/api";
+ * const bobs = (client: WandbClient) => searchUsers(client, "bob");
+ * ```
+ */
+export function searchUsers(
+  client: WandbClient,
+  usernameOrEmail: string,
+): Effect.Effect<ReadonlyArray<UserAccount>, RequestError | InvalidArgumentError> {
+  return Effect.flatMap(
+    checkWho("usernameOrEmail", usernameOrEmail),
+    () =>
+      client.execute(searchUsersQuery(usernameOrEmail)).pipe(
+        Effect.map((data) => (data.users?.edges ?? []).map((e) => toUser(e.node))),
+      ),
+  );
+}
+
+/**
+ * The user with this username or e-mail (Python's `api.user(...)`); `NotFoundError` naming it
+ * when there is none. Admins only, as on W&B.
+ *
+ * @example
+ * ```ts
+ * import { getUser, type WandbClient } from "@effect-wandb/api";
+ * const bob = (client: WandbClient) => getUser(client, "bob@example.com");
+ * ```
+ */
+export function getUser(
+  client: WandbClient,
+  usernameOrEmail: string,
+): Effect.Effect<UserAccount, RequestError | NotFoundError | InvalidArgumentError> {
+  return Effect.flatMap(searchUsers(client, usernameOrEmail), (users) => {
+    const exact = users.find((u) => u.username === usernameOrEmail || u.email === usernameOrEmail);
+    return exact === undefined
+      ? Effect.fail(
+        new NotFoundError({
+          operation: "SearchUsers",
+          resource: "user",
+          path: usernameOrEmail,
+          message: `Could not find user ${usernameOrEmail}`,
+        }),
+      )
+      : Effect.succeed(exact);
+  });
+}
+
+/** The decoded answer of `CreateUserFromAdmin`. */
+export interface CreateUserData {
+  readonly result: {
+    readonly user: {
+      readonly id: string;
+      readonly username: string | null;
+      readonly email: string | null;
+    } | null;
+  } | null;
+}
+
+const createUserDocument = operationDocument(`
+  mutation CreateUserFromAdmin($email: String!, $admin: Boolean) {
+    result: createUser(input: {email: $email, admin: $admin}) { user { ...UserInfoFragment } }
+  }
+  fragment UserInfoFragment on User { id name username email admin }
+`);
+
+/**
+ * `CreateUserFromAdmin`.
+ *
+ * @example
+ * ```ts
+ * import { createUserMutation } from "@effect-wandb/api";
+ * console.assert(createUserMutation("dan@x.io", false).operation === "CreateUserFromAdmin");
+ * ```
+ */
+export function createUserMutation(email: string, admin: boolean): GraphqlRequest<CreateUserData> {
+  return {
+    operation: "CreateUserFromAdmin",
+    document: createUserDocument,
+    variables: { email, admin },
+    decoder: Schema.Struct({
+      result: Schema.NullOr(Schema.Struct({
+        user: Schema.NullOr(Schema.Struct({
+          id: Schema.String,
+          username: Schema.NullOr(Schema.String),
+          email: Schema.NullOr(Schema.String),
+        })),
+      })),
+    }),
+  };
+}
+
+/**
+ * Creates a user (Python's `api.create_user(email, admin)`; instance admins only) and returns
+ * them as the server lists them.
+ *
+ * @example
+ * ```ts
+ * import { createUser, type WandbClient } from "@effect-wandb/api";
+ * const hire = (client: WandbClient) => createUser(client, "dan@example.com");
+ * ```
+ */
+export function createUser(
+  client: WandbClient,
+  email: string,
+  options?: { readonly admin?: boolean | undefined },
+): Effect.Effect<UserAccount, RequestError | NotFoundError | InvalidArgumentError> {
+  if (!/^[^@\s]+@[^@\s]+$/.test(email)) {
+    return Effect.fail(
+      new InvalidArgumentError({
+        argument: "email",
+        value: email,
+        message: "Not an e-mail address",
+      }),
+    );
+  }
+  return client.execute(createUserMutation(email, options?.admin ?? false)).pipe(
+    Effect.flatMap(() => getUser(client, email)),
+  );
+}
+
+/** A newly generated API key: the key itself (shown once), `Redacted`. */
+export interface GeneratedApiKey {
+  readonly id: string;
+  readonly description: string | null;
+  /** The key. `Redacted.value(key)` reads it; it prints as `<redacted>`. */
+  readonly key: Redacted.Redacted<string>;
+}
+
+const generateApiKeyDocument = operationDocument(`
+  mutation GenerateApiKey($description: String) {
+    result: generateApiKey(input: {description: $description}) { apiKey { ...ApiKeyFragment } }
+  }
+  fragment ApiKeyFragment on ApiKey { id name description }
+`);
+
+/** The decoded answer of `GenerateApiKey`. */
+export interface GenerateApiKeyData {
+  readonly result: { readonly apiKey: ApiKeyInfo | null } | null;
+}
+
+/**
+ * `GenerateApiKey`.
+ *
+ * @example
+ * ```ts
+ * import { generateApiKeyMutation } from "@effect-wandb/api";
+ * console.assert(generateApiKeyMutation("ci").variables.description === "ci");
+ * ```
+ */
+export function generateApiKeyMutation(
+  description: string | null,
+): GraphqlRequest<GenerateApiKeyData> {
+  return {
+    operation: "GenerateApiKey",
+    document: generateApiKeyDocument,
+    variables: { description },
+    decoder: Schema.Struct({
+      result: Schema.NullOr(Schema.Struct({
+        apiKey: Schema.NullOr(Schema.Struct({
+          id: Schema.String,
+          name: Schema.String,
+          description: Schema.NullOr(Schema.String),
+        })),
+      })),
+    }),
+  };
+}
+
+/**
+ * Generates an API key for the key's own user (Python's `user.generate_api_key(description)`):
+ * the key comes back `Redacted`, so no log or error text shows it.
+ *
+ * @example
+ * ```ts
+ * import { generateApiKey, type WandbClient } from "@effect-wandb/api";
+ * const mint = (client: WandbClient) => generateApiKey(client, { description: "CI" });
+ * ```
+ */
+export function generateApiKey(
+  client: WandbClient,
+  options?: { readonly description?: string | undefined },
+): Effect.Effect<GeneratedApiKey, RequestError> {
+  return client.execute(generateApiKeyMutation(options?.description ?? null)).pipe(
+    Effect.flatMap((data) => {
+      const key = data.result?.apiKey ?? null;
+      return key === null
+        ? Effect.die(new Error("GenerateApiKey answered without a key"))
+        : Effect.succeed({
+          id: key.id,
+          description: key.description,
+          key: Redacted.make(key.name),
+        });
+    }),
+  );
+}
+
+const deleteApiKeyDocument = operationDocument(`
+  mutation DeleteApiKey($id: String!) { result: deleteApiKey(input: {id: $id}) { success } }
+`);
+
+/** The decoded answer of `DeleteApiKey`, `DeleteInvite` and other `success` mutations. */
+export interface ResultSuccessData {
+  readonly result: { readonly success: boolean | null } | null;
+}
+
+const ResultSuccess: Schema.Decoder<ResultSuccessData> = Schema.Struct({
+  result: Schema.NullOr(Schema.Struct({ success: Schema.NullOr(Schema.Boolean) })),
+});
+
+/**
+ * `DeleteApiKey`.
+ *
+ * @example
+ * ```ts
+ * import { deleteApiKeyMutation } from "@effect-wandb/api";
+ * console.assert(deleteApiKeyMutation("7").variables.id === "7");
+ * ```
+ */
+export function deleteApiKeyMutation(id: string): GraphqlRequest<ResultSuccessData> {
+  return {
+    operation: "DeleteApiKey",
+    document: deleteApiKeyDocument,
+    variables: { id },
+    decoder: ResultSuccess,
+  };
+}
+
+/**
+ * Deletes one of the key's own user's API keys by id (Python's `user.delete_api_key(id)`).
+ *
+ * @example
+ * ```ts
+ * import { deleteApiKey, type WandbClient } from "@effect-wandb/api";
+ * const revoke = (client: WandbClient, id: string) => deleteApiKey(client, id);
+ * ```
+ */
+export function deleteApiKey(client: WandbClient, id: string): Effect.Effect<string, RequestError> {
+  return client.execute(deleteApiKeyMutation(id)).pipe(Effect.as(id));
+}
+
+// ---- teams -------------------------------------------------------------------------------
+
+/** A member of a team (Python's `Member`). */
+export interface TeamMember {
+  readonly id: string;
+  readonly username: string | null;
+  readonly name: string;
+  readonly email: string | null;
+  /** `admin` or `member`. */
+  readonly role: "admin" | "member";
+  readonly pending: boolean;
+  /** `USER`, or `SERVICE` for a service account. */
+  readonly accountType: string;
+}
+
+/** A team (Python's `Team`). */
+export interface Team {
+  readonly id: string;
+  readonly name: string;
+  readonly isTeam: boolean;
+  readonly members: ReadonlyArray<TeamMember>;
+}
+
+/** A team entity as `GetTeamEntity` selects it (the fields read). */
+export interface TeamEntityNodeData {
+  readonly id: string;
+  readonly name: string;
+  readonly isTeam: boolean;
+  readonly members: ReadonlyArray<{
+    readonly id: string | null;
+    readonly admin: boolean | null;
+    readonly pending: boolean | null;
+    readonly email: string | null;
+    readonly username: string | null;
+    readonly name: string;
+    readonly accountType: string | null;
+  }>;
+}
+
+const TeamEntity: Schema.Decoder<TeamEntityNodeData> = Schema.Struct({
+  id: Schema.String,
+  name: Schema.String,
+  isTeam: Schema.Boolean,
+  members: Schema.Array(Schema.Struct({
+    id: Schema.NullOr(Schema.String),
+    admin: Schema.NullOr(Schema.Boolean),
+    pending: Schema.NullOr(Schema.Boolean),
+    email: Schema.NullOr(Schema.String),
+    username: Schema.NullOr(Schema.String),
+    name: Schema.String,
+    accountType: Schema.NullOr(Schema.String),
+  })),
+});
+
+/** The decoded answer of `GetTeamEntity`. */
+export interface TeamEntityData {
+  readonly entity: TeamEntityNodeData | null;
+}
+
+const teamDocument = operationDocument(`
+  query GetTeamEntity($name: String!) {
+    entity(name: $name) {
+      id name available photoUrl readOnly readOnlyAdmin isTeam privateOnly storageBytes
+      codeSavingEnabled defaultAccess isPaid
+      members { id admin pending email username name photoUrl accountType apiKey }
+    }
+  }
+`);
+
+/**
+ * `GetTeamEntity`.
+ *
+ * @example
+ * ```ts
+ * import { teamQuery } from "@effect-wandb/api";
+ * console.assert(teamQuery("acme").variables.name === "acme");
+ * ```
+ */
+export function teamQuery(name: string): GraphqlRequest<TeamEntityData> {
+  return {
+    operation: "GetTeamEntity",
+    document: teamDocument,
+    variables: { name },
+    decoder: Schema.Struct({ entity: Schema.NullOr(TeamEntity) }),
+  };
+}
+
+/**
+ * A team and its members with their roles (Python's `api.team(name)`); `NotFoundError` naming
+ * it when there is none.
+ *
+ * @example
+ * ```ts
+ * import { getTeam, type WandbClient } from "@effect-wandb/api";
+ * const acme = (client: WandbClient) => getTeam(client, "acme");
+ * ```
+ */
+export function getTeam(
+  client: WandbClient,
+  name: string,
+): Effect.Effect<Team, RequestError | NotFoundError> {
+  return client.execute(teamQuery(name)).pipe(
+    Effect.flatMap((data) =>
+      data.entity === null
+        ? Effect.fail(
+          new NotFoundError({
+            operation: "GetTeamEntity",
+            resource: "team",
+            path: name,
+            message: `Could not find team ${name}`,
+          }),
+        )
+        : Effect.succeed({
+          id: data.entity.id,
+          name: data.entity.name,
+          isTeam: data.entity.isTeam,
+          members: data.entity.members.map((m) => ({
+            id: m.id ?? "",
+            username: m.username,
+            name: m.name,
+            email: m.email,
+            role: m.admin === true ? "admin" as const : "member" as const,
+            pending: m.pending ?? false,
+            accountType: m.accountType ?? "USER",
+          })),
+        })
+    ),
+  );
+}
+
+const createTeamDocument = operationDocument(`
+  mutation CreateTeam($teamName: String!, $teamAdminUserName: String) {
+    result: createTeam(input: {teamName: $teamName, teamAdminUserName: $teamAdminUserName}) {
+      entity { id name available photoUrl limits }
+    }
+  }
+`);
+
+/**
+ * `CreateTeam`.
+ *
+ * @example
+ * ```ts
+ * import { createTeamMutation } from "@effect-wandb/api";
+ * console.assert(createTeamMutation("new-team", null).operation === "CreateTeam");
+ * ```
+ */
+export function createTeamMutation(
+  name: string,
+  adminUsername: string | null,
+): GraphqlRequest<{ readonly result: unknown }> {
+  return {
+    operation: "CreateTeam",
+    document: createTeamDocument,
+    variables: { teamName: name, teamAdminUserName: adminUsername },
+    decoder: Schema.Struct({ result: Schema.Unknown }),
+  };
+}
+
+const teamNamePattern = /^[-\w]+$/;
+
+/**
+ * Creates a team (Python's `api.create_team(name, admin_username)`), administered by
+ * `adminUsername` or the key's own user; returns it.
+ *
+ * @example
+ * ```ts
+ * import { createTeam, type WandbClient } from "@effect-wandb/api";
+ * const found = (client: WandbClient) => createTeam(client, "research");
+ * ```
+ */
+export function createTeam(
+  client: WandbClient,
+  name: string,
+  options?: { readonly adminUsername?: string | undefined },
+): Effect.Effect<Team, RequestError | NotFoundError | InvalidArgumentError> {
+  if (!teamNamePattern.test(name)) {
+    return Effect.fail(
+      new InvalidArgumentError({
+        argument: "name",
+        value: name,
+        message: "A team name holds letters, digits, '-' and '_'",
+      }),
+    );
+  }
+  return client.execute(createTeamMutation(name, options?.adminUsername ?? null)).pipe(
+    Effect.flatMap(() => getTeam(client, name)),
+  );
+}
+
+const inviteDocument = operationDocument(`
+  mutation CreateInvite($entity: String!, $email: String, $username: String, $admin: Boolean) {
+    result: createInvite(input: {entityName: $entity, email: $email, username: $username, admin: $admin}) {
+      invite { id name email createdAt toUser { name } }
+    }
+  }
+`);
+
+/**
+ * `CreateInvite` (by e-mail when `usernameOrEmail` holds an `@`, by username otherwise).
+ *
+ * @example
+ * ```ts
+ * import { inviteMutation } from "@effect-wandb/api";
+ * console.assert(inviteMutation("acme", "dan@x.io", false).variables.email === "dan@x.io");
+ * ```
+ */
+export function inviteMutation(
+  team: string,
+  usernameOrEmail: string,
+  admin: boolean,
+): GraphqlRequest<{ readonly result: unknown }> {
+  const byEmail = usernameOrEmail.includes("@");
+  return {
+    operation: "CreateInvite",
+    document: inviteDocument,
+    variables: {
+      entity: team,
+      email: byEmail ? usernameOrEmail : null,
+      username: byEmail ? null : usernameOrEmail,
+      admin,
+    },
+    decoder: Schema.Struct({ result: Schema.Unknown }),
+  };
+}
+
+/**
+ * Invites a user into a team (Python's `team.invite(username_or_email, admin)`; team admins
+ * only); returns the team as it now is.
+ *
+ * @example
+ * ```ts
+ * import { inviteToTeam, type WandbClient } from "@effect-wandb/api";
+ * const add = (client: WandbClient) => inviteToTeam(client, "acme", "carol", { admin: false });
+ * ```
+ */
+export function inviteToTeam(
+  client: WandbClient,
+  team: string,
+  usernameOrEmail: string,
+  options?: { readonly admin?: boolean | undefined },
+): Effect.Effect<Team, RequestError | NotFoundError | InvalidArgumentError> {
+  return checkWho("usernameOrEmail", usernameOrEmail).pipe(
+    Effect.flatMap(() =>
+      client.execute(inviteMutation(team, usernameOrEmail, options?.admin ?? false))
+    ),
+    Effect.flatMap(() => getTeam(client, team)),
+  );
+}
+
+const deleteInviteDocument = operationDocument(`
+  mutation DeleteInvite($id: String, $entity: String) {
+    result: deleteInvite(input: {id: $id, entityName: $entity}) { success }
+  }
+`);
+
+/**
+ * `DeleteInvite`.
+ *
+ * @example
+ * ```ts
+ * import { deleteInviteMutation } from "@effect-wandb/api";
+ * console.assert(deleteInviteMutation("acme", "VXNlcjoy").operation === "DeleteInvite");
+ * ```
+ */
+export function deleteInviteMutation(
+  team: string,
+  memberId: string,
+): GraphqlRequest<ResultSuccessData> {
+  return {
+    operation: "DeleteInvite",
+    document: deleteInviteDocument,
+    variables: { id: memberId, entity: team },
+    decoder: ResultSuccess,
+  };
+}
+
+/**
+ * Removes a member from a team (Python's `member.delete()`; team admins only); returns the team
+ * as it now is.
+ *
+ * @example
+ * ```ts
+ * import { removeTeamMember, type TeamMember, type WandbClient } from "@effect-wandb/api";
+ * const drop = (client: WandbClient, m: TeamMember) => removeTeamMember(client, "acme", m);
+ * ```
+ */
+export function removeTeamMember(
+  client: WandbClient,
+  team: string,
+  member: Pick<TeamMember, "id">,
+): Effect.Effect<Team, RequestError | NotFoundError> {
+  return client.execute(deleteInviteMutation(team, member.id)).pipe(
+    Effect.flatMap(() => getTeam(client, team)),
+  );
+}
+
+const serviceAccountDocument = operationDocument(`
+  mutation CreateServiceAccount($entity: String!, $description: String!) {
+    result: createServiceAccount(input: {description: $description, entityName: $entity}) { user { id } }
+  }
+`);
+
+/** The decoded answer of `CreateServiceAccount`. */
+export interface ServiceAccountData {
+  readonly result: { readonly user: { readonly id: string } | null } | null;
+}
+
+/**
+ * `CreateServiceAccount`.
+ *
+ * @example
+ * ```ts
+ * import { serviceAccountMutation } from "@effect-wandb/api";
+ * console.assert(serviceAccountMutation("acme", "CI").variables.description === "CI");
+ * ```
+ */
+export function serviceAccountMutation(
+  team: string,
+  description: string,
+): GraphqlRequest<ServiceAccountData> {
+  return {
+    operation: "CreateServiceAccount",
+    document: serviceAccountDocument,
+    variables: { entity: team, description },
+    decoder: Schema.Struct({
+      result: Schema.NullOr(Schema.Struct({
+        user: Schema.NullOr(Schema.Struct({ id: Schema.String })),
+      })),
+    }),
+  };
+}
+
+/**
+ * Creates a service account in a team (Python's `team.create_service_account(description)`;
+ * team admins only) and returns it as a member of the team.
+ *
+ * @example
+ * ```ts
+ * import { createServiceAccount, type WandbClient } from "@effect-wandb/api";
+ * const bot = (client: WandbClient) => createServiceAccount(client, "acme", "nightly export");
+ * ```
+ */
+export function createServiceAccount(
+  client: WandbClient,
+  team: string,
+  description: string,
+): Effect.Effect<TeamMember, RequestError | NotFoundError | InvalidArgumentError> {
+  if (description.trim().length === 0) {
+    return Effect.fail(
+      new InvalidArgumentError({
+        argument: "description",
+        value: description,
+        message: "Describe the service account",
+      }),
+    );
+  }
+  return client.execute(serviceAccountMutation(team, description)).pipe(
+    Effect.flatMap((data) =>
+      Effect.flatMap(getTeam(client, team), (t) => {
+        const member = t.members.find((m) => m.id === data.result?.user?.id);
+        return member === undefined
+          ? Effect.fail(
+            new NotFoundError({
+              operation: "CreateServiceAccount",
+              resource: "service account",
+              path: team,
+              message: `The new service account of ${team} is not among its members`,
+            }),
+          )
+          : Effect.succeed(member);
+      })
+    ),
+  );
+}
