@@ -438,6 +438,16 @@ export {
   type UserNodeData,
 } from "./lib/users/users.ts";
 export {
+  listReports,
+  type Report,
+  ReportNode,
+  type ReportNodeData,
+  type ReportsData,
+  type ReportSection,
+  reportsQuery,
+  toReport,
+} from "./lib/reports/reports.ts";
+export {
   bestSweepRun,
   getSweep,
   listSweeps,

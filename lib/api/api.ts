@@ -66,6 +66,7 @@ import {
   waitUntilFinished,
 } from "../runs/changes.ts";
 import { bestSweepRun, getSweep, listSweeps, type Sweep, sweepRuns } from "../sweeps/sweeps.ts";
+import { listReports, type Report } from "../reports/reports.ts";
 import {
   createServiceAccount,
   createTeam,
@@ -298,6 +299,14 @@ export interface ApiShape {
   ): Effect.Effect<RunFile, WandbError>;
   /** Deletes a run file (Python's `file.delete()`); returns the file deleted. */
   deleteFile(file: RunFile): Effect.Effect<RunFile, WandbError>;
+  /**
+   * A project's reports, their specs and sections decoded (Python's `api.reports(path, name,
+   * per_page)`).
+   */
+  reports(
+    project?: string,
+    options?: { readonly name?: string | undefined; readonly perPage?: number | undefined },
+  ): Stream.Stream<Report, WandbError>;
   /** A user by username or e-mail (Python's `api.user(...)`; instance admins only). */
   user(usernameOrEmail: string): Effect.Effect<UserAccount, WandbError>;
   /** Users matching a username or e-mail (Python's `api.users(...)`; instance admins only). */
@@ -651,6 +660,10 @@ export function makeApi(config: ApiConfig): Effect.Effect<ApiShape, never, HttpC
       scanHistories: (runs, options) => scanHistories(client, runs, options),
       scanHistoriesJson: (runs, options) => scanHistoriesJson(client, runs, options),
       scanHistoriesNdjson: (runs, options) => scanHistoriesNdjson(client, runs, options),
+      reports: (project, options) =>
+        Stream.unwrap(
+          Effect.map(resolveProjectPath(project), (p) => listReports(client, p, options)),
+        ),
       user: (who) => getUser(client, who).pipe(Effect.withSpan("Api.user")),
       users: (who) => searchUsers(client, who).pipe(Effect.withSpan("Api.users")),
       createUser: (email, options) => createUser(client, email, options),

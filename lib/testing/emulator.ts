@@ -232,6 +232,7 @@ export function startEmulator(options?: EmulatorOptions): Promise<Emulator> {
       artifacts: [],
       collectionTags: {},
       sweeps: [],
+      reports: [],
     }
     : generateSeed(options?.seed);
   if (options?.seed === false) {

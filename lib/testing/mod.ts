@@ -59,6 +59,8 @@ export {
   type StoredEntry,
 } from "./artifacts/store.ts";
 export { type StoredSweep, SweepStore } from "./sweeps/store.ts";
+export { ReportStore, type StoredReport } from "./reports/store.ts";
+export { type StoredApiKey, TeamStore } from "./teams/store.ts";
 export { LocalServer, localServerLayer, testApiLayer, type TestApiOptions } from "./layer.ts";
 export {
   ForbiddenError,
@@ -92,6 +94,7 @@ export {
   type SeedFile,
   type SeedOptions,
   type SeedProject,
+  type SeedReport,
   type SeedRun,
   type SeedSweep,
   type SeedUser,

@@ -18,6 +18,7 @@ import {
 import { offsetPage, runFilter, runOrder, RunQueryError } from "./run_query.ts";
 import { createRunFiles, type FileContext, fileIdOf, runFileFields } from "./files/resolvers.ts";
 import { projectSweepFields } from "./sweeps/resolvers.ts";
+import { projectReportFields } from "./reports/resolvers.ts";
 import { apiKeysView, memberViews, type TeamContext, teamFields } from "./teams/resolvers.ts";
 import {
   type ArtifactContext,
@@ -316,7 +317,7 @@ function projectView(ctx: ResolverContext, project: StoredProject): Record<strin
       return run === undefined ? null : runView(ctx, run);
     },
     ...projectSweepFields(ctx.store, project),
-    allViews: emptyConnection,
+    ...projectReportFields(ctx.store, project, (user) => userView(ctx, user)),
     runQueue: null,
     runQueues: [],
     ...projectArtifactFields(artifactContext(ctx), project),

@@ -160,6 +160,20 @@ export interface SeedData {
   readonly collectionTags: Readonly<Record<string, ReadonlyArray<string>>>;
   /** Sweeps; their runs are the seeded runs naming them (`sweepName`). */
   readonly sweeps: ReadonlyArray<SeedSweep>;
+  /** Reports, with their specs as W&B stores them (JSON text). */
+  readonly reports: ReadonlyArray<SeedReport>;
+}
+
+/** A report of the seeded server. */
+export interface SeedReport {
+  readonly entity: string;
+  readonly project: string;
+  readonly name: string;
+  readonly displayName: string;
+  readonly description: string;
+  readonly username: string;
+  /** The spec: sections (`panelGroups`) with their panels and run sets, as JSON text. */
+  readonly spec: string;
 }
 
 /** A sweep of the seeded server. */
@@ -422,6 +436,53 @@ export function generateSeed(options?: SeedOptions): SeedData {
     ].join("\n"),
     runCountExpected: 12,
   }];
+  const reports: Array<SeedReport> = [
+    {
+      entity: "acme",
+      project: "mnist",
+      name: "report-1",
+      displayName: "Loss curves of the lr sweep",
+      description: "What the sweep found",
+      username: "alice",
+      spec: JSON.stringify({
+        version: 5,
+        panelGroups: [
+          {
+            name: "Losses",
+            panels: [
+              { viewType: "Run History Line Plot", config: { metrics: ["loss", "val/loss"] } },
+              { viewType: "Parallel Coordinates Plot", config: { columns: ["c::lr", "loss"] } },
+            ],
+            runSets: [{
+              name: "Sweep runs",
+              filters: {
+                op: "OR",
+                filters: [{
+                  op: "AND",
+                  filters: [{ key: { section: "run", name: "sweep" }, op: "=", value: "swp1" }],
+                }],
+              },
+              sort: { keys: [{ key: { section: "summary", name: "loss" }, ascending: true }] },
+            }],
+          },
+          {
+            name: "Accuracy",
+            panels: [{ viewType: "Bar Chart", config: { metrics: ["accuracy"] } }],
+            runSets: [],
+          },
+        ],
+      }),
+    },
+    {
+      entity: "acme",
+      project: "mnist",
+      name: "report-2",
+      displayName: "Weekly notes",
+      description: "",
+      username: "bob",
+      spec: JSON.stringify({ version: 5, panelGroups: [] }),
+    },
+  ];
   return {
     users,
     entities,
@@ -430,6 +491,7 @@ export function generateSeed(options?: SeedOptions): SeedData {
     artifacts: seedArtifacts(runs),
     collectionTags,
     sweeps,
+    reports,
   };
 }
 

@@ -11,6 +11,7 @@ import { RunFileStore } from "./files/store.ts";
 import { ArtifactStore } from "./artifacts/store.ts";
 import { SweepStore } from "./sweeps/store.ts";
 import { TeamStore } from "./teams/store.ts";
+import { ReportStore } from "./reports/store.ts";
 import { DatabaseSync, type StatementSync } from "node:sqlite";
 import { generatedEvent, type GeneratedHistorySpec, generatedRow, type SeedData } from "./seed.ts";
 
@@ -199,12 +200,15 @@ export class EmulatorStore {
   readonly sweeps: SweepStore;
   /** Team roles, service accounts and generated API keys. */
   readonly teams: TeamStore;
+  /** The projects' reports. */
+  readonly reports: ReportStore;
 
   private constructor(private readonly db: DatabaseSync) {
     this.files = new RunFileStore(db);
     this.artifacts = new ArtifactStore(db);
     this.sweeps = new SweepStore(db);
     this.teams = new TeamStore(db);
+    this.reports = new ReportStore(db);
   }
 
   // Preparing a statement costs more than running it: every request of the server runs a few.
@@ -274,6 +278,10 @@ export class EmulatorStore {
     this.transaction(() => {
       this.loadRuns(seed);
       this.loadArtifacts(seed);
+      for (const r of seed.reports) {
+        const project = this.project(r.entity, r.project);
+        if (project !== undefined) this.reports.create(project.internalId, r);
+      }
       for (const s of seed.sweeps) {
         const project = this.project(s.entity, s.project);
         if (project !== undefined) this.sweeps.create(project.internalId, s);

@@ -6,6 +6,7 @@ import {
   deleteInviteMutation,
   generateApiKeyMutation,
   inviteMutation,
+  reportsQuery,
   searchUsersQuery,
   serviceAccountMutation,
   teamQuery,
@@ -144,6 +145,7 @@ const requests: ReadonlyArray<GraphqlRequest<unknown>> = [
   inviteMutation("acme", "carol", false),
   deleteInviteMutation("acme", "VXNlcjoy"),
   serviceAccountMutation("acme", "bot"),
+  reportsQuery(project, null, 50, null),
 ];
 
 Deno.test("every document the query builders produce validates against our W&B SDL", async (t) => {
