@@ -233,6 +233,7 @@ export function startEmulator(options?: EmulatorOptions): Promise<Emulator> {
       collectionTags: {},
       sweeps: [],
       reports: [],
+      runQueues: [],
     }
     : generateSeed(options?.seed);
   if (options?.seed === false) {

@@ -60,6 +60,12 @@ export {
 } from "./artifacts/store.ts";
 export { type StoredSweep, SweepStore } from "./sweeps/store.ts";
 export { ReportStore, type StoredReport } from "./reports/store.ts";
+export {
+  LaunchStore,
+  type StoredQueueItem,
+  type StoredResourceConfig,
+  type StoredRunQueue,
+} from "./launch/store.ts";
 export { type StoredApiKey, TeamStore } from "./teams/store.ts";
 export { LocalServer, localServerLayer, testApiLayer, type TestApiOptions } from "./layer.ts";
 export {
@@ -96,6 +102,7 @@ export {
   type SeedProject,
   type SeedReport,
   type SeedRun,
+  type SeedRunQueue,
   type SeedSweep,
   type SeedUser,
 } from "./seed.ts";

@@ -19,6 +19,12 @@ import { offsetPage, runFilter, runOrder, RunQueryError } from "./run_query.ts";
 import { createRunFiles, type FileContext, fileIdOf, runFileFields } from "./files/resolvers.ts";
 import { projectSweepFields } from "./sweeps/resolvers.ts";
 import { projectReportFields } from "./reports/resolvers.ts";
+import {
+  entityLaunchFields,
+  type LaunchContext,
+  launchMutations,
+  projectLaunchFields,
+} from "./launch/resolvers.ts";
 import { apiKeysView, memberViews, type TeamContext, teamFields } from "./teams/resolvers.ts";
 import {
   type ArtifactContext,
@@ -60,6 +66,24 @@ export interface ResolverContext {
   /** Run files: their store, and the storage that hands out their signed URLs. */
   readonly files: FileContext;
 }
+
+/** The Launch resolvers' view of a request's context. */
+const launchContext = (ctx: ResolverContext): LaunchContext => ({
+  store: ctx.store,
+  checkEntity: (entity) => {
+    if (!canRead(ctx, entity)) throw new GraphQLError(`entity ${entity} does not exist`);
+  },
+});
+
+const withLaunchContext = (
+  fields: Readonly<Record<string, (args: never, ctx: LaunchContext) => unknown>>,
+): Record<string, (args: never, ctx: ResolverContext) => unknown> =>
+  Object.fromEntries(
+    Object.entries(fields).map(([name, field]) => [
+      name,
+      (args: never, ctx: ResolverContext) => field(args, launchContext(ctx)),
+    ]),
+  );
 
 /** The team resolvers' view of a request's context. */
 const teamContext = (ctx: ResolverContext): TeamContext => ({
@@ -252,6 +276,7 @@ function entityView(ctx: ResolverContext, name: string): Record<string, unknown>
     isPaid: false,
     limits: "{}",
     entityType: entity.isTeam ? "TEAM" : "USER",
+    ...entityLaunchFields(launchContext(ctx), name),
     members: () => memberViews(teamContext(ctx), name),
     project: ({ name: project }: { name?: string }) => projectOrNull(ctx, name, project ?? ""),
     projects: (args: PageArgs) => projectsConnection(ctx, name, args),
@@ -318,8 +343,7 @@ function projectView(ctx: ResolverContext, project: StoredProject): Record<strin
     },
     ...projectSweepFields(ctx.store, project),
     ...projectReportFields(ctx.store, project, (user) => userView(ctx, user)),
-    runQueue: null,
-    runQueues: [],
+    ...projectLaunchFields(launchContext(ctx), project),
     ...projectArtifactFields(artifactContext(ctx), project),
   };
 }
@@ -436,6 +460,7 @@ export const rootResolvers: Readonly<
     return user === undefined ? null : userView(ctx, user);
   },
   ...withTeamContext(teamFields),
+  ...withLaunchContext(launchMutations),
   entity: (args: { name?: string | null }, ctx: ResolverContext) =>
     entityView(ctx, args.name ?? ctx.viewer.username),
   models: (args: PageArgs & { entityName?: string | null }, ctx: ResolverContext) =>

@@ -162,6 +162,22 @@ export interface SeedData {
   readonly sweeps: ReadonlyArray<SeedSweep>;
   /** Reports, with their specs as W&B stores them (JSON text). */
   readonly reports: ReadonlyArray<SeedReport>;
+  /** Launch run queues (in the entity's `model-registry` project) and their items. */
+  readonly runQueues: ReadonlyArray<SeedRunQueue>;
+}
+
+/** A Launch run queue of the seeded server. */
+export interface SeedRunQueue {
+  readonly entity: string;
+  readonly name: string;
+  readonly resource: string;
+  /** The default resource config (JSON text). */
+  readonly config: string;
+  /** Template variables: name to JSON schema (JSON text). */
+  readonly templateVariables: string;
+  readonly prioritizationMode: string;
+  /** Its items: a state, and the run (of `entity/mnist`) an agent started, if any. */
+  readonly items: ReadonlyArray<{ readonly state: string; readonly runId: string | null }>;
 }
 
 /** A report of the seeded server. */
@@ -483,6 +499,21 @@ export function generateSeed(options?: SeedOptions): SeedData {
       spec: JSON.stringify({ version: 5, panelGroups: [] }),
     },
   ];
+  const running = runs.find((r) => r.project === "mnist" && r.state === "running");
+  const finished = runs.find((r) => r.project === "mnist" && r.state === "finished");
+  const runQueues: Array<SeedRunQueue> = [{
+    entity: "acme",
+    name: "gpu-queue",
+    resource: "local-container",
+    config: JSON.stringify({ resource_args: { "local-container": { gpus: "{{gpus}}" } } }),
+    templateVariables: JSON.stringify({ gpus: { type: "integer", minimum: 0, maximum: 8 } }),
+    prioritizationMode: "V0",
+    items: [
+      { state: "PENDING", runId: null },
+      { state: "CLAIMED", runId: running?.name ?? null },
+      { state: "CLAIMED", runId: finished?.name ?? null },
+    ],
+  }];
   return {
     users,
     entities,
@@ -492,6 +523,7 @@ export function generateSeed(options?: SeedOptions): SeedData {
     collectionTags,
     sweeps,
     reports,
+    runQueues,
   };
 }
 
@@ -577,6 +609,29 @@ function seedArtifacts(runs: ReadonlyArray<SeedRun>): Array<SeedArtifact> {
           : []),
       ],
     })),
+    {
+      ...base,
+      type: "job",
+      collection: "job-mnist-train",
+      description: "Train the MNIST CNN",
+      metadata: { _partial: false, source_type: "repo" },
+      loggedBy: a.name,
+      entries: [{
+        path: "wandb-job.json",
+        text: JSON.stringify({
+          job_version: "v0",
+          source_type: "repo",
+          source: {
+            git: { remote: "https://example.com/acme/mnist.git", commit: "abc123" },
+            entrypoint: ["python", "train.py"],
+          },
+          input_types: {
+            wb_type: "typedDict",
+            params: { type_map: { lr: { wb_type: "number" } } },
+          },
+        }),
+      }],
+    },
     {
       ...base,
       type: "dataset",

@@ -12,6 +12,7 @@ import { ArtifactStore } from "./artifacts/store.ts";
 import { SweepStore } from "./sweeps/store.ts";
 import { TeamStore } from "./teams/store.ts";
 import { ReportStore } from "./reports/store.ts";
+import { LaunchStore } from "./launch/store.ts";
 import { DatabaseSync, type StatementSync } from "node:sqlite";
 import { generatedEvent, type GeneratedHistorySpec, generatedRow, type SeedData } from "./seed.ts";
 
@@ -202,6 +203,8 @@ export class EmulatorStore {
   readonly teams: TeamStore;
   /** The projects' reports. */
   readonly reports: ReportStore;
+  /** Launch run queues and their items. */
+  readonly launch: LaunchStore;
 
   private constructor(private readonly db: DatabaseSync) {
     this.files = new RunFileStore(db);
@@ -209,6 +212,7 @@ export class EmulatorStore {
     this.sweeps = new SweepStore(db);
     this.teams = new TeamStore(db);
     this.reports = new ReportStore(db);
+    this.launch = new LaunchStore(db);
   }
 
   // Preparing a statement costs more than running it: every request of the server runs a few.
@@ -278,6 +282,23 @@ export class EmulatorStore {
     this.transaction(() => {
       this.loadRuns(seed);
       this.loadArtifacts(seed);
+      for (const q of seed.runQueues) {
+        this.createProject(q.entity, "model-registry");
+        const config = this.launch.createResourceConfig(
+          q.entity,
+          q.resource,
+          q.config,
+          q.templateVariables,
+        );
+        const queue = this.launch.createQueue({
+          entity: q.entity,
+          name: q.name,
+          access: "PROJECT",
+          prioritizationMode: q.prioritizationMode,
+          defaultResourceConfigId: config.id,
+        });
+        for (const item of q.items) this.launch.addItem(queue.id, item.state, item.runId);
+      }
       for (const r of seed.reports) {
         const project = this.project(r.entity, r.project);
         if (project !== undefined) this.reports.create(project.internalId, r);

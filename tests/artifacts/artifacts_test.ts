@@ -90,7 +90,7 @@ Deno.test("types, collections and versions list lazily, newest version first", a
       };
     })
   );
-  assert.deepEqual(r.types.map((t) => t.name), ["dataset", "model"]);
+  assert.deepEqual(r.types.map((t) => t.name), ["dataset", "model", "job"]);
   assert.equal(r.model.name, "model");
   assert.ok(r.missingType instanceof NotFoundError);
   assert.deepEqual(r.collections.map((c) => [c.name, c.kind]), [
@@ -421,7 +421,11 @@ Deno.test("lineage: logged and used artifacts, loggedBy and usedBy, useArtifact 
       };
     })
   );
-  assert.deepEqual(r.logged.map((a) => a.name), ["mnist-raw:v0", "odd-paths:v0"]);
+  assert.deepEqual(r.logged.map((a) => a.name), [
+    "mnist-raw:v0",
+    "job-mnist-train:v0",
+    "odd-paths:v0",
+  ]);
   assert.deepEqual(r.used.map((a) => a.name), ["mnist-raw:v0"]);
   assert.equal(r.loggedBy?.id, r.v1Seed.loggedBy);
   assert.deepEqual(r.usedBy.map((run) => run.id), [...r.v1Seed.usedBy]);

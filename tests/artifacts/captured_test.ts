@@ -98,7 +98,7 @@ Deno.test("the official client's file and artifact operations get the shapes it 
       const types = await post(capturedOf("ProjectArtifactTypes"));
       assert.deepEqual(
         types.project.artifactTypes.edges.map((e: { node: { name: string } }) => e.node.name),
-        ["dataset", "model"],
+        ["dataset", "model", "job"],
       );
       const type = await post(capturedOf("ProjectArtifactType"));
       assert.equal(type.project.artifactType.__typename, "ArtifactType");

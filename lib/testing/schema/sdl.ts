@@ -12,6 +12,7 @@
 import { artifactsSdl } from "../artifacts/sdl.ts";
 import { filesSdl } from "../files/sdl.ts";
 import { teamsSdl } from "../teams/sdl.ts";
+import { launchSdl } from "../launch/sdl.ts";
 
 /** The W&B schema, as SDL text. */
 export const wandbSdl: string = /* GraphQL */ `
@@ -408,4 +409,4 @@ type CreateUserPayload {
   clientMutationId: String
 }
 ` +
-  filesSdl + artifactsSdl + teamsSdl;
+  filesSdl + artifactsSdl + teamsSdl + launchSdl;
