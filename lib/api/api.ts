@@ -68,6 +68,23 @@ import {
 import { bestSweepRun, getSweep, listSweeps, type Sweep, sweepRuns } from "../sweeps/sweeps.ts";
 import { listReports, type Report } from "../reports/reports.ts";
 import {
+  createRunQueue,
+  deleteQueuedRun,
+  deleteRunQueue,
+  getJob,
+  getQueuedRun,
+  getRunQueue,
+  listJobs,
+  type QueuedRun,
+  queuedRunState,
+  type RunQueue,
+  runQueueItems,
+  type RunQueueSpec,
+  upsertRunQueue,
+  waitUntilQueuedRunFinished,
+  waitUntilRunning,
+} from "../launch/launch.ts";
+import {
   createServiceAccount,
   createTeam,
   createUser,
@@ -299,6 +316,35 @@ export interface ApiShape {
   ): Effect.Effect<RunFile, WandbError>;
   /** Deletes a run file (Python's `file.delete()`); returns the file deleted. */
   deleteFile(file: RunFile): Effect.Effect<RunFile, WandbError>;
+  /** A run queue (Python's `api.run_queue(entity, name)`). */
+  runQueue(entity: string, name: string): Effect.Effect<RunQueue, WandbError>;
+  /** A queue's items, runs logged to `project` (Python's `run_queue.items`). */
+  runQueueItems(queue: RunQueue, project: string): Stream.Stream<QueuedRun, WandbError>;
+  /** Creates a run queue (Python's `api.create_run_queue(…)`). */
+  createRunQueue(spec: RunQueueSpec): Effect.Effect<RunQueue, WandbError>;
+  /** Creates or changes a run queue (Python's `api.upsert_run_queue(…)`). */
+  upsertRunQueue(spec: RunQueueSpec): Effect.Effect<RunQueue, WandbError>;
+  /** Deletes a run queue (Python's `run_queue.delete()`). */
+  deleteRunQueue(queue: RunQueue): Effect.Effect<RunQueue, WandbError>;
+  /** A queued run (Python's `api.queued_run(entity, project, queue_name, item_id)`). */
+  queuedRun(
+    queued: Omit<QueuedRun, "projectQueue"> & { readonly projectQueue?: string | undefined },
+  ): Effect.Effect<QueuedRun, WandbError>;
+  /** A queued run's state (Python's `queued_run.state`). */
+  queuedRunState(queued: QueuedRun): Effect.Effect<string, WandbError>;
+  /** Waits until the queued run's run starts (Python's `queued_run.wait_until_running()`). */
+  waitUntilRunning(queued: QueuedRun, options?: WaitOptions): Effect.Effect<Run, WandbError>;
+  /** Waits until the queued run's run ends (Python's `queued_run.wait_until_finished()`). */
+  waitUntilQueuedRunFinished(
+    queued: QueuedRun,
+    options?: WaitOptions,
+  ): Effect.Effect<Run, WandbError>;
+  /** Removes a queued run from its queue (Python's `queued_run.delete()`). */
+  deleteQueuedRun(queued: QueuedRun): Effect.Effect<QueuedRun, WandbError>;
+  /** A job (Python's `api.job(name, path)`): a version of a `job` artifact. */
+  job(name: string): Effect.Effect<Artifact, WandbError>;
+  /** A project's jobs (Python's `api.list_jobs(entity, project)`). */
+  listJobs(project?: string): Stream.Stream<Artifact, WandbError>;
   /**
    * A project's reports, their specs and sections decoded (Python's `api.reports(path, name,
    * per_page)`).
@@ -660,6 +706,24 @@ export function makeApi(config: ApiConfig): Effect.Effect<ApiShape, never, HttpC
       scanHistories: (runs, options) => scanHistories(client, runs, options),
       scanHistoriesJson: (runs, options) => scanHistoriesJson(client, runs, options),
       scanHistoriesNdjson: (runs, options) => scanHistoriesNdjson(client, runs, options),
+      runQueue: (entity, name) =>
+        getRunQueue(client, entity, name).pipe(Effect.withSpan("Api.runQueue")),
+      runQueueItems: (queue, project) => runQueueItems(client, queue.entity, queue.name, project),
+      createRunQueue: (spec) => createRunQueue(client, spec),
+      upsertRunQueue: (spec) => upsertRunQueue(client, spec),
+      deleteRunQueue: (queue) => deleteRunQueue(client, queue),
+      queuedRun: (queued) => getQueuedRun(client, queued),
+      queuedRunState: (queued) => queuedRunState(client, queued),
+      waitUntilRunning: (queued, options) => waitUntilRunning(client, queued, options),
+      waitUntilQueuedRunFinished: (queued, options) =>
+        waitUntilQueuedRunFinished(client, queued, options),
+      deleteQueuedRun: (queued) => deleteQueuedRun(client, queued),
+      job: (name) =>
+        artifactPath(name).pipe(
+          Effect.flatMap(({ project, name }) => getJob(client, project, name)),
+        ),
+      listJobs: (project) =>
+        Stream.unwrap(Effect.map(resolveProjectPath(project), (p) => listJobs(client, p))),
       reports: (project, options) =>
         Stream.unwrap(
           Effect.map(resolveProjectPath(project), (p) => listReports(client, p, options)),

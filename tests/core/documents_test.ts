@@ -1,5 +1,14 @@
 import assert from "node:assert/strict";
 import {
+  createResourceConfigMutation,
+  createRunQueueMutation,
+  resourceConfigQuery,
+  runQueueItemQuery,
+  runQueueItemsQuery,
+  runQueueMetadataQuery,
+  upsertRunQueueMutation,
+} from "../../mod.ts";
+import {
   createTeamMutation,
   createUserMutation,
   deleteApiKeyMutation,
@@ -146,6 +155,19 @@ const requests: ReadonlyArray<GraphqlRequest<unknown>> = [
   deleteInviteMutation("acme", "VXNlcjoy"),
   serviceAccountMutation("acme", "bot"),
   reportsQuery(project, null, 50, null),
+  runQueueMetadataQuery("acme", "q"),
+  resourceConfigQuery("acme", "RGVm"),
+  runQueueItemsQuery("acme", "q"),
+  runQueueItemQuery({
+    id: "1",
+    queueName: "q",
+    entity: "acme",
+    project: "mnist",
+    projectQueue: "model-registry",
+  }),
+  createResourceConfigMutation("acme", "kubernetes", {}, null),
+  createRunQueueMutation("acme", "q", "V0", null),
+  upsertRunQueueMutation({ name: "q", resource: "kubernetes", entity: "acme" }),
 ];
 
 Deno.test("every document the query builders produce validates against our W&B SDL", async (t) => {

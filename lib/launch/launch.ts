@@ -1,0 +1,849 @@
+/**
+ * Launch: run queues (their access, prioritization, default resource config and template
+ * variables, their items as a Stream), creating, upserting and deleting them, queued runs (their
+ * state, waiting for them to run and to finish on a `Schedule`, deleting them), and jobs (the
+ * artifacts of type `job`). Python's `api.run_queue`, `api.create_run_queue`,
+ * `api.upsert_run_queue`, `run_queue.delete()`, `api.queued_run`, `queued_run.*`, `api.job`
+ * and `api.list_jobs`, with the official client's operations.
+ *
+ * @module
+ */
+import { Duration, Effect, Schedule, Schema, Stream } from "effect";
+import {
+  InvalidArgumentError,
+  NotFoundError,
+  type RequestError,
+  WaitTimeoutError,
+} from "../core/errors.ts";
+import { type GraphqlRequest, operationDocument } from "../core/graphql.ts";
+import type { ProjectPath } from "../core/paths.ts";
+import type { WandbClient } from "../core/transport.ts";
+import { parseWandbJson } from "../core/wandb_json.ts";
+import type { Artifact } from "../artifacts/decoders.ts";
+import {
+  getArtifact,
+  listArtifactCollections,
+  listArtifactVersions,
+} from "../artifacts/operations.ts";
+import type { Run } from "../runs/decoders.ts";
+import { getRun } from "../runs/operations.ts";
+import { type WaitOptions, waitUntilFinished } from "../runs/changes.ts";
+
+/** The project W&B keeps an entity's run queues in. */
+export const launchProject = "model-registry";
+
+/** A run queue (Python's `RunQueue`). */
+export interface RunQueue {
+  readonly id: string;
+  readonly name: string;
+  readonly entity: string;
+  /** `PROJECT` or `USER`. */
+  readonly access: string;
+  /** `DISABLED` or `V0`, or `null`. */
+  readonly prioritizationMode: string | null;
+  readonly externalLinks: Readonly<Record<string, unknown>>;
+  /** The resource the queue runs on (`local-container`, `kubernetes`, …), from its config. */
+  readonly type: string | null;
+  /** The default resource config, decoded. */
+  readonly defaultResourceConfig: Readonly<Record<string, unknown>>;
+  /** Template variables: name to JSON schema. */
+  readonly templateVariables: Readonly<Record<string, unknown>>;
+}
+
+/** A run on a queue (Python's `QueuedRun`). */
+export interface QueuedRun {
+  /** The item's id on its queue. */
+  readonly id: string;
+  readonly queueName: string;
+  readonly entity: string;
+  /** Where the run is logged. */
+  readonly project: string;
+  /** The project that holds the queue. */
+  readonly projectQueue: string;
+}
+
+const metadataDocument = operationDocument(`
+  query GetRunQueueMetadata($projectName: String!, $entityName: String!, $runQueue: String!) {
+    project(name: $projectName, entityName: $entityName) {
+      runQueue(name: $runQueue) { id access defaultResourceConfigID prioritizationMode externalLinks }
+    }
+  }
+`);
+
+/** The decoded answer of `GetRunQueueMetadata`. */
+export interface RunQueueMetadataData {
+  readonly project: {
+    readonly runQueue: {
+      readonly id: string;
+      readonly access: string | null;
+      readonly defaultResourceConfigID: string | null;
+      readonly prioritizationMode: string | null;
+      readonly externalLinks: string | null;
+    } | null;
+  } | null;
+}
+
+/**
+ * `GetRunQueueMetadata`.
+ *
+ * @example
+ * ```ts
+ * import { runQueueMetadataQuery } from "@effect-wandb/api";
+ * console.assert(runQueueMetadataQuery("acme", "gpu-queue").variables.projectName === "model-registry");
+ * ```
+ */
+export function runQueueMetadataQuery(
+  entity: string,
+  name: string,
+): GraphqlRequest<RunQueueMetadataData> {
+  return {
+    operation: "GetRunQueueMetadata",
+    document: metadataDocument,
+    variables: { projectName: launchProject, entityName: entity, runQueue: name },
+    decoder: Schema.Struct({
+      project: Schema.NullOr(Schema.Struct({
+        runQueue: Schema.NullOr(Schema.Struct({
+          id: Schema.String,
+          access: Schema.NullOr(Schema.String),
+          defaultResourceConfigID: Schema.NullOr(Schema.String),
+          prioritizationMode: Schema.NullOr(Schema.String),
+          externalLinks: Schema.NullOr(Schema.String),
+        })),
+      })),
+    }),
+  };
+}
+
+const resourceConfigDocument = operationDocument(`
+  query GetDefaultResourceConfig($entityName: String!, $id: ID!) {
+    entity(name: $entityName) {
+      defaultResourceConfig(id: $id) { config resource templateVariables { name schema } }
+    }
+  }
+`);
+
+/** The decoded answer of `GetDefaultResourceConfig`. */
+export interface ResourceConfigData {
+  readonly entity: {
+    readonly defaultResourceConfig: {
+      readonly config: string | null;
+      readonly resource: string;
+      readonly templateVariables: ReadonlyArray<
+        { readonly name: string; readonly schema: string | null }
+      >;
+    } | null;
+  } | null;
+}
+
+/**
+ * `GetDefaultResourceConfig`.
+ *
+ * @example
+ * ```ts
+ * import { resourceConfigQuery } from "@effect-wandb/api";
+ * console.assert(resourceConfigQuery("acme", "RGVm").operation === "GetDefaultResourceConfig");
+ * ```
+ */
+export function resourceConfigQuery(
+  entity: string,
+  id: string,
+): GraphqlRequest<ResourceConfigData> {
+  return {
+    operation: "GetDefaultResourceConfig",
+    document: resourceConfigDocument,
+    variables: { entityName: entity, id },
+    decoder: Schema.Struct({
+      entity: Schema.NullOr(Schema.Struct({
+        defaultResourceConfig: Schema.NullOr(Schema.Struct({
+          config: Schema.NullOr(Schema.String),
+          resource: Schema.String,
+          templateVariables: Schema.Array(Schema.Struct({
+            name: Schema.String,
+            schema: Schema.NullOr(Schema.String),
+          })),
+        })),
+      })),
+    }),
+  };
+}
+
+const jsonObject = (text: string | null): Readonly<Record<string, unknown>> => {
+  if (text === null || text === "") return {};
+  const parsed = parseWandbJson(text);
+  return typeof parsed === "object" && parsed !== null && !Array.isArray(parsed) ? parsed : {};
+};
+
+const queueNotFound = (entity: string, name: string) =>
+  new NotFoundError({
+    operation: "GetRunQueueMetadata",
+    resource: "run queue",
+    path: `${entity}/${name}`,
+    message: `Could not find run queue ${name} of ${entity}`,
+  });
+
+/**
+ * A run queue with its default resource config and template variables (Python's
+ * `api.run_queue(entity, name)`); `NotFoundError` naming it.
+ *
+ * @example
+ * ```ts
+ * import { getRunQueue, type WandbClient } from "@effect-wandb/api";
+ * const queue = (client: WandbClient) => getRunQueue(client, "acme", "gpu-queue");
+ * ```
+ */
+export function getRunQueue(
+  client: WandbClient,
+  entity: string,
+  name: string,
+): Effect.Effect<RunQueue, RequestError | NotFoundError> {
+  return Effect.gen(function* () {
+    const data = yield* client.execute(runQueueMetadataQuery(entity, name));
+    const queue = data.project?.runQueue ?? null;
+    if (queue === null) return yield* Effect.fail(queueNotFound(entity, name));
+    const config = queue.defaultResourceConfigID === null
+      ? null
+      : (yield* client.execute(resourceConfigQuery(entity, queue.defaultResourceConfigID))).entity
+        ?.defaultResourceConfig ?? null;
+    return {
+      id: queue.id,
+      name,
+      entity,
+      access: queue.access ?? "PROJECT",
+      prioritizationMode: queue.prioritizationMode,
+      externalLinks: jsonObject(queue.externalLinks),
+      type: config?.resource ?? null,
+      defaultResourceConfig: jsonObject(config?.config ?? null),
+      templateVariables: Object.fromEntries(
+        (config?.templateVariables ?? []).map((
+          v,
+        ) => [v.name, v.schema === null ? null : parseWandbJson(v.schema)]),
+      ),
+    };
+  });
+}
+
+const itemsDocument = operationDocument(`
+  query GetRunQueueItems($projectName: String!, $entityName: String!, $runQueue: String!) {
+    project(name: $projectName, entityName: $entityName) {
+      runQueue(name: $runQueue) { runQueueItems(first: 100) { edges { node { id } } } }
+    }
+  }
+`);
+
+/** The decoded answer of `GetRunQueueItems`. */
+export interface RunQueueItemsData {
+  readonly project: {
+    readonly runQueue: {
+      readonly runQueueItems: {
+        readonly edges: ReadonlyArray<{ readonly node: { readonly id: string } }>;
+      };
+    } | null;
+  } | null;
+}
+
+/**
+ * `GetRunQueueItems` (the first 100, as the official client asks).
+ *
+ * @example
+ * ```ts
+ * import { runQueueItemsQuery } from "@effect-wandb/api";
+ * console.assert(runQueueItemsQuery("acme", "gpu-queue").operation === "GetRunQueueItems");
+ * ```
+ */
+export function runQueueItemsQuery(
+  entity: string,
+  name: string,
+): GraphqlRequest<RunQueueItemsData> {
+  return {
+    operation: "GetRunQueueItems",
+    document: itemsDocument,
+    variables: { projectName: launchProject, entityName: entity, runQueue: name },
+    decoder: Schema.Struct({
+      project: Schema.NullOr(Schema.Struct({
+        runQueue: Schema.NullOr(Schema.Struct({
+          runQueueItems: Schema.Struct({
+            edges: Schema.Array(Schema.Struct({ node: Schema.Struct({ id: Schema.String }) })),
+          }),
+        })),
+      })),
+    }),
+  };
+}
+
+/**
+ * A queue's items (Python's `run_queue.items`: the first 100), as queued runs whose runs are
+ * logged to `project`.
+ *
+ * @example
+ * ```ts
+ * import { Stream } from "effect";
+ * import { runQueueItems, type WandbClient } from "@effect-wandb/api";
+ * const items = (client: WandbClient) => Stream.runCollect(runQueueItems(client, "acme", "gpu-queue", "mnist"));
+ * ```
+ */
+export function runQueueItems(
+  client: WandbClient,
+  entity: string,
+  name: string,
+  project: string,
+): Stream.Stream<QueuedRun, RequestError | NotFoundError> {
+  return Stream.fromIterableEffect(
+    client.execute(runQueueItemsQuery(entity, name)).pipe(
+      Effect.flatMap((data) => {
+        const queue = data.project?.runQueue ?? null;
+        return queue === null ? Effect.fail(queueNotFound(entity, name)) : Effect.succeed(
+          queue.runQueueItems.edges.map(({ node }) => ({
+            id: node.id,
+            queueName: name,
+            entity,
+            project,
+            projectQueue: launchProject,
+          })),
+        );
+      }),
+    ),
+  );
+}
+
+/** What {@link createRunQueue} and {@link upsertRunQueue} take. */
+export interface RunQueueSpec {
+  readonly name: string;
+  /** `local-container`, `local-process`, `kubernetes`, `sagemaker`, `gcp-vertex`. */
+  readonly resource: string;
+  readonly entity: string;
+  /** `DISABLED` or `V0`. */
+  readonly prioritizationMode?: "DISABLED" | "V0" | undefined;
+  readonly config?: Readonly<Record<string, unknown>> | undefined;
+  readonly templateVariables?: Readonly<Record<string, unknown>> | undefined;
+  readonly externalLinks?: Readonly<Record<string, string>> | undefined;
+}
+
+const resources = new Set([
+  "local-container",
+  "local-process",
+  "kubernetes",
+  "sagemaker",
+  "gcp-vertex",
+]);
+
+function checkSpec(spec: RunQueueSpec): Effect.Effect<void, InvalidArgumentError> {
+  if (!/^[-\w.]+$/.test(spec.name)) {
+    return Effect.fail(
+      new InvalidArgumentError({
+        argument: "name",
+        value: spec.name,
+        message: "A queue name holds letters, digits, '-', '_' and '.'",
+      }),
+    );
+  }
+  if (!resources.has(spec.resource)) {
+    return Effect.fail(
+      new InvalidArgumentError({
+        argument: "resource",
+        value: spec.resource,
+        message: `The resource is one of ${[...resources].join(", ")}`,
+      }),
+    );
+  }
+  return Effect.void;
+}
+
+const createConfigDocument = operationDocument(`
+  mutation CreateDefaultResourceConfig($entityName: String!, $resource: String!, $config: JSONString!,
+                                       $templateVariables: JSONString) {
+    createDefaultResourceConfig(input: {entityName: $entityName, resource: $resource, config: $config,
+                                        templateVariables: $templateVariables}) {
+      defaultResourceConfigID success
+    }
+  }
+`);
+
+const createQueueDocument = operationDocument(`
+  mutation CreateRunQueue($entity: String!, $project: String!, $queueName: String!,
+                          $access: RunQueueAccessType!, $prioritizationMode: RunQueuePrioritizationMode,
+                          $defaultResourceConfigID: ID) {
+    createRunQueue(input: {entityName: $entity, projectName: $project, queueName: $queueName,
+                           access: $access, prioritizationMode: $prioritizationMode,
+                           defaultResourceConfigID: $defaultResourceConfigID}) {
+      success queueID
+    }
+  }
+`);
+
+/**
+ * `CreateDefaultResourceConfig`.
+ *
+ * @example
+ * ```ts
+ * import { createResourceConfigMutation } from "@effect-wandb/api";
+ * console.assert(createResourceConfigMutation("acme", "kubernetes", {}, null).variables.config === "{}");
+ * ```
+ */
+export function createResourceConfigMutation(
+  entity: string,
+  resource: string,
+  config: Readonly<Record<string, unknown>>,
+  templateVariables: Readonly<Record<string, unknown>> | null,
+): GraphqlRequest<
+  {
+    readonly createDefaultResourceConfig:
+      | { readonly defaultResourceConfigID: string | null }
+      | null;
+  }
+> {
+  return {
+    operation: "CreateDefaultResourceConfig",
+    document: createConfigDocument,
+    variables: {
+      entityName: entity,
+      resource,
+      config: JSON.stringify(config),
+      templateVariables: templateVariables === null ? null : JSON.stringify(templateVariables),
+    },
+    decoder: Schema.Struct({
+      createDefaultResourceConfig: Schema.NullOr(Schema.Struct({
+        defaultResourceConfigID: Schema.NullOr(Schema.String),
+      })),
+    }),
+  };
+}
+
+/**
+ * `CreateRunQueue`.
+ *
+ * @example
+ * ```ts
+ * import { createRunQueueMutation } from "@effect-wandb/api";
+ * console.assert(createRunQueueMutation("acme", "q", null, null).variables.access === "PROJECT");
+ * ```
+ */
+export function createRunQueueMutation(
+  entity: string,
+  name: string,
+  prioritizationMode: string | null,
+  configId: string | null,
+): GraphqlRequest<{ readonly createRunQueue: { readonly success: boolean | null } | null }> {
+  return {
+    operation: "CreateRunQueue",
+    document: createQueueDocument,
+    variables: {
+      entity,
+      project: launchProject,
+      queueName: name,
+      access: "PROJECT",
+      prioritizationMode,
+      defaultResourceConfigID: configId,
+    },
+    decoder: Schema.Struct({
+      createRunQueue: Schema.NullOr(Schema.Struct({ success: Schema.NullOr(Schema.Boolean) })),
+    }),
+  };
+}
+
+/**
+ * Creates a run queue with its default resource config (Python's `api.create_run_queue(name,
+ * resource, entity, prioritization_mode, config, template_variables)`); returns it.
+ *
+ * @example
+ * ```ts
+ * import { createRunQueue, type WandbClient } from "@effect-wandb/api";
+ * const make = (client: WandbClient) =>
+ *   createRunQueue(client, { name: "cpu-queue", resource: "local-process", entity: "acme" });
+ * ```
+ */
+export function createRunQueue(
+  client: WandbClient,
+  spec: RunQueueSpec,
+): Effect.Effect<RunQueue, RequestError | NotFoundError | InvalidArgumentError> {
+  return Effect.gen(function* () {
+    yield* checkSpec(spec);
+    const config = yield* client.execute(
+      createResourceConfigMutation(
+        spec.entity,
+        spec.resource,
+        spec.config ?? {},
+        spec.templateVariables ?? null,
+      ),
+    );
+    yield* client.execute(
+      createRunQueueMutation(
+        spec.entity,
+        spec.name,
+        spec.prioritizationMode ?? null,
+        config.createDefaultResourceConfig?.defaultResourceConfigID ?? null,
+      ),
+    );
+    return yield* getRunQueue(client, spec.entity, spec.name);
+  });
+}
+
+const upsertDocument = operationDocument(`
+  mutation UpsertRunQueue($entityName: String!, $projectName: String!, $queueName: String!,
+                          $resourceType: String!, $resourceConfig: JSONString!, $templateVariables: JSONString,
+                          $prioritizationMode: RunQueuePrioritizationMode, $externalLinks: JSONString,
+                          $clientMutationId: String) {
+    upsertRunQueue(input: {entityName: $entityName, projectName: $projectName, queueName: $queueName,
+                           resourceType: $resourceType, resourceConfig: $resourceConfig,
+                           templateVariables: $templateVariables, prioritizationMode: $prioritizationMode,
+                           externalLinks: $externalLinks, clientMutationId: $clientMutationId}) {
+      success configSchemaValidationErrors
+    }
+  }
+`);
+
+/**
+ * `UpsertRunQueue`.
+ *
+ * @example
+ * ```ts
+ * import { upsertRunQueueMutation } from "@effect-wandb/api";
+ * const r = upsertRunQueueMutation({ name: "q", resource: "kubernetes", entity: "acme" });
+ * console.assert(r.variables.resourceType === "kubernetes");
+ * ```
+ */
+export function upsertRunQueueMutation(
+  spec: RunQueueSpec,
+): GraphqlRequest<{ readonly upsertRunQueue: { readonly success: boolean | null } | null }> {
+  return {
+    operation: "UpsertRunQueue",
+    document: upsertDocument,
+    variables: {
+      entityName: spec.entity,
+      projectName: launchProject,
+      queueName: spec.name,
+      resourceType: spec.resource,
+      resourceConfig: JSON.stringify(spec.config ?? {}),
+      templateVariables: spec.templateVariables === undefined
+        ? null
+        : JSON.stringify(spec.templateVariables),
+      prioritizationMode: spec.prioritizationMode ?? null,
+      externalLinks: spec.externalLinks === undefined ? null : JSON.stringify(spec.externalLinks),
+      clientMutationId: null,
+    },
+    decoder: Schema.Struct({
+      upsertRunQueue: Schema.NullOr(Schema.Struct({ success: Schema.NullOr(Schema.Boolean) })),
+    }),
+  };
+}
+
+/**
+ * Creates a run queue or changes the one of that name (Python's `api.upsert_run_queue(…)`);
+ * returns it as the server now holds it.
+ *
+ * @example
+ * ```ts
+ * import { upsertRunQueue, type WandbClient } from "@effect-wandb/api";
+ * const set = (client: WandbClient) =>
+ *   upsertRunQueue(client, { name: "gpu-queue", resource: "local-container", entity: "acme", config: { gpus: 2 } });
+ * ```
+ */
+export function upsertRunQueue(
+  client: WandbClient,
+  spec: RunQueueSpec,
+): Effect.Effect<RunQueue, RequestError | NotFoundError | InvalidArgumentError> {
+  return checkSpec(spec).pipe(
+    Effect.flatMap(() => client.execute(upsertRunQueueMutation(spec))),
+    Effect.flatMap(() => getRunQueue(client, spec.entity, spec.name)),
+  );
+}
+
+const deleteQueueDocument = operationDocument(`
+  mutation DeleteRunQueue($id: ID!) { deleteRunQueues(input: {queueIDs: [$id]}) { success clientMutationId } }
+`);
+
+/**
+ * Deletes a run queue (Python's `run_queue.delete()`); returns it.
+ *
+ * @example
+ * ```ts
+ * import { deleteRunQueue, type RunQueue, type WandbClient } from "@effect-wandb/api";
+ * const drop = (client: WandbClient, q: RunQueue) => deleteRunQueue(client, q);
+ * ```
+ */
+export function deleteRunQueue(
+  client: WandbClient,
+  queue: RunQueue,
+): Effect.Effect<RunQueue, RequestError> {
+  return client.execute({
+    operation: "DeleteRunQueue",
+    document: deleteQueueDocument,
+    variables: { id: queue.id },
+    decoder: Schema.Struct({
+      deleteRunQueues: Schema.NullOr(Schema.Struct({ success: Schema.NullOr(Schema.Boolean) })),
+    }),
+  }).pipe(Effect.as(queue));
+}
+
+const itemDocument = operationDocument(`
+  query GetRunQueueItem($projectName: String!, $entityName: String!, $runQueue: String!, $itemId: ID!) {
+    project(name: $projectName, entityName: $entityName) {
+      runQueue(name: $runQueue) { runQueueItem(id: $itemId) { id state associatedRunId } }
+    }
+  }
+`);
+
+/** The decoded answer of `GetRunQueueItem`. */
+export interface RunQueueItemData {
+  readonly project: {
+    readonly runQueue: {
+      readonly runQueueItem: {
+        readonly id: string;
+        readonly state: string | null;
+        readonly associatedRunId: string | null;
+      } | null;
+    } | null;
+  } | null;
+}
+
+/**
+ * `GetRunQueueItem`.
+ *
+ * @example
+ * ```ts
+ * import { runQueueItemQuery } from "@effect-wandb/api";
+ * const q = { id: "1", queueName: "gpu-queue", entity: "acme", project: "mnist", projectQueue: "model-registry" };
+ * console.assert(runQueueItemQuery(q).variables.itemId === "1");
+ * ```
+ */
+export function runQueueItemQuery(queued: QueuedRun): GraphqlRequest<RunQueueItemData> {
+  return {
+    operation: "GetRunQueueItem",
+    document: itemDocument,
+    variables: {
+      projectName: queued.projectQueue,
+      entityName: queued.entity,
+      runQueue: queued.queueName,
+      itemId: queued.id,
+    },
+    decoder: Schema.Struct({
+      project: Schema.NullOr(Schema.Struct({
+        runQueue: Schema.NullOr(Schema.Struct({
+          runQueueItem: Schema.NullOr(Schema.Struct({
+            id: Schema.String,
+            state: Schema.NullOr(Schema.String),
+            associatedRunId: Schema.NullOr(Schema.String),
+          })),
+        })),
+      })),
+    }),
+  };
+}
+
+/** The item of a queued run, or its `NotFoundError`. */
+function itemOf(client: WandbClient, queued: QueuedRun) {
+  return client.execute(runQueueItemQuery(queued)).pipe(
+    Effect.flatMap((data) => {
+      const item = data.project?.runQueue?.runQueueItem ?? null;
+      return item === null
+        ? Effect.fail(
+          new NotFoundError({
+            operation: "GetRunQueueItem",
+            resource: "queued run",
+            path: `${queued.entity}/${queued.queueName}/${queued.id}`,
+            message: `Could not find item ${queued.id} of run queue ${queued.queueName}`,
+          }),
+        )
+        : Effect.succeed(item);
+    }),
+  );
+}
+
+/**
+ * A queued run by its item id (Python's `api.queued_run(entity, project, queue_name,
+ * run_queue_item_id, project_queue)`), checked to exist.
+ *
+ * @example
+ * ```ts
+ * import { getQueuedRun, type WandbClient } from "@effect-wandb/api";
+ * const item = (client: WandbClient) => getQueuedRun(client, { entity: "acme", project: "mnist", queueName: "gpu-queue", id: "1" });
+ * ```
+ */
+export function getQueuedRun(
+  client: WandbClient,
+  queued: Omit<QueuedRun, "projectQueue"> & { readonly projectQueue?: string | undefined },
+): Effect.Effect<QueuedRun, RequestError | NotFoundError> {
+  const full = { ...queued, projectQueue: queued.projectQueue ?? launchProject };
+  return Effect.as(itemOf(client, full), full);
+}
+
+/**
+ * A queued run's state, lowercased as Python gives it (`pending`, `claimed`, …).
+ *
+ * @example
+ * ```ts
+ * import { queuedRunState, type QueuedRun, type WandbClient } from "@effect-wandb/api";
+ * const state = (client: WandbClient, q: QueuedRun) => queuedRunState(client, q);
+ * ```
+ */
+export function queuedRunState(
+  client: WandbClient,
+  queued: QueuedRun,
+): Effect.Effect<string, RequestError | NotFoundError> {
+  return Effect.map(itemOf(client, queued), (item) => (item.state ?? "").toLowerCase());
+}
+
+/**
+ * Waits until an agent started the queued run and returns the run (Python's
+ * `queued_run.wait_until_running()`), asking on `schedule` (every 5 s by default) and failing
+ * with a `WaitTimeoutError` after `timeout`.
+ *
+ * @example
+ * ```ts
+ * import { Schedule } from "effect";
+ * import { type QueuedRun, waitUntilRunning, type WandbClient } from "@effect-wandb/api";
+ * const run = (client: WandbClient, q: QueuedRun) =>
+ *   waitUntilRunning(client, q, { schedule: Schedule.spaced("10 seconds"), timeout: "30 minutes" });
+ * ```
+ */
+export function waitUntilRunning(
+  client: WandbClient,
+  queued: QueuedRun,
+  options?: WaitOptions,
+): Effect.Effect<Run, RequestError | NotFoundError | WaitTimeoutError> {
+  const polled = itemOf(client, queued).pipe(
+    Effect.repeat({
+      schedule: options?.schedule ?? Schedule.spaced("5 seconds"),
+      until: (item: { readonly associatedRunId: string | null }) => item.associatedRunId !== null,
+    }),
+  );
+  const bounded = options?.timeout === undefined ? polled : polled.pipe(
+    Effect.timeoutOrElse({
+      duration: options.timeout,
+      orElse: () =>
+        Effect.fail(
+          new WaitTimeoutError({
+            operation: "GetRunQueueItem",
+            waitedMillis: Duration.toMillis(Duration.fromInputUnsafe(options.timeout!)),
+            message: `Item ${queued.id} of ${queued.queueName} had not started a run after ${
+              Duration.format(Duration.fromInputUnsafe(options.timeout!))
+            }`,
+          }),
+        ),
+    }),
+  );
+  return bounded.pipe(
+    Effect.flatMap((item) =>
+      getRun(client, {
+        entity: queued.entity,
+        project: queued.project,
+        runId: item.associatedRunId!,
+      })
+    ),
+  );
+}
+
+/**
+ * Waits until the queued run has run and finished, and returns it (Python's
+ * `queued_run.wait_until_finished()`); `timeout` bounds the whole wait.
+ *
+ * @example
+ * ```ts
+ * import { type QueuedRun, waitUntilQueuedRunFinished, type WandbClient } from "@effect-wandb/api";
+ * const done = (client: WandbClient, q: QueuedRun) => waitUntilQueuedRunFinished(client, q, { timeout: "2 hours" });
+ * ```
+ */
+export function waitUntilQueuedRunFinished(
+  client: WandbClient,
+  queued: QueuedRun,
+  options?: WaitOptions,
+): Effect.Effect<Run, RequestError | NotFoundError | WaitTimeoutError> {
+  const both = Effect.flatMap(
+    waitUntilRunning(client, queued, { schedule: options?.schedule }),
+    (run) =>
+      waitUntilFinished(client, { entity: run.entity, project: run.project, runId: run.id }, {
+        schedule: options?.schedule,
+      }),
+  );
+  return options?.timeout === undefined ? both : both.pipe(
+    Effect.timeoutOrElse({
+      duration: options.timeout,
+      orElse: () =>
+        Effect.fail(
+          new WaitTimeoutError({
+            operation: "RunState",
+            waitedMillis: Duration.toMillis(Duration.fromInputUnsafe(options.timeout!)),
+            message: `Item ${queued.id} of ${queued.queueName} had not finished after ${
+              Duration.format(Duration.fromInputUnsafe(options.timeout!))
+            }`,
+          }),
+        ),
+    }),
+  );
+}
+
+const deleteItemDocument = operationDocument(`
+  mutation DeleteFromRunQueue($queueID: ID!, $runQueueItemId: ID!) {
+    deleteFromRunQueue(input: {queueID: $queueID, runQueueItemId: $runQueueItemId}) { success clientMutationId }
+  }
+`);
+
+/**
+ * Removes a queued run from its queue (Python's `queued_run.delete()`); returns it.
+ *
+ * @example
+ * ```ts
+ * import { deleteQueuedRun, type QueuedRun, type WandbClient } from "@effect-wandb/api";
+ * const drop = (client: WandbClient, q: QueuedRun) => deleteQueuedRun(client, q);
+ * ```
+ */
+export function deleteQueuedRun(
+  client: WandbClient,
+  queued: QueuedRun,
+): Effect.Effect<QueuedRun, RequestError | NotFoundError> {
+  return getRunQueue(client, queued.entity, queued.queueName).pipe(
+    Effect.flatMap((queue) =>
+      client.execute({
+        operation: "DeleteFromRunQueue",
+        document: deleteItemDocument,
+        variables: { queueID: queue.id, runQueueItemId: queued.id },
+        decoder: Schema.Struct({
+          deleteFromRunQueue: Schema.NullOr(
+            Schema.Struct({ success: Schema.NullOr(Schema.Boolean) }),
+          ),
+        }),
+      })
+    ),
+    Effect.as(queued),
+  );
+}
+
+/**
+ * A job (Python's `api.job(name, path)`): the version of a `job` artifact.
+ *
+ * @example
+ * ```ts
+ * import { getJob, type WandbClient } from "@effect-wandb/api";
+ * const job = (client: WandbClient) => getJob(client, { entity: "acme", project: "mnist" }, "job-mnist-train:latest");
+ * ```
+ */
+export function getJob(
+  client: WandbClient,
+  project: ProjectPath,
+  name: string,
+): Effect.Effect<Artifact, RequestError | NotFoundError | InvalidArgumentError> {
+  return getArtifact(client, project, name, { type: "job", enableTracking: false });
+}
+
+/**
+ * A project's jobs (Python's `api.list_jobs(entity, project)`): every version of its `job`
+ * artifacts, newest first within each.
+ *
+ * @example
+ * ```ts
+ * import { Stream } from "effect";
+ * import { listJobs, type WandbClient } from "@effect-wandb/api";
+ * const jobs = (client: WandbClient) => Stream.runCollect(listJobs(client, { entity: "acme", project: "mnist" }));
+ * ```
+ */
+export function listJobs(
+  client: WandbClient,
+  project: ProjectPath,
+): Stream.Stream<Artifact, RequestError | NotFoundError | InvalidArgumentError> {
+  return listArtifactCollections(client, project, "job").pipe(
+    Stream.catchTag(
+      "NotFoundError",
+      (e) => e.resource === "artifact type" ? Stream.empty : Stream.fail(e),
+    ),
+    Stream.flatMap((collection) => listArtifactVersions(client, project, "job", collection.name)),
+  );
+}
