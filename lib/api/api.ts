@@ -9,6 +9,7 @@
  */
 import { type Config, Context, Effect, Layer, Option, Ref, Stream } from "effect";
 import type { HttpClient } from "effect/http";
+import { positiveInteger } from "../core/_arguments.ts";
 import {
   type ApiConfig,
   apiConfigFromEnv,
@@ -16,7 +17,7 @@ import {
   apiOptionsConfig,
   makeApiConfig,
 } from "../core/config.ts";
-import { InvalidArgumentError, type WandbError } from "../core/errors.ts";
+import type { InvalidArgumentError, WandbError } from "../core/errors.ts";
 import { encodeFilters, encodeOrder, type RunFilter } from "../core/filters.ts";
 import type { Page } from "../core/pagination.ts";
 import {
@@ -550,15 +551,6 @@ export interface ApiShape {
   resolveRunPath(path: string): Effect.Effect<RunPath, WandbError>;
 }
 
-const positiveInt = (argument: string, value: number) =>
-  Number.isInteger(value) && value > 0 ? Effect.succeed(value) : Effect.fail(
-    new InvalidArgumentError({
-      argument,
-      value,
-      message: `The ${argument} must be a positive integer: current value is ${value}`,
-    }),
-  );
-
 /**
  * Builds the `Api` methods over a configuration and the `HttpClient` in context.
  *
@@ -625,12 +617,12 @@ export function makeApi(config: ApiConfig): Effect.Effect<ApiShape, never, HttpC
         project: resolveProjectPath(path),
         filters: encodeFilters(options?.filters),
         order: encodeOrder(options?.order),
-        perPage: positiveInt("perPage", options?.perPage ?? 50),
+        perPage: positiveInteger("perPage", options?.perPage ?? 50),
       }).pipe(Effect.map((input) => ({ ...input, full: options?.full ?? false })));
 
     const projectsPages = (entity?: string, options?: ProjectsOptions) =>
       Stream.unwrap(
-        Effect.all([entityOr(entity), positiveInt("perPage", options?.perPage ?? 200)]).pipe(
+        Effect.all([entityOr(entity), positiveInteger("perPage", options?.perPage ?? 200)]).pipe(
           Effect.map(([e, perPage]) => listProjectsPages(client, e, perPage)),
         ),
       );

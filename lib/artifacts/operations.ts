@@ -28,6 +28,7 @@ import {
 } from "../core/errors.ts";
 import { paginate } from "../core/pagination.ts";
 import type { ProjectPath, RunPath } from "../core/paths.ts";
+import { checkedStream, positiveInteger } from "../core/_arguments.ts";
 import { projectNotFound, runNotFound } from "../core/_not_found.ts";
 import type { WandbClient } from "../core/transport.ts";
 import { issuePath } from "../core/transport.ts";
@@ -82,16 +83,6 @@ const notFound = (operation: string, resource: string, path: string) =>
 const invalid = (argument: string, value: unknown, message: string) =>
   new InvalidArgumentError({ argument, value, message });
 
-const checkPerPage = (perPage: number) =>
-  Number.isInteger(perPage) && perPage >= 1 ? Effect.void : Effect.fail(
-    invalid("perPage", perPage, `perPage must be an integer >= 1: current value is ${perPage}`),
-  );
-
-const withChecked = <A, E>(
-  check: Effect.Effect<void, InvalidArgumentError>,
-  stream: Stream.Stream<A, E>,
-) => Stream.unwrap(Effect.as(check, stream));
-
 // ---- types and collections ---------------------------------------------------------------
 
 /**
@@ -111,8 +102,8 @@ export function listArtifactTypes(
   options?: { readonly perPage?: number | undefined },
 ): Stream.Stream<ArtifactType, ArtifactError> {
   const perPage = options?.perPage ?? 50;
-  return withChecked(
-    checkPerPage(perPage),
+  return checkedStream(
+    positiveInteger("perPage", perPage),
     paginate({
       operation: "ProjectArtifactTypes",
       fetchPage: (cursor) =>
@@ -183,8 +174,8 @@ export function listArtifactCollections(
   options?: { readonly perPage?: number | undefined },
 ): Stream.Stream<ArtifactCollection, ArtifactError> {
   const perPage = options?.perPage ?? 50;
-  return withChecked(
-    checkPerPage(perPage),
+  return checkedStream(
+    positiveInteger("perPage", perPage),
     paginate({
       operation: "ArtifactTypeArtifactCollections",
       fetchPage: (cursor) =>
@@ -333,8 +324,8 @@ export function listArtifactVersions(
         }),
       ),
   });
-  return withChecked(
-    checkPerPage(perPage),
+  return checkedStream(
+    positiveInteger("perPage", perPage),
     tags.length === 0
       ? versions
       : Stream.filter(versions, (a) => tags.every((t) => a.tags.includes(t))),
@@ -560,8 +551,8 @@ export function listArtifactFiles(
 ): Stream.Stream<ArtifactFile, ArtifactError> {
   const perPage = options?.perPage ?? 50;
   const project = { entity: artifact.entity, project: artifact.project };
-  return withChecked(
-    checkPerPage(perPage),
+  return checkedStream(
+    positiveInteger("perPage", perPage),
     paginate({
       operation: "GetArtifactFiles",
       fetchPage: (cursor) =>
@@ -683,14 +674,9 @@ export function downloadArtifact(
 ): Effect.Effect<ArtifactDownload, DownloadError | InvalidArgumentError | DecodeError> {
   const root = options?.root ?? defaultArtifactRoot(artifact);
   return Effect.gen(function* () {
-    const concurrency = options?.concurrency ?? 32;
+    const concurrency = yield* positiveInteger("concurrency", options?.concurrency ?? 32);
     const bufferBytes = downloadBufferBytes(concurrency);
     const buffers = downloadBufferPool(concurrency);
-    if (!Number.isInteger(concurrency) || concurrency < 1) {
-      return yield* Effect.fail(
-        invalid("concurrency", concurrency, "concurrency must be an integer >= 1"),
-      );
-    }
     const manifest = yield* getArtifactManifest(client, artifact);
     const entries = manifest.entries.filter((e) => e.path.startsWith(options?.pathPrefix ?? ""));
     // Every path checked before any byte is written: a bad one leaves nothing behind.
@@ -1245,8 +1231,8 @@ export function listRunArtifacts(
 ): Stream.Stream<Artifact, ArtifactError> {
   const perPage = options?.perPage ?? 50;
   const operation = role === "logged" ? "RunOutputArtifacts" : "RunInputArtifacts";
-  return withChecked(
-    checkPerPage(perPage),
+  return checkedStream(
+    positiveInteger("perPage", perPage),
     paginate({
       operation,
       fetchPage: (cursor) =>

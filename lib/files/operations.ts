@@ -23,6 +23,7 @@ import {
 } from "../core/errors.ts";
 import { distinctBy, paginate } from "../core/pagination.ts";
 import { formatRunPath, type RunPath } from "../core/paths.ts";
+import { checkedStream, positiveInteger } from "../core/_arguments.ts";
 import { projectNotFound, runNotFound } from "../core/_not_found.ts";
 import type { WandbClient } from "../core/transport.ts";
 import { type RunFile, toRunFile } from "./decoders.ts";
@@ -59,16 +60,10 @@ export function listRunFiles(
   options?: RunFilesOptions,
 ): Stream.Stream<RunFile, RequestError | NotFoundError | InvalidArgumentError> {
   const perPage = options?.perPage ?? 50;
-  if (!Number.isInteger(perPage) || perPage < 1) {
-    return Stream.fail(
-      new InvalidArgumentError({
-        argument: "perPage",
-        value: perPage,
-        message: `perPage must be an integer >= 1: current value is ${perPage}`,
-      }),
-    );
-  }
-  return filePages(client, path, options?.names ?? [], perPage, options?.pattern ?? null);
+  return checkedStream(
+    positiveInteger("perPage", perPage),
+    filePages(client, path, options?.names ?? [], perPage, options?.pattern ?? null),
+  );
 }
 
 /** The pages of a run's files (arguments checked by the caller). */

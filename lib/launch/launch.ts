@@ -8,12 +8,12 @@
  *
  * @module
  */
-import { Duration, Effect, Schedule, Schema, Stream } from "effect";
+import { Effect, Schedule, Schema, Stream } from "effect";
 import {
   InvalidArgumentError,
   NotFoundError,
   type RequestError,
-  WaitTimeoutError,
+  type WaitTimeoutError,
 } from "../core/errors.ts";
 import { type GraphqlRequest, operationDocument } from "../core/graphql.ts";
 import type { ProjectPath } from "../core/paths.ts";
@@ -28,6 +28,7 @@ import {
 import type { Run } from "../runs/decoders.ts";
 import { getRun } from "../runs/operations.ts";
 import { type WaitOptions, waitUntilFinished } from "../runs/changes.ts";
+import { withWaitTimeout } from "../core/_wait.ts";
 
 /** The project W&B keeps an entity's run queues in. */
 export const launchProject = "model-registry";
@@ -706,20 +707,11 @@ export function waitUntilRunning(
       until: (item: { readonly associatedRunId: string | null }) => item.associatedRunId !== null,
     }),
   );
-  const bounded = options?.timeout === undefined ? polled : polled.pipe(
-    Effect.timeoutOrElse({
-      duration: options.timeout,
-      orElse: () =>
-        Effect.fail(
-          new WaitTimeoutError({
-            operation: "GetRunQueueItem",
-            waitedMillis: Duration.toMillis(Duration.fromInputUnsafe(options.timeout!)),
-            message: `Item ${queued.id} of ${queued.queueName} had not started a run after ${
-              Duration.format(Duration.fromInputUnsafe(options.timeout!))
-            }`,
-          }),
-        ),
-    }),
+  const bounded = withWaitTimeout(
+    polled,
+    options?.timeout,
+    "GetRunQueueItem",
+    (waited) => `Item ${queued.id} of ${queued.queueName} had not started a run after ${waited}`,
   );
   return bounded.pipe(
     Effect.flatMap((item) =>
@@ -754,20 +746,11 @@ export function waitUntilQueuedRunFinished(
         schedule: options?.schedule,
       }),
   );
-  return options?.timeout === undefined ? both : both.pipe(
-    Effect.timeoutOrElse({
-      duration: options.timeout,
-      orElse: () =>
-        Effect.fail(
-          new WaitTimeoutError({
-            operation: "RunState",
-            waitedMillis: Duration.toMillis(Duration.fromInputUnsafe(options.timeout!)),
-            message: `Item ${queued.id} of ${queued.queueName} had not finished after ${
-              Duration.format(Duration.fromInputUnsafe(options.timeout!))
-            }`,
-          }),
-        ),
-    }),
+  return withWaitTimeout(
+    both,
+    options?.timeout,
+    "RunState",
+    (waited) => `Item ${queued.id} of ${queued.queueName} had not finished after ${waited}`,
   );
 }
 

@@ -5,16 +5,17 @@
  *
  * @module
  */
-import { Effect, Schema, Stream } from "effect";
+import { Effect, Schema, type Stream } from "effect";
 import {
   DecodeError,
-  InvalidArgumentError,
+  type InvalidArgumentError,
   type NotFoundError,
   type RequestError,
 } from "../core/errors.ts";
 import { type GraphqlRequest, operationDocument } from "../core/graphql.ts";
 import { paginate } from "../core/pagination.ts";
 import type { ProjectPath } from "../core/paths.ts";
+import { checkedStream, positiveInteger } from "../core/_arguments.ts";
 import { projectNotFound } from "../core/_not_found.ts";
 import type { WandbClient } from "../core/transport.ts";
 import { parseWandbJson } from "../core/wandb_json.ts";
@@ -214,35 +215,32 @@ export function listReports(
   options?: { readonly name?: string | undefined; readonly perPage?: number | undefined },
 ): Stream.Stream<Report, RequestError | NotFoundError | InvalidArgumentError> {
   const perPage = options?.perPage ?? 50;
-  if (!Number.isInteger(perPage) || perPage < 1) {
-    return Stream.fail(
-      new InvalidArgumentError({
-        argument: "perPage",
-        value: perPage,
-        message: "perPage must be an integer >= 1",
-      }),
-    );
-  }
-  return paginate({
-    operation: "ProjectViews",
-    fetchPage: (cursor) =>
-      client.execute(reportsQuery(project, options?.name ?? null, perPage, cursor)).pipe(
-        Effect.flatMap((data): Effect.Effect<
-          { items: Array<Report>; nextCursor: string | null; hasNextPage: boolean },
-          RequestError | NotFoundError
-        > => {
-          if (data.project === null) return Effect.fail(projectNotFound("ProjectViews", project));
-          const views = data.project.allViews;
-          const edges = views?.edges ?? [];
-          return Effect.forEach(edges, ({ node }) => toReport(project, node, client.config.baseUrl))
-            .pipe(
-              Effect.map((items) => ({
-                items,
-                nextCursor: edges.length > 0 ? edges[edges.length - 1]!.cursor : null,
-                hasNextPage: views?.pageInfo.hasNextPage ?? false,
-              })),
-            );
-        }),
-      ),
-  });
+  return checkedStream(
+    positiveInteger("perPage", perPage),
+    paginate({
+      operation: "ProjectViews",
+      fetchPage: (cursor) =>
+        client.execute(reportsQuery(project, options?.name ?? null, perPage, cursor)).pipe(
+          Effect.flatMap((data): Effect.Effect<
+            { items: Array<Report>; nextCursor: string | null; hasNextPage: boolean },
+            RequestError | NotFoundError
+          > => {
+            if (data.project === null) return Effect.fail(projectNotFound("ProjectViews", project));
+            const views = data.project.allViews;
+            const edges = views?.edges ?? [];
+            return Effect.forEach(
+              edges,
+              ({ node }) => toReport(project, node, client.config.baseUrl),
+            )
+              .pipe(
+                Effect.map((items) => ({
+                  items,
+                  nextCursor: edges.length > 0 ? edges[edges.length - 1]!.cursor : null,
+                  hasNextPage: views?.pageInfo.hasNextPage ?? false,
+                })),
+              );
+          }),
+        ),
+    }),
+  );
 }

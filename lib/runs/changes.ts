@@ -7,12 +7,12 @@
  *
  * @module
  */
-import { Duration, Effect, Schedule } from "effect";
+import { type Duration, Effect, Schedule } from "effect";
 import {
   InvalidArgumentError,
   type NotFoundError,
   type RequestError,
-  WaitTimeoutError,
+  type WaitTimeoutError,
 } from "../core/errors.ts";
 import type { ProjectPath, RunPath } from "../core/paths.ts";
 import { projectNotFound, runNotFound } from "../core/_not_found.ts";
@@ -31,6 +31,7 @@ import {
   updateRunStateMutation,
 } from "./mutations.ts";
 import { getRun } from "./operations.ts";
+import { withWaitTimeout } from "../core/_wait.ts";
 
 const invalid = (argument: string, value: unknown, message: string) =>
   new InvalidArgumentError({ argument, value, message });
@@ -317,20 +318,11 @@ export function waitUntilFinished(
       until: (s: string) => finishedStates.has(s),
     }),
   );
-  const bounded = options?.timeout === undefined ? polled : polled.pipe(
-    Effect.timeoutOrElse({
-      duration: options.timeout,
-      orElse: () =>
-        Effect.fail(
-          new WaitTimeoutError({
-            operation: "RunState",
-            waitedMillis: Duration.toMillis(Duration.fromInputUnsafe(options.timeout!)),
-            message: `Run ${path.entity}/${path.project}/${path.runId} had not finished after ${
-              Duration.format(Duration.fromInputUnsafe(options.timeout!))
-            }`,
-          }),
-        ),
-    }),
+  const bounded = withWaitTimeout(
+    polled,
+    options?.timeout,
+    "RunState",
+    (waited) => `Run ${path.entity}/${path.project}/${path.runId} had not finished after ${waited}`,
   );
   return bounded.pipe(Effect.flatMap(() => getRun(client, path)));
 }

@@ -11,13 +11,14 @@ import type { DocumentNode } from "graphql";
 import { load } from "js-yaml";
 import {
   DecodeError,
-  InvalidArgumentError,
+  type InvalidArgumentError,
   NotFoundError,
   type RequestError,
 } from "../core/errors.ts";
 import { fragment, type GraphqlRequest, operationDocument } from "../core/graphql.ts";
 import { paginate } from "../core/pagination.ts";
 import type { ProjectPath } from "../core/paths.ts";
+import { checkedStream, positiveInteger } from "../core/_arguments.ts";
 import { projectNotFound } from "../core/_not_found.ts";
 import type { WandbClient } from "../core/transport.ts";
 import { parseWandbJson } from "../core/wandb_json.ts";
@@ -301,36 +302,30 @@ export function listSweeps(
   options?: { readonly perPage?: number | undefined },
 ): Stream.Stream<Sweep, RequestError | NotFoundError | InvalidArgumentError> {
   const perPage = options?.perPage ?? 50;
-  if (!Number.isInteger(perPage) || perPage < 1) {
-    return Stream.fail(
-      new InvalidArgumentError({
-        argument: "perPage",
-        value: perPage,
-        message: "perPage must be an integer >= 1",
-      }),
-    );
-  }
-  return paginate({
-    operation: "GetSweeps",
-    fetchPage: (cursor) =>
-      client.execute(sweepsQuery(project, perPage, cursor)).pipe(
-        Effect.flatMap((data): Effect.Effect<
-          { items: Array<Sweep>; nextCursor: string | null; hasNextPage: boolean },
-          RequestError | NotFoundError
-        > => {
-          if (data.project === null) return Effect.fail(projectNotFound("GetSweeps", project));
-          const sweeps = data.project.sweeps;
-          return Effect.forEach(
-            sweeps?.edges ?? [],
-            ({ node }) => toSweep(project, node, client.config.baseUrl),
-          ).pipe(Effect.map((items) => ({
-            items,
-            nextCursor: sweeps?.pageInfo.endCursor ?? null,
-            hasNextPage: sweeps?.pageInfo.hasNextPage ?? false,
-          })));
-        }),
-      ),
-  });
+  return checkedStream(
+    positiveInteger("perPage", perPage),
+    paginate({
+      operation: "GetSweeps",
+      fetchPage: (cursor) =>
+        client.execute(sweepsQuery(project, perPage, cursor)).pipe(
+          Effect.flatMap((data): Effect.Effect<
+            { items: Array<Sweep>; nextCursor: string | null; hasNextPage: boolean },
+            RequestError | NotFoundError
+          > => {
+            if (data.project === null) return Effect.fail(projectNotFound("GetSweeps", project));
+            const sweeps = data.project.sweeps;
+            return Effect.forEach(
+              sweeps?.edges ?? [],
+              ({ node }) => toSweep(project, node, client.config.baseUrl),
+            ).pipe(Effect.map((items) => ({
+              items,
+              nextCursor: sweeps?.pageInfo.endCursor ?? null,
+              hasNextPage: sweeps?.pageInfo.hasNextPage ?? false,
+            })));
+          }),
+        ),
+    }),
+  );
 }
 
 /**
