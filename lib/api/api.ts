@@ -7,8 +7,14 @@
  *
  * @module
  */
-import { type Config, Context, Effect, Layer, Option, Ref, Stream } from "effect";
-import type { HttpClient } from "effect/http";
+import type * as Config from "effect/Config";
+import * as Context from "effect/Context";
+import * as Effect from "effect/Effect";
+import * as Layer from "effect/Layer";
+import * as Option from "effect/Option";
+import * as Ref from "effect/Ref";
+import * as Stream from "effect/Stream";
+import type * as HttpClient from "effect/http/HttpClient";
 import { positiveInteger } from "../core/_arguments.ts";
 import {
   type ApiConfig,

@@ -8,7 +8,9 @@
  * @module
  */
 import { createHash } from "node:crypto";
-import { Effect, Schema, Stream } from "effect";
+import * as Effect from "effect/Effect";
+import * as Schema from "effect/Schema";
+import * as Stream from "effect/Stream";
 import {
   downloadBufferBytes,
   downloadBufferPool,

@@ -1,5 +1,6 @@
 // Argument checks shared by every capability, worded once.
-import { Effect, Stream } from "effect";
+import * as Effect from "effect/Effect";
+import * as Stream from "effect/Stream";
 import { InvalidArgumentError } from "./errors.ts";
 
 /** `value` when it is an integer >= 1 (a page size, a concurrency), else an `InvalidArgumentError`. */

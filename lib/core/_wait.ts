@@ -1,5 +1,6 @@
 // The timeout every "wait until" of the API shares: the wait never hangs past `timeout`.
-import { Duration, Effect } from "effect";
+import * as Duration from "effect/Duration";
+import * as Effect from "effect/Effect";
 import { WaitTimeoutError } from "./errors.ts";
 
 /**

@@ -3,7 +3,13 @@
  *
  * @module
  */
-import { Config, ConfigProvider, Duration, Effect, Option, Redacted, type Schedule } from "effect";
+import * as Config from "effect/Config";
+import * as ConfigProvider from "effect/ConfigProvider";
+import * as Duration from "effect/Duration";
+import * as Effect from "effect/Effect";
+import * as Option from "effect/Option";
+import * as Redacted from "effect/Redacted";
+import type * as Schedule from "effect/Schedule";
 import { InvalidArgumentError, type WandbError } from "./errors.ts";
 import { defaultRetrySchedule } from "./retry.ts";
 

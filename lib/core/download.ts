@@ -8,7 +8,8 @@
  * @module
  */
 import { createHash, type Hash } from "node:crypto";
-import { Effect, Stream } from "effect";
+import * as Effect from "effect/Effect";
+import * as Stream from "effect/Stream";
 import {
   ChecksumError,
   type DownloadError,

@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { Data } from "effect";
+import * as Data from "effect/Data";
 
 /** The fields every request-level error carries. */
 export interface RequestFacts {

@@ -5,16 +5,12 @@
  *
  * @module
  */
-import {
-  type DefinitionNode,
-  type DocumentNode,
-  type FragmentDefinitionNode,
-  Kind,
-  parse,
-  print,
-  visit,
-} from "graphql";
-import type { Schema } from "effect";
+import type { DefinitionNode, DocumentNode, FragmentDefinitionNode } from "graphql/language/ast";
+import { Kind } from "graphql/language/kinds";
+import { parse } from "graphql/language/parser";
+import { print } from "graphql/language/printer";
+import { visit } from "graphql/language/visitor";
+import type * as Schema from "effect/Schema";
 
 /**
  * One GraphQL request, ready to send: what {@link WandbClient.execute} takes.

@@ -3,7 +3,9 @@
  *
  * @module
  */
-import { Effect, Option, Stream } from "effect";
+import * as Effect from "effect/Effect";
+import * as Option from "effect/Option";
+import * as Stream from "effect/Stream";
 import { DecodeError } from "./errors.ts";
 
 /** One page of a cursor connection, as the decoders produce it. */

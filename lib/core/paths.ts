@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { Effect } from "effect";
+import * as Effect from "effect/Effect";
 import { InvalidArgumentError } from "./errors.ts";
 
 /** A project, fully qualified. */

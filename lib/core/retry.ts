@@ -6,8 +6,11 @@
  *
  * @module
  */
-import { Duration, Effect, Result, Schedule } from "effect";
-import { Headers } from "effect/http";
+import * as Duration from "effect/Duration";
+import * as Effect from "effect/Effect";
+import * as Result from "effect/Result";
+import * as Schedule from "effect/Schedule";
+import * as Headers from "effect/http/Headers";
 import type { WandbError } from "./errors.ts";
 
 /**

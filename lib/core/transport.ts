@@ -4,9 +4,17 @@
  *
  * @module
  */
-import { Duration, Effect, Option, Schema, type SchemaIssue, Semaphore, type Stream } from "effect";
+import * as Duration from "effect/Duration";
+import * as Effect from "effect/Effect";
+import * as Option from "effect/Option";
+import * as Schema from "effect/Schema";
+import type * as SchemaIssue from "effect/SchemaIssue";
+import * as Semaphore from "effect/Semaphore";
+import type * as Stream from "effect/Stream";
 import { BufferPool } from "./buffers.ts";
-import { HttpClient, HttpClientRequest, HttpClientResponse } from "effect/http";
+import * as HttpClient from "effect/http/HttpClient";
+import * as HttpClientRequest from "effect/http/HttpClientRequest";
+import * as HttpClientResponse from "effect/http/HttpClientResponse";
 import type { ApiConfig } from "./config.ts";
 import {
   AuthenticationError,

@@ -15,7 +15,10 @@
  * @module
  */
 
-import { Effect, Schema, SchemaIssue, SchemaTransformation } from "effect";
+import * as Effect from "effect/Effect";
+import * as Schema from "effect/Schema";
+import * as SchemaIssue from "effect/SchemaIssue";
+import * as SchemaTransformation from "effect/SchemaTransformation";
 
 /**
  * How non-finite numbers (`NaN`, `Infinity`, `-Infinity`) are written where the output is JSON

@@ -7,9 +7,12 @@
  *
  * @module
  */
-import { Data, Effect, type Scope, Stream } from "effect";
-import { Csv } from "effect/encoding";
-import { fileWriter, ParquetWriter } from "hyparquet-writer";
+import * as Data from "effect/Data";
+import * as Effect from "effect/Effect";
+import type * as Scope from "effect/Scope";
+import * as Stream from "effect/Stream";
+import * as Csv from "effect/encoding/Csv";
+import type { ParquetWriter } from "hyparquet-writer";
 import type { BufferPool } from "../core/buffers.ts";
 import { type NonFiniteNumbers, printWandbJson } from "../core/wandb_json.ts";
 
@@ -337,6 +340,8 @@ export function writeParquet<E, R>(
   const fail = (message: string) => new ExportError({ path, message });
   return Effect.gen(function* () {
     const columns = options?.columns ?? (yield* unionColumns(records));
+    // Loaded here, not at import: programs that never write Parquet do not hold its code.
+    const { fileWriter, ParquetWriter } = yield* Effect.promise(() => import("hyparquet-writer"));
     const groupSize = options?.rowGroupSize ?? 10_000;
     let writer: ParquetWriter | undefined;
     let types: ReadonlyArray<ParquetColumnType> = [];

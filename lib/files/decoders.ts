@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { Schema } from "effect";
+import * as Schema from "effect/Schema";
 import type { RunPath } from "../core/paths.ts";
 
 /** A `File` node as the `RunFiles` query selects it. */

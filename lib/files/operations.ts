@@ -5,7 +5,8 @@
  *
  * @module
  */
-import { Effect, Stream } from "effect";
+import * as Effect from "effect/Effect";
+import * as Stream from "effect/Stream";
 import {
   type DownloadedFile,
   downloadFiles,

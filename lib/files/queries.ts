@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { Schema } from "effect";
+import * as Schema from "effect/Schema";
 import type { DocumentNode } from "graphql";
 import { fragment, type GraphqlRequest, operationDocument } from "../core/graphql.ts";
 import type { RunPath } from "../core/paths.ts";

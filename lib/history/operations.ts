@@ -4,7 +4,9 @@
  *
  * @module
  */
-import { Effect, Schema, Stream } from "effect";
+import * as Effect from "effect/Effect";
+import * as Schema from "effect/Schema";
+import * as Stream from "effect/Stream";
 import type { BufferPool } from "../core/buffers.ts";
 import {
   DecodeError,
@@ -524,7 +526,7 @@ function openParquetExport(
   url: string,
 ): Effect.Effect<ParquetFile, RequestError> {
   const footerOf = (tail: RangeDownload) =>
-    Effect.try({
+    Effect.tryPromise({
       try: () =>
         tail.start === 0 && tail.bytes.length === tail.totalSize
           ? parquetFile(tail.bytes)

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { type AsyncBuffer, type FileMetaData, parquetMetadata, parquetRead } from "hyparquet";
+import type { AsyncBuffer, FileMetaData } from "hyparquet";
 import type { BufferPool } from "../core/buffers.ts";
 import { CLOSE_ARRAY, CLOSE_OBJECT, COMMA, OPEN_OBJECT } from "../core/json_bytes.ts";
 import {
@@ -20,6 +20,16 @@ import { badHistoryRow, type HistoryRow } from "./queries.ts";
  * histograms, lists): readers parse them back so both history paths yield identical rows.
  */
 export const jsonColumnsMetadataKey = "effect-wandb.json_columns";
+
+let hyparquet: Promise<typeof import("hyparquet")> | undefined;
+
+/**
+ * hyparquet, loaded on the first Parquet read: a program that never reads Parquet does not pay
+ * its ~10 MB of resident code.
+ */
+function loadHyparquet(): Promise<typeof import("hyparquet")> {
+  return hyparquet ??= import("hyparquet");
+}
 
 /**
  * Decodes one Parquet history file into rows, in file order. Null cells are left out of the
@@ -38,7 +48,7 @@ export const jsonColumnsMetadataKey = "effect-wandb.json_columns";
  * ```
  */
 export async function readParquetHistory(bytes: Uint8Array): Promise<Array<HistoryRow>> {
-  const file = parquetFile(bytes);
+  const file = await parquetFile(bytes);
   const rows: Array<HistoryRow> = [];
   for (const [start, end] of file.rowGroups) {
     for (const row of await readParquetHistorySlice(file, start, end)) rows.push(row);
@@ -70,16 +80,17 @@ export interface ParquetFile {
  * import { parquetFile, readParquetHistorySlice, writeParquet } from "@effect-wandb/api";
  * const path = await Deno.makeTempFile();
  * await Effect.runPromise(writeParquet(path, Stream.make({ _step: 0 }, { _step: 1 }, { _step: 2 })));
- * const file = parquetFile(await Deno.readFile(path));
+ * const file = await parquetFile(await Deno.readFile(path));
  * const middle = await readParquetHistorySlice(file, 1, 2);
  * console.assert(file.rows === 3 && middle[0]!._step === 1);
  * ```
  */
-export function parquetFile(bytes: Uint8Array): ParquetFile {
+export async function parquetFile(bytes: Uint8Array): Promise<ParquetFile> {
   // Downloads arrive as a whole ArrayBuffer: use it as it is rather than copy megabytes.
   const buffer = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
     ? bytes.buffer as ArrayBuffer
     : bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+  const { parquetMetadata } = await loadHyparquet();
   return fileOf(buffer, parquetMetadata(buffer));
 }
 
@@ -132,14 +143,15 @@ export function parquetFooterLength(tail: Uint8Array): number {
  * const path = await Deno.makeTempFile();
  * await Effect.runPromise(writeParquet(path, Stream.make({ _step: 0 }, { _step: 1 })));
  * const bytes = await Deno.readFile(path);
- * const file = parquetFooter(bytes.subarray(bytes.length - 1000 > 0 ? bytes.length - 1000 : 0), bytes.length);
+ * const file = await parquetFooter(bytes.subarray(bytes.length - 1000 > 0 ? bytes.length - 1000 : 0), bytes.length);
  * const [start, end] = rowGroupByteRange(file, 0);
  * const group = withRowGroupBytes(file, bytes.slice(start, end), start);
  * console.assert((await readParquetHistorySlice(group, 0, 2))[1]!._step === 1);
  * ```
  */
-export function parquetFooter(tail: Uint8Array, totalSize: number): ParquetFile {
+export async function parquetFooter(tail: Uint8Array, totalSize: number): Promise<ParquetFile> {
   const start = totalSize - tail.byteLength;
+  const { parquetMetadata } = await loadHyparquet();
   return fileOf(windowBuffer(new Uint8Array(0), start, totalSize), parquetMetadata(tail));
 }
 
@@ -350,7 +362,7 @@ function ownKey(object: Record<string, unknown>, key: string, value: unknown): v
  * import { parquetFile, readParquetHistoryJson, writeParquet } from "@effect-wandb/api";
  * const path = await Deno.makeTempFile();
  * await Effect.runPromise(writeParquet(path, Stream.make({ _step: 0, loss: 1.5 }, { _step: 1 })));
- * const lines = await readParquetHistoryJson(parquetFile(await Deno.readFile(path)), 0, 2);
+ * const lines = await readParquetHistoryJson(await parquetFile(await Deno.readFile(path)), 0, 2);
  * console.assert(lines.join("\n") === '{"_step":0,"loss":1.5}\n{"_step":1}');
  * ```
  */
@@ -376,7 +388,7 @@ export async function readParquetHistoryJson(
  * import { parquetFile, readParquetHistoryNdjson, writeParquet } from "@effect-wandb/api";
  * const path = await Deno.makeTempFile();
  * await Effect.runPromise(writeParquet(path, Stream.make({ _step: 0, loss: 1.5 }, { _step: 1 })));
- * const rows = await readParquetHistoryNdjson(parquetFile(await Deno.readFile(path)), 0, 2);
+ * const rows = await readParquetHistoryNdjson(await parquetFile(await Deno.readFile(path)), 0, 2);
  * console.assert(new TextDecoder().decode(rows.bytes) === '{"_step":0,"loss":1.5}\n{"_step":1}\n');
  * console.assert(rows.steps[1] === 1);
  * ```
@@ -495,6 +507,7 @@ async function readColumns(
   const chunks: Array<Array<{ start: number; data: ArrayLike<unknown> }>> = file.columns.map(
     () => [],
   );
+  const { parquetRead } = await loadHyparquet();
   await parquetRead({
     file: file.source,
     metadata: file.metadata,

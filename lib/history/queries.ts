@@ -6,7 +6,8 @@
  *
  * @module
  */
-import { Effect, Schema } from "effect";
+import * as Effect from "effect/Effect";
+import * as Schema from "effect/Schema";
 import { DecodeError } from "../core/errors.ts";
 import type { DocumentNode } from "graphql";
 import { type GraphqlRequest, operationDocument } from "../core/graphql.ts";

@@ -8,7 +8,10 @@
  *
  * @module
  */
-import { Effect, Schedule, Schema, Stream } from "effect";
+import * as Effect from "effect/Effect";
+import * as Schedule from "effect/Schedule";
+import * as Schema from "effect/Schema";
+import * as Stream from "effect/Stream";
 import {
   InvalidArgumentError,
   NotFoundError,

@@ -3,7 +3,9 @@
  *
  * @module
  */
-import { Effect, Schema, Stream } from "effect";
+import * as Effect from "effect/Effect";
+import * as Schema from "effect/Schema";
+import * as Stream from "effect/Stream";
 import { NotFoundError, type RequestError } from "../core/errors.ts";
 import { type GraphqlRequest, operationDocument } from "../core/graphql.ts";
 import { type Page, paginatePages } from "../core/pagination.ts";

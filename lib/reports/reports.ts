@@ -5,7 +5,9 @@
  *
  * @module
  */
-import { Effect, Schema, type Stream } from "effect";
+import * as Effect from "effect/Effect";
+import * as Schema from "effect/Schema";
+import type * as Stream from "effect/Stream";
 import {
   DecodeError,
   type InvalidArgumentError,

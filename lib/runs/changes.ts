@@ -7,7 +7,9 @@
  *
  * @module
  */
-import { type Duration, Effect, Schedule } from "effect";
+import type * as Duration from "effect/Duration";
+import * as Effect from "effect/Effect";
+import * as Schedule from "effect/Schedule";
 import {
   InvalidArgumentError,
   type NotFoundError,

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { Schema } from "effect";
+import * as Schema from "effect/Schema";
 import type { ProjectPath } from "../core/paths.ts";
 import { fromWandbJsonString } from "../core/wandb_json.ts";
 

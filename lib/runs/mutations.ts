@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { Schema } from "effect";
+import * as Schema from "effect/Schema";
 import { type GraphqlRequest, operationDocument } from "../core/graphql.ts";
 import type { ProjectPath, RunPath } from "../core/paths.ts";
 import { FullRunNode, type FullRunNodeData } from "./decoders.ts";

@@ -3,7 +3,8 @@
  *
  * @module
  */
-import { Effect, Stream } from "effect";
+import * as Effect from "effect/Effect";
+import * as Stream from "effect/Stream";
 import type { NotFoundError, RequestError } from "../core/errors.ts";
 import { distinctBy, type Page, paginatePages } from "../core/pagination.ts";
 import type { ProjectPath, RunPath } from "../core/paths.ts";

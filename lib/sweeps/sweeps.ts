@@ -6,7 +6,9 @@
  *
  * @module
  */
-import { Effect, Schema, Stream } from "effect";
+import * as Effect from "effect/Effect";
+import * as Schema from "effect/Schema";
+import * as Stream from "effect/Stream";
 import type { DocumentNode } from "graphql";
 import { load } from "js-yaml";
 import {

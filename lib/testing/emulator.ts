@@ -9,7 +9,8 @@
  *
  * @module
  */
-import { Effect, type Scope } from "effect";
+import * as Effect from "effect/Effect";
+import type * as Scope from "effect/Scope";
 import { type DocumentNode, execute, GraphQLError, parse, validate } from "graphql";
 import { type ParquetExportOptions, type ParquetExports, parquetExports } from "./parquet.ts";
 import { ForbiddenError, rootResolvers } from "./resolvers.ts";

@@ -3,8 +3,10 @@
  *
  * @module
  */
-import { Context, Effect, Layer } from "effect";
-import { FetchHttpClient } from "effect/http";
+import * as Context from "effect/Context";
+import * as Effect from "effect/Effect";
+import * as Layer from "effect/Layer";
+import * as FetchHttpClient from "effect/http/FetchHttpClient";
 import { Api } from "../api/api.ts";
 import type { ApiOptions } from "../core/config.ts";
 import type { InvalidArgumentError } from "../core/errors.ts";

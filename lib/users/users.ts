@@ -8,7 +8,9 @@
  *
  * @module
  */
-import { Effect, Redacted, Schema } from "effect";
+import * as Effect from "effect/Effect";
+import * as Redacted from "effect/Redacted";
+import * as Schema from "effect/Schema";
 import { InvalidArgumentError, NotFoundError, type RequestError } from "../core/errors.ts";
 import { type GraphqlRequest, operationDocument } from "../core/graphql.ts";
 import type { WandbClient } from "../core/transport.ts";

@@ -3,7 +3,8 @@
  *
  * @module
  */
-import { Effect, Schema } from "effect";
+import * as Effect from "effect/Effect";
+import * as Schema from "effect/Schema";
 import type { DocumentNode } from "graphql";
 import type { RequestError } from "../core/errors.ts";
 import { AuthenticationError } from "../core/errors.ts";

@@ -218,7 +218,7 @@ Deno.test("a history key named __proto__ survives both Parquet readers as an own
   try {
     const rows = [JSON.parse('{"_step":0,"__proto__":1.5}'), { _step: 1 }];
     await Effect.runPromise(writeParquet(path, Stream.fromIterable(rows)));
-    const file = parquetFile(await Deno.readFile(path));
+    const file = await parquetFile(await Deno.readFile(path));
     const records = await readParquetHistorySlice(file, 0, 2);
     assert.deepEqual(Object.keys(records[0]!), ["_step", "__proto__"]);
     assert.equal(Object.getPrototypeOf(records[0]!), Object.prototype);

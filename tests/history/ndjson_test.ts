@@ -227,7 +227,7 @@ Deno.test("readParquetHistoryNdjson() prints every cell type and tags rows", asy
     { _step: 2 },
   ];
   // An export as the local server writes it: the media column is marked as JSON.
-  const file = parquetFile(historyToParquet(rows));
+  const file = await parquetFile(historyToParquet(rows));
   const plain = await readParquetHistoryNdjson(file, 0, 3);
   assert.deepEqual(linesOf([plain.bytes]).map((l) => JSON.parse(l)), rows);
   assert.deepEqual(Array.from(plain.steps), [0, 1, 2]);
@@ -331,7 +331,7 @@ Deno.test("Parquet rows print to NDJSON as JSON.stringify prints them, all-numbe
     { _step: 1, loss: Number.NaN, acc: -0, text: "é" },
     { _step: 2, loss: Number.POSITIVE_INFINITY, acc: 5e-324, sparse: -2.5 },
   ];
-  const file = parquetFile(historyToParquet(rows));
+  const file = await parquetFile(historyToParquet(rows));
   const records = await readParquetHistoryJson(file, 0, 3);
   const ndjson = await readParquetHistoryNdjson(file, 0, 3);
   assert.deepEqual(linesOf([ndjson.bytes]), records);

@@ -134,7 +134,9 @@ Deno.test("a row that cannot be decoded fails every path with a DecodeError nami
   await t.step(
     "Parquet: a JSON cell that is not W&B's JSON names its row, step and text",
     async () => {
-      const file = parquetFile(historyToParquet([{ _step: 0, media: { a: 1 } }, { _step: 8 }]));
+      const file = await parquetFile(
+        historyToParquet([{ _step: 0, media: { a: 1 } }, { _step: 8 }]),
+      );
       // The same file with the second row's JSON cell broken: written by the sink, as W&B
       // would never write it.
       const path = await Deno.makeTempFile();
@@ -142,7 +144,7 @@ Deno.test("a row that cannot be decoded fails every path with a DecodeError nami
         await Effect.runPromise(
           writeParquet(path, Stream.make({ _step: 0, media: "{}" }, { _step: 8, media: "{nan}" })),
         );
-        const broken = parquetFile(await Deno.readFile(path));
+        const broken = await parquetFile(await Deno.readFile(path));
         const withJson = { ...broken, jsonColumns: file.jsonColumns };
         await assert.rejects(
           () => readParquetHistorySlice(withJson, 0, 2),
@@ -346,7 +348,7 @@ Deno.test("sinks: CSV writes NaN and the infinities, Parquet stores IEEE values 
     );
     await Effect.runPromise(writeParquet(`${dir}/h.parquet`, Stream.fromIterable(rows)));
     const back = await readParquetHistorySlice(
-      parquetFile(await Deno.readFile(`${dir}/h.parquet`)),
+      await parquetFile(await Deno.readFile(`${dir}/h.parquet`)),
       0,
       3,
     );
