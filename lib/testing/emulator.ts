@@ -37,6 +37,8 @@ export interface RecordedRequest {
   readonly variables: Readonly<Record<string, unknown>>;
   /** The status answered (0 for a dropped connection). */
   readonly status: number;
+  /** When the request arrived (`performance.now()` of the server's process). */
+  readonly receivedAt: number;
   readonly userAgent: string | null;
   /** Whether the request carried a valid key. */
   readonly authorized: boolean;
@@ -113,6 +115,15 @@ export interface EmulatorOptions {
     readonly serverError?: number | undefined;
     /** Probability of a dropped connection. */
     readonly drop?: number | undefined;
+    /** Probability of an HTTP 429 carrying `RateLimit-Reset: resetSeconds`. */
+    readonly rateLimited?: number | undefined;
+    /**
+     * The `RateLimit-Reset` of those 429s, in seconds.
+     * @default {1}
+     */
+    readonly resetSeconds?: number | undefined;
+    /** Probability of a 200 whose JSON body is cut off halfway. */
+    readonly truncate?: number | undefined;
     readonly seed?: number | undefined;
   } | undefined;
   /**
@@ -302,7 +313,10 @@ export function startEmulator(options?: EmulatorOptions): Promise<Emulator> {
   const handleGraphql = async (
     request: Request,
     record: (
-      r: Omit<RecordedRequest, "method" | "path" | "userAgent" | "credentials" | "range">,
+      r: Omit<
+        RecordedRequest,
+        "method" | "path" | "userAgent" | "credentials" | "range" | "receivedAt"
+      >,
     ) => void,
   ): Promise<Response> => {
     let body: { query?: unknown; variables?: unknown };
@@ -346,13 +360,23 @@ export function startEmulator(options?: EmulatorOptions): Promise<Emulator> {
       const header = rate?.header ?? "Retry-After";
       return done(429, json(429, { error: "rate limit exceeded" }, { [header]: String(wait) }));
     }
+    let truncateAnswer = fault !== undefined && "kind" in fault && fault.kind === "truncate";
     if (options?.failureRate !== undefined) {
+      // One roll per request, split into bands, so the rates add up as documented.
+      const { serverError = 0, drop = 0, rateLimited = 0, truncate = 0 } = options.failureRate;
       const roll = random();
-      const serverError = options.failureRate.serverError ?? 0;
       if (roll < serverError) {
         return done(500, json(500, { errors: [{ message: "internal error" }] }));
       }
-      if (roll < serverError + (options.failureRate.drop ?? 0)) return done(0, droppedResponse());
+      if (roll < serverError + drop) return done(0, droppedResponse());
+      if (roll < serverError + drop + rateLimited) {
+        const reset = String(options.failureRate.resetSeconds ?? 1);
+        return done(
+          429,
+          json(429, { errors: [{ message: "rate limit exceeded" }] }, { "RateLimit-Reset": reset }),
+        );
+      }
+      if (roll < serverError + drop + rateLimited + truncate) truncateAnswer = true;
     }
     if (viewer === undefined) {
       return done(401, json(401, { errors: [{ message: "user is not logged in" }] }));
@@ -397,7 +421,7 @@ export function startEmulator(options?: EmulatorOptions): Promise<Emulator> {
       ? { data: result.data }
       : { data: result.data ?? null, errors: result.errors.map((e: GraphQLError) => e.toJSON()) };
     const text = answerText(payload);
-    if (fault !== undefined && "kind" in fault && fault.kind === "truncate") {
+    if (truncateAnswer) {
       return done(
         200,
         new Response(text.slice(0, Math.floor(text.length / 2)), {
@@ -446,9 +470,22 @@ export function startEmulator(options?: EmulatorOptions): Promise<Emulator> {
       const userAgent = request.headers.get("user-agent");
       const credentials = request.headers.has("authorization");
       const range = request.headers.get("range");
+      const receivedAt = performance.now();
       const record = (
-        r: Omit<RecordedRequest, "method" | "path" | "userAgent" | "credentials" | "range">,
-      ) => requests.push({ method: request.method, path, userAgent, credentials, range, ...r });
+        r: Omit<
+          RecordedRequest,
+          "method" | "path" | "userAgent" | "credentials" | "range" | "receivedAt"
+        >,
+      ) =>
+        requests.push({
+          method: request.method,
+          path,
+          userAgent,
+          credentials,
+          range,
+          receivedAt,
+          ...r,
+        });
       if (options?.latencyMs !== undefined && options.latencyMs > 0) await sleep(options.latencyMs);
       const storageFault = path.startsWith("/_storage/") ? storageFaults.shift() : undefined;
       if (storageFault?.kind === "status") {
