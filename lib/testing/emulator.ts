@@ -158,6 +158,8 @@ export interface Emulator extends EmulatorHandle {
   injectFaults(...faults: ReadonlyArray<Fault>): void;
   /** Queues storage faults; each applies to the next storage (`/_storage/`) request. */
   injectStorageFaults(...faults: ReadonlyArray<StorageFault>): void;
+  /** Drops the queued faults that no request has met yet (GraphQL and storage). */
+  clearFaults(): void;
   /** Stops the server and closes the storage. */
   close(): Promise<void>;
 }
@@ -560,6 +562,10 @@ export function startEmulator(options?: EmulatorOptions): Promise<Emulator> {
       },
       injectStorageFaults: (...added) => {
         storageFaults.push(...added);
+      },
+      clearFaults: () => {
+        faults.length = 0;
+        storageFaults.length = 0;
       },
       close: async () => {
         abort.abort();
