@@ -614,7 +614,20 @@ export function makeWandbClient(
   });
 }
 
-function decodeGraphqlResponse<A>(
+/**
+ * Decodes a GraphQL answer's JSON for `request`: GraphQL `errors` become a `GraphqlError`, a
+ * missing `data` or data the request's decoder refuses a `DecodeError` naming the path.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect";
+ * import { viewerQuery } from "@effect-wandb/api";
+ * import { decodeGraphqlResponse } from "./transport.ts";
+ * const error = Effect.runSync(Effect.flip(decodeGraphqlResponse(viewerQuery(), { data: null })));
+ * console.assert(error._tag === "DecodeError");
+ * ```
+ */
+export function decodeGraphqlResponse<A>(
   request: GraphqlRequest<A>,
   json: unknown,
 ): Effect.Effect<A, GraphqlError | DecodeError> {
