@@ -12,6 +12,8 @@
  *   bytes (`scanHistoriesNdjson` into `writeBytes`, the chunks' buffers recycled).
  * - parquet: our Parquet path: the same, from exports read from signed URLs one row group at a
  *   time.
+ * - defaults: the README's plain code, every setting left at its default:
+ *   `writeBytes(out, api.scanHistoriesNdjson(api.runs(project)))`.
  */
 import { Effect, Layer } from "effect";
 import { FetchHttpClient } from "effect/http";
@@ -34,7 +36,7 @@ const settings = {
   graphql: { concurrency: 16, runConcurrency: 8, windows: 2, pageSize: 2000, scan: "graphql" },
   parquet: { concurrency: 16, runConcurrency: 8, windows: 2, pageSize: 2000, scan: "parquet" },
 } as const;
-const s = settings[mode as keyof typeof settings];
+const s = settings[mode as keyof typeof settings] ?? settings.graphql;
 
 const program = Effect.gen(function* () {
   const api = yield* Api;
@@ -49,7 +51,9 @@ const program = Effect.gen(function* () {
   // The baseline parses every row and prints it again, as a Python loop over scan_history()
   // writing json.dumps(row) does; our export writes the rows' NDJSON bytes as they come.
   if (mode === "baseline") yield* writeNdjson(out, api.scanHistories(runs, options));
-  else {
+  else if (mode === "defaults") {
+    yield* writeBytes(out, api.scanHistoriesNdjson(api.runs("acme/bench")));
+  } else {
     // Chunks are written and given back to the pool they came from: a few buffers serve the
     // whole export.
     const buffers = new BufferPool(4 * s.concurrency);
@@ -62,7 +66,11 @@ const program = Effect.gen(function* () {
 
 const result = await Effect.runPromise(program.pipe(
   Effect.provide(
-    Api.layer({ apiKey, baseUrl: url, concurrency: s.concurrency, timeout: "60 seconds" }).pipe(
+    Api.layer(
+      mode === "defaults"
+        ? { apiKey, baseUrl: url }
+        : { apiKey, baseUrl: url, concurrency: s.concurrency, timeout: "60 seconds" },
+    ).pipe(
       Layer.provide(FetchHttpClient.layer),
     ),
   ),

@@ -12,7 +12,7 @@
  * to keep its heap small (old space 64 MB, semi-spaces 4 MB), which is how a memory-bound job
  * would run them. Results go to stdout and bench/out/history.json.
  *
- *     deno task bench:history [--quick] [--capped-only]
+ *     deno task bench:history [--quick] [--capped-only | --no-5m]
  */
 const quick = Deno.args.includes("--quick");
 const deno = Deno.execPath();
@@ -94,7 +94,7 @@ console.log(`Exporting 100 runs x ${steps1m} steps x 10 metrics, 20 ms latency p
 const skipOneMillion = Deno.args.includes("--capped-only");
 const oneMillion = skipOneMillion ? [] : await withServer(100, steps1m, async (url, key) => {
   const results: Array<ClientResult> = [];
-  for (const mode of ["baseline", "graphql", "parquet"]) {
+  for (const mode of ["baseline", "graphql", "parquet", "defaults"]) {
     const r = await client(mode, url, key, "1m");
     console.log(
       `  ${mode.padEnd(8)} ${r.rows} rows in ${r.seconds.toFixed(1)} s = ${
@@ -106,49 +106,54 @@ const oneMillion = skipOneMillion ? [] : await withServer(100, steps1m, async (u
   return results;
 });
 const rate = (r: ClientResult) => r.rows / r.seconds;
-const [baseline, graphql, parquet] = oneMillion as Array<ClientResult | undefined>;
+const [baseline, graphql, parquet, defaults] = oneMillion as Array<ClientResult | undefined>;
 const ratio = (r: ClientResult | undefined) =>
   r === undefined || baseline === undefined ? undefined : rate(r) / rate(baseline);
 if (!skipOneMillion) {
   console.log(`GraphQL path / baseline: ${ratio(graphql)!.toFixed(1)}x`);
   console.log(`Parquet path / baseline: ${ratio(parquet)!.toFixed(1)}x`);
+  console.log(`Defaults / baseline: ${ratio(defaults)!.toFixed(1)}x`);
 }
 
-console.log(`Exporting 100 runs x ${steps5m} steps x 10 metrics for peak memory…`);
+if (!Deno.args.includes("--no-5m")) {
+  console.log(`Exporting 100 runs x ${steps5m} steps x 10 metrics for peak memory…`);
+}
 // The same exports with V8's heap kept small: if rows were retained, these would die of heap
 // exhaustion; finishing shows the live data is bounded, and the RSS is what a memory-bound job
 // pays. Without the flags V8 lets garbage pile up to a few hundred MB before collecting it.
 const smallHeap = ["--max-old-space-size=64", "--max-semi-space-size=4"];
 const capped = Deno.args.includes("--capped-only"); // only the small-heap 5M runs
-const fiveMillion = await withServer(100, steps5m, async (url, key) => {
-  const results: Array<ClientResult & { readonly v8Flags?: ReadonlyArray<string> }> = [];
-  for (const mode of ["graphql", "parquet"]) {
-    if (!capped) {
-      const r = await client(mode, url, key, "5m");
+const fiveMillion = Deno.args.includes("--no-5m")
+  ? []
+  : await withServer(100, steps5m, async (url, key) => {
+    const results: Array<ClientResult & { readonly v8Flags?: ReadonlyArray<string> }> = [];
+    for (const mode of ["graphql", "parquet"]) {
+      if (!capped) {
+        const r = await client(mode, url, key, "5m");
+        console.log(
+          `  ${mode.padEnd(8)} ${r.rows} rows in ${
+            r.seconds.toFixed(1)
+          } s, peak RSS ${r.peakRssMb} MB`,
+        );
+        results.push(r);
+      }
+      const c = await client(mode, url, key, "5m", smallHeap);
       console.log(
-        `  ${mode.padEnd(8)} ${r.rows} rows in ${
-          r.seconds.toFixed(1)
-        } s, peak RSS ${r.peakRssMb} MB`,
+        `  ${mode.padEnd(8)} ${c.rows} rows in ${
+          c.seconds.toFixed(1)
+        } s, peak RSS ${c.peakRssMb} MB, with ${smallHeap.join(" ")}`,
       );
-      results.push(r);
+      results.push({ ...c, v8Flags: smallHeap });
     }
-    const c = await client(mode, url, key, "5m", smallHeap);
-    console.log(
-      `  ${mode.padEnd(8)} ${c.rows} rows in ${
-        c.seconds.toFixed(1)
-      } s, peak RSS ${c.peakRssMb} MB, with ${smallHeap.join(" ")}`,
-    );
-    results.push({ ...c, v8Flags: smallHeap });
-  }
-  return results;
-});
+    return results;
+  });
 
 await Deno.writeTextFile(
   `${outDir}${skipOneMillion ? "history-capped" : "history"}.json`,
   JSON.stringify(
     {
       oneMillion,
-      ratios: { graphql: ratio(graphql), parquet: ratio(parquet) },
+      ratios: { graphql: ratio(graphql), parquet: ratio(parquet), defaults: ratio(defaults) },
       fiveMillion,
     },
     null,

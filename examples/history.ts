@@ -8,7 +8,7 @@
  * Point the same program at real W&B by providing `Api.layerFromEnv` instead of the test layer.
  */
 import { Console, Effect, Stream } from "effect";
-import { Api, BufferPool, writeBytes, writeParquet } from "../mod.ts";
+import { Api, writeBytes, writeParquet } from "../mod.ts";
 import { testApiLayer } from "../lib/testing/mod.ts";
 
 const project = "acme/mnist";
@@ -17,16 +17,12 @@ const outDir = "export";
 const program = Effect.gen(function* () {
   const api = yield* Api;
   yield* Effect.promise(() => Deno.mkdir(outDir, { recursive: true }));
-  // Every row of every run, 8 runs at a time; each run's rows in step order. Parquet exports
-  // are used where the server has them, GraphQL pages elsewhere. The rows go from the answers'
-  // bytes to the file's; the pool's buffers are written and handed out again.
+  // Every row of every run, each run's rows in step order, with the default settings (which are
+  // the fast ones). Parquet exports are used where the server has them, GraphQL pages elsewhere.
+  // The rows go from the answers' bytes to the file's; the chunks' pooled buffers are written
+  // and handed out again.
   const historyPath = `${outDir}/history.ndjson`;
-  const buffers = new BufferPool(32);
-  const bytes = yield* writeBytes(
-    historyPath,
-    api.scanHistoriesNdjson(api.runs(project), { runConcurrency: 8, buffers }),
-    { recycle: buffers },
-  );
+  const bytes = yield* writeBytes(historyPath, api.scanHistoriesNdjson(api.runs(project)));
   // One run, only the steps that logged both keys, as typed columns.
   const first = yield* Stream.runHead(api.runs(project, { order: "+created_at" }));
   const lossesPath = `${outDir}/losses.parquet`;

@@ -11,6 +11,9 @@
 const capacityFor = (size: number): number =>
   Math.max(64 * 1024, Math.ceil((size * 1.25) / 65536) * 65536);
 
+/** The pool each buffer was taken from, so a sink can give it back without being told. */
+const origins = new WeakMap<ArrayBuffer, BufferPool>();
+
 /**
  * A bounded set of free buffers. `take` gives a buffer of at least the size asked for (a free
  * one when one is large enough); `give` returns a buffer nothing uses any more. At most `keep`
@@ -46,9 +49,32 @@ export class BufferPool {
       const length = this.free[i]!.byteLength;
       if (length >= size && (best < 0 || length < this.free[best]!.byteLength)) best = i;
     }
-    if (best < 0) return new Uint8Array(capacityFor(size));
+    if (best < 0) {
+      const fresh = new Uint8Array(capacityFor(size));
+      origins.set(fresh.buffer, this);
+      return fresh;
+    }
     const [buffer] = this.free.splice(best, 1);
     return new Uint8Array(buffer!);
+  }
+
+  /**
+   * Gives `buffer` back to the pool it was taken from, if it came from one; says whether it
+   * did. Sinks that consume a chunk whole (`writeBytes`) call this once it is written.
+   *
+   * @example
+   * ```ts
+   * import { BufferPool } from "@effect-wandb/api";
+   * const pool = new BufferPool(2);
+   * const chunk = pool.take(10);
+   * console.assert(BufferPool.giveBack(chunk.buffer) && pool.take(10).buffer === chunk.buffer);
+   * console.assert(!BufferPool.giveBack(new ArrayBuffer(8)));
+   * ```
+   */
+  static giveBack(buffer: ArrayBufferLike): boolean {
+    const pool = buffer instanceof ArrayBuffer ? origins.get(buffer) : undefined;
+    pool?.give(buffer);
+    return pool !== undefined;
   }
 
   /** Takes a buffer back. Whoever gives it must not read or write it afterwards. */

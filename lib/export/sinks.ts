@@ -13,7 +13,7 @@ import type * as Scope from "effect/Scope";
 import * as Stream from "effect/Stream";
 import * as Csv from "effect/encoding/Csv";
 import type { ParquetWriter } from "hyparquet-writer";
-import type { BufferPool } from "../core/buffers.ts";
+import { BufferPool } from "../core/buffers.ts";
 import { type NonFiniteNumbers, printWandbJson } from "../core/wandb_json.ts";
 
 /** A record to export: JSON-shaped values keyed by column name. */
@@ -99,10 +99,14 @@ export function writeJsonLines<E, R>(
 /** Options of {@link writeBytes}. */
 export interface WriteBytesOptions {
   /**
-   * Give each chunk's buffer back to this pool once written: for chunks taken from it, such as
-   * those of `scanHistoriesNdjson(…, { buffers: pool })`, which nothing else then holds.
+   * What becomes of each chunk's buffer once written. By default (`"origin"`) it goes back to
+   * the {@link BufferPool} it was taken from, if any, as the chunks of `scanHistoriesNdjson` are:
+   * an export then reuses a few buffers instead of allocating one per page. A pool gives every
+   * buffer to that pool; `false` keeps them all, for chunks something else still reads (a
+   * stream broadcast to two sinks).
+   * @default {"origin"}
    */
-  readonly recycle?: BufferPool | undefined;
+  readonly recycle?: BufferPool | "origin" | false | undefined;
 }
 
 /**
@@ -125,16 +129,21 @@ export function writeBytes<E, R>(
   chunks: Stream.Stream<Uint8Array, E, R>,
   options?: WriteBytesOptions,
 ): Effect.Effect<number, E | ExportError, R> {
-  const recycle = options?.recycle;
+  const recycle = options?.recycle ?? "origin";
+  const giveBack = recycle === false
+    ? undefined
+    : recycle === "origin"
+    ? (buffer: ArrayBufferLike) => void BufferPool.giveBack(buffer)
+    : (buffer: ArrayBufferLike) => recycle.give(buffer);
   return Effect.scoped(Effect.gen(function* () {
     const file = yield* openFile(path);
     let size = 0;
     yield* Stream.runForEach(chunks, (chunk) => {
       size += chunk.length;
       const written = writeAll(path, file, chunk);
-      return recycle === undefined
+      return giveBack === undefined
         ? written
-        : Effect.tap(written, () => Effect.sync(() => recycle.give(chunk.buffer)));
+        : Effect.tap(written, () => Effect.sync(() => giveBack(chunk.buffer)));
     });
     return size;
   }));

@@ -7,7 +7,7 @@
 import * as Effect from "effect/Effect";
 import * as Schema from "effect/Schema";
 import * as Stream from "effect/Stream";
-import type { BufferPool } from "../core/buffers.ts";
+import { BufferPool } from "../core/buffers.ts";
 import {
   DecodeError,
   InvalidArgumentError,
@@ -84,7 +84,7 @@ export interface ScanHistoryOptions {
   /**
    * Step windows (or Parquet files) of this run fetched at once. Requests also wait for the
    * `Api`-wide `concurrency` permits, so many parallel scans cannot flood the server.
-   * @default {4}
+   * @default {2}
    */
   readonly concurrency?: number | undefined;
   /**
@@ -734,14 +734,20 @@ export function scanHistoryJson(
   return scan(jsonRows(options?.nonFinite ?? "null"), client, path, options);
 }
 
+/**
+ * A scan's own pool: room for a chunk and its scratch arrays per page in flight, which the
+ * `Api`-wide request limit bounds, so a few MB serve a whole export.
+ */
+const scanPool = (): BufferPool => new BufferPool(32);
+
 /** Options of {@link scanHistoryNdjson}: those of {@link scanHistory}, and its buffers. */
 export interface NdjsonScanOptions extends ScanHistoryOptions {
   /**
-   * Write the chunks into buffers of this pool: whoever consumes the chunks gives each back
-   * (`pool.give(chunk.buffer)`) when done with it, and does not touch it afterwards;
-   * `writeBytes(path, chunks, { recycle: pool })` does exactly that. An export then reuses a
-   * few buffers instead of leaving one per page for the garbage collector. Without a pool,
-   * every chunk is a buffer of its own that the consumer may keep.
+   * The pool the chunks' buffers are taken from. By default each scan has a pool of its own,
+   * and `writeBytes` gives every chunk back to it once written, so an export reuses a few
+   * buffers instead of leaving one per page for the garbage collector. A consumer that keeps
+   * chunks simply never gives them back: a chunk is only reused once given back
+   * (`BufferPool.giveBack(chunk.buffer)` or `pool.give(chunk.buffer)`).
    */
   readonly buffers?: BufferPool | undefined;
 }
@@ -773,7 +779,7 @@ export function scanHistoryNdjson(
   options?: NdjsonScanOptions,
 ): Stream.Stream<Uint8Array, WandbError> {
   return scan(
-    ndjsonRows(undefined, options?.buffers, options?.nonFinite ?? "null"),
+    ndjsonRows(undefined, options?.buffers ?? scanPool(), options?.nonFinite ?? "null"),
     client,
     path,
     options,
@@ -788,7 +794,7 @@ function scan<Source, Out>(
 ): Stream.Stream<Out, WandbError> {
   return Stream.unwrap(Effect.gen(function* () {
     const pageSize = options?.pageSize ?? 1000;
-    const concurrency = options?.concurrency ?? 4;
+    const concurrency = options?.concurrency ?? 2;
     const mode = options?.mode ?? "auto";
     yield* checkInt("pageSize", pageSize, 1);
     yield* checkInt("concurrency", concurrency, 1);
@@ -980,8 +986,9 @@ const runPathOf = (run: Run): RunPath => ({
 export interface MultiRunOptions {
   /**
    * Runs read at once. Rows of one run stay in step order; rows of different runs interleave
-   * when this is above 1 (each row carries `run_id`).
-   * @default {4}
+   * when this is above 1 (each row carries `run_id`). By default enough runs to fill the
+   * `Api`'s request limit with their windows (`concurrency / windows`: 8 with the defaults).
+   * @default {8}
    */
   readonly runConcurrency?: number | undefined;
 }
@@ -1006,7 +1013,7 @@ export function histories<E, R>(
   return runs.pipe(
     Stream.mapEffect(
       (run) => Effect.map(history(client, runPathOf(run), options), (rows) => rows.map(tag(run))),
-      { concurrency: options.runConcurrency ?? 4 },
+      { concurrency: options.runConcurrency ?? client.config.concurrency },
     ),
     Stream.flatMap((rows) => Stream.fromIterable(rows)),
   );
@@ -1031,20 +1038,31 @@ export function scanHistories<E, R>(
   options?: ScanHistoryOptions & MultiRunOptions,
 ): Stream.Stream<TaggedHistoryRow, E | WandbError, R> {
   return eachRun(
+    client,
     runs,
     options,
     (run) => scanHistory(client, runPathOf(run), options).pipe(Stream.map(tag(run))),
   );
 }
 
+/**
+ * Enough runs to fill the `Api`'s request limit with each run's windows, and no more: more runs
+ * would not go faster (they wait for the same permits) but would each hold a buffered chunk.
+ */
+const defaultRunConcurrency = (
+  client: WandbClient,
+  options: { readonly concurrency?: number | undefined } | undefined,
+): number => Math.max(1, Math.ceil(client.config.concurrency / (options?.concurrency ?? 2)));
+
 /** The streams of every run merged, `runConcurrency` runs at a time. */
 function eachRun<A, E, R>(
+  client: WandbClient,
   runs: Stream.Stream<Run, E, R>,
-  options: MultiRunOptions | undefined,
+  options: (MultiRunOptions & { readonly concurrency?: number | undefined }) | undefined,
   scanRun: (run: Run) => Stream.Stream<A, WandbError>,
 ): Stream.Stream<A, E | WandbError, R> {
   return Stream.flatMap(runs, scanRun, {
-    concurrency: options?.runConcurrency ?? 4,
+    concurrency: options?.runConcurrency ?? defaultRunConcurrency(client, options),
     // One buffered chunk per run: with Effect's default (16 chunks of up to a window each) the
     // merge would hold most of a large export in memory.
     bufferSize: 1,
@@ -1097,6 +1115,7 @@ export function scanHistoriesJson<E, R>(
   options?: ScanHistoryOptions & MultiRunOptions,
 ): Stream.Stream<string, E | WandbError, R> {
   return eachRun(
+    client,
     runs,
     options,
     (run) => scanHistoryJson(client, runPathOf(run), options).pipe(Stream.map(tagHistoryJson(run))),
@@ -1131,12 +1150,14 @@ export function scanHistoriesNdjson<E, R>(
   runs: Stream.Stream<Run, E, R>,
   options?: NdjsonScanOptions & MultiRunOptions,
 ): Stream.Stream<Uint8Array, E | WandbError, R> {
+  const buffers = options?.buffers ?? scanPool();
   return eachRun(
+    client,
     runs,
     options,
     (run) =>
       scan(
-        ndjsonRows({ id: run.id, path: run.path }, options?.buffers, options?.nonFinite ?? "null"),
+        ndjsonRows({ id: run.id, path: run.path }, buffers, options?.nonFinite ?? "null"),
         client,
         runPathOf(run),
         options,

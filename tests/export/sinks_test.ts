@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { Effect, Stream } from "effect";
 import { parquetReadObjects } from "hyparquet";
-import { writeCsv, writeNdjson, writeParquet } from "../../mod.ts";
+import { BufferPool, writeBytes, writeCsv, writeNdjson, writeParquet } from "../../mod.ts";
 
 const rows = [
   { _step: 0, loss: 1.25, note: "a,b" },
@@ -58,4 +58,35 @@ Deno.test("an unwritable path fails with ExportError", async () => {
   );
   assert.equal(error._tag, "ExportError");
   assert.equal(error._tag === "ExportError" && error.path, dir);
+});
+
+Deno.test("writeBytes() gives pooled chunks back to their pool once written, unless told not to", async (t) => {
+  const path = await Deno.makeTempFile();
+  const encoder = new TextEncoder();
+  // Two chunks taken from a pool, filled with text, and one plain chunk.
+  const pooled = (pool: BufferPool, text: string) => {
+    const chunk = pool.take(text.length);
+    return chunk.subarray(0, encoder.encodeInto(text, chunk).written);
+  };
+  try {
+    await t.step("by default: back to the pool they came from", async () => {
+      const pool = new BufferPool(4);
+      const a = pooled(pool, "a\n");
+      const b = pooled(pool, "bb\n");
+      const plain = encoder.encode("c\n");
+      const written = await Effect.runPromise(writeBytes(path, Stream.make(a, b, plain)));
+      assert.equal(written, 7);
+      assert.equal(await Deno.readTextFile(path), "a\nbb\nc\n");
+      const reused = [pool.take(1).buffer, pool.take(1).buffer];
+      assert.ok(reused.includes(a.buffer) && reused.includes(b.buffer));
+    });
+    await t.step("recycle: false keeps them", async () => {
+      const pool = new BufferPool(4);
+      const a = pooled(pool, "a\n");
+      await Effect.runPromise(writeBytes(path, Stream.make(a), { recycle: false }));
+      assert.notEqual(pool.take(1).buffer, a.buffer);
+    });
+  } finally {
+    await Deno.remove(path);
+  }
 });
