@@ -516,3 +516,17 @@ export {
   writeNdjson,
   writeParquet,
 } from "./lib/export/sinks.ts";
+export {
+  type Checkpoint,
+  CheckpointError,
+  Checkpoints,
+  type CheckpointStore,
+  emptyCheckpoint,
+  type RunCheckpoint,
+} from "./lib/sync/checkpoints.ts";
+export {
+  type SyncOptions,
+  type SyncProgress,
+  syncProject,
+  type SyncReport,
+} from "./lib/sync/sync.ts";

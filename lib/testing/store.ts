@@ -658,6 +658,7 @@ export class EmulatorStore {
         | "jobType"
         | "notes"
         | "description"
+        | "heartbeatAt"
       >
     >,
   ): StoredRun {
@@ -671,6 +672,7 @@ export class EmulatorStore {
       jobType: "job_type",
       notes: "notes",
       description: "description",
+      heartbeatAt: "heartbeat_at",
     };
     for (const [key, value] of Object.entries(changes)) {
       if (value === undefined) continue;
