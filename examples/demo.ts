@@ -1,8 +1,9 @@
 /**
- * The demo: start the local W&B server with seeded data, export a project's runs table to CSV
- * and NDJSON in ./export/, and print where the files are.
+ * The library demo: start the local W&B server with seeded data, export a project's runs table
+ * to CSV and NDJSON in ./export/, and print where the files are. (`deno task demo` runs the
+ * export command instead.)
  *
- *     deno task demo
+ *     deno task demo:library
  *
  * Point the same program at real W&B by providing `Api.layerFromEnv` instead of the test layer.
  */

@@ -8,7 +8,7 @@ Deno.test("makeApiConfig() fills defaults and keeps the key redacted", () => {
   const config = Effect.runSync(makeApiConfig({ apiKey: key }));
   assert.equal(config.baseUrl, "https://api.wandb.ai");
   assert.equal(Duration.toMillis(config.timeout), 19_000);
-  assert.equal(config.concurrency, 8);
+  assert.equal(config.concurrency, 16);
   assert.equal(String(config.apiKey), "<redacted>");
   assert.equal(Redacted.value(config.apiKey), key);
   assert.ok(!JSON.stringify(config).includes(key));

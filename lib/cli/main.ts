@@ -1,0 +1,212 @@
+/**
+ * `effect-wandb export`: the command line. Run it with `deno task export …`, or from the
+ * package's `./cli` entry:
+ *
+ *     deno run --allow-net --allow-read --allow-write \
+ *       --allow-env=WANDB_API_KEY,WANDB_BASE_URL,WANDB_ENTITY,WANDB_PROJECT,WANDB_HTTP_TIMEOUT,TERM,NO_COLOR,FORCE_COLOR \
+ *       jsr:@effect-wandb/api/cli export acme/mnist --format csv,ndjson --what runs,history
+ *
+ * Exit codes: 0 everything exported, 1 some parts failed (listed; the rest is kept), 2 bad usage.
+ *
+ * @module
+ */
+import * as Effect from "effect/Effect";
+import * as Layer from "effect/Layer";
+import * as Option from "effect/Option";
+import * as Argument from "effect/cli/Argument";
+import * as CliError from "effect/cli/CliError";
+import * as Command from "effect/cli/Command";
+import * as Flag from "effect/cli/Flag";
+import * as FetchHttpClient from "effect/http/FetchHttpClient";
+import { Api } from "../api/api.ts";
+import { apiOptionsConfig, libraryVersion, wandbEnvProvider } from "../core/config.ts";
+import {
+  type ExportFormat,
+  type ExportPart,
+  type ExportSettings,
+  formatSummary,
+  parseFilter,
+  runExport,
+  UsageError,
+} from "./export.ts";
+import { denoCliLayer } from "./platform.ts";
+
+const formats: ReadonlyArray<ExportFormat> = ["ndjson", "csv", "parquet"];
+const parts: ReadonlyArray<ExportPart> = ["runs", "history", "system", "files"];
+
+/** A comma-separated list of some of `allowed`. */
+function listOf<A extends string>(flag: string, text: string, allowed: ReadonlyArray<A>): Array<A> {
+  const items = text.split(",").map((s) => s.trim()).filter((s) => s !== "");
+  const wrong = items.filter((s) => !(allowed as ReadonlyArray<string>).includes(s));
+  if (items.length === 0 || wrong.length > 0) {
+    throw new UsageError(`--${flag} takes a comma-separated list of ${allowed.join(", ")}`);
+  }
+  return items as Array<A>;
+}
+
+/** The exit code of the last run of the command: 0, 1 (partial failure) or 2 (bad usage). */
+let exitCode = 0;
+
+const write = (text: string) => Deno.stderr.writeSync(new TextEncoder().encode(text));
+
+/** The command line of `export`, as `effect/cli` parses it. */
+export interface ExportInput {
+  readonly projects: ReadonlyArray<string>;
+  readonly out: string;
+  readonly format: string;
+  readonly what: string;
+  readonly filter: Option.Option<string>;
+  readonly since: Option.Option<string>;
+  readonly keys: Option.Option<string>;
+  readonly concurrency: Option.Option<number>;
+  readonly local: boolean;
+  readonly sync: boolean;
+}
+
+/** The `export` command of `effect/cli`: flags, generated `--help` and shell completions. */
+// deno-lint-ignore ban-types
+export const exportCommand: Command.Command<"export", ExportInput, {}, never, never> = Command
+  .make(
+    "export",
+    {
+      projects: Argument.String("project").pipe(
+        Argument.withDescription("entity/project to export (one or more)"),
+        Argument.variadic({ min: 1 }),
+      ),
+      out: Flag.String("out").pipe(
+        Flag.withDescription("directory written to (a sub-directory per project when several)"),
+        Flag.withDefault("export"),
+      ),
+      format: Flag.String("format").pipe(
+        Flag.withDescription("ndjson, csv, parquet, or several comma-separated"),
+        Flag.withDefault("ndjson"),
+      ),
+      what: Flag.String("what").pipe(
+        Flag.withDescription("runs, history, system, files, comma-separated"),
+        Flag.withDefault("runs,history"),
+      ),
+      filter: Flag.String("filter").pipe(
+        Flag.withDescription('a Mongo-style run filter as JSON, e.g. \'{"state":"finished"}\''),
+        Flag.optional,
+      ),
+      since: Flag.String("since").pipe(
+        Flag.withDescription("only runs created or heartbeating since this ISO time"),
+        Flag.optional,
+      ),
+      keys: Flag.String("keys").pipe(
+        Flag.withDescription("only these history keys, comma-separated"),
+        Flag.optional,
+      ),
+      concurrency: Flag.Int("concurrency").pipe(
+        Flag.withDescription("requests in flight (default 16)"),
+        Flag.optional,
+      ),
+      local: Flag.Boolean("local").pipe(
+        Flag.withDescription("export from the embedded local W&B server with its seeded data"),
+        Flag.withDefault(false),
+      ),
+      sync: Flag.Boolean("sync").pipe(
+        Flag.withDescription("incremental: append what changed since the last sync (NDJSON)"),
+        Flag.withDefault(false),
+      ),
+    },
+    (input) =>
+      Effect.gen(function* () {
+        let settings: ExportSettings;
+        try {
+          const formatList = listOf("format", input.format, formats);
+          if (input.sync && formatList.some((f) => f !== "ndjson")) {
+            throw new UsageError("--sync writes NDJSON only");
+          }
+          settings = {
+            projects: input.projects,
+            out: input.out,
+            formats: formatList,
+            parts: listOf("what", input.what, parts),
+            filter: parseFilter(input.filter),
+            since: Option.getOrUndefined(input.since),
+            keys: Option.getOrUndefined(Option.map(input.keys, (k) =>
+              listOf("keys", k, [
+                ...k.split(","),
+              ]))),
+            sync: input.sync,
+            progress: { write, live: Deno.stderr.isTerminal() },
+          };
+        } catch (e) {
+          if (!(e instanceof UsageError)) throw e;
+          write(`${e.message}\n`);
+          exitCode = 2;
+          return;
+        }
+        const concurrency = Option.getOrUndefined(input.concurrency);
+        // The local server (SQLite, graphql-js's executor) is loaded only when asked for.
+        const api: Layer.Layer<Api, unknown> = input.local
+          ? Layer.unwrap(
+            Effect.promise(() => import("../testing/layer.ts")).pipe(
+              Effect.map(({ testApiLayer }) => testApiLayer({ api: { concurrency } })),
+            ),
+          )
+          : Layer.unwrap(
+            Effect.map(
+              Effect.suspend(() => apiOptionsConfig.parse(wandbEnvProvider())),
+              (options) => Api.layer({ ...options, concurrency }),
+            ),
+          ).pipe(Layer.provide(FetchHttpClient.layer));
+        const summary = yield* runExport(settings).pipe(
+          Effect.provide(api),
+          Effect.catch((e) =>
+            Effect.sync(() => {
+              // The layer failed: no usable key or options, before any request.
+              const why = String(e).includes("WANDB_API_KEY")
+                ? "WANDB_API_KEY is not set (or --allow-env does not name it); " +
+                  "--local exports from the embedded local server"
+                : (e as { message?: string }).message ?? String(e);
+              write(`Cannot start: ${why}\n`);
+              exitCode = 2;
+              return undefined;
+            })
+          ),
+        );
+        if (summary === undefined) return;
+        console.log(formatSummary(summary));
+        exitCode = summary.failures.length > 0 ? 1 : 0;
+      }),
+  )
+  .pipe(
+    Command.withDescription(
+      "Export W&B projects (runs tables, histories, system metrics, files) to NDJSON, CSV or Parquet",
+    ),
+  );
+
+/**
+ * Runs the command on `args` and gives its exit code: 0, 1 (some parts failed) or 2 (bad usage).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { main } from "./main.ts";
+ * assert.ok((await main(["export", "--format", "xml", "acme/mnist"])) === 2);
+ * ```
+ */
+export async function main(args: ReadonlyArray<string>): Promise<number> {
+  exitCode = 0;
+  // effect/cli reads the arguments after the program name.
+  const exit = await Effect.runPromiseExit(
+    Command.run(exportCommand, { version: libraryVersion }).pipe(
+      Effect.provide(denoCliLayer(args[0] === "export" ? args.slice(1) : args)),
+    ),
+  );
+  if (exit._tag === "Failure") {
+    // Help asked for (a ShowHelp without errors) is a success; anything else effect/cli
+    // refused is bad usage.
+    const failure = exit.cause.reasons.find((reason) => reason._tag === "Fail");
+    const error = failure?._tag === "Fail" ? failure.error : undefined;
+    const helpOnly = error instanceof CliError.ShowHelp && error.errors.length === 0;
+    return helpOnly ? 0 : 2;
+  }
+  return exitCode;
+}
+
+if (import.meta.main) {
+  Deno.exitCode = await main(Deno.args);
+}
