@@ -96,9 +96,10 @@ const artifactTypesDocument = doc(`
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { artifactTypesQuery } from "@effect-wandb/api";
  * const r = artifactTypesQuery({ entity: "acme", project: "mnist" }, 50, null);
- * console.assert(r.operation === "ProjectArtifactTypes");
+ * assert.ok(r.operation === "ProjectArtifactTypes");
  * ```
  */
 export function artifactTypesQuery(
@@ -130,8 +131,9 @@ const artifactTypeDocument = doc(`
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { artifactTypeQuery } from "@effect-wandb/api";
- * console.assert(artifactTypeQuery({ entity: "a", project: "p" }, "model").variables.type === "model");
+ * assert.ok(artifactTypeQuery({ entity: "a", project: "p" }, "model").variables.type === "model");
  * ```
  */
 export function artifactTypeQuery(
@@ -176,9 +178,10 @@ const collectionsDocument = doc(`
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { artifactCollectionsQuery } from "@effect-wandb/api";
  * const r = artifactCollectionsQuery({ entity: "a", project: "p" }, "model", 50, null);
- * console.assert(r.operation === "ArtifactTypeArtifactCollections");
+ * assert.ok(r.operation === "ArtifactTypeArtifactCollections");
  * ```
  */
 export function artifactCollectionsQuery(
@@ -223,8 +226,9 @@ const collectionDocument = doc(`
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { artifactCollectionQuery } from "@effect-wandb/api";
- * console.assert(artifactCollectionQuery({ entity: "a", project: "p" }, "model", "cnn").variables.name === "cnn");
+ * assert.ok(artifactCollectionQuery({ entity: "a", project: "p" }, "model", "cnn").variables.name === "cnn");
  * ```
  */
 export function artifactCollectionQuery(
@@ -280,9 +284,10 @@ const versionsDocument = doc(`
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { artifactVersionsQuery } from "@effect-wandb/api";
  * const r = artifactVersionsQuery({ entity: "a", project: "p" }, "model", "cnn", 50, null);
- * console.assert(r.variables.filters === '{"state":"COMMITTED"}');
+ * assert.ok(r.variables.filters === '{"state":"COMMITTED"}');
  * ```
  */
 export function artifactVersionsQuery(
@@ -334,9 +339,10 @@ const byNameDocument = doc(`
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { artifactByNameQuery } from "@effect-wandb/api";
  * const r = artifactByNameQuery({ entity: "a", project: "p" }, "cnn:best", true);
- * console.assert(r.variables.name === "cnn:best" && r.variables.enableTracking === true);
+ * assert.ok(r.variables.name === "cnn:best" && r.variables.enableTracking === true);
  * ```
  */
 export function artifactByNameQuery(
@@ -366,8 +372,9 @@ const byIdDocument = doc(`
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { artifactByIdQuery } from "@effect-wandb/api";
- * console.assert(artifactByIdQuery("QXJ0aWZhY3Q6MQ==").operation === "ArtifactByID");
+ * assert.ok(artifactByIdQuery("QXJ0aWZhY3Q6MQ==").operation === "ArtifactByID");
  * ```
  */
 export function artifactByIdQuery(id: string): GraphqlRequest<ArtifactByIdData> {
@@ -400,8 +407,9 @@ const manifestDocument = operationDocument(`
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { manifestUrlQuery } from "@effect-wandb/api";
- * console.assert(manifestUrlQuery("QXJ0aWZhY3Q6MQ==").operation === "FetchArtifactManifest");
+ * assert.ok(manifestUrlQuery("QXJ0aWZhY3Q6MQ==").operation === "FetchArtifactManifest");
  * ```
  */
 export function manifestUrlQuery(id: string): GraphqlRequest<ManifestUrlData> {
@@ -448,9 +456,10 @@ const filesDocument = doc(`
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { artifactFilesQuery } from "@effect-wandb/api";
  * const r = artifactFilesQuery({ entity: "a", project: "p" }, "model", "cnn:v0", null, 50, null);
- * console.assert(r.operation === "GetArtifactFiles");
+ * assert.ok(r.operation === "GetArtifactFiles");
  * ```
  */
 export function artifactFilesQuery(
@@ -504,8 +513,9 @@ const fileUrlsDocument = doc(`
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { artifactFileUrlsQuery } from "@effect-wandb/api";
- * console.assert(artifactFileUrlsQuery("QXJ0aWZhY3Q6MQ==", 1000, null).variables.perPage === 1000);
+ * assert.ok(artifactFileUrlsQuery("QXJ0aWZhY3Q6MQ==", 1000, null).variables.perPage === 1000);
  * ```
  */
 export function artifactFileUrlsQuery(
@@ -558,9 +568,10 @@ const inputDocument = runArtifactsDocument("RunInputArtifacts", "inputArtifacts"
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { runArtifactsQuery } from "@effect-wandb/api";
  * const r = runArtifactsQuery({ entity: "a", project: "p", runId: "r" }, "used", 50, null);
- * console.assert(r.operation === "RunInputArtifacts");
+ * assert.ok(r.operation === "RunInputArtifacts");
  * ```
  */
 export function runArtifactsQuery(
@@ -610,8 +621,9 @@ const usedByDocument = doc(`
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { artifactUsedByQuery } from "@effect-wandb/api";
- * console.assert(artifactUsedByQuery("QXJ0aWZhY3Q6MQ==").operation === "ArtifactUsedBy");
+ * assert.ok(artifactUsedByQuery("QXJ0aWZhY3Q6MQ==").operation === "ArtifactUsedBy");
  * ```
  */
 export function artifactUsedByQuery(id: string): GraphqlRequest<ArtifactUsedByData> {
@@ -645,8 +657,9 @@ const createdByDocument = doc(`
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { artifactCreatedByQuery } from "@effect-wandb/api";
- * console.assert(artifactCreatedByQuery("QXJ0aWZhY3Q6MQ==").operation === "ArtifactCreatedBy");
+ * assert.ok(artifactCreatedByQuery("QXJ0aWZhY3Q6MQ==").operation === "ArtifactCreatedBy");
  * ```
  */
 export function artifactCreatedByQuery(id: string): GraphqlRequest<ArtifactCreatedByData> {
@@ -700,9 +713,10 @@ export interface UpdateArtifactInput {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { updateArtifactMutation } from "@effect-wandb/api";
  * const r = updateArtifactMutation("QXJ0aWZhY3Q6MQ==", { tagsToAdd: ["a"], tagsToDelete: [] });
- * console.assert(r.operation === "UpdateArtifact");
+ * assert.ok(r.operation === "UpdateArtifact");
  * ```
  */
 export function updateArtifactMutation(
@@ -744,9 +758,10 @@ const deleteAliasesDocument = operationDocument(`
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { aliasesMutation } from "@effect-wandb/api";
  * const r = aliasesMutation("add", "QXJ0aWZhY3Q6MQ==", { entity: "a", project: "p" }, "cnn", ["best"]);
- * console.assert(r.operation === "AddAliases");
+ * assert.ok(r.operation === "AddAliases");
  * ```
  */
 export function aliasesMutation(
@@ -790,8 +805,9 @@ const deleteArtifactDocument = operationDocument(`
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { deleteArtifactMutation } from "@effect-wandb/api";
- * console.assert(deleteArtifactMutation("QXJ0aWZhY3Q6MQ==", true).variables.input !== undefined);
+ * assert.ok(deleteArtifactMutation("QXJ0aWZhY3Q6MQ==", true).variables.input !== undefined);
  * ```
  */
 export function deleteArtifactMutation(
@@ -839,9 +855,10 @@ const moveSequenceDocument = collectionMutation(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { updateCollectionMutation } from "@effect-wandb/api";
  * const r = updateCollectionMutation("sequence", "id", { description: "d" });
- * console.assert(r.operation === "UpdateArtifactSequence");
+ * assert.ok(r.operation === "UpdateArtifactSequence");
  * ```
  */
 export function updateCollectionMutation(
@@ -869,8 +886,9 @@ export function updateCollectionMutation(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { moveCollectionMutation } from "@effect-wandb/api";
- * console.assert(moveCollectionMutation("id", "model").operation === "UpdateArtifactSequenceType");
+ * assert.ok(moveCollectionMutation("id", "model").operation === "UpdateArtifactSequenceType");
  * ```
  */
 export function moveCollectionMutation(
@@ -910,8 +928,9 @@ const deletePortfolioDocument = operationDocument(`
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { deleteCollectionMutation } from "@effect-wandb/api";
- * console.assert(deleteCollectionMutation("portfolio", "id").operation === "DeleteArtifactPortfolio");
+ * assert.ok(deleteCollectionMutation("portfolio", "id").operation === "DeleteArtifactPortfolio");
  * ```
  */
 export function deleteCollectionMutation(
@@ -947,9 +966,10 @@ export type CollectionTagsData = { readonly result: unknown };
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { collectionTagsMutation } from "@effect-wandb/api";
  * const r = collectionTagsMutation("add", { entity: "a", project: "p" }, "cnn", ["x"]);
- * console.assert(r.operation === "AddArtifactCollectionTags");
+ * assert.ok(r.operation === "AddArtifactCollectionTags");
  * ```
  */
 export function collectionTagsMutation(
@@ -1005,9 +1025,10 @@ const linkDocument = doc(`
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { linkArtifactMutation } from "@effect-wandb/api";
  * const r = linkArtifactMutation("id", { entity: "a", project: "p" }, "prod-models", ["champion"]);
- * console.assert(r.operation === "LinkArtifact");
+ * assert.ok(r.operation === "LinkArtifact");
  * ```
  */
 export function linkArtifactMutation(
@@ -1065,9 +1086,10 @@ const useArtifactDocument = operationDocument(`
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { useArtifactMutation } from "@effect-wandb/api";
  * const r = useArtifactMutation({ entity: "a", project: "p", runId: "r" }, "id", null);
- * console.assert(r.variables.runName === "r");
+ * assert.ok(r.variables.runName === "r");
  * ```
  */
 export function useArtifactMutation(
@@ -1123,9 +1145,10 @@ const createArtifactDocument = operationDocument(`
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { logArtifactMutation } from "@effect-wandb/api";
  * const r = logArtifactMutation({ entity: "a", project: "p", runId: "r" }, "model", "cnn", "d41d8cd9", [], []);
- * console.assert(r.variables.digest === "d41d8cd9");
+ * assert.ok(r.variables.digest === "d41d8cd9");
  * ```
  */
 export function logArtifactMutation(

@@ -22,11 +22,12 @@ const origins = new WeakMap<ArrayBuffer, BufferPool>();
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { BufferPool } from "@effect-wandb/api";
  * const pool = new BufferPool(4);
  * const first = pool.take(100_000);
  * pool.give(first.buffer);
- * console.assert(pool.take(90_000).buffer === first.buffer); // reused
+ * assert.ok(pool.take(90_000).buffer === first.buffer); // reused
  * ```
  */
 export class BufferPool {
@@ -64,11 +65,12 @@ export class BufferPool {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { BufferPool } from "@effect-wandb/api";
    * const pool = new BufferPool(2);
    * const chunk = pool.take(10);
-   * console.assert(BufferPool.giveBack(chunk.buffer) && pool.take(10).buffer === chunk.buffer);
-   * console.assert(!BufferPool.giveBack(new ArrayBuffer(8)));
+   * assert.ok(BufferPool.giveBack(chunk.buffer) && pool.take(10).buffer === chunk.buffer);
+   * assert.ok(!BufferPool.giveBack(new ArrayBuffer(8)));
    * ```
    */
   static giveBack(buffer: ArrayBufferLike): boolean {

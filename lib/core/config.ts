@@ -115,11 +115,12 @@ const nameLike = /^[A-Za-z0-9_.\-]+$/;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Effect, Redacted } from "effect";
  * import { makeApiConfig } from "@effect-wandb/api";
  * const config = Effect.runSync(makeApiConfig({ apiKey: "secret", entity: "acme" }));
- * console.assert(config.baseUrl === "https://api.wandb.ai");
- * console.assert(String(config.apiKey) === "<redacted>");
+ * assert.ok(config.baseUrl === "https://api.wandb.ai");
+ * assert.ok(String(config.apiKey) === "<redacted>");
  * ```
  */
 export function makeApiConfig(options: ApiOptions): Effect.Effect<ApiConfig, InvalidArgumentError> {
@@ -186,12 +187,13 @@ export function makeApiConfig(options: ApiOptions): Effect.Effect<ApiConfig, Inv
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { ConfigProvider, Effect } from "effect";
  * import { apiOptionsConfig } from "@effect-wandb/api";
  * const options = Effect.runSync(
  *   apiOptionsConfig.parse(ConfigProvider.fromUnknown({ WANDB_API_KEY: "k", WANDB_ENTITY: "acme" })),
  * );
- * console.assert(options.entity === "acme");
+ * assert.ok(options.entity === "acme");
  * ```
  */
 export const apiOptionsConfig: Config.Config<ApiOptions> = Config.all({

@@ -96,10 +96,11 @@ const invalidPath = (name: string, why: string) =>
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Effect } from "effect";
  * import { safeLocalPath } from "@effect-wandb/api";
- * console.assert(Effect.runSync(safeLocalPath("out", "media/a.png")) === "out/media/a.png");
- * console.assert(Effect.runSync(Effect.flip(safeLocalPath("out", "../x")))._tag === "InvalidArgumentError");
+ * assert.ok(Effect.runSync(safeLocalPath("out", "media/a.png")) === "out/media/a.png");
+ * assert.ok(Effect.runSync(Effect.flip(safeLocalPath("out", "../x")))._tag === "InvalidArgumentError");
  * ```
  */
 export function safeLocalPath(

@@ -48,9 +48,10 @@ export class AuthenticationError extends Data.Error<RequestFacts & { readonly st
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { PermissionError } from "@effect-wandb/api";
  * const e = new PermissionError({ operation: "Runs", status: 403, message: "Permission denied" });
- * console.assert(!e.isRetryable);
+ * assert.ok(!e.isRetryable);
  * ```
  */
 export class PermissionError extends Data.Error<RequestFacts & { readonly status: number }> {
@@ -67,6 +68,7 @@ export class PermissionError extends Data.Error<RequestFacts & { readonly status
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { NotFoundError } from "@effect-wandb/api";
  * const e = new NotFoundError({
  *   operation: "Run",
@@ -74,7 +76,7 @@ export class PermissionError extends Data.Error<RequestFacts & { readonly status
  *   path: "acme/mnist/abc123",
  *   message: "Could not find run acme/mnist/abc123",
  * });
- * console.assert(e.resource === "run");
+ * assert.ok(e.resource === "run");
  * ```
  */
 export class NotFoundError extends Data.Error<
@@ -101,13 +103,14 @@ export class NotFoundError extends Data.Error<
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { RateLimitedError } from "@effect-wandb/api";
  * const e = new RateLimitedError({
  *   operation: "Runs",
  *   message: "Rate limit exceeded",
  *   retryAfterMillis: 1000,
  * });
- * console.assert(e.isRetryable && e.retryAfterMillis === 1000);
+ * assert.ok(e.isRetryable && e.retryAfterMillis === 1000);
  * ```
  */
 export class RateLimitedError extends Data.Error<
@@ -129,9 +132,10 @@ export class RateLimitedError extends Data.Error<
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { ServerError } from "@effect-wandb/api";
  * const e = new ServerError({ operation: "Runs", status: 503, message: "Service unavailable" });
- * console.assert(e.isRetryable);
+ * assert.ok(e.isRetryable);
  * ```
  */
 export class ServerError extends Data.Error<
@@ -163,9 +167,10 @@ export type TransportFailure = "network" | "timeout" | "truncated-body";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { TransportError } from "@effect-wandb/api";
  * const e = new TransportError({ operation: "Runs", reason: "timeout", message: "Timed out" });
- * console.assert(e.isRetryable);
+ * assert.ok(e.isRetryable);
  * ```
  */
 export class TransportError extends Data.Error<
@@ -197,13 +202,14 @@ export interface GraphqlErrorEntry {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { GraphqlError } from "@effect-wandb/api";
  * const e = new GraphqlError({
  *   operation: "Runs",
  *   message: "invalid filters",
  *   errors: [{ message: "invalid filters", path: ["project", "runs"] }],
  * });
- * console.assert(e.errors.length === 1);
+ * assert.ok(e.errors.length === 1);
  * ```
  */
 export class GraphqlError extends Data.Error<
@@ -225,13 +231,14 @@ export class GraphqlError extends Data.Error<
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { DecodeError } from "@effect-wandb/api";
  * const e = new DecodeError({
  *   operation: "Run",
  *   path: "project.run.config",
  *   message: "Expected a JSON string",
  * });
- * console.assert(e.path === "project.run.config");
+ * assert.ok(e.path === "project.run.config");
  * ```
  */
 export class DecodeError extends Data.Error<
@@ -253,13 +260,14 @@ export class DecodeError extends Data.Error<
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { InvalidArgumentError } from "@effect-wandb/api";
  * const e = new InvalidArgumentError({
  *   argument: "path",
  *   value: "a/b/c/d/e",
  *   message: "Cannot parse run path 'a/b/c/d/e'",
  * });
- * console.assert(e.argument === "path");
+ * assert.ok(e.argument === "path");
  * ```
  */
 export class InvalidArgumentError extends Data.Error<{
@@ -284,6 +292,7 @@ export class InvalidArgumentError extends Data.Error<{
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { ChecksumError } from "@effect-wandb/api";
  * const e = new ChecksumError({
  *   operation: "GET run file",
@@ -292,7 +301,7 @@ export class InvalidArgumentError extends Data.Error<{
  *   actual: "XrY7u+Ae7tCTyyK7j1rNww==",
  *   message: "model.ckpt: MD5 XrY7u+Ae7tCTyyK7j1rNww== where the server has 1B2M2Y8AsgTpgAmY7PhCfg==",
  * });
- * console.assert(e._tag === "ChecksumError" && !e.isRetryable);
+ * assert.ok(e._tag === "ChecksumError" && !e.isRetryable);
  * ```
  */
 export class ChecksumError extends Data.Error<
@@ -318,9 +327,10 @@ export class ChecksumError extends Data.Error<
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { LocalFileError } from "@effect-wandb/api";
  * const e = new LocalFileError({ operation: "write", path: "out/a.bin", message: "Permission denied" });
- * console.assert(e._tag === "LocalFileError");
+ * assert.ok(e._tag === "LocalFileError");
  * ```
  */
 export class LocalFileError extends Data.Error<RequestFacts & { readonly path: string }> {
@@ -337,9 +347,10 @@ export class LocalFileError extends Data.Error<RequestFacts & { readonly path: s
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { WaitTimeoutError } from "@effect-wandb/api";
  * const e = new WaitTimeoutError({ operation: "RunState", waitedMillis: 60000, message: "Run still running after 1m" });
- * console.assert(e._tag === "WaitTimeoutError" && !e.isRetryable);
+ * assert.ok(e._tag === "WaitTimeoutError" && !e.isRetryable);
  * ```
  */
 export class WaitTimeoutError extends Data.Error<RequestFacts & { readonly waitedMillis: number }> {
@@ -395,8 +406,9 @@ export type RequestError =
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { isRetryable, TransportError } from "@effect-wandb/api";
- * console.assert(isRetryable(new TransportError({ operation: "x", reason: "network", message: "" })));
+ * assert.ok(isRetryable(new TransportError({ operation: "x", reason: "network", message: "" })));
  * ```
  */
 export function isRetryable(error: WandbError): boolean {

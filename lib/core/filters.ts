@@ -51,8 +51,9 @@ export interface FilterField {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { field } from "@effect-wandb/api";
- * console.assert(JSON.stringify(field("state").eq("finished")) === '{"state":"finished"}');
+ * assert.ok(JSON.stringify(field("state").eq("finished")) === '{"state":"finished"}');
  * ```
  */
 export function field(path: string): FilterField {
@@ -79,8 +80,9 @@ export function field(path: string): FilterField {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { config } from "@effect-wandb/api";
- * console.assert(JSON.stringify(config("lr").lt(0.01)) === '{"config.lr":{"$lt":0.01}}');
+ * assert.ok(JSON.stringify(config("lr").lt(0.01)) === '{"config.lr":{"$lt":0.01}}');
  * ```
  */
 export function config(key: string): FilterField {
@@ -92,8 +94,9 @@ export function config(key: string): FilterField {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { summary } from "@effect-wandb/api";
- * console.assert(summary("val/loss").desc === "-summary_metrics.val/loss");
+ * assert.ok(summary("val/loss").desc === "-summary_metrics.val/loss");
  * ```
  */
 export function summary(key: string): FilterField {
@@ -143,9 +146,10 @@ export const runField: {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { and, config, runField } from "@effect-wandb/api";
  * const f = and(runField.state.eq("finished"), config("lr").lt(0.01));
- * console.assert(JSON.stringify(f) === '{"$and":[{"state":"finished"},{"config.lr":{"$lt":0.01}}]}');
+ * assert.ok(JSON.stringify(f) === '{"$and":[{"state":"finished"},{"config.lr":{"$lt":0.01}}]}');
  * ```
  */
 export function and(...filters: ReadonlyArray<RunFilter>): RunFilter {
@@ -258,9 +262,10 @@ function jsonProblem(value: unknown, at: string): string | undefined {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Effect } from "effect";
  * import { encodeFilters, runField } from "@effect-wandb/api";
- * console.assert(Effect.runSync(encodeFilters(runField.state.eq("finished"))) === '{"state":"finished"}');
+ * assert.ok(Effect.runSync(encodeFilters(runField.state.eq("finished"))) === '{"state":"finished"}');
  * ```
  */
 export function encodeFilters(
@@ -284,9 +289,10 @@ const orderPattern = /^[+-]?[A-Za-z_][\w.\/\- ]*$/;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Effect } from "effect";
  * import { encodeOrder } from "@effect-wandb/api";
- * console.assert(Effect.runSync(encodeOrder("createdAt")) === "+createdAt");
+ * assert.ok(Effect.runSync(encodeOrder("createdAt")) === "+createdAt");
  * ```
  */
 export function encodeOrder(

@@ -46,11 +46,12 @@ export function fragment(source: string, ...uses: ReadonlyArray<DocumentNode>): 
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { print } from "graphql";
  * import { fragment, operationDocument } from "@effect-wandb/api";
  * const userFields = fragment(`fragment UserFields on User { id name }`);
  * const doc = operationDocument(`query GetViewer { viewer { ...UserFields } }`, userFields);
- * console.assert(print(doc).includes("fragment UserFields on User"));
+ * assert.ok(print(doc).includes("fragment UserFields on User"));
  * ```
  */
 export function operationDocument(
@@ -109,8 +110,9 @@ const printed = new WeakMap<DocumentNode, string>();
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { operationDocument, printDocument } from "@effect-wandb/api";
- * console.assert(printDocument(operationDocument(`{ viewer { id } }`)).includes("viewer"));
+ * assert.ok(printDocument(operationDocument(`{ viewer { id } }`)).includes("viewer"));
  * ```
  */
 export function printDocument(doc: DocumentNode): string {

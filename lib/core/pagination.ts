@@ -40,6 +40,7 @@ export interface PaginateOptions<A, E, R> {
  *
  * @example Counting requests while taking items
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Effect, Stream } from "effect";
  * import { paginatePages } from "@effect-wandb/api";
  * let requests = 0;
@@ -53,7 +54,7 @@ export interface PaginateOptions<A, E, R> {
  *     }),
  * });
  * await Effect.runPromise(Stream.runCollect(Stream.take(pages, 1)));
- * console.assert(requests === 1);
+ * assert.ok(requests === 1);
  * ```
  */
 export function paginatePages<A, E, R>(
@@ -90,6 +91,7 @@ export function paginatePages<A, E, R>(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Effect, Stream } from "effect";
  * import { paginate } from "@effect-wandb/api";
  * const items = paginate({
@@ -102,7 +104,7 @@ export function paginatePages<A, E, R>(
  *     ),
  * });
  * const all = await Effect.runPromise(Stream.runCollect(items));
- * console.assert(all.join("") === "abc");
+ * assert.ok(all.join("") === "abc");
  * ```
  */
 export function paginate<A, E, R>(
@@ -120,12 +122,13 @@ export function paginate<A, E, R>(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Effect, Stream } from "effect";
  * import { distinctBy } from "@effect-wandb/api";
  * const out = await Effect.runPromise(
  *   Stream.runCollect(distinctBy(Stream.make("a", "b", "a", "c"), (s) => s)),
  * );
- * console.assert(out.join("") === "abc");
+ * assert.ok(out.join("") === "abc");
  * ```
  */
 export function distinctBy<A, E, R>(

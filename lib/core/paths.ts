@@ -63,10 +63,11 @@ const runForms = "e/p/runs/id, e/p/id, e/p:id, p/id, p:id or id";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Effect } from "effect";
  * import { parseRunPath } from "@effect-wandb/api";
  * const path = Effect.runSync(parseRunPath("acme/mnist:abc123"));
- * console.assert(path.entity === "acme" && path.project === "mnist" && path.runId === "abc123");
+ * assert.ok(path.entity === "acme" && path.project === "mnist" && path.runId === "abc123");
  * ```
  */
 export function parseRunPath(path: string): Effect.Effect<PartialRunPath, InvalidArgumentError> {
@@ -109,10 +110,11 @@ export function parseRunPath(path: string): Effect.Effect<PartialRunPath, Invali
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Effect } from "effect";
  * import { parseProjectPath } from "@effect-wandb/api";
  * const path = Effect.runSync(parseProjectPath("acme/mnist"));
- * console.assert(path.entity === "acme" && path.project === "mnist");
+ * assert.ok(path.entity === "acme" && path.project === "mnist");
  * ```
  */
 export function parseProjectPath(
@@ -153,9 +155,10 @@ export type ParsedPath =
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Effect } from "effect";
  * import { classifyPath } from "@effect-wandb/api";
- * console.assert(Effect.runSync(classifyPath("acme/mnist/runs/abc"))._tag === "run");
+ * assert.ok(Effect.runSync(classifyPath("acme/mnist/runs/abc"))._tag === "run");
  * ```
  */
 export function classifyPath(path: string): Effect.Effect<ParsedPath, InvalidArgumentError> {
@@ -183,8 +186,9 @@ export function classifyPath(path: string): Effect.Effect<ParsedPath, InvalidArg
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { formatRunPath } from "@effect-wandb/api";
- * console.assert(formatRunPath({ entity: "a", project: "b", runId: "c" }) === "a/b/c");
+ * assert.ok(formatRunPath({ entity: "a", project: "b", runId: "c" }) === "a/b/c");
  * ```
  */
 export function formatRunPath(path: RunPath): string {

@@ -43,9 +43,10 @@ export const defaultRetrySchedule: Schedule.Schedule<unknown, WandbError> = Sche
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { RateLimitedError, serverRequestedDelay } from "@effect-wandb/api";
  * const e = new RateLimitedError({ operation: "x", message: "", retryAfterMillis: 1500 });
- * console.assert(serverRequestedDelay(e) === 1500);
+ * assert.ok(serverRequestedDelay(e) === 1500);
  * ```
  */
 export function serverRequestedDelay(error: WandbError): number | undefined {
@@ -87,8 +88,9 @@ export function atLeastServerDelay<Output>(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { retryAfterMillisFromHeaders } from "@effect-wandb/api";
- * console.assert(retryAfterMillisFromHeaders({ "retry-after": "2" }, Date.now()) === 2000);
+ * assert.ok(retryAfterMillisFromHeaders({ "retry-after": "2" }, Date.now()) === 2000);
  * ```
  */
 export function retryAfterMillisFromHeaders(

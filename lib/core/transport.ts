@@ -620,11 +620,12 @@ export function makeWandbClient(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Effect } from "effect";
  * import { viewerQuery } from "@effect-wandb/api";
  * import { decodeGraphqlResponse } from "./transport.ts";
  * const error = Effect.runSync(Effect.flip(decodeGraphqlResponse(viewerQuery(), { data: null })));
- * console.assert(error._tag === "DecodeError");
+ * assert.ok(error._tag === "DecodeError");
  * ```
  */
 export function decodeGraphqlResponse<A>(

@@ -37,11 +37,12 @@ export type NonFiniteNumbers = "null" | "string" | "token";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseWandbJson, WandbJsonError } from "@effect-wandb/api";
  * try {
  *   parseWandbJson('{"loss": nan}');
  * } catch (e) {
- *   console.assert(e instanceof WandbJsonError && e.offset === 9);
+ *   assert.ok(e instanceof WandbJsonError && e.offset === 9);
  * }
  * ```
  */
@@ -64,9 +65,10 @@ export class WandbJsonError extends Error {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseWandbJson } from "@effect-wandb/api";
  * const row = parseWandbJson('{"_step": 1, "loss": NaN, "best": -Infinity, "id": 9007199254740993}');
- * console.assert(Number.isNaN(row.loss) && row.best === -Infinity && row.id === 9007199254740993n);
+ * assert.ok(Number.isNaN(row.loss) && row.best === -Infinity && row.id === 9007199254740993n);
  * ```
  */
 // deno-lint-ignore no-explicit-any -- JSON is untyped, as JSON.parse's result is.
@@ -270,11 +272,12 @@ class ExtendedJsonParser {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { printWandbJson } from "@effect-wandb/api";
  * const row = { _step: 1, loss: NaN, id: 9007199254740993n };
- * console.assert(printWandbJson(row) === '{"_step":1,"loss":null,"id":9007199254740993}');
- * console.assert(printWandbJson(row, "string") === '{"_step":1,"loss":"NaN","id":9007199254740993}');
- * console.assert(printWandbJson(row, "token") === '{"_step":1,"loss":NaN,"id":9007199254740993}');
+ * assert.ok(printWandbJson(row) === '{"_step":1,"loss":null,"id":9007199254740993}');
+ * assert.ok(printWandbJson(row, "string") === '{"_step":1,"loss":"NaN","id":9007199254740993}');
+ * assert.ok(printWandbJson(row, "token") === '{"_step":1,"loss":NaN,"id":9007199254740993}');
  * ```
  */
 export function printWandbJson(value: unknown, nonFinite: NonFiniteNumbers = "null"): string {
@@ -447,12 +450,13 @@ function checkNumber(src: Uint8Array, i: number, end: number): number {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { checkWandbJsonBytes, HAS_NON_FINITE } from "@effect-wandb/api";
  * const bytes = (text: string) => new TextEncoder().encode(text);
  * const check = (text: string) => checkWandbJsonBytes(bytes(text), 0, bytes(text).length);
- * console.assert(check('{"a":[1,"NaN"]}') === 0);
- * console.assert(check('{"a": NaN, "b": -Infinity}') === HAS_NON_FINITE);
- * console.assert(check('{"a": 1.2.3}') === -1 - 8);
+ * assert.ok(check('{"a":[1,"NaN"]}') === 0);
+ * assert.ok(check('{"a": NaN, "b": -Infinity}') === HAS_NON_FINITE);
+ * assert.ok(check('{"a": 1.2.3}') === -1 - 9); // the second "."
  * ```
  */
 export function checkWandbJsonBytes(src: Uint8Array, start: number, end: number): number {
@@ -605,11 +609,12 @@ const encoder = new TextEncoder();
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { rewriteNonFiniteBytes } from "@effect-wandb/api";
  * const row = new TextEncoder().encode('{"a":NaN,"b":"NaN","c":-Infinity}');
  * const text = (b: Uint8Array) => new TextDecoder().decode(b);
- * console.assert(text(rewriteNonFiniteBytes(row, 0, row.length, "null")) === '{"a":null,"b":"NaN","c":null}');
- * console.assert(text(rewriteNonFiniteBytes(row, 0, row.length, "string")) === '{"a":"NaN","b":"NaN","c":"-Infinity"}');
+ * assert.ok(text(rewriteNonFiniteBytes(row, 0, row.length, "null")) === '{"a":null,"b":"NaN","c":null}');
+ * assert.ok(text(rewriteNonFiniteBytes(row, 0, row.length, "string")) === '{"a":"NaN","b":"NaN","c":"-Infinity"}');
  * ```
  */
 export function rewriteNonFiniteBytes(
@@ -669,8 +674,9 @@ export function rewriteNonFiniteBytes(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { rewriteNonFiniteText } from "@effect-wandb/api";
- * console.assert(rewriteNonFiniteText('{"a": -Infinity}', "string") === '{"a": "-Infinity"}');
+ * assert.ok(rewriteNonFiniteText('{"a": -Infinity}', "string") === '{"a": "-Infinity"}');
  * ```
  */
 export function rewriteNonFiniteText(text: string, nonFinite: NonFiniteNumbers): string {
@@ -686,11 +692,12 @@ export function rewriteNonFiniteText(text: string, nonFinite: NonFiniteNumbers):
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Schema } from "effect";
  * import { fromWandbJsonString } from "@effect-wandb/api";
  * const Summary = fromWandbJsonString(Schema.Record(Schema.String, Schema.Unknown));
  * const summary = Schema.decodeUnknownSync(Summary)('{"loss": NaN, "acc": 0.5}');
- * console.assert(Number.isNaN(summary.loss) && summary.acc === 0.5);
+ * assert.ok(Number.isNaN(summary.loss) && summary.acc === 0.5);
  * ```
  */
 export function fromWandbJsonString<S extends Schema.Top>(

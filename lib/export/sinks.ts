@@ -24,9 +24,10 @@ export type ExportRecord = Readonly<Record<string, unknown>>;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { ExportError } from "@effect-wandb/api";
  * const e = new ExportError({ path: "out.csv", message: "Permission denied" });
- * console.assert(e._tag === "ExportError");
+ * assert.ok(e._tag === "ExportError");
  * ```
  */
 export class ExportError extends Data.Error<{
@@ -212,9 +213,10 @@ export interface CsvOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { csvCell } from "@effect-wandb/api";
- * console.assert(csvCell(NaN) === "NaN" && csvCell(-Infinity) === "-Infinity");
- * console.assert(csvCell(9007199254740993n) === "9007199254740993" && csvCell(null) === undefined);
+ * assert.ok(csvCell(NaN) === "NaN" && csvCell(-Infinity) === "-Infinity");
+ * assert.ok(csvCell(9007199254740993n) === "9007199254740993" && csvCell(null) === undefined);
  * ```
  */
 export function csvCell(value: unknown): string | undefined {

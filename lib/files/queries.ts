@@ -81,6 +81,7 @@ export interface RunFilesInput {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { runFilesQuery } from "@effect-wandb/api";
  * const r = runFilesQuery({ entity: "acme", project: "mnist", runId: "abc" }, {
  *   names: [],
@@ -88,7 +89,7 @@ export interface RunFilesInput {
  *   pattern: "%.json",
  *   cursor: null,
  * });
- * console.assert(r.operation === "RunFiles" && r.variables.pattern === "%.json");
+ * assert.ok(r.operation === "RunFiles" && r.variables.pattern === "%.json");
  * ```
  */
 export function runFilesQuery(path: RunPath, input: RunFilesInput): GraphqlRequest<RunFilesData> {
@@ -142,9 +143,10 @@ const CreateRunFilesData: Schema.Decoder<CreateRunFilesData> = Schema.Struct({
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { createRunFilesMutation } from "@effect-wandb/api";
  * const r = createRunFilesMutation({ entity: "acme", project: "mnist", runId: "abc" }, ["a.txt"]);
- * console.assert(r.operation === "CreateRunFiles");
+ * assert.ok(r.operation === "CreateRunFiles");
  * ```
  */
 export function createRunFilesMutation(
@@ -179,8 +181,9 @@ const DeleteFilesData: Schema.Decoder<DeleteFilesData> = Schema.Struct({
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { deleteFilesMutation } from "@effect-wandb/api";
- * console.assert(deleteFilesMutation(["RmlsZTox"], 7).variables.projectId === 7);
+ * assert.ok(deleteFilesMutation(["RmlsZTox"], 7).variables.projectId === 7);
  * ```
  */
 export function deleteFilesMutation(

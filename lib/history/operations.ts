@@ -344,10 +344,11 @@ const leadingStep = '{"_step":';
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { historyJsonStep } from "@effect-wandb/api";
- * console.assert(historyJsonStep('{"_step":42,"loss":0.5}') === 42);
- * console.assert(historyJsonStep('{"loss": 0.5, "_step": 7}') === 7);
- * console.assert(historyJsonStep('{"loss":0.5}') === -1);
+ * assert.ok(historyJsonStep('{"_step":42,"loss":0.5}') === 42);
+ * assert.ok(historyJsonStep('{"loss": 0.5, "_step": 7}') === 7);
+ * assert.ok(historyJsonStep('{"loss":0.5}') === -1);
  * ```
  */
 export function historyJsonStep(text: string): number {
@@ -1075,10 +1076,11 @@ function eachRun<A, E, R>(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { tagHistoryJson } from "@effect-wandb/api";
  * const tag = tagHistoryJson({ id: "abc", path: "acme/mnist/abc" });
- * console.assert(tag('{"_step":1}') === '{"_step":1,"run_id":"abc","run_path":"acme/mnist/abc"}');
- * console.assert(tag("{}") === '{"run_id":"abc","run_path":"acme/mnist/abc"}');
+ * assert.ok(tag('{"_step":1}') === '{"_step":1,"run_id":"abc","run_path":"acme/mnist/abc"}');
+ * assert.ok(tag("{}") === '{"run_id":"abc","run_path":"acme/mnist/abc"}');
  * ```
  */
 export function tagHistoryJson(

@@ -39,12 +39,13 @@ function loadHyparquet(): Promise<typeof import("hyparquet")> {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Effect, Stream } from "effect";
  * import { readParquetHistory, writeParquet } from "@effect-wandb/api";
  * const path = await Deno.makeTempFile();
  * await Effect.runPromise(writeParquet(path, Stream.make({ _step: 0, loss: 1 })));
  * const rows = await readParquetHistory(await Deno.readFile(path));
- * console.assert(rows[0]!.loss === 1);
+ * assert.ok(rows[0]!.loss === 1);
  * ```
  */
 export async function readParquetHistory(bytes: Uint8Array): Promise<Array<HistoryRow>> {
@@ -76,13 +77,14 @@ export interface ParquetFile {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Effect, Stream } from "effect";
  * import { parquetFile, readParquetHistorySlice, writeParquet } from "@effect-wandb/api";
  * const path = await Deno.makeTempFile();
  * await Effect.runPromise(writeParquet(path, Stream.make({ _step: 0 }, { _step: 1 }, { _step: 2 })));
  * const file = await parquetFile(await Deno.readFile(path));
  * const middle = await readParquetHistorySlice(file, 1, 2);
- * console.assert(file.rows === 3 && middle[0]!._step === 1);
+ * assert.ok(file.rows === 3 && middle[0]!._step === 1);
  * ```
  */
 export async function parquetFile(bytes: Uint8Array): Promise<ParquetFile> {
@@ -112,9 +114,10 @@ function fileOf(source: AsyncBuffer, metadata: FileMetaData): ParquetFile {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parquetFooterLength } from "@effect-wandb/api";
  * const tail = new Uint8Array([0, 0, 0, 0, 100, 0, 0, 0, 0x50, 0x41, 0x52, 0x31]); // …, 100, "PAR1"
- * console.assert(parquetFooterLength(tail) === 108);
+ * assert.ok(parquetFooterLength(tail) === 108);
  * ```
  */
 export function parquetFooterLength(tail: Uint8Array): number {
@@ -132,6 +135,7 @@ export function parquetFooterLength(tail: Uint8Array): number {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Effect, Stream } from "effect";
  * import {
  *   parquetFooter,
@@ -146,7 +150,7 @@ export function parquetFooterLength(tail: Uint8Array): number {
  * const file = await parquetFooter(bytes.subarray(bytes.length - 1000 > 0 ? bytes.length - 1000 : 0), bytes.length);
  * const [start, end] = rowGroupByteRange(file, 0);
  * const group = withRowGroupBytes(file, bytes.slice(start, end), start);
- * console.assert((await readParquetHistorySlice(group, 0, 2))[1]!._step === 1);
+ * assert.ok((await readParquetHistorySlice(group, 0, 2))[1]!._step === 1);
  * ```
  */
 export async function parquetFooter(tail: Uint8Array, totalSize: number): Promise<ParquetFile> {
@@ -358,12 +362,13 @@ function ownKey(object: Record<string, unknown>, key: string, value: unknown): v
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Effect, Stream } from "effect";
  * import { parquetFile, readParquetHistoryJson, writeParquet } from "@effect-wandb/api";
  * const path = await Deno.makeTempFile();
  * await Effect.runPromise(writeParquet(path, Stream.make({ _step: 0, loss: 1.5 }, { _step: 1 })));
  * const lines = await readParquetHistoryJson(await parquetFile(await Deno.readFile(path)), 0, 2);
- * console.assert(lines.join("\n") === '{"_step":0,"loss":1.5}\n{"_step":1}');
+ * assert.ok(lines.join("\n") === '{"_step":0,"loss":1.5}\n{"_step":1}');
  * ```
  */
 export async function readParquetHistoryJson(
@@ -384,13 +389,14 @@ export async function readParquetHistoryJson(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Effect, Stream } from "effect";
  * import { parquetFile, readParquetHistoryNdjson, writeParquet } from "@effect-wandb/api";
  * const path = await Deno.makeTempFile();
  * await Effect.runPromise(writeParquet(path, Stream.make({ _step: 0, loss: 1.5 }, { _step: 1 })));
  * const rows = await readParquetHistoryNdjson(await parquetFile(await Deno.readFile(path)), 0, 2);
- * console.assert(new TextDecoder().decode(rows.bytes) === '{"_step":0,"loss":1.5}\n{"_step":1}\n');
- * console.assert(rows.steps[1] === 1);
+ * assert.ok(new TextDecoder().decode(rows.bytes) === '{"_step":0,"loss":1.5}\n{"_step":1}\n');
+ * assert.ok(rows.steps[1] === 1);
  * ```
  */
 export async function readParquetHistoryNdjson(

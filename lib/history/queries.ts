@@ -41,9 +41,10 @@ const stepPattern = /"_step"\s*:\s*(-?\d+)/;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { badHistoryRow } from "@effect-wandb/api";
  * const e = badHistoryRow("HistoryPage", "project.run.history", 1, '{"_step":4,"loss":nan}', 18);
- * console.assert(e.path === "project.run.history.1" && e.message.includes("step 4"));
+ * assert.ok(e.path === "project.run.history.1" && e.message.includes("step 4"));
  * ```
  */
 export function badHistoryRow(
@@ -75,10 +76,11 @@ export function badHistoryRow(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Effect } from "effect";
  * import { parseHistoryRows } from "@effect-wandb/api";
  * const rows = Effect.runSync(parseHistoryRows("HistoryPage", "history", ['{"_step":0,"loss":NaN}']));
- * console.assert(rows[0]!._step === 0 && Number.isNaN(rows[0]!.loss));
+ * assert.ok(rows[0]!._step === 0 && Number.isNaN(rows[0]!.loss));
  * ```
  */
 export function parseHistoryRows(
@@ -155,9 +157,10 @@ const historyKeysDocument: DocumentNode = operationDocument(`
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { runHistoryKeysQuery } from "@effect-wandb/api";
  * const r = runHistoryKeysQuery({ entity: "acme", project: "mnist", runId: "abc" });
- * console.assert(r.operation === "RunHistoryKeys");
+ * assert.ok(r.operation === "RunHistoryKeys");
  * ```
  */
 export function runHistoryKeysQuery(path: RunPath): GraphqlRequest<RunFieldData<HistoryKeysField>> {
@@ -192,9 +195,10 @@ const historyPageDocument: DocumentNode = operationDocument(`
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { historyPageQuery } from "@effect-wandb/api";
  * const r = historyPageQuery({ entity: "acme", project: "mnist", runId: "abc" }, 0, 1000, 1000);
- * console.assert(r.variables.maxStep === 1000);
+ * assert.ok(r.variables.maxStep === 1000);
  * ```
  */
 export function historyPageQuery(
@@ -251,12 +255,13 @@ export interface SampledHistorySpec {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { sampledHistoryPageQuery } from "@effect-wandb/api";
  * const r = sampledHistoryPageQuery(
  *   { entity: "acme", project: "mnist", runId: "abc" },
  *   { keys: ["loss"], samples: 1000, minStep: 0, maxStep: 999 },
  * );
- * console.assert(JSON.parse(r.variables.spec as string).maxStep === 999);
+ * assert.ok(JSON.parse(r.variables.spec as string).maxStep === 999);
  * ```
  */
 export function sampledHistoryPageQuery(
@@ -288,9 +293,10 @@ const runSampledHistoryDocument: DocumentNode = operationDocument(`
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { runSampledHistoryQuery } from "@effect-wandb/api";
  * const r = runSampledHistoryQuery({ entity: "a", project: "b", runId: "c" }, [{ keys: ["_step", "loss"], samples: 10 }]);
- * console.assert(r.operation === "RunSampledHistory");
+ * assert.ok(r.operation === "RunSampledHistory");
  * ```
  */
 export function runSampledHistoryQuery(
@@ -340,8 +346,9 @@ const eventsDocument: DocumentNode = operationDocument(`
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { runFullHistoryQuery } from "@effect-wandb/api";
- * console.assert(runFullHistoryQuery({ entity: "a", project: "b", runId: "c" }, 500).variables.samples === 500);
+ * assert.ok(runFullHistoryQuery({ entity: "a", project: "b", runId: "c" }, 500).variables.samples === 500);
  * ```
  */
 export function runFullHistoryQuery(
@@ -362,8 +369,9 @@ export function runFullHistoryQuery(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { runEventsQuery } from "@effect-wandb/api";
- * console.assert(runEventsQuery({ entity: "a", project: "b", runId: "c" }, 500).operation === "RunFullHistory");
+ * assert.ok(runEventsQuery({ entity: "a", project: "b", runId: "c" }, 500).operation === "RunFullHistory");
  * ```
  */
 export function runEventsQuery(
@@ -410,8 +418,9 @@ const parquetHistoryDocument: DocumentNode = operationDocument(`
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parquetHistoryQuery } from "@effect-wandb/api";
- * console.assert(parquetHistoryQuery({ entity: "a", project: "b", runId: "c" }).variables.liveKeys[0] === "_step");
+ * assert.ok(parquetHistoryQuery({ entity: "a", project: "b", runId: "c" }).variables.liveKeys[0] === "_step");
  * ```
  */
 export function parquetHistoryQuery(

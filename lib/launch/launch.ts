@@ -92,8 +92,9 @@ export interface RunQueueMetadataData {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { runQueueMetadataQuery } from "@effect-wandb/api";
- * console.assert(runQueueMetadataQuery("acme", "gpu-queue").variables.projectName === "model-registry");
+ * assert.ok(runQueueMetadataQuery("acme", "gpu-queue").variables.projectName === "model-registry");
  * ```
  */
 export function runQueueMetadataQuery(
@@ -144,8 +145,9 @@ export interface ResourceConfigData {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { resourceConfigQuery } from "@effect-wandb/api";
- * console.assert(resourceConfigQuery("acme", "RGVm").operation === "GetDefaultResourceConfig");
+ * assert.ok(resourceConfigQuery("acme", "RGVm").operation === "GetDefaultResourceConfig");
  * ```
  */
 export function resourceConfigQuery(
@@ -250,8 +252,9 @@ export interface RunQueueItemsData {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { runQueueItemsQuery } from "@effect-wandb/api";
- * console.assert(runQueueItemsQuery("acme", "gpu-queue").operation === "GetRunQueueItems");
+ * assert.ok(runQueueItemsQuery("acme", "gpu-queue").operation === "GetRunQueueItems");
  * ```
  */
 export function runQueueItemsQuery(
@@ -379,8 +382,9 @@ const createQueueDocument = operationDocument(`
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { createResourceConfigMutation } from "@effect-wandb/api";
- * console.assert(createResourceConfigMutation("acme", "kubernetes", {}, null).variables.config === "{}");
+ * assert.ok(createResourceConfigMutation("acme", "kubernetes", {}, null).variables.config === "{}");
  * ```
  */
 export function createResourceConfigMutation(
@@ -417,8 +421,9 @@ export function createResourceConfigMutation(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { createRunQueueMutation } from "@effect-wandb/api";
- * console.assert(createRunQueueMutation("acme", "q", null, null).variables.access === "PROJECT");
+ * assert.ok(createRunQueueMutation("acme", "q", null, null).variables.access === "PROJECT");
  * ```
  */
 export function createRunQueueMutation(
@@ -500,9 +505,10 @@ const upsertDocument = operationDocument(`
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { upsertRunQueueMutation } from "@effect-wandb/api";
  * const r = upsertRunQueueMutation({ name: "q", resource: "kubernetes", entity: "acme" });
- * console.assert(r.variables.resourceType === "kubernetes");
+ * assert.ok(r.variables.resourceType === "kubernetes");
  * ```
  */
 export function upsertRunQueueMutation(
@@ -604,9 +610,10 @@ export interface RunQueueItemData {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { runQueueItemQuery } from "@effect-wandb/api";
  * const q = { id: "1", queueName: "gpu-queue", entity: "acme", project: "mnist", projectQueue: "model-registry" };
- * console.assert(runQueueItemQuery(q).variables.itemId === "1");
+ * assert.ok(runQueueItemQuery(q).variables.itemId === "1");
  * ```
  */
 export function runQueueItemQuery(queued: QueuedRun): GraphqlRequest<RunQueueItemData> {

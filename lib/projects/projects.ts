@@ -94,8 +94,9 @@ const ProjectsData: Schema.Decoder<ProjectsData> = Schema.Struct({
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { projectsQuery } from "@effect-wandb/api";
- * console.assert(projectsQuery("acme", null, 200).variables.perPage === 200);
+ * assert.ok(projectsQuery("acme", null, 200).variables.perPage === 200);
  * ```
  */
 export function projectsQuery(
@@ -131,8 +132,9 @@ const ProjectData: Schema.Decoder<ProjectData> = Schema.Struct({
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { projectQuery } from "@effect-wandb/api";
- * console.assert(projectQuery({ entity: "acme", project: "mnist" }).variables.name === "mnist");
+ * assert.ok(projectQuery({ entity: "acme", project: "mnist" }).variables.name === "mnist");
  * ```
  */
 export function projectQuery(path: ProjectPath): GraphqlRequest<ProjectData> {

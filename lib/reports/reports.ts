@@ -111,8 +111,9 @@ const reportsDocument = operationDocument(`
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { reportsQuery } from "@effect-wandb/api";
- * console.assert(reportsQuery({ entity: "a", project: "p" }, null, 50, null).operation === "ProjectViews");
+ * assert.ok(reportsQuery({ entity: "a", project: "p" }, null, 50, null).operation === "ProjectViews");
  * ```
  */
 export function reportsQuery(

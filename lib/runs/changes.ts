@@ -373,9 +373,10 @@ export function runMetadata(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { runUrl } from "@effect-wandb/api";
  * const url = runUrl("https://api.wandb.ai", { entity: "acme", project: "mnist", runId: "abc" });
- * console.assert(url === "https://wandb.ai/acme/mnist/runs/abc");
+ * assert.ok(url === "https://wandb.ai/acme/mnist/runs/abc");
  * ```
  */
 export function runUrl(baseUrl: string, path: RunPath): string {

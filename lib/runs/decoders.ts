@@ -174,9 +174,10 @@ const hiddenConfigKeys = new Set(["_wandb", "wandb_version"]);
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { unwrapConfig } from "@effect-wandb/api";
  * const c = unwrapConfig({ lr: { value: 0.1, desc: null }, _wandb: { value: {} }, raw: 3 });
- * console.assert(c.lr === 0.1 && c.raw === 3 && !("_wandb" in c));
+ * assert.ok(c.lr === 0.1 && c.raw === 3 && !("_wandb" in c));
  * ```
  */
 export function unwrapConfig(

@@ -58,10 +58,11 @@ const updatable: ReadonlyArray<readonly [keyof RunUpdateFields, string, string, 
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { printDocument, updateRunMutation } from "@effect-wandb/api";
  * const r = updateRunMutation("UnVuOnYxOnIxOnA6ZQ==", { tags: ["a"], notes: "n" });
- * console.assert(r.variables.tags !== undefined && !("config" in r.variables));
- * console.assert(printDocument(r.document).includes("$notes: String"));
+ * assert.ok(r.variables.tags !== undefined && !("config" in r.variables));
+ * assert.ok(printDocument(r.document).includes("$notes: String"));
  * ```
  */
 export function updateRunMutation(
@@ -106,9 +107,10 @@ const createRunDocument = operationDocument(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { createRunMutation } from "@effect-wandb/api";
  * const r = createRunMutation({ entity: "acme", project: "mnist", runId: "new1" }, "running");
- * console.assert(r.variables.name === "new1");
+ * assert.ok(r.variables.name === "new1");
  * ```
  */
 export function createRunMutation(run: RunPath, state: string): GraphqlRequest<UpsertBucketData> {
@@ -136,8 +138,9 @@ const deleteRunDocument = operationDocument(`
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { deleteRunMutation } from "@effect-wandb/api";
- * console.assert(deleteRunMutation("UnVu", true).variables.deleteArtifacts === true);
+ * assert.ok(deleteRunMutation("UnVu", true).variables.deleteArtifacts === true);
  * ```
  */
 export function deleteRunMutation(
@@ -170,8 +173,9 @@ const runStateDocument = operationDocument(`
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { runStateQuery } from "@effect-wandb/api";
- * console.assert(runStateQuery({ entity: "a", project: "p", runId: "r" }).operation === "RunState");
+ * assert.ok(runStateQuery({ entity: "a", project: "p", runId: "r" }).operation === "RunState");
  * ```
  */
 export function runStateQuery(run: RunPath): GraphqlRequest<RunStateData> {
@@ -203,8 +207,9 @@ const updateRunStateDocument = operationDocument(`
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { updateRunStateMutation } from "@effect-wandb/api";
- * console.assert(updateRunStateMutation("UnVu", "pending").variables.state === "pending");
+ * assert.ok(updateRunStateMutation("UnVu", "pending").variables.state === "pending");
  * ```
  */
 export function updateRunStateMutation(
@@ -245,8 +250,9 @@ const createProjectDocument = operationDocument(`
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { createProjectMutation } from "@effect-wandb/api";
- * console.assert(createProjectMutation({ entity: "acme", project: "new" }).operation === "CreateProject");
+ * assert.ok(createProjectMutation({ entity: "acme", project: "new" }).operation === "CreateProject");
  * ```
  */
 export function createProjectMutation(project: ProjectPath): GraphqlRequest<CreateProjectData> {

@@ -102,6 +102,7 @@ export interface RunsQueryInput {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { runsQuery } from "@effect-wandb/api";
  * const request = runsQuery({
  *   project: { entity: "acme", project: "mnist" },
@@ -111,7 +112,7 @@ export interface RunsQueryInput {
  *   cursor: null,
  *   full: false,
  * });
- * console.assert(request.variables.perPage === 50);
+ * assert.ok(request.variables.perPage === 50);
  * ```
  */
 export function runsQuery(input: RunsQueryInput): GraphqlRequest<RunsData> {
@@ -155,9 +156,10 @@ const RunData: Schema.Decoder<RunData> = Schema.Struct({
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { runQuery } from "@effect-wandb/api";
  * const request = runQuery({ entity: "acme", project: "mnist", runId: "abc123" });
- * console.assert(request.variables.name === "abc123");
+ * assert.ok(request.variables.name === "abc123");
  * ```
  */
 export function runQuery(path: RunPath): GraphqlRequest<RunData> {
@@ -189,9 +191,10 @@ const RunCountData: Schema.Decoder<RunCountData> = Schema.Struct({
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { runCountQuery } from "@effect-wandb/api";
  * const request = runCountQuery({ entity: "acme", project: "mnist" }, "{}");
- * console.assert(request.operation === "RunCount");
+ * assert.ok(request.operation === "RunCount");
  * ```
  */
 export function runCountQuery(project: ProjectPath, filters: string): GraphqlRequest<RunCountData> {

@@ -102,9 +102,10 @@ export interface Sweep {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseSweepConfig } from "@effect-wandb/api";
  * const c = parseSweepConfig("method: bayes\nmetric:\n  name: loss\n  goal: minimize\n");
- * console.assert(c.method === "bayes");
+ * assert.ok(c.method === "bayes");
  * ```
  */
 export function parseSweepConfig(text: string | null): Readonly<Record<string, unknown>> {
@@ -182,8 +183,9 @@ const sweepDocument = operationDocument(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { sweepQuery } from "@effect-wandb/api";
- * console.assert(sweepQuery({ entity: "a", project: "p" }, "swp1").variables.name === "swp1");
+ * assert.ok(sweepQuery({ entity: "a", project: "p" }, "swp1").variables.name === "swp1");
  * ```
  */
 export function sweepQuery(project: ProjectPath, name: string): GraphqlRequest<SweepData> {
@@ -227,8 +229,9 @@ const sweepsDocument = operationDocument(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { sweepsQuery } from "@effect-wandb/api";
- * console.assert(sweepsQuery({ entity: "a", project: "p" }, 50, null).operation === "GetSweeps");
+ * assert.ok(sweepsQuery({ entity: "a", project: "p" }, 50, null).operation === "GetSweeps");
  * ```
  */
 export function sweepsQuery(

@@ -43,9 +43,10 @@ export const emptyCheckpoint: Checkpoint = { historyBytes: 0, highWaterMark: nul
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { CheckpointError } from "@effect-wandb/api";
  * const e = new CheckpointError({ where: "export/.checkpoint.json", message: "not JSON" });
- * console.assert(e._tag === "CheckpointError");
+ * assert.ok(e._tag === "CheckpointError");
  * ```
  */
 export class CheckpointError extends Data.Error<{
@@ -176,6 +177,7 @@ const CheckpointsBase: Context.ServiceClass<
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Effect } from "effect";
  * import { Checkpoints } from "@effect-wandb/api";
  * const dir = await Deno.makeTempDir();
@@ -185,7 +187,7 @@ const CheckpointsBase: Context.ServiceClass<
  *   return (yield* checkpoints.load).historyBytes;
  * });
  * const bytes = await Effect.runPromise(runs.pipe(Effect.provide(Checkpoints.file(`${dir}/c.json`))));
- * console.assert(bytes === 10);
+ * assert.ok(bytes === 10);
  * ```
  */
 export class Checkpoints extends CheckpointsBase {

@@ -189,6 +189,7 @@ function changedRuns(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Effect, Layer } from "effect";
  * import { Checkpoints, syncProject } from "@effect-wandb/api";
  * import { testApiLayer } from "@effect-wandb/api/testing";
@@ -197,7 +198,7 @@ function changedRuns(
  * const report = await Effect.runPromise(
  *   syncProject({ project: "acme/mnist", out }).pipe(Effect.provide(layer)),
  * );
- * console.assert(report.rows > 0 && report.complete);
+ * assert.ok(report.rows > 0 && report.complete);
  * ```
  */
 export function syncProject(

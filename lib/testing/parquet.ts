@@ -24,11 +24,12 @@ import type { HistoryRow, StoredRun } from "./store.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { readParquetHistory } from "@effect-wandb/api";
  * import { historyToParquet } from "@effect-wandb/api/testing";
  * const rows = [{ _step: 0, loss: 1, media: { _type: "histogram", values: [1] } }, { _step: 1 }];
  * const back = await readParquetHistory(historyToParquet(rows));
- * console.assert(JSON.stringify(back) === JSON.stringify(rows));
+ * assert.ok(JSON.stringify(back) === JSON.stringify(rows));
  * ```
  */
 export function historyToParquet(rows: ReadonlyArray<HistoryRow>): Uint8Array<ArrayBuffer> {
@@ -202,9 +203,10 @@ const rangePattern = /^bytes=(\d*)-(\d*)$/;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { rangeResponse } from "@effect-wandb/api/testing";
  * const r = rangeResponse(new Uint8Array([1, 2, 3, 4]), "bytes=-2", "application/octet-stream");
- * console.assert(r.status === 206 && r.headers.get("content-range") === "bytes 2-3/4");
+ * assert.ok(r.status === 206 && r.headers.get("content-range") === "bytes 2-3/4");
  * ```
  */
 export function rangeResponse(

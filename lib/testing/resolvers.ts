@@ -447,8 +447,9 @@ const checkJson = (field: string, text: string | null | undefined) => {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { rootResolvers } from "@effect-wandb/api/testing";
- * console.assert(typeof rootResolvers.viewer === "function");
+ * assert.ok(typeof rootResolvers.viewer === "function");
  * ```
  */
 export const rootResolvers: Readonly<

@@ -754,9 +754,10 @@ function histogramValue(spec: GeneratedHistorySpec, step: number): Record<string
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { generatedRow, generateSeed } from "@effect-wandb/api/testing";
  * const spec = generateSeed().runs[0]!.history;
- * console.assert(generatedRow(spec, 0)._step === 0);
+ * assert.ok(generatedRow(spec, 0)._step === 0);
  * ```
  */
 export function generatedRow(spec: GeneratedHistorySpec, step: number): Record<string, unknown> {
@@ -849,9 +850,10 @@ const quirkValues: Readonly<
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { generatedEvent, generateSeed } from "@effect-wandb/api/testing";
  * const spec = generateSeed().runs[0]!.history;
- * console.assert("system.cpu" in generatedEvent(spec, 0));
+ * assert.ok("system.cpu" in generatedEvent(spec, 0));
  * ```
  */
 export function generatedEvent(spec: GeneratedHistorySpec, index: number): Record<string, unknown> {

@@ -47,12 +47,13 @@ const rangePattern = /^bytes=(\d*)-(\d*)$/;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { objectStorage } from "@effect-wandb/api/testing";
  * const storage = objectStorage("http://127.0.0.1:1", {
  *   find: () => ({ content: { bytes: new Uint8Array([1]) }, contentType: "text/plain" }),
  *   store: () => false,
  * });
- * console.assert(storage.signedUrl("a").startsWith("http://127.0.0.1:1/_storage/objects/a?"));
+ * assert.ok(storage.signedUrl("a").startsWith("http://127.0.0.1:1/_storage/objects/a?"));
  * ```
  */
 export function objectStorage(

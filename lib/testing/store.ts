@@ -21,8 +21,9 @@ import { generatedEvent, type GeneratedHistorySpec, generatedRow, type SeedData 
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { sampleEvenly } from "@effect-wandb/api/testing";
- * console.assert(sampleEvenly([0, 1, 2, 3, 4], 3).join() === "0,2,4");
+ * assert.ok(sampleEvenly([0, 1, 2, 3, 4], 3).join() === "0,2,4");
  * ```
  */
 export function sampleEvenly<A>(items: ReadonlyArray<A>, n: number): Array<A> {
@@ -182,13 +183,14 @@ const runSelect = `
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { EmulatorStore } from "@effect-wandb/api/testing";
  * const store = EmulatorStore.open();
  * store.createUser({ username: "u", name: "U", email: "u@x", admin: false }, "k".repeat(40));
  * store.createEntity("u", false, ["u"]);
  * store.createProject("u", "p");
  * store.insertRun("u", "p", { name: "r1", config: { lr: 0.1 } });
- * console.assert(store.listRuns("u", "p").length === 1);
+ * assert.ok(store.listRuns("u", "p").length === 1);
  * store.close();
  * ```
  */
@@ -866,8 +868,9 @@ export class EmulatorStore {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { historyValueType } from "@effect-wandb/api/testing";
- * console.assert(historyValueType({ _type: "histogram", bins: [] }) === "histogram");
+ * assert.ok(historyValueType({ _type: "histogram", bins: [] }) === "histogram");
  * ```
  */
 export function historyValueType(value: unknown): string {

@@ -117,8 +117,9 @@ const searchUsersDocument = operationDocument(`
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { searchUsersQuery } from "@effect-wandb/api";
- * console.assert(searchUsersQuery("bob").variables.query === "bob");
+ * assert.ok(searchUsersQuery("bob").variables.query === "bob");
  * ```
  */
 export function searchUsersQuery(query: string): GraphqlRequest<SearchUsersData> {
@@ -216,8 +217,9 @@ const createUserDocument = operationDocument(`
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { createUserMutation } from "@effect-wandb/api";
- * console.assert(createUserMutation("dan@x.io", false).operation === "CreateUserFromAdmin");
+ * assert.ok(createUserMutation("dan@x.io", false).operation === "CreateUserFromAdmin");
  * ```
  */
 export function createUserMutation(email: string, admin: boolean): GraphqlRequest<CreateUserData> {
@@ -291,8 +293,9 @@ export interface GenerateApiKeyData {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { generateApiKeyMutation } from "@effect-wandb/api";
- * console.assert(generateApiKeyMutation("ci").variables.description === "ci");
+ * assert.ok(generateApiKeyMutation("ci").variables.description === "ci");
  * ```
  */
 export function generateApiKeyMutation(
@@ -360,8 +363,9 @@ const ResultSuccess: Schema.Decoder<ResultSuccessData> = Schema.Struct({
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { deleteApiKeyMutation } from "@effect-wandb/api";
- * console.assert(deleteApiKeyMutation("7").variables.id === "7");
+ * assert.ok(deleteApiKeyMutation("7").variables.id === "7");
  * ```
  */
 export function deleteApiKeyMutation(id: string): GraphqlRequest<ResultSuccessData> {
@@ -460,8 +464,9 @@ const teamDocument = operationDocument(`
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { teamQuery } from "@effect-wandb/api";
- * console.assert(teamQuery("acme").variables.name === "acme");
+ * assert.ok(teamQuery("acme").variables.name === "acme");
  * ```
  */
 export function teamQuery(name: string): GraphqlRequest<TeamEntityData> {
@@ -529,8 +534,9 @@ const createTeamDocument = operationDocument(`
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { createTeamMutation } from "@effect-wandb/api";
- * console.assert(createTeamMutation("new-team", null).operation === "CreateTeam");
+ * assert.ok(createTeamMutation("new-team", null).operation === "CreateTeam");
  * ```
  */
 export function createTeamMutation(
@@ -589,8 +595,9 @@ const inviteDocument = operationDocument(`
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { inviteMutation } from "@effect-wandb/api";
- * console.assert(inviteMutation("acme", "dan@x.io", false).variables.email === "dan@x.io");
+ * assert.ok(inviteMutation("acme", "dan@x.io", false).variables.email === "dan@x.io");
  * ```
  */
 export function inviteMutation(
@@ -647,8 +654,9 @@ const deleteInviteDocument = operationDocument(`
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { deleteInviteMutation } from "@effect-wandb/api";
- * console.assert(deleteInviteMutation("acme", "VXNlcjoy").operation === "DeleteInvite");
+ * assert.ok(deleteInviteMutation("acme", "VXNlcjoy").operation === "DeleteInvite");
  * ```
  */
 export function deleteInviteMutation(
@@ -699,8 +707,9 @@ export interface ServiceAccountData {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { serviceAccountMutation } from "@effect-wandb/api";
- * console.assert(serviceAccountMutation("acme", "CI").variables.description === "CI");
+ * assert.ok(serviceAccountMutation("acme", "CI").variables.description === "CI");
  * ```
  */
 export function serviceAccountMutation(

@@ -72,8 +72,9 @@ const viewerDocument: DocumentNode = operationDocument(`
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { viewerQuery } from "@effect-wandb/api";
- * console.assert(viewerQuery().operation === "GetViewer");
+ * assert.ok(viewerQuery().operation === "GetViewer");
  * ```
  */
 export function viewerQuery(): GraphqlRequest<ViewerData> {
@@ -96,8 +97,9 @@ const defaultEntityDocument = operationDocument(`query GetDefaultEntity { viewer
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { defaultEntityQuery } from "@effect-wandb/api";
- * console.assert(defaultEntityQuery().operation === "GetDefaultEntity");
+ * assert.ok(defaultEntityQuery().operation === "GetDefaultEntity");
  * ```
  */
 export function defaultEntityQuery(): GraphqlRequest<DefaultEntityData> {

@@ -79,9 +79,10 @@ export interface NewEntry {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { manifestDigest } from "@effect-wandb/api/testing";
  * const digest = manifestDigest([{ path: "a.txt", digest: "DMF1ucDxtqgxw5niaXcmYQ==" }]);
- * console.assert(digest === "f024b674bed5a0376fd8453fc3a5bb7f");
+ * assert.ok(digest === "f024b674bed5a0376fd8453fc3a5bb7f");
  * ```
  */
 export function manifestDigest(
@@ -153,13 +154,14 @@ const toArtifact = (r: ArtifactRecord): StoredArtifact => ({
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { EmulatorStore } from "@effect-wandb/api/testing";
  * const store = EmulatorStore.open();
  * const type = store.artifacts.type(1, "dataset", true)!;
  * const v0 = store.artifacts.createVersion(type, "mnist", [
  *   { path: "a.txt", content: { bytes: new TextEncoder().encode("a") } },
  * ]);
- * console.assert(v0.versionIndex === 0 && store.artifacts.entries(v0.id).length === 1);
+ * assert.ok(v0.versionIndex === 0 && store.artifacts.entries(v0.id).length === 1);
  * store.close();
  * ```
  */

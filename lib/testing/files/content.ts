@@ -29,9 +29,10 @@ export function generatedBlock(seed: number, index: number): Uint8Array {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { generatedBytes } from "@effect-wandb/api/testing";
  * const bytes = new Uint8Array(await new Response(generatedBytes(1, 10, 20)).arrayBuffer());
- * console.assert(bytes.length === 10);
+ * assert.ok(bytes.length === 10);
  * ```
  */
 export function generatedBytes(
@@ -61,8 +62,9 @@ export function generatedBytes(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { generatedMd5 } from "@effect-wandb/api/testing";
- * console.assert(generatedMd5(1, 0) === "1B2M2Y8AsgTpgAmY7PhCfg==");
+ * assert.ok(generatedMd5(1, 0) === "1B2M2Y8AsgTpgAmY7PhCfg==");
  * ```
  */
 export function generatedMd5(seed: number, size: number): string {

@@ -66,10 +66,11 @@ export function mimetypeOf(name: string): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { EmulatorStore } from "@effect-wandb/api/testing";
  * const store = EmulatorStore.open();
  * store.files.put(1, "notes.txt", { bytes: new TextEncoder().encode("hi") });
- * console.assert(store.files.list(1)[0]!.size === 2);
+ * assert.ok(store.files.list(1)[0]!.size === 2);
  * store.close();
  * ```
  */

@@ -62,11 +62,12 @@ const itemOf = (r: Record<string, unknown>): StoredQueueItem => ({
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { EmulatorStore } from "@effect-wandb/api/testing";
  * const store = EmulatorStore.open();
  * const q = store.launch.createQueue({ entity: "e", name: "q", access: "PROJECT" });
  * store.launch.addItem(q.id, "PENDING", null);
- * console.assert(store.launch.items(q.id).length === 1);
+ * assert.ok(store.launch.items(q.id).length === 1);
  * store.close();
  * ```
  */

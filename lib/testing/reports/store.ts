@@ -25,10 +25,11 @@ export interface StoredReport {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { EmulatorStore } from "@effect-wandb/api/testing";
  * const store = EmulatorStore.open();
  * store.reports.create(1, { name: "r1", displayName: "Report", spec: "{}" });
- * console.assert(store.reports.list(1).length === 1);
+ * assert.ok(store.reports.list(1).length === 1);
  * store.close();
  * ```
  */

@@ -20,9 +20,10 @@ let built: GraphQLSchema | undefined;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { buildWandbSchema } from "@effect-wandb/api/testing";
  * const schema = buildWandbSchema();
- * console.assert(schema.getQueryType()?.name === "Query");
+ * assert.ok(schema.getQueryType()?.name === "Query");
  * ```
  */
 export function buildWandbSchema(): GraphQLSchema {
@@ -43,9 +44,10 @@ export function buildWandbSchema(): GraphQLSchema {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { buildWandbSchema, validateOperation } from "@effect-wandb/api/testing";
  * const errors = validateOperation(buildWandbSchema(), "{ viewer { id } }");
- * console.assert(errors.length === 0);
+ * assert.ok(errors.length === 0);
  * ```
  */
 export function validateOperation(

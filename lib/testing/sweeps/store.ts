@@ -55,10 +55,11 @@ const toSweep = (r: SweepRecord): StoredSweep => ({
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { EmulatorStore } from "@effect-wandb/api/testing";
  * const store = EmulatorStore.open();
  * store.sweeps.create(1, { name: "s1", method: "grid", config: "method: grid\n" });
- * console.assert(store.sweeps.get(1, "s1")?.method === "grid");
+ * assert.ok(store.sweeps.get(1, "s1")?.method === "grid");
  * store.close();
  * ```
  */

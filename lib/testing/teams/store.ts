@@ -20,11 +20,12 @@ export interface StoredApiKey {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { EmulatorStore } from "@effect-wandb/api/testing";
  * const store = EmulatorStore.open();
  * const user = store.createUser({ username: "u", name: "U", email: "u@x", admin: false }, "k".repeat(40));
  * const key = store.teams.generateApiKey(user.id, "ci");
- * console.assert(store.teams.apiKeys(user.id).some((k) => k.id === key.id));
+ * assert.ok(store.teams.apiKeys(user.id).some((k) => k.id === key.id));
  * store.close();
  * ```
  */
