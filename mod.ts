@@ -530,3 +530,9 @@ export {
   syncProject,
   type SyncReport,
 } from "./lib/sync/sync.ts";
+export {
+  exportWithLeases,
+  type LeasedExportOptions,
+  type LeasedExportReport,
+  readSegments,
+} from "./lib/sync/workers.ts";

@@ -1,7 +1,14 @@
 import assert from "node:assert/strict";
 import { Effect, Layer } from "effect";
 import { FetchHttpClient } from "effect/http";
-import { Api, Checkpoints, type SyncOptions, syncProject, writeBytes } from "../../mod.ts";
+import {
+  Api,
+  Checkpoints,
+  readSegments,
+  type SyncOptions,
+  syncProject,
+  writeBytes,
+} from "../../mod.ts";
 import { type Emulator, startEmulator } from "../../lib/testing/mod.ts";
 
 const project = "acme/sync";
@@ -250,5 +257,71 @@ Deno.test("Checkpoints.kv keeps a checkpoint in Deno KV, one key per run", async
   } finally {
     kv.close();
     await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("exportWithLeases(): three workers on one KV file, one killed mid-run: every run once", async () => {
+  const server = await startEmulator({ latencyMs: 20 });
+  const root = await Deno.makeTempDir();
+  try {
+    seedProject(server, 9, 3000);
+    const worker = (name: string) =>
+      new Deno.Command(Deno.execPath(), {
+        args: [
+          "run",
+          "--allow-net=127.0.0.1",
+          "--allow-read",
+          "--allow-write",
+          new URL("./_worker_child.ts", import.meta.url).pathname,
+          server.url,
+          server.apiKey,
+          project,
+          `${root}/out`,
+          `${root}/kv.sqlite`,
+          name,
+        ],
+        stdout: "piped",
+        stderr: "inherit",
+      }).spawn();
+    const victim = worker("w1");
+    const others = [worker("w2"), worker("w3")];
+    // Kill w1 by its PID once it has committed a page of a run (and so holds its lease).
+    const reader = victim.stdout.pipeThrough(new TextDecoderStream()).getReader();
+    let seen = "";
+    while (!seen.includes("commit ")) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      seen += value;
+    }
+    const killedRun = /commit (\S+) /.exec(seen)?.[1];
+    Deno.kill(victim.pid, "SIGKILL");
+    assert.equal((await victim.status).signal, "SIGKILL");
+    await reader.cancel();
+    const reports = await Promise.all(others.map(async (process) => {
+      const output = await process.output();
+      assert.ok(output.success);
+      const text = new TextDecoder().decode(output.stdout).trim().split("\n");
+      return JSON.parse(text[text.length - 1]!) as {
+        runsExported: Array<string>;
+        runsTakenOver: Array<string>;
+      };
+    }));
+    const exported = reports.flatMap((r) => r.runsExported).sort();
+    // Every run exported to its end by exactly one surviving worker…
+    assert.deepEqual(exported, [...new Set(exported)]);
+    assert.deepEqual(exported, Array.from({ length: 9 }, (_, i) => `acme/sync/run${i}`).sort());
+    // …the killed worker's run taken over when its lease expired…
+    assert.ok(killedRun !== undefined);
+    assert.ok(reports.some((r) => r.runsTakenOver.includes(killedRun!)), `${killedRun}`);
+    // …and every run's rows, read from its segments, exactly those of a plain export.
+    const expected = await fullExport(server, `${root}/full.ndjson`);
+    for (const [run, lines] of expected) {
+      const got = (await readSegments(`${root}/out/${run}`)).split("\n").filter((l) => l !== "");
+      assert.equal(got.length, lines.length, run);
+      assert.deepEqual(got, lines);
+    }
+  } finally {
+    await server.close();
+    await Deno.remove(root, { recursive: true });
   }
 });
