@@ -46,6 +46,19 @@ export interface LeasedExportOptions {
   readonly scan?: Pick<ScanHistoryOptions, "mode" | "pageSize" | "concurrency"> | undefined;
   /** At most this many runs exported by this call (a bounded slice of work, as for a cron tick). */
   readonly maxRuns?: number | undefined;
+  /**
+   * No run is claimed after this time (epoch milliseconds); the run in hand is finished. With
+   * `maxRuns`, what bounds a cron tick.
+   */
+  readonly deadline?: number | undefined;
+  /**
+   * Where a segment goes; by default the file `out/<run path>/<firstStep>.ndjson`, renamed into
+   * place. A custom writer must be idempotent by `(run, firstStep)`: a segment whose commit was
+   * lost is written again under the same key (an object store's PUT is).
+   */
+  readonly writeSegment?:
+    | ((run: string, firstStep: number, bytes: Uint8Array) => Effect.Effect<void, ExportError>)
+    | undefined;
   /** Called after each commit. */
   readonly onCommit?: ((run: string, lastStep: number) => void) | undefined;
 }
@@ -206,7 +219,9 @@ export function exportWithLeases(
           Stream.mapEffect((chunk) =>
             Effect.gen(function* () {
               const step = lastStepOf(chunk) ?? lastStep;
-              yield* writeSegment(dir, lastStep + 1, chunk);
+              yield* options.writeSegment === undefined
+                ? writeSegment(dir, lastStep + 1, chunk)
+                : options.writeSegment(run.path, lastStep + 1, chunk);
               let lines = 0;
               for (let i = chunk.indexOf(newline); i >= 0; i = chunk.indexOf(newline, i + 1)) {
                 lines++;
@@ -243,7 +258,9 @@ export function exportWithLeases(
 
     // Passes over the runs until none is left to anyone: a run leased by a worker that died is
     // taken over once its lease expires.
-    const full = () => options.maxRuns !== undefined && runsExported.length >= options.maxRuns;
+    const full = () =>
+      (options.maxRuns !== undefined && runsExported.length >= options.maxRuns) ||
+      (options.deadline !== undefined && Date.now() >= options.deadline);
     while (!full()) {
       let busy = 0;
       for (const run of runs) {
