@@ -536,3 +536,10 @@ export {
   type LeasedExportReport,
   readSegments,
 } from "./lib/sync/workers.ts";
+export {
+  maxRunsPerBatch,
+  RunLookup,
+  runLookupResolver,
+  type RunsBatchData,
+  runsBatchQuery,
+} from "./lib/runs/batch.ts";

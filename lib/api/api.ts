@@ -16,6 +16,7 @@ import * as Ref from "effect/Ref";
 import * as Stream from "effect/Stream";
 import type * as HttpClient from "effect/http/HttpClient";
 import { positiveInteger } from "../core/_arguments.ts";
+import { RunLookup, runLookupResolver } from "../runs/batch.ts";
 import {
   type ApiConfig,
   apiConfigFromEnv,
@@ -574,6 +575,7 @@ export interface ApiShape {
 export function makeApi(config: ApiConfig): Effect.Effect<ApiShape, never, HttpClient.HttpClient> {
   return Effect.gen(function* () {
     const client = yield* makeWandbClient(config);
+    const runLookups = runLookupResolver(client);
     const knownDefaultEntity = yield* Ref.make(Option.none<string>());
 
     const defaultEntity: Effect.Effect<string, WandbError> = Ref.get(knownDefaultEntity).pipe(
@@ -662,7 +664,8 @@ export function makeApi(config: ApiConfig): Effect.Effect<ApiShape, never, HttpC
         ),
       run: (path) =>
         resolveRunPath(path).pipe(
-          Effect.flatMap((runPath) => getRun(client, runPath)),
+          // Lookups in flight together share one request (see lib/runs/batch.ts).
+          Effect.flatMap((runPath) => Effect.request(RunLookup({ path: runPath }), runLookups)),
           Effect.withSpan("Api.run"),
         ),
       fromPath: (path) =>
