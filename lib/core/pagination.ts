@@ -60,6 +60,8 @@ export interface PaginateOptions<A, E, R> {
 export function paginatePages<A, E, R>(
   options: PaginateOptions<A, E, R>,
 ): Stream.Stream<Page<A>, E | DecodeError, R> {
+  // The page number, for traces: which request of a long listing a span belongs to.
+  let pageNumber = 0;
   return Stream.paginate(
     options.start ?? null,
     (cursor: string | null): Effect.Effect<
@@ -67,21 +69,24 @@ export function paginatePages<A, E, R>(
       E | DecodeError,
       R
     > =>
-      Effect.flatMap(options.fetchPage(cursor), (page) => {
-        if (!page.hasNextPage) return Effect.succeed([[page], Option.none()] as const);
-        if (page.nextCursor === null || page.nextCursor === cursor) {
-          return Effect.fail(
-            new DecodeError({
-              operation: options.operation,
-              path: "pageInfo.endCursor",
-              message: page.nextCursor === null
-                ? "The server says more pages follow but gave no cursor"
-                : `The server returned the same cursor '${cursor}' again`,
-            }),
-          );
-        }
-        return Effect.succeed([[page], Option.some(page.nextCursor)] as const);
-      }),
+      Effect.flatMap(
+        Effect.annotateSpans(options.fetchPage(cursor), { "wandb.page": pageNumber++ }),
+        (page) => {
+          if (!page.hasNextPage) return Effect.succeed([[page], Option.none()] as const);
+          if (page.nextCursor === null || page.nextCursor === cursor) {
+            return Effect.fail(
+              new DecodeError({
+                operation: options.operation,
+                path: "pageInfo.endCursor",
+                message: page.nextCursor === null
+                  ? "The server says more pages follow but gave no cursor"
+                  : `The server returned the same cursor '${cursor}' again`,
+              }),
+            );
+          }
+          return Effect.succeed([[page], Option.some(page.nextCursor)] as const);
+        },
+      ),
   );
 }
 

@@ -313,21 +313,31 @@ export function makeWandbClient(
       operation: string,
       effect: Effect.Effect<A, RequestError | NotFoundError>,
     ): Effect.Effect<A, RequestError | NotFoundError> =>
-      effect.pipe(
-        Effect.timeoutOrElse({
-          duration: config.timeout,
-          orElse: () =>
-            Effect.fail(
-              new TransportError({
-                operation,
-                reason: "timeout",
-                message: `No complete answer within ${Duration.format(config.timeout)}`,
-              }),
-            ),
-        }),
-        permits.withPermits(1),
-        Effect.retry({ schedule: retrySchedule, while: (e) => e.isRetryable }),
-      );
+      Effect.suspend(() => {
+        // Attempts so far, reported on the request's span as `wandb.retries`.
+        let attempts = 0;
+        return Effect.suspend(() => {
+          attempts++;
+          return effect;
+        }).pipe(
+          Effect.timeoutOrElse({
+            duration: config.timeout,
+            orElse: () =>
+              Effect.fail(
+                new TransportError({
+                  operation,
+                  reason: "timeout",
+                  message: `No complete answer within ${Duration.format(config.timeout)}`,
+                }),
+              ),
+          }),
+          permits.withPermits(1),
+          Effect.retry({ schedule: retrySchedule, while: (e) => e.isRetryable }),
+          Effect.ensuring(
+            Effect.suspend(() => Effect.annotateCurrentSpan("wandb.retries", attempts - 1)),
+          ),
+        );
+      });
 
     // A body that cannot be read means the connection failed mid-answer: a network failure.
     // A body that reads whole but is not complete JSON is a truncated body (see
@@ -457,9 +467,11 @@ export function makeWandbClient(
         ),
         // A stack trace per span would point here, at the transport, for every page of a scan:
         // the operation name says more, and costs nothing.
-        Effect.withSpan(`wandb.graphql ${operation}`, { attributes: { operation } }, {
-          captureStackTrace: false,
-        }),
+        Effect.withSpan(
+          `wandb.graphql ${operation}`,
+          { attributes: { operation, ...requestAttributes(request.variables) } },
+          { captureStackTrace: false },
+        ),
       );
     };
 
@@ -612,6 +624,26 @@ export function makeWandbClient(
 
     return { config, execute, executeReading, download, downloadRange, openDownload, upload };
   });
+}
+
+/**
+ * What a request's span says of its target: `wandb.entity`, `wandb.project`, `wandb.run`, read
+ * from the variables the official client's operations use for them. Never the key, which is in
+ * no variable.
+ */
+function requestAttributes(variables: Readonly<Record<string, unknown>>): Record<string, string> {
+  const attributes: Record<string, string> = {};
+  const first = (...names: ReadonlyArray<string>) =>
+    names.map((name) => variables[name]).find((value) => typeof value === "string") as
+      | string
+      | undefined;
+  const entity = first("entity", "entityName");
+  const project = first("project", "projectName");
+  const run = first("name", "runName", "run");
+  if (entity !== undefined) attributes["wandb.entity"] = entity;
+  if (project !== undefined) attributes["wandb.project"] = project;
+  if (run !== undefined && project !== undefined) attributes["wandb.run"] = run;
+  return attributes;
 }
 
 /**
