@@ -543,3 +543,4 @@ export {
   type RunsBatchData,
   runsBatchQuery,
 } from "./lib/runs/batch.ts";
+export { QuotaPacer } from "./lib/core/quota.ts";

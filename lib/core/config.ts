@@ -59,6 +59,8 @@ export interface ApiConfig {
   readonly concurrency: number;
   /** The `User-Agent` header. */
   readonly userAgent: string;
+  /** Whether requests are paced by the server's `RateLimit-Remaining` before its quota runs out. */
+  readonly adaptiveThrottling: boolean;
 }
 
 /**
@@ -89,7 +91,7 @@ export interface ApiOptions {
   readonly retrySchedule?: Schedule.Schedule<unknown, WandbError> | undefined;
   /**
    * Maximum number of requests in flight for the whole `Api`.
-   * @default {8}
+   * @default {16}
    */
   readonly concurrency?: number | undefined;
   /**
@@ -97,6 +99,12 @@ export interface ApiOptions {
    * @default {"effect-wandb/<version>"}
    */
   readonly userAgent?: string | undefined;
+  /**
+   * Read `RateLimit-Remaining` / `RateLimit-Reset` on every answer and hold new requests of a
+   * project whose quota would run out before it resets, instead of meeting its 429s.
+   * @default {true}
+   */
+  readonly adaptiveThrottling?: boolean | undefined;
 }
 
 const invalid = (argument: string, message: string, value?: unknown) =>
@@ -175,6 +183,7 @@ export function makeApiConfig(options: ApiOptions): Effect.Effect<ApiConfig, Inv
       retrySchedule: options.retrySchedule ?? defaultRetrySchedule,
       concurrency,
       userAgent: options.userAgent ?? `effect-wandb/${libraryVersion}`,
+      adaptiveThrottling: options.adaptiveThrottling ?? true,
     });
   });
 }

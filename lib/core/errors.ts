@@ -117,6 +117,8 @@ export class RateLimitedError extends Data.Error<
   RequestFacts & {
     /** How long the server asked us to wait, when it said so. */
     readonly retryAfterMillis: number | undefined;
+    /** The quota headers of the refusal (`ratelimit-remaining`, `ratelimit-reset`), if sent. */
+    readonly quota?: Readonly<Record<string, string>> | undefined;
   }
 > {
   /** Discriminant for `Effect.catchTag`. */

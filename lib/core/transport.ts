@@ -30,6 +30,7 @@ import {
 } from "./errors.ts";
 import { type GraphqlRequest, printDocument } from "./graphql.ts";
 import { parseWandbJson } from "./wandb_json.ts";
+import { QuotaPacer } from "./quota.ts";
 import { atLeastServerDelay, retryAfterMillisFromHeaders } from "./retry.ts";
 
 /** Options of {@link WandbClient.download}. */
@@ -230,6 +231,10 @@ function statusError(
       return new RateLimitedError({
         operation,
         retryAfterMillis: retryAfterMillisFromHeaders(headers, Date.now()),
+        quota: headers["ratelimit-remaining"] === undefined ? undefined : {
+          "ratelimit-remaining": headers["ratelimit-remaining"],
+          "ratelimit-reset": headers["ratelimit-reset"] ?? "0",
+        },
         message: message("Rate limited by the server (HTTP 429)"),
       });
     default:
@@ -280,6 +285,33 @@ export function makeWandbClient(
     const graphqlUrl = `${config.baseUrl}/graphql`;
 
     /** One attempt: send, read the whole body, map the status. */
+    const pacer = config.adaptiveThrottling ? new QuotaPacer() : undefined;
+
+    /**
+     * One GraphQL attempt under the project's quota: held while the quota would run out before
+     * it resets, and counted in flight until answered; every answer's `RateLimit-*` read.
+     */
+    const paced = (
+      project: string,
+      send: Effect.Effect<HttpClientResponse.HttpClientResponse, RequestError | NotFoundError>,
+    ): Effect.Effect<HttpClientResponse.HttpClientResponse, RequestError | NotFoundError> =>
+      pacer === undefined ? send : Effect.suspend(() => {
+        const wait = pacer.delayMillis(project);
+        return Effect.sleep(wait).pipe(
+          Effect.andThen(Effect.sync(() => pacer.started(project))),
+          Effect.andThen(send),
+          Effect.tap((response) => Effect.sync(() => pacer.observe(project, response.headers))),
+          Effect.tapError((error) =>
+            Effect.sync(() => {
+              if (error._tag === "RateLimitedError" && error.quota !== undefined) {
+                pacer.observe(project, error.quota);
+              }
+            })
+          ),
+          Effect.ensuring(Effect.sync(() => pacer.finished(project))),
+        );
+      });
+
     const attempt = (
       operation: string,
       request: HttpClientRequest.HttpClientRequest,
@@ -426,7 +458,8 @@ export function makeWandbClient(
       );
       // The body is read into a pooled buffer and given back once `read` (or the decoder) is
       // done with it: both copy what they keep.
-      const once = attempt(operation, httpRequest).pipe(
+      const project = quotaProject(request.variables);
+      const once = paced(project, attempt(operation, httpRequest)).pipe(
         Effect.flatMap((response) => readBody(operation, response, bodies)),
         Effect.flatMap((bytes): Effect.Effect<BodyRead<unknown, B>, TransportError> => {
           try {
@@ -624,6 +657,12 @@ export function makeWandbClient(
 
     return { config, execute, executeReading, download, downloadRange, openDownload, upload };
   });
+}
+
+/** The quota a request counts against: its project, as W&B's rate limits are per project. */
+function quotaProject(variables: Readonly<Record<string, unknown>>): string {
+  const { entity, project } = requestAttributes(variables);
+  return `${entity ?? ""}/${project ?? ""}`;
 }
 
 /**

@@ -25,6 +25,7 @@ import {
 } from "./storage.ts";
 
 import { printWandbJson } from "../core/wandb_json.ts";
+import { type CostProfile, historyRowsIn, ProjectQuota, throttledBody } from "./cost_profile.ts";
 import { manifestJson } from "./artifacts/resolvers.ts";
 import { mimetypeOf } from "./files/store.ts";
 
@@ -103,6 +104,12 @@ export interface EmulatorOptions {
   readonly seed?: SeedOptions | false | undefined;
   /** Latency added to every request, in milliseconds. */
   readonly latencyMs?: number | undefined;
+  /**
+   * What W&B's SaaS charges a client (round trips with jitter, server time per history row, a
+   * per-project quota with `RateLimit-*` headers, object storage's first byte and bandwidth):
+   * `saasCostProfile` is W&B's. Replaces `latencyMs`.
+   */
+  readonly costProfile?: CostProfile | undefined;
   /** A token-bucket rate limit: beyond it, HTTP 429 with a retry header. */
   readonly rateLimit?: {
     readonly requestsPerSecond: number;
@@ -283,6 +290,11 @@ export function startEmulator(options?: EmulatorOptions): Promise<Emulator> {
   const faults: Array<Fault> = [];
   const storageFaults: Array<StorageFault> = [];
   const random = prng(options?.failureRate?.seed ?? 7);
+  const profile = options?.costProfile;
+  const jitter = prng(11);
+  const quota = profile?.projectQuota === undefined
+    ? undefined
+    : new ProjectQuota(profile.projectQuota);
   const rate = options?.rateLimit;
   let tokens = rate?.requestsPerSecond ?? 0;
   let refilledAt = performance.now();
@@ -383,6 +395,19 @@ export function startEmulator(options?: EmulatorOptions): Promise<Emulator> {
     if (viewer === undefined) {
       return done(401, json(401, { errors: [{ message: "user is not logged in" }] }));
     }
+    // The project's quota, as W&B's rate limits count: per project (or per entity, for calls
+    // that name none).
+    const quotaAnswer = quota?.take(
+      `${variables.entity ?? variables.entityName ?? viewer.username}/${
+        variables.project ?? variables.projectName ?? ""
+      }`,
+    );
+    if (quotaAnswer !== undefined && !quotaAnswer.allowed) {
+      return done(
+        429,
+        json(429, { errors: [{ message: "rate limit exceeded" }] }, quotaAnswer.headers),
+      );
+    }
     const document = prepare(query);
     // Lists resolved as finished JSON text: a token stands in for each until the answer is
     // written (see ResolverContext.rawJson).
@@ -431,9 +456,17 @@ export function startEmulator(options?: EmulatorOptions): Promise<Emulator> {
         }),
       );
     }
+    if (profile !== undefined) {
+      // Server time for the history rows served: what makes GraphQL history slow on SaaS.
+      const rows = historyRowsIn(text);
+      if (rows > 0) await sleep((rows * profile.historyRowMicros) / 1000);
+    }
     return done(
       200,
-      new Response(text, { status: 200, headers: { "content-type": "application/json" } }),
+      new Response(text, {
+        status: 200,
+        headers: { "content-type": "application/json", ...quotaAnswer?.headers },
+      }),
     );
   };
 
@@ -488,7 +521,11 @@ export function startEmulator(options?: EmulatorOptions): Promise<Emulator> {
           receivedAt,
           ...r,
         });
-      if (options?.latencyMs !== undefined && options.latencyMs > 0) await sleep(options.latencyMs);
+      if (profile !== undefined) {
+        await sleep(Math.max(0, profile.latencyMs + (jitter() * 2 - 1) * profile.jitterMs));
+      } else if (options?.latencyMs !== undefined && options.latencyMs > 0) {
+        await sleep(options.latencyMs);
+      }
       const storageFault = path.startsWith("/_storage/") ? storageFaults.shift() : undefined;
       if (storageFault?.kind === "status") {
         record({
@@ -505,6 +542,12 @@ export function startEmulator(options?: EmulatorOptions): Promise<Emulator> {
         runFileDownload(request, path);
       if (storageFault?.kind === "cut" && extra !== undefined && extra.body !== null) {
         extra = new Response(cutAfter(extra.body, storageFault.afterBytes), {
+          status: extra.status,
+          headers: extra.headers,
+        });
+      }
+      if (extra !== undefined && profile !== undefined && extra.body !== null) {
+        extra = new Response(throttledBody(extra.body, profile.storage), {
           status: extra.status,
           headers: extra.headers,
         });

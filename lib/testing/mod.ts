@@ -116,3 +116,11 @@ export {
   type StoredRun,
   type StoredUser,
 } from "./store.ts";
+export {
+  type CostProfile,
+  historyRowsIn,
+  ProjectQuota,
+  type QuotaAnswer,
+  saasCostProfile,
+  throttledBody,
+} from "./cost_profile.ts";

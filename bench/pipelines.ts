@@ -1,0 +1,145 @@
+/**
+ * `deno task bench:pipelines`: the export pipelines, as ratios measured in one run.
+ *
+ * 1. Incremental sync: a 100-run project (2,000 steps x 10 metrics each) at 20 ms per request is
+ *    synced once (a full export), then one run (1%) gains 1,000 steps and it is synced again:
+ *    requests and time of the second sync against the first.
+ * 2. The CLI against the library: the same history export (100 runs x 2,000 steps, 20 ms per
+ *    request, the benchmark server in its own process) by `export … --what history` and by the
+ *    library's plain call (`bench/client.ts defaults`), each a process of its own: wall time
+ *    and peak RSS (VmHWM from /proc).
+ *
+ *     deno task bench:pipelines
+ */
+import { Effect, Layer } from "effect";
+import { FetchHttpClient } from "effect/http";
+import { Api, Checkpoints, syncProject } from "../mod.ts";
+import { startEmulator } from "../lib/testing/mod.ts";
+
+const deno = Deno.execPath();
+const outDir = new URL("./out/", import.meta.url).pathname;
+await Deno.mkdir(outDir, { recursive: true });
+
+// 1. Incremental sync.
+{
+  const server = await startEmulator({
+    seed: { benchmark: { runs: 100, steps: 2000, metrics: 10 } },
+    latencyMs: 20,
+  });
+  for (const run of server.store.listRuns("acme", "bench")) server.store.materializeHistory(run);
+  const out = await Deno.makeTempDir({ dir: outDir });
+  const layer = Layer.merge(
+    Api.layer({ apiKey: server.apiKey, baseUrl: server.url }).pipe(
+      Layer.provide(FetchHttpClient.layer),
+    ),
+    Checkpoints.file(`${out}/.checkpoint.json`),
+  );
+  const sync = async () => {
+    server.resetRequests();
+    const started = performance.now();
+    const report = await Effect.runPromise(
+      syncProject({ project: "acme/bench", out }).pipe(Effect.provide(layer)),
+    );
+    return {
+      seconds: (performance.now() - started) / 1000,
+      requests: server.requests.length,
+      rows: report.rows,
+    };
+  };
+  const full = await sync();
+  const [grown] = server.store.listRuns("acme", "bench");
+  const rows = [...server.store.historyRows(grown!, 0, 2000)];
+  for (let step = 2000; step < 3000; step++) rows.push({ ...rows[step % 2000]!, _step: step });
+  server.store.setHistory(grown!, rows);
+  server.store.updateRun(grown!, { heartbeatAt: "2099-01-01T00:00:00" });
+  const incremental = await sync();
+  console.log("Incremental sync, 100 runs x 2,000 steps, 1 run +1,000 steps, 20 ms/request:");
+  console.log(
+    `  full sync        ${full.rows} rows, ${full.requests} requests, ${full.seconds.toFixed(2)} s`,
+  );
+  console.log(
+    `  incremental sync ${incremental.rows} rows, ${incremental.requests} requests, ${
+      incremental.seconds.toFixed(2)
+    } s`,
+  );
+  console.log(
+    `  incremental / full: ${
+      (100 * incremental.requests / full.requests).toFixed(1)
+    }% of the requests, ${(100 * incremental.seconds / full.seconds).toFixed(1)}% of the time`,
+  );
+  await server.close();
+  await Deno.remove(out, { recursive: true });
+}
+
+// 2. The CLI against the library, each a process of its own.
+{
+  const server = new Deno.Command(deno, {
+    args: [
+      "run",
+      "--allow-net=127.0.0.1",
+      new URL("./server.ts", import.meta.url).pathname,
+      "100",
+      "2000",
+      "10",
+      "20",
+    ],
+    stdout: "piped",
+    stderr: "null",
+  }).spawn();
+  const reader = server.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let text = "";
+  while (!text.includes("\n")) text += (await reader.read()).value ?? "";
+  const { url, apiKey } = JSON.parse(text.split("\n")[0]!);
+  /** Runs a process to its end: wall seconds and peak RSS (the kernel's high-water mark). */
+  const measure = async (args: ReadonlyArray<string>, env: Record<string, string> = {}) => {
+    const started = performance.now();
+    const child = new Deno.Command(deno, { args: [...args], env, stdout: "null", stderr: "null" })
+      .spawn();
+    let peakKb = 0;
+    const sampler = setInterval(() => {
+      try {
+        const status = Deno.readTextFileSync(`/proc/${child.pid}/status`);
+        peakKb = Math.max(peakKb, Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0));
+      } catch { /* the process has ended */ }
+    }, 10);
+    const status = await child.status;
+    clearInterval(sampler);
+    if (!status.success) throw new Error(`${args.join(" ")} failed`);
+    return { seconds: (performance.now() - started) / 1000, peakMb: Math.round(peakKb / 1024) };
+  };
+  const library = await measure([
+    "run",
+    "--allow-net=127.0.0.1",
+    "--allow-read",
+    `--allow-write=${outDir}`,
+    new URL("./client.ts", import.meta.url).pathname,
+    "defaults",
+    url,
+    apiKey,
+    `${outDir}library.ndjson`,
+  ]);
+  const cli = await measure([
+    "run",
+    "--allow-net=127.0.0.1",
+    "--allow-read",
+    `--allow-write=${outDir}`,
+    "--allow-env=WANDB_API_KEY,WANDB_BASE_URL,TERM,NO_COLOR,FORCE_COLOR",
+    new URL("../lib/cli/main.ts", import.meta.url).pathname,
+    "export",
+    "acme/bench",
+    "--what",
+    "history",
+    "--out",
+    `${outDir}cli`,
+  ], { WANDB_API_KEY: apiKey, WANDB_BASE_URL: url });
+  console.log("History export, 100 runs x 2,000 steps x 10 metrics, 20 ms/request:");
+  console.log(
+    `  library (plain call) ${library.seconds.toFixed(2)} s, peak RSS ${library.peakMb} MB`,
+  );
+  console.log(`  export CLI           ${cli.seconds.toFixed(2)} s, peak RSS ${cli.peakMb} MB`);
+  console.log(`  CLI / library: ${(100 * cli.seconds / library.seconds).toFixed(0)}% of the time`);
+  server.kill();
+  await server.status;
+  await Deno.remove(`${outDir}cli`, { recursive: true });
+  await Deno.remove(`${outDir}library.ndjson`);
+}
