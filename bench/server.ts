@@ -4,14 +4,18 @@
  * built before any timing starts (W&B stores rows and builds exports in the background too). Prints one JSON line `{ url, apiKey }`, then serves until
  * killed.
  *
- *     deno run --allow-net=127.0.0.1 bench/server.ts <runs> <steps> <metrics> <latencyMs>
+ *     deno run --allow-net=127.0.0.1 bench/server.ts <runs> <steps> <metrics> <latencyMs | saas>
+ *
+ * `saas` charges what W&B's SaaS does (`saasCostProfile`: round trips with jitter, server time
+ * per GraphQL history row, a per-project quota, object storage's first byte and bandwidth).
  */
-import { startEmulator } from "../lib/testing/mod.ts";
+import { saasCostProfile, startEmulator } from "../lib/testing/mod.ts";
 
-const [runs, steps, metrics, latencyMs] = Deno.args.map(Number);
+const [runs, steps, metrics] = Deno.args.map(Number);
+const saas = Deno.args[3] === "saas";
 const server = await startEmulator({
   seed: { benchmark: { runs: runs!, steps: steps!, metrics: metrics! } },
-  latencyMs,
+  ...(saas ? { costProfile: saasCostProfile } : { latencyMs: Number(Deno.args[3]) }),
 });
 // W&B serves history rows from storage: store the generated rows, as JSON text, before timing.
 const materializing = performance.now();

@@ -1,0 +1,77 @@
+/**
+ * `deno task bench:saas`: both history paths under a SaaS-like cost profile (`saasCostProfile`:
+ * ~100 ms round trips with jitter, 1.27 ms of server time per GraphQL history row, a per-project
+ * quota, object storage at 40 MB/s per connection after 80 ms), 20 runs x 5,000 steps x 10
+ * metrics, each client a process of its own. The baseline (the official client's way: one run,
+ * one 1,000-row page at a time, ~730 rows/s as on SaaS) is measured on 2 runs: its rate does not
+ * depend on how many runs there are, and all 20 would take over two minutes.
+ *
+ *     deno task bench:saas
+ */
+const deno = Deno.execPath();
+const outDir = new URL("./out/", import.meta.url).pathname;
+await Deno.mkdir(outDir, { recursive: true });
+
+const server = new Deno.Command(deno, {
+  args: [
+    "run",
+    "--allow-net=127.0.0.1",
+    new URL("./server.ts", import.meta.url).pathname,
+    "20",
+    "5000",
+    "10",
+    "saas",
+  ],
+  stdout: "piped",
+  stderr: "null",
+}).spawn();
+const reader = server.stdout.pipeThrough(new TextDecoderStream()).getReader();
+let text = "";
+while (!text.includes("\n")) text += (await reader.read()).value ?? "";
+const { url, apiKey } = JSON.parse(text.split("\n")[0]!);
+
+interface Result {
+  readonly mode: string;
+  readonly rows: number;
+  readonly seconds: number;
+  readonly peakRssMb: number;
+}
+const client = async (mode: string, maxRuns?: number): Promise<Result> => {
+  const out = `${outDir}saas-${mode}.ndjson`;
+  const result = await new Deno.Command(deno, {
+    args: [
+      "run",
+      "--allow-net=127.0.0.1",
+      "--allow-read",
+      `--allow-write=${outDir}`,
+      new URL("./client.ts", import.meta.url).pathname,
+      mode,
+      url,
+      apiKey,
+      out,
+      ...(maxRuns === undefined ? [] : [String(maxRuns)]),
+    ],
+    stderr: "inherit",
+  }).output();
+  if (!result.success) throw new Error(`the ${mode} client failed`);
+  await Deno.remove(out);
+  return JSON.parse(new TextDecoder().decode(result.stdout).trim().split("\n").pop()!);
+};
+console.log("SaaS-like profile, 20 runs x 5,000 steps x 10 metrics:");
+const results: Array<Result> = [];
+for (const [mode, maxRuns] of [["baseline", 2], ["graphql"], ["parquet"], ["defaults"]] as const) {
+  const r = await client(mode, maxRuns);
+  results.push(r);
+  console.log(
+    `  ${mode.padEnd(8)} ${r.rows} rows in ${r.seconds.toFixed(1)} s = ${
+      Math.round(r.rows / r.seconds)
+    } rows/s, peak RSS ${r.peakRssMb} MB`,
+  );
+}
+const rate = (r: Result) => r.rows / r.seconds;
+for (const r of results.slice(1)) {
+  console.log(`${r.mode} / baseline: ${(rate(r) / rate(results[0]!)).toFixed(1)}x`);
+}
+await Deno.writeTextFile(`${outDir}saas.json`, JSON.stringify(results, null, 2));
+server.kill();
+await server.status;
