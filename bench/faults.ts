@@ -1,0 +1,94 @@
+/**
+ * `deno task bench:faults`: the fault matrix, timed. A local server (its own process) serves
+ * 100 runs x 2,000 steps x 10 metrics at 20 ms per request, fault-free and then with each
+ * fault of the matrix (10% HTTP 500, 5% 429 with `RateLimit-Reset: 1`, 2% dropped connections,
+ * 1% truncated bodies, all mixed); the library's plain export (`bench/client.ts defaults`, GraphQL
+ * path) runs against each. Every export's rows are checked run by run against the fault-free
+ * one, and its time is given as a ratio of the fault-free time.
+ *
+ *     deno task bench:faults [steps per run, default 2000]
+ */
+const steps = Number(Deno.args[0] ?? 2000);
+const deno = Deno.execPath();
+const outDir = new URL("./out/", import.meta.url).pathname;
+await Deno.mkdir(outDir, { recursive: true });
+
+const profiles: ReadonlyArray<readonly [string, Record<string, number>]> = [
+  ["fault-free", {}],
+  ["10% HTTP 500", { serverError: 0.1 }],
+  ["5% 429 (reset 1 s)", { rateLimited: 0.05, resetSeconds: 1 }],
+  ["2% dropped", { drop: 0.02 }],
+  ["1% truncated", { truncate: 0.01 }],
+  ["mixed", { serverError: 0.1, rateLimited: 0.05, drop: 0.02, truncate: 0.01, resetSeconds: 1 }],
+];
+
+/** Each run's rows, in order, keyed by run: what two exports must share. */
+async function byRun(path: string): Promise<Map<string, string>> {
+  const runs = new Map<string, Array<string>>();
+  for (const line of (await Deno.readTextFile(path)).split("\n")) {
+    if (line === "") continue;
+    const run = /"run_path":"([^"]+)"/.exec(line)![1]!;
+    runs.set(run, [...runs.get(run) ?? [], line]);
+  }
+  return new Map([...runs].map(([run, lines]) => [run, lines.join("\n")]));
+}
+
+let clean: { seconds: number; runs: Map<string, string> } | undefined;
+console.log(`Fault matrix, 100 runs x ${steps} steps x 10 metrics, 20 ms/request:`);
+for (const [name, failureRate] of profiles) {
+  const server = new Deno.Command(deno, {
+    args: [
+      "eval",
+      `import { startEmulator } from "${new URL("../lib/testing/mod.ts", import.meta.url).href}";
+       const server = await startEmulator({
+         seed: { benchmark: { runs: 100, steps: ${steps}, metrics: 10 } },
+         latencyMs: 20, parquet: false,
+         ${
+        Object.keys(failureRate).length > 0
+          ? `failureRate: ${JSON.stringify({ ...failureRate, seed: 3 })},`
+          : ""
+      }
+       });
+       for (const run of server.store.listRuns("acme", "bench")) server.store.materializeHistory(run);
+       console.log(JSON.stringify({ url: server.url, apiKey: server.apiKey }));`,
+    ],
+    stdout: "piped",
+    stderr: "null",
+  }).spawn();
+  const reader = server.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let text = "";
+  while (!text.includes("\n")) text += (await reader.read()).value ?? "";
+  const { url, apiKey } = JSON.parse(text.split("\n")[0]!);
+  const out = `${outDir}faults.ndjson`;
+  const started = performance.now();
+  const result = await new Deno.Command(deno, {
+    args: [
+      "run",
+      "--allow-net=127.0.0.1",
+      "--allow-read",
+      `--allow-write=${outDir}`,
+      new URL("./client.ts", import.meta.url).pathname,
+      "defaults",
+      url,
+      apiKey,
+      out,
+    ],
+    stderr: "null",
+  }).output();
+  const seconds = (performance.now() - started) / 1000;
+  server.kill();
+  await server.status;
+  if (!result.success) {
+    console.log(`  ${name.padEnd(20)} FAILED`);
+    continue;
+  }
+  const runs = await byRun(out);
+  await Deno.remove(out);
+  if (clean === undefined) clean = { seconds, runs };
+  const lost = [...clean.runs].filter(([run, rows]) => runs.get(run) !== rows).length;
+  console.log(
+    `  ${name.padEnd(20)} ${seconds.toFixed(2)} s = ${
+      (seconds / clean.seconds).toFixed(2)
+    }x the fault-free time, ${lost === 0 ? "every run's rows identical" : `${lost} runs differ`}`,
+  );
+}
