@@ -49,6 +49,8 @@ export interface ExportSettings {
   readonly keys?: ReadonlyArray<string> | undefined;
   /** Incremental: append what changed since the last sync (checkpoint in `out`). */
   readonly sync: boolean;
+  /** Retries so far, counted by the `Api`'s `onRetry`, for the progress display. */
+  readonly retries?: { readonly count: number } | undefined;
   /** Where progress goes, and whether it may redraw one line (a TTY). */
   readonly progress?:
     | { readonly write: (text: string) => void; readonly live: boolean }
@@ -70,6 +72,8 @@ export interface ExportSummary {
   readonly bytes: number;
   readonly files: number;
   readonly seconds: number;
+  /** Requests retried (429, 5xx, dropped or cut-off answers). */
+  readonly retries: number;
   readonly written: ReadonlyArray<string>;
   readonly failures: ReadonlyArray<ExportFailure>;
 }
@@ -99,15 +103,15 @@ const countLines = (chunk: Uint8Array): number => {
 
 const megabytes = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
 
-/** One progress line: runs done/total, rows, rows/s, bytes, ETA. */
-function progressLine(c: Counters, elapsedMillis: number): string {
+/** One progress line: runs done/total, rows, rows/s, bytes, ETA, retries. */
+function progressLine(c: Counters, elapsedMillis: number, retries: number): string {
   const seconds = Math.max(elapsedMillis / 1000, 0.001);
   const eta = c.runsDone === 0 || c.runsTotal === 0
     ? "?"
     : `${Math.round(seconds * (c.runsTotal - c.runsDone) / c.runsDone)}s`;
   return `runs ${c.runsDone}/${c.runsTotal} · rows ${c.rows.toLocaleString("en-US")} · ${
     Math.round(c.rows / seconds).toLocaleString("en-US")
-  } rows/s · ${megabytes(c.bytes)} · ETA ${eta}`;
+  } rows/s · ${megabytes(c.bytes)} · ETA ${eta} · retries ${retries}`;
 }
 
 /** The runs filter of the settings: `--filter` and `--since` together. */
@@ -332,7 +336,11 @@ export function runExport(settings: ExportSettings): Effect.Effect<ExportSummary
         const every = progress.live ? Duration.seconds(0.5) : Duration.seconds(10);
         while (true) {
           yield* Effect.sleep(every);
-          const line = progressLine(c, (yield* Clock.currentTimeMillis) - started);
+          const line = progressLine(
+            c,
+            (yield* Clock.currentTimeMillis) - started,
+            settings.retries?.count ?? 0,
+          );
           progress.write(progress.live ? `\r\x1b[2K${line}` : `${line}\n`);
         }
       }),
@@ -354,6 +362,7 @@ export function runExport(settings: ExportSettings): Effect.Effect<ExportSummary
       bytes: c.bytes,
       files: c.files,
       seconds: ((yield* Clock.currentTimeMillis) - started) / 1000,
+      retries: settings.retries?.count ?? 0,
       written: c.written,
       failures: c.failures,
     };
@@ -367,7 +376,7 @@ export function formatSummary(summary: ExportSummary): string {
       summary.rows.toLocaleString("en-US")
     } history rows, ${summary.files} files, ${megabytes(summary.bytes)} in ${
       summary.seconds.toFixed(1)
-    } s.`,
+    } s (${summary.retries} retries).`,
     ...summary.written.map((path) => `  ${path}`),
   ];
   if (summary.failures.length > 0) {

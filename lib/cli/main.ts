@@ -112,6 +112,8 @@ export const exportCommand: Command.Command<"export", ExportInput, {}, never, ne
     },
     (input) =>
       Effect.gen(function* () {
+        const retries = { count: 0 };
+        const onRetry = () => void retries.count++;
         let settings: ExportSettings;
         try {
           const formatList = listOf("format", input.format, formats);
@@ -130,6 +132,7 @@ export const exportCommand: Command.Command<"export", ExportInput, {}, never, ne
                 ...k.split(","),
               ]))),
             sync: input.sync,
+            retries,
             progress: { write, live: Deno.stderr.isTerminal() },
           };
         } catch (e) {
@@ -143,13 +146,13 @@ export const exportCommand: Command.Command<"export", ExportInput, {}, never, ne
         const api: Layer.Layer<Api, unknown> = input.local
           ? Layer.unwrap(
             Effect.promise(() => import("../testing/layer.ts")).pipe(
-              Effect.map(({ testApiLayer }) => testApiLayer({ api: { concurrency } })),
+              Effect.map(({ testApiLayer }) => testApiLayer({ api: { concurrency, onRetry } })),
             ),
           )
           : Layer.unwrap(
             Effect.map(
               Effect.suspend(() => apiOptionsConfig.parse(wandbEnvProvider())),
-              (options) => Api.layer({ ...options, concurrency }),
+              (options) => Api.layer({ ...options, concurrency, onRetry }),
             ),
           ).pipe(Layer.provide(FetchHttpClient.layer));
         const summary = yield* runExport(settings).pipe(

@@ -61,6 +61,8 @@ export interface ApiConfig {
   readonly userAgent: string;
   /** Whether requests are paced by the server's `RateLimit-Remaining` before its quota runs out. */
   readonly adaptiveThrottling: boolean;
+  /** Told of each retry (a progress display counts them). */
+  readonly onRetry: ((operation: string, error: WandbError) => void) | undefined;
 }
 
 /**
@@ -105,6 +107,8 @@ export interface ApiOptions {
    * @default {true}
    */
   readonly adaptiveThrottling?: boolean | undefined;
+  /** Called before each retry, with the operation and the failure retried. */
+  readonly onRetry?: ((operation: string, error: WandbError) => void) | undefined;
 }
 
 const invalid = (argument: string, message: string, value?: unknown) =>
@@ -184,6 +188,7 @@ export function makeApiConfig(options: ApiOptions): Effect.Effect<ApiConfig, Inv
       concurrency,
       userAgent: options.userAgent ?? `effect-wandb/${libraryVersion}`,
       adaptiveThrottling: options.adaptiveThrottling ?? true,
+      onRetry: options.onRetry,
     });
   });
 }

@@ -282,6 +282,11 @@ export function makeWandbClient(
     const http = yield* HttpClient.HttpClient;
     const permits = yield* Semaphore.make(config.concurrency);
     const retrySchedule = atLeastServerDelay(config.retrySchedule);
+    /** Whether to retry `error`, telling `config.onRetry` when the answer is yes. */
+    const retrying = (operation: string) => (error: RequestError | NotFoundError) => {
+      if (error.isRetryable) config.onRetry?.(operation, error);
+      return error.isRetryable;
+    };
     const graphqlUrl = `${config.baseUrl}/graphql`;
 
     /** One attempt: send, read the whole body, map the status. */
@@ -364,7 +369,7 @@ export function makeWandbClient(
               ),
           }),
           permits.withPermits(1),
-          Effect.retry({ schedule: retrySchedule, while: (e) => e.isRetryable }),
+          Effect.retry({ schedule: retrySchedule, while: retrying(operation) }),
           Effect.ensuring(
             Effect.suspend(() => Effect.annotateCurrentSpan("wandb.retries", attempts - 1)),
           ),
@@ -623,7 +628,7 @@ export function makeWandbClient(
               }),
             ),
         }),
-        Effect.retry({ schedule: retrySchedule, while: (e) => e.isRetryable }),
+        Effect.retry({ schedule: retrySchedule, while: retrying(operation) }),
         Effect.withSpan(`wandb.download ${operation}`, { attributes: { operation } }, {
           captureStackTrace: false,
         }),

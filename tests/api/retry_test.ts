@@ -102,3 +102,23 @@ Deno.test("non-retryable errors fail on the first attempt", async (t) => {
     });
   }
 });
+
+Deno.test("onRetry is told of each retry, with its operation and failure", async () => {
+  const told: Array<string> = [];
+  const username = await withServer(
+    Effect.gen(function* () {
+      const server = yield* LocalServer;
+      server.injectFaults({ status: 500 }, { kind: "drop" });
+      const api = yield* Api;
+      return (yield* api.viewer).username;
+    }),
+    {
+      api: {
+        ...fastRetries.api,
+        onRetry: (operation, error) => told.push(`${operation} ${error._tag}`),
+      },
+    },
+  );
+  assert.equal(username, "alice");
+  assert.deepEqual(told, ["GetViewer ServerError", "GetViewer TransportError"]);
+});
