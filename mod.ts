@@ -538,6 +538,9 @@ export {
 } from "./lib/sync/workers.ts";
 export {
   maxRunsPerBatch,
+  RunCountLookup,
+  runCountResolver,
+  runCountsBatchQuery,
   RunLookup,
   runLookupResolver,
   type RunsBatchData,

@@ -16,7 +16,7 @@ import * as Ref from "effect/Ref";
 import * as Stream from "effect/Stream";
 import type * as HttpClient from "effect/http/HttpClient";
 import { positiveInteger } from "../core/_arguments.ts";
-import { RunLookup, runLookupResolver } from "../runs/batch.ts";
+import { RunCountLookup, runCountResolver, RunLookup, runLookupResolver } from "../runs/batch.ts";
 import {
   type ApiConfig,
   apiConfigFromEnv,
@@ -39,7 +39,7 @@ import {
 import { makeWandbClient, type WandbClient } from "../core/transport.ts";
 import { getProject, listProjectsPages, type Project } from "../projects/projects.ts";
 import type { Run } from "../runs/decoders.ts";
-import { countRuns, getRun, listRuns, listRunsPages } from "../runs/operations.ts";
+import { getRun, listRuns, listRunsPages } from "../runs/operations.ts";
 import { getDefaultEntity, getViewer, type User } from "../viewer/viewer.ts";
 import {
   histories,
@@ -576,6 +576,7 @@ export function makeApi(config: ApiConfig): Effect.Effect<ApiShape, never, HttpC
   return Effect.gen(function* () {
     const client = yield* makeWandbClient(config);
     const runLookups = runLookupResolver(client);
+    const runCounts = runCountResolver(client);
     const knownDefaultEntity = yield* Ref.make(Option.none<string>());
 
     const defaultEntity: Effect.Effect<string, WandbError> = Ref.get(knownDefaultEntity).pipe(
@@ -659,7 +660,10 @@ export function makeApi(config: ApiConfig): Effect.Effect<ApiShape, never, HttpC
         ),
       runCount: (path, options) =>
         Effect.all([resolveProjectPath(path), encodeFilters(options?.filters)]).pipe(
-          Effect.flatMap(([project, filters]) => countRuns(client, project, filters)),
+          // Counts in flight together share one request (see lib/runs/batch.ts).
+          Effect.flatMap(([project, filters]) =>
+            Effect.request(RunCountLookup({ project, filters }), runCounts)
+          ),
           Effect.withSpan("Api.runCount"),
         ),
       run: (path) =>

@@ -1,7 +1,8 @@
 /**
  * Batched run lookups: `api.run(path)` calls in flight together go out as one GraphQL request
  * with an aliased `project { run }` field per run (at most {@link maxRunsPerBatch}), through an
- * Effect `RequestResolver`. A hundred lookups cost four requests instead of a hundred.
+ * Effect `RequestResolver`. A hundred lookups cost four requests instead of a hundred. The same
+ * for `api.runCount(path, { filters })`.
  *
  * @module
  */
@@ -12,12 +13,12 @@ import * as RequestResolver from "effect/RequestResolver";
 import * as Schema from "effect/Schema";
 import { DecodeError, type NotFoundError, type RequestError } from "../core/errors.ts";
 import { type GraphqlRequest, operationDocument } from "../core/graphql.ts";
-import type { RunPath } from "../core/paths.ts";
+import type { ProjectPath, RunPath } from "../core/paths.ts";
 import type { WandbClient } from "../core/transport.ts";
 import { issuePath } from "../core/transport.ts";
 import { FullRunNode, type FullRunNodeData, type Run, toRun } from "./decoders.ts";
 import { projectNotFound, runNotFound } from "../core/_not_found.ts";
-import { getRun } from "./operations.ts";
+import { countRuns, getRun } from "./operations.ts";
 import { fullRunFragment } from "./queries.ts";
 
 /** Runs looked up per request at most: a document of 25 aliased fields stays small. */
@@ -142,5 +143,118 @@ export function runLookupResolver(
           // A GraphQL error names no field we could blame: ask for each run on its own.
           Effect.catchTag("GraphqlError", () => Effect.forEach(entries, one, { discard: true })),
         ),
+  }).pipe(RequestResolver.batchN(maxBatch));
+}
+
+/**
+ * The `RunCountsBatch` request: `cN: project(…) { runCount(filters: …) }` for each project and
+ * filter.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { print } from "graphql";
+ * import { runCountsBatchQuery } from "@effect-wandb/api";
+ * const request = runCountsBatchQuery([
+ *   { project: { entity: "acme", project: "mnist" }, filters: "{}" },
+ *   { project: { entity: "acme", project: "mnist" }, filters: '{"state":"finished"}' },
+ * ]);
+ * assert.ok(print(request.document).includes("c1: project(name: $p1, entityName: $e1)"));
+ * assert.equal(request.variables.f1, '{"state":"finished"}');
+ * ```
+ */
+export function runCountsBatchQuery(
+  counts: ReadonlyArray<{ readonly project: ProjectPath; readonly filters: string }>,
+): GraphqlRequest<RunsBatchData> {
+  const declarations = counts.map((_, i) => `$p${i}: String!, $e${i}: String!, $f${i}: JSONString`);
+  const fields = counts.map((_, i) =>
+    `c${i}: project(name: $p${i}, entityName: $e${i}) { runCount(filters: $f${i}) }`
+  );
+  const variables: Record<string, string> = {};
+  counts.forEach(({ project, filters }, i) => {
+    variables[`p${i}`] = project.project;
+    variables[`e${i}`] = project.entity;
+    variables[`f${i}`] = filters;
+  });
+  return {
+    operation: "RunCountsBatch",
+    document: operationDocument(
+      `query RunCountsBatch(${declarations.join(", ")}) { ${fields.join(" ")} }`,
+    ),
+    variables,
+    decoder: Schema.Record(Schema.String, Schema.Unknown),
+  };
+}
+
+const ProjectRunCount = Schema.NullOr(Schema.Struct({ runCount: Schema.Number }));
+
+/** How many runs of a project match a filter, batched with the other counts in flight. */
+export interface RunCountLookup extends Request.Request<number, RequestError | NotFoundError> {
+  readonly _tag: "RunCountLookup";
+  readonly project: ProjectPath;
+  /** Filters, already encoded as JSON. */
+  readonly filters: string;
+}
+
+/** Makes a {@link RunCountLookup}. */
+export const RunCountLookup: Request.Constructor<RunCountLookup, "_tag"> = Request.tagged<
+  RunCountLookup
+>("RunCountLookup");
+
+/**
+ * The resolver of {@link RunCountLookup}s, as {@link runLookupResolver} for runs: counts in
+ * flight together share a request per entity, a count alone is the official `RunCount`.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect";
+ * import { RunCountLookup, runCountResolver, type WandbClient } from "@effect-wandb/api";
+ * const counts = (client: WandbClient) => {
+ *   const resolver = runCountResolver(client);
+ *   const project = { entity: "acme", project: "mnist" };
+ *   return Effect.all([
+ *     Effect.request(RunCountLookup({ project, filters: "{}" }), resolver),
+ *     Effect.request(RunCountLookup({ project, filters: '{"state":"running"}' }), resolver),
+ *   ], { concurrency: "unbounded" }); // one request
+ * };
+ * ```
+ */
+export function runCountResolver(
+  client: WandbClient,
+  maxBatch: number = maxRunsPerBatch,
+): RequestResolver.RequestResolver<RunCountLookup> {
+  const one = (entry: Request.Entry<RunCountLookup>) =>
+    Effect.exit(countRuns(client, entry.request.project, entry.request.filters)).pipe(
+      Effect.map((exit) => entry.completeUnsafe(exit)),
+    );
+  const countOf = (
+    data: RunsBatchData,
+    index: number,
+    project: ProjectPath,
+  ): Exit.Exit<number, RequestError | NotFoundError> => {
+    const decoded = Schema.decodeUnknownExit(ProjectRunCount)(data[`c${index}`] ?? null);
+    if (Exit.isFailure(decoded)) {
+      return Exit.fail(
+        new DecodeError({ operation: "RunCountsBatch", path: `c${index}`, message: "malformed" }),
+      );
+    }
+    const value = decoded.value as { readonly runCount: number } | null;
+    return value === null
+      ? Exit.fail(projectNotFound("RunCount", project))
+      : Exit.succeed(value.runCount);
+  };
+  return RequestResolver.makeGrouped<RunCountLookup, string>({
+    key: (entry) => entry.request.project.entity,
+    resolver: (entries) =>
+      entries.length === 1 ? one(entries[0]) : client.execute(
+        runCountsBatchQuery(entries.map((e) => e.request)),
+      ).pipe(
+        Effect.map((data) => {
+          entries.forEach((entry, i) =>
+            entry.completeUnsafe(countOf(data, i, entry.request.project))
+          );
+        }),
+        Effect.catchTag("GraphqlError", () => Effect.forEach(entries, one, { discard: true })),
+      ),
   }).pipe(RequestResolver.batchN(maxBatch));
 }

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { Effect } from "effect";
-import { Api } from "../../mod.ts";
+import { Api, runField } from "../../mod.ts";
 import { LocalServer } from "../../lib/testing/mod.ts";
 import { withServer } from "../api/_harness.ts";
 
@@ -38,4 +38,29 @@ Deno.test("api.run() lookups in flight together go out as batches of 25 aliased 
   assert.deepEqual(batched.slice(0, 3), alone);
   assert.ok(missing.paths.length > 25, `${missing.paths.length} seeded runs`);
   assert.deepEqual(operations, Array(Math.ceil(missing.paths.length / 25)).fill("RunsBatch"));
+});
+
+Deno.test("api.runCount() counts in flight together share one RunCountsBatch request", async () => {
+  const { counts, alone, operations } = await withServer(
+    Effect.gen(function* () {
+      const server = yield* LocalServer;
+      const api = yield* Api;
+      const asked = [
+        ["acme/mnist", undefined],
+        ["acme/mnist", runField.state.eq("finished")],
+        ["acme/cifar10", undefined],
+      ] as const;
+      const alone = yield* Effect.forEach(asked, ([p, filters]) => api.runCount(p, { filters }));
+      server.resetRequests();
+      const counts = yield* Effect.forEach(
+        asked,
+        ([p, filters]) => api.runCount(p, { filters }),
+        { concurrency: "unbounded" },
+      );
+      return { counts, alone, operations: server.requests.map((r) => r.operationName) };
+    }),
+  );
+  assert.deepEqual(counts, alone);
+  assert.ok(counts[0]! > counts[1]! && counts[1]! > 0);
+  assert.deepEqual(operations, ["RunCountsBatch"]);
 });
