@@ -547,3 +547,10 @@ export {
   runsBatchQuery,
 } from "./lib/runs/batch.ts";
 export { QuotaPacer } from "./lib/core/quota.ts";
+export {
+  ArtifactLookup,
+  artifactLookupResolver,
+  artifactsBatchQuery,
+  maxArtifactsPerBatch,
+} from "./lib/artifacts/batch.ts";
+export { artifactOfProject } from "./lib/artifacts/operations.ts";

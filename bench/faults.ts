@@ -9,6 +9,8 @@
  *     deno task bench:faults [steps per run, default 2000]
  */
 const steps = Number(Deno.args[0] ?? 2000);
+import { clientArgs, spawnServer } from "./_processes.ts";
+
 const deno = Deno.execPath();
 const outDir = new URL("./out/", import.meta.url).pathname;
 await Deno.mkdir(outDir, { recursive: true });
@@ -36,48 +38,29 @@ async function byRun(path: string): Promise<Map<string, string>> {
 let clean: { seconds: number; runs: Map<string, string> } | undefined;
 console.log(`Fault matrix, 100 runs x ${steps} steps x 10 metrics, 20 ms/request:`);
 for (const [name, failureRate] of profiles) {
-  const server = new Deno.Command(deno, {
-    args: [
-      "eval",
-      `import { startEmulator } from "${new URL("../lib/testing/mod.ts", import.meta.url).href}";
+  const server = await spawnServer([
+    "eval",
+    `import { startEmulator } from "${new URL("../lib/testing/mod.ts", import.meta.url).href}";
        const server = await startEmulator({
          seed: { benchmark: { runs: 100, steps: ${steps}, metrics: 10 } },
          latencyMs: 20, parquet: false,
          ${
-        Object.keys(failureRate).length > 0
-          ? `failureRate: ${JSON.stringify({ ...failureRate, seed: 3 })},`
-          : ""
-      }
+      Object.keys(failureRate).length > 0
+        ? `failureRate: ${JSON.stringify({ ...failureRate, seed: 3 })},`
+        : ""
+    }
        });
        for (const run of server.store.listRuns("acme", "bench")) server.store.materializeHistory(run);
        console.log(JSON.stringify({ url: server.url, apiKey: server.apiKey }));`,
-    ],
-    stdout: "piped",
-    stderr: "null",
-  }).spawn();
-  const reader = server.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let text = "";
-  while (!text.includes("\n")) text += (await reader.read()).value ?? "";
-  const { url, apiKey } = JSON.parse(text.split("\n")[0]!);
+  ]);
   const out = `${outDir}faults.ndjson`;
   const started = performance.now();
   const result = await new Deno.Command(deno, {
-    args: [
-      "run",
-      "--allow-net=127.0.0.1",
-      "--allow-read",
-      `--allow-write=${outDir}`,
-      new URL("./client.ts", import.meta.url).pathname,
-      "defaults",
-      url,
-      apiKey,
-      out,
-    ],
+    args: clientArgs("defaults", server, out, outDir),
     stderr: "null",
   }).output();
   const seconds = (performance.now() - started) / 1000;
-  server.kill();
-  await server.status;
+  await server.stop();
   if (!result.success) {
     console.log(`  ${name.padEnd(20)} FAILED`);
     continue;

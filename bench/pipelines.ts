@@ -17,6 +17,7 @@ import { Effect, Layer } from "effect";
 import { FetchHttpClient } from "effect/http";
 import { Api, Checkpoints, syncProject } from "../mod.ts";
 import { startEmulator } from "../lib/testing/mod.ts";
+import { benchServer, clientArgs } from "./_processes.ts";
 
 const deno = Deno.execPath();
 const outDir = new URL("./out/", import.meta.url).pathname;
@@ -75,23 +76,8 @@ await Deno.mkdir(outDir, { recursive: true });
 
 // 2. The CLI against the library, each a process of its own.
 {
-  const server = new Deno.Command(deno, {
-    args: [
-      "run",
-      "--allow-net=127.0.0.1",
-      new URL("./server.ts", import.meta.url).pathname,
-      "100",
-      "2000",
-      "10",
-      "20",
-    ],
-    stdout: "piped",
-    stderr: "null",
-  }).spawn();
-  const reader = server.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let text = "";
-  while (!text.includes("\n")) text += (await reader.read()).value ?? "";
-  const { url, apiKey } = JSON.parse(text.split("\n")[0]!);
+  const server = await benchServer(100, 2000, 10, 20);
+  const { url, apiKey } = server;
   /** Runs a process to its end: wall seconds and peak RSS (the kernel's high-water mark). */
   const measure = async (args: ReadonlyArray<string>, env: Record<string, string> = {}) => {
     const started = performance.now();
@@ -109,19 +95,10 @@ await Deno.mkdir(outDir, { recursive: true });
     if (!status.success) throw new Error(`${args.join(" ")} failed`);
     return { seconds: (performance.now() - started) / 1000, peakMb: Math.round(peakKb / 1024) };
   };
-  const library = await measure([
+  const library = await measure(clientArgs("defaults", server, `${outDir}library.ndjson`, outDir));
+  const cliArgs = (v8Flags: ReadonlyArray<string>) => [
     "run",
-    "--allow-net=127.0.0.1",
-    "--allow-read",
-    `--allow-write=${outDir}`,
-    new URL("./client.ts", import.meta.url).pathname,
-    "defaults",
-    url,
-    apiKey,
-    `${outDir}library.ndjson`,
-  ]);
-  const cli = await measure([
-    "run",
+    ...v8Flags,
     "--allow-net=127.0.0.1",
     "--allow-read",
     `--allow-write=${outDir}`,
@@ -133,23 +110,14 @@ await Deno.mkdir(outDir, { recursive: true });
     "history",
     "--out",
     `${outDir}cli`,
-  ], { WANDB_API_KEY: apiKey, WANDB_BASE_URL: url });
+  ];
+  const cliEnv = { WANDB_API_KEY: apiKey, WANDB_BASE_URL: url };
+  const cli = await measure(cliArgs([]), cliEnv);
   // The CLI as its task runs it: V8 told to keep its heap small (a bounded export needs little).
-  const cliSmallHeap = await measure([
-    "run",
-    "--v8-flags=--max-old-space-size=96,--max-semi-space-size=2",
-    "--allow-net=127.0.0.1",
-    "--allow-read",
-    `--allow-write=${outDir}`,
-    "--allow-env=WANDB_API_KEY,WANDB_BASE_URL,TERM,NO_COLOR,FORCE_COLOR",
-    new URL("../lib/cli/main.ts", import.meta.url).pathname,
-    "export",
-    "acme/bench",
-    "--what",
-    "history",
-    "--out",
-    `${outDir}cli`,
-  ], { WANDB_API_KEY: apiKey, WANDB_BASE_URL: url });
+  const cliSmallHeap = await measure(
+    cliArgs(["--v8-flags=--max-old-space-size=96,--max-semi-space-size=2"]),
+    cliEnv,
+  );
   console.log("History export, 100 runs x 2,000 steps x 10 metrics, 20 ms/request:");
   console.log(
     `  library (plain call) ${library.seconds.toFixed(2)} s, peak RSS ${library.peakMb} MB`,
@@ -161,8 +129,7 @@ await Deno.mkdir(outDir, { recursive: true });
     } s, peak RSS ${cliSmallHeap.peakMb} MB`,
   );
   console.log(`  CLI / library: ${(100 * cli.seconds / library.seconds).toFixed(0)}% of the time`);
-  server.kill();
-  await server.status;
+  await server.stop();
   await Deno.remove(`${outDir}cli`, { recursive: true });
   await Deno.remove(`${outDir}library.ndjson`);
 }

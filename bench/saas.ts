@@ -8,27 +8,13 @@
  *
  *     deno task bench:saas
  */
+import { benchServer, clientArgs } from "./_processes.ts";
+
 const deno = Deno.execPath();
 const outDir = new URL("./out/", import.meta.url).pathname;
 await Deno.mkdir(outDir, { recursive: true });
 
-const server = new Deno.Command(deno, {
-  args: [
-    "run",
-    "--allow-net=127.0.0.1",
-    new URL("./server.ts", import.meta.url).pathname,
-    "20",
-    "5000",
-    "10",
-    "saas",
-  ],
-  stdout: "piped",
-  stderr: "null",
-}).spawn();
-const reader = server.stdout.pipeThrough(new TextDecoderStream()).getReader();
-let text = "";
-while (!text.includes("\n")) text += (await reader.read()).value ?? "";
-const { url, apiKey } = JSON.parse(text.split("\n")[0]!);
+const server = await benchServer(20, 5000, 10, "saas");
 
 interface Result {
   readonly mode: string;
@@ -39,18 +25,7 @@ interface Result {
 const client = async (mode: string, maxRuns?: number): Promise<Result> => {
   const out = `${outDir}saas-${mode}.ndjson`;
   const result = await new Deno.Command(deno, {
-    args: [
-      "run",
-      "--allow-net=127.0.0.1",
-      "--allow-read",
-      `--allow-write=${outDir}`,
-      new URL("./client.ts", import.meta.url).pathname,
-      mode,
-      url,
-      apiKey,
-      out,
-      ...(maxRuns === undefined ? [] : [String(maxRuns)]),
-    ],
+    args: clientArgs(mode, server, out, outDir, maxRuns),
     stderr: "inherit",
   }).output();
   if (!result.success) throw new Error(`the ${mode} client failed`);
@@ -73,5 +48,4 @@ for (const r of results.slice(1)) {
   console.log(`${r.mode} / baseline: ${(rate(r) / rate(results[0]!)).toFixed(1)}x`);
 }
 await Deno.writeTextFile(`${outDir}saas.json`, JSON.stringify(results, null, 2));
-server.kill();
-await server.status;
+await server.stop();

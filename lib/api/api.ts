@@ -16,6 +16,7 @@ import * as Ref from "effect/Ref";
 import * as Stream from "effect/Stream";
 import type * as HttpClient from "effect/http/HttpClient";
 import { positiveInteger } from "../core/_arguments.ts";
+import { ArtifactLookup, artifactLookupResolver } from "../artifacts/batch.ts";
 import { RunCountLookup, runCountResolver, RunLookup, runLookupResolver } from "../runs/batch.ts";
 import {
   type ApiConfig,
@@ -131,7 +132,6 @@ import {
   deleteArtifactCollection,
   downloadArtifact,
   downloadArtifactFile,
-  getArtifact,
   getArtifactCollection,
   getArtifactEntry,
   getArtifactManifest,
@@ -577,6 +577,7 @@ export function makeApi(config: ApiConfig): Effect.Effect<ApiShape, never, HttpC
     const client = yield* makeWandbClient(config);
     const runLookups = runLookupResolver(client);
     const runCounts = runCountResolver(client);
+    const artifactLookups = artifactLookupResolver(client);
     const knownDefaultEntity = yield* Ref.make(Option.none<string>());
 
     const defaultEntity: Effect.Effect<string, WandbError> = Ref.get(knownDefaultEntity).pipe(
@@ -823,7 +824,18 @@ export function makeApi(config: ApiConfig): Effect.Effect<ApiShape, never, HttpC
         ),
       artifact: (name, options) =>
         artifactPath(name).pipe(
-          Effect.flatMap(({ project, name }) => getArtifact(client, project, name, options)),
+          // Lookups in flight together share one request (see lib/artifacts/batch.ts).
+          Effect.flatMap(({ project, name }) =>
+            Effect.request(
+              ArtifactLookup({
+                project,
+                name,
+                type: options?.type,
+                enableTracking: options?.enableTracking ?? true,
+              }),
+              artifactLookups,
+            )
+          ),
           Effect.withSpan("Api.artifact"),
         ),
       artifactExists: (name, type) =>

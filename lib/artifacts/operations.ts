@@ -44,6 +44,7 @@ import {
   type ArtifactManifest,
   type ArtifactManifestEntry,
   ArtifactManifestText,
+  type ArtifactNodeData,
   type ArtifactType,
   toArtifact,
   toArtifactCollection,
@@ -391,26 +392,37 @@ export function getArtifact(
   name: string,
   options?: GetArtifactOptions,
 ): Effect.Effect<Artifact, ArtifactError> {
-  const qualified = `${project.entity}/${project.project}/${name}`;
   return client.execute(artifactByNameQuery(project, name, options?.enableTracking ?? true)).pipe(
-    Effect.flatMap((data): Effect.Effect<Artifact, ArtifactError> => {
-      if (data.project === null) return Effect.fail(projectNotFound("ArtifactByName", project));
-      if (data.project.artifact === null) {
-        return Effect.fail(notFound("ArtifactByName", "artifact", qualified));
-      }
-      const artifact = toArtifact(data.project.artifact);
-      if (options?.type !== undefined && artifact.type !== options.type) {
-        return Effect.fail(
-          invalid(
-            "type",
-            options.type,
-            `${qualified} is of type '${artifact.type}', not '${options.type}'`,
-          ),
-        );
-      }
-      return Effect.succeed(artifact);
-    }),
+    Effect.flatMap((data) => artifactOfProject(data.project, project, name, options)),
   );
+}
+
+/**
+ * The artifact an `ArtifactByName` answer's `project` holds, or why there is none: the project
+ * or the artifact is missing, or it is not of the type asked for.
+ */
+export function artifactOfProject(
+  found: { readonly artifact: ArtifactNodeData | null } | null,
+  project: ProjectPath,
+  name: string,
+  options?: Pick<GetArtifactOptions, "type">,
+): Effect.Effect<Artifact, ArtifactError> {
+  const qualified = `${project.entity}/${project.project}/${name}`;
+  if (found === null) return Effect.fail(projectNotFound("ArtifactByName", project));
+  if (found.artifact === null) {
+    return Effect.fail(notFound("ArtifactByName", "artifact", qualified));
+  }
+  const artifact = toArtifact(found.artifact);
+  if (options?.type !== undefined && artifact.type !== options.type) {
+    return Effect.fail(
+      invalid(
+        "type",
+        options.type,
+        `${qualified} is of type '${artifact.type}', not '${options.type}'`,
+      ),
+    );
+  }
+  return Effect.succeed(artifact);
 }
 
 /**

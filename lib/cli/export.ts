@@ -27,6 +27,7 @@ import type { Run } from "../runs/decoders.ts";
 import { runsTableRow } from "../runs/table.ts";
 import { Checkpoints } from "../sync/checkpoints.ts";
 import { syncProject } from "../sync/sync.ts";
+import { countLines } from "../sync/_chunks.ts";
 
 /** The output formats. */
 export type ExportFormat = "ndjson" | "csv" | "parquet";
@@ -94,12 +95,6 @@ class Counters {
   readonly written: Array<string> = [];
   readonly failures: Array<ExportFailure> = [];
 }
-
-const countLines = (chunk: Uint8Array): number => {
-  let lines = 0;
-  for (let i = chunk.indexOf(10); i >= 0; i = chunk.indexOf(10, i + 1)) lines++;
-  return lines;
-};
 
 const megabytes = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
 

@@ -25,6 +25,7 @@ import {
   Checkpoints,
   type RunCheckpoint,
 } from "./checkpoints.ts";
+import { countLines, lastStepOf } from "./_chunks.ts";
 
 /** Options of {@link syncProject}. */
 export interface SyncOptions {
@@ -80,16 +81,6 @@ function fingerprint(text: string): string {
     hash = Math.imul(hash, 0x01000193);
   }
   return (hash >>> 0).toString(16).padStart(8, "0") + text.length.toString(16);
-}
-
-const newline = 10;
-
-/** `_step` of the last NDJSON line of a chunk of one run's rows, if it has one. */
-function lastStepOf(chunk: Uint8Array): number | undefined {
-  const end = chunk[chunk.length - 1] === newline ? chunk.length - 1 : chunk.length;
-  const start = chunk.lastIndexOf(newline, end - 1) + 1;
-  const row = JSON.parse(new TextDecoder().decode(chunk.subarray(start, end)));
-  return typeof row._step === "number" ? row._step : undefined;
 }
 
 /** Cuts `path` back to `bytes` (what the checkpoint accounts for), creating it if missing. */
@@ -258,9 +249,7 @@ export function syncProject(
         return Effect.gen(function* () {
           yield* writeAndSync(historyPath, history, chunk);
           const step = lastStepOf(chunk) ?? lastStepOfRun(run);
-          let lines = 0;
-          for (let i = chunk.indexOf(newline); i >= 0; i = chunk.indexOf(newline, i + 1)) lines++;
-          rows += lines;
+          rows += countLines(chunk);
           bytes += chunk.length;
           const historyBytes = checkpoint.historyBytes + chunk.length;
           BufferPool.giveBack(chunk.buffer);

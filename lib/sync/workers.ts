@@ -23,6 +23,7 @@ import { ExportError } from "../export/sinks.ts";
 import type { ScanHistoryOptions } from "../history/operations.ts";
 import type { Run } from "../runs/decoders.ts";
 import { CheckpointError } from "./checkpoints.ts";
+import { countLines, lastStepOf } from "./_chunks.ts";
 
 /** Options of {@link exportWithLeases}. */
 export interface LeasedExportOptions {
@@ -83,8 +84,6 @@ interface RunProgress {
   readonly lastStep: number;
 }
 
-const newline = 10;
-
 const kvFailure = (where: string) => (e: unknown) =>
   new CheckpointError({ where, message: e instanceof Error ? e.message : String(e) });
 
@@ -100,14 +99,6 @@ const kvCall = <A>(where: string, call: () => Promise<A>) =>
       while: (e) => /locked|busy/i.test(e.message),
     }),
   );
-
-/** `_step` of the last NDJSON line of a chunk. */
-function lastStepOf(chunk: Uint8Array): number | undefined {
-  const end = chunk[chunk.length - 1] === newline ? chunk.length - 1 : chunk.length;
-  const start = chunk.lastIndexOf(newline, end - 1) + 1;
-  const row = JSON.parse(new TextDecoder().decode(chunk.subarray(start, end)));
-  return typeof row._step === "number" ? row._step : undefined;
-}
 
 /** Writes a segment whole under a temporary name, then renames it into place. */
 const writeSegment = (dir: string, firstStep: number, chunk: Uint8Array) =>
@@ -222,10 +213,7 @@ export function exportWithLeases(
               yield* options.writeSegment === undefined
                 ? writeSegment(dir, lastStep + 1, chunk)
                 : options.writeSegment(run.path, lastStep + 1, chunk);
-              let lines = 0;
-              for (let i = chunk.indexOf(newline); i >= 0; i = chunk.indexOf(newline, i + 1)) {
-                lines++;
-              }
+              const lines = countLines(chunk);
               BufferPool.giveBack(chunk.buffer);
               // The segment counts only once this commits, and only while the lease is ours.
               const committed = yield* kvCall(JSON.stringify(progressKey(run.path)), () =>

@@ -466,3 +466,38 @@ Deno.test("a user outside an artifact's entity can neither read nor change it", 
   assert.equal(r.after.description, null);
   assert.equal(r.after.state, "COMMITTED");
 });
+
+Deno.test("api.artifact() lookups in flight together share one ArtifactsBatch request", async () => {
+  const { batched, alone, operations, errors } = await withArtifacts(() =>
+    Effect.gen(function* () {
+      const server = yield* LocalServer;
+      const api = yield* Api;
+      const names = [
+        "acme/mnist/mnist-raw:v0",
+        "acme/mnist/mnist-raw:prod",
+        "acme/mnist/mnist-cnn:v0",
+      ];
+      const alone = yield* Effect.forEach(names, (n) => api.artifact(n));
+      server.resetRequests();
+      const batched = yield* Effect.forEach(names, (n) => api.artifact(n), {
+        concurrency: "unbounded",
+      });
+      const operations = server.requests.map((r) => r.operationName);
+      // A missing version and a wrong type fail their own lookups only.
+      const [ok, missing, wrongType] = yield* Effect.all([
+        api.artifact(names[0]!),
+        Effect.flip(api.artifact("acme/mnist/mnist-raw:v99")),
+        Effect.flip(api.artifact("acme/mnist/mnist-raw:v0", { type: "model" })),
+      ], { concurrency: "unbounded" });
+      return {
+        batched,
+        alone,
+        operations,
+        errors: [ok.qualifiedName, missing._tag, wrongType._tag],
+      };
+    })
+  );
+  assert.deepEqual(batched, alone);
+  assert.deepEqual(operations, ["ArtifactsBatch"]);
+  assert.deepEqual(errors, ["acme/mnist/mnist-raw:v0", "NotFoundError", "InvalidArgumentError"]);
+});

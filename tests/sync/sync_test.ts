@@ -72,6 +72,21 @@ async function fullExport(server: Emulator, path: string) {
   return historyByRun(path);
 }
 
+/** A script of this folder in a process of its own (for tests that kill it), stdout piped. */
+const childProcess = (script: string, args: ReadonlyArray<string>) =>
+  new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--allow-net=127.0.0.1",
+      "--allow-read",
+      "--allow-write",
+      new URL(script, import.meta.url).pathname,
+      ...args,
+    ],
+    stdout: "piped",
+    stderr: "inherit",
+  }).spawn();
+
 const sorted = (runs: Map<string, Array<string>>) =>
   [...runs.entries()].sort(([a], [b]) => a < b ? -1 : 1);
 
@@ -172,21 +187,7 @@ Deno.test("syncProject(): killed with SIGKILL at several points, the next sync's
   try {
     seedProject(server, 8, 4000);
     const child = (out: string) =>
-      new Deno.Command(Deno.execPath(), {
-        args: [
-          "run",
-          "--allow-net=127.0.0.1",
-          "--allow-read",
-          "--allow-write",
-          new URL("./_sync_child.ts", import.meta.url).pathname,
-          server.url,
-          server.apiKey,
-          project,
-          out,
-        ],
-        stdout: "piped",
-        stderr: "inherit",
-      }).spawn();
+      childProcess("./_sync_child.ts", [server.url, server.apiKey, project, out]);
     // Uninterrupted.
     await Deno.mkdir(`${root}/whole`);
     const whole = await child(`${root}/whole`).output();
@@ -266,23 +267,14 @@ Deno.test("exportWithLeases(): three workers on one KV file, one killed mid-run:
   try {
     seedProject(server, 9, 3000);
     const worker = (name: string) =>
-      new Deno.Command(Deno.execPath(), {
-        args: [
-          "run",
-          "--allow-net=127.0.0.1",
-          "--allow-read",
-          "--allow-write",
-          new URL("./_worker_child.ts", import.meta.url).pathname,
-          server.url,
-          server.apiKey,
-          project,
-          `${root}/out`,
-          `${root}/kv.sqlite`,
-          name,
-        ],
-        stdout: "piped",
-        stderr: "inherit",
-      }).spawn();
+      childProcess("./_worker_child.ts", [
+        server.url,
+        server.apiKey,
+        project,
+        `${root}/out`,
+        `${root}/kv.sqlite`,
+        name,
+      ]);
     const victim = worker("w1");
     const others = [worker("w2"), worker("w3")];
     // Kill w1 by its PID once it has committed a page of a run (and so holds its lease).

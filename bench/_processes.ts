@@ -1,0 +1,70 @@
+/** Processes the benchmarks start: a server that prints `{ url, apiKey }`, and timed clients. */
+
+/** A local server in a process of its own, once it has printed where it listens. */
+export interface ServerProcess {
+  readonly url: string;
+  readonly apiKey: string;
+  stop(): Promise<void>;
+}
+
+/** Starts `deno <args>` and waits for its first line, `{ url, apiKey }`. */
+export async function spawnServer(args: ReadonlyArray<string>): Promise<ServerProcess> {
+  const server = new Deno.Command(Deno.execPath(), {
+    args: [...args],
+    stdout: "piped",
+    stderr: "null",
+  }).spawn();
+  const reader = server.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let text = "";
+  while (!text.includes("\n")) {
+    const { value, done } = await reader.read();
+    if (done) throw new Error("the benchmark server stopped before it was ready");
+    text += value;
+  }
+  const { url, apiKey } = JSON.parse(text.split("\n")[0]!);
+  return {
+    url,
+    apiKey,
+    stop: async () => {
+      server.kill();
+      await server.status;
+    },
+  };
+}
+
+/** `bench/server.ts` with its arguments. */
+export const benchServer = (
+  runs: number,
+  steps: number,
+  metrics: number,
+  latency: number | "saas",
+): Promise<ServerProcess> =>
+  spawnServer([
+    "run",
+    "--allow-net=127.0.0.1",
+    new URL("./server.ts", import.meta.url).pathname,
+    String(runs),
+    String(steps),
+    String(metrics),
+    String(latency),
+  ]);
+
+/** The arguments that run `bench/client.ts` in `mode` against `server`, writing `out`. */
+export const clientArgs = (
+  mode: string,
+  server: ServerProcess,
+  out: string,
+  outDir: string,
+  maxRuns?: number,
+): Array<string> => [
+  "run",
+  "--allow-net=127.0.0.1",
+  "--allow-read",
+  `--allow-write=${outDir}`,
+  new URL("./client.ts", import.meta.url).pathname,
+  mode,
+  server.url,
+  server.apiKey,
+  out,
+  ...(maxRuns === undefined ? [] : [String(maxRuns)]),
+];
