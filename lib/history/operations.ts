@@ -82,8 +82,9 @@ export interface ScanHistoryOptions {
   /** Last step (exclusive), clamped to the run's last step + 1. */
   readonly maxStep?: number | undefined;
   /**
-   * Step windows (or Parquet files) of this run fetched at once. Requests also wait for the
-   * `Api`-wide `concurrency` permits, so many parallel scans cannot flood the server.
+   * Step windows of this run fetched at once; on the Parquet path, one fewer row groups (at
+   * least one: a row group holds several windows' rows). Requests also wait for the `Api`-wide
+   * `concurrency` permits, so many parallel scans cannot flood the server.
    * @default {2}
    */
   readonly concurrency?: number | undefined;
@@ -634,9 +635,9 @@ function parquetScan<Source, Out>(
   concurrency: number,
 ): Stream.Stream<Batch<Source>, RequestError | NotFoundError> {
   const exportedEnd = exported.firstLiveStep ?? hi;
-  // Files one after the other; in each, row groups fetched by HTTP range, `concurrency` at a
-  // time (the next downloads while one decodes): memory holds a few row groups per run, never a
-  // whole export, however long the run.
+  // Files one after the other; in each, row groups fetched by HTTP range, `concurrency - 1` at
+  // a time (at least one): memory holds a row group or two per run, never a whole export,
+  // however long the run.
   const files = Stream.fromIterable(exported.urls).pipe(
     Stream.flatMap((url) => {
       const signed = resigning(client, path, url);
@@ -656,7 +657,9 @@ function parquetScan<Source, Out>(
                     ),
                     Effect.map((rows) => batchOf(format, rows, exportedEnd)),
                   ),
-                { concurrency },
+                // A row group holds several pages' rows: one fewer in flight than windows
+                // (with the defaults, one per run; the other runs keep the connection busy).
+                { concurrency: Math.max(1, concurrency - 1) },
               ),
             ),
         ),
