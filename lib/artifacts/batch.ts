@@ -24,7 +24,9 @@ export const maxArtifactsPerBatch = 25;
 
 /** One artifact by name, batched with the others in flight. */
 export interface ArtifactLookup extends Request.Request<Artifact, ArtifactError> {
+  /** Discriminant of the request. */
   readonly _tag: "ArtifactLookup";
+  /** The artifact's project. */
   readonly project: ProjectPath;
   /** `collection:alias` or `collection:vN`. */
   readonly name: string;

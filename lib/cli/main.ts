@@ -51,15 +51,25 @@ const write = (text: string) => Deno.stderr.writeSync(new TextEncoder().encode(t
 
 /** The command line of `export`, as `effect/cli` parses it. */
 export interface ExportInput {
+  /** `entity/project`, one or more. */
   readonly projects: ReadonlyArray<string>;
+  /** `--out`: the directory written to. */
   readonly out: string;
+  /** `--format`: formats, comma-separated. */
   readonly format: string;
+  /** `--what`: parts, comma-separated. */
   readonly what: string;
+  /** `--filter`: a Mongo-style run filter as JSON. */
   readonly filter: Option.Option<string>;
+  /** `--since`: an ISO time. */
   readonly since: Option.Option<string>;
+  /** `--keys`: history keys, comma-separated. */
   readonly keys: Option.Option<string>;
+  /** `--concurrency`: requests in flight. */
   readonly concurrency: Option.Option<number>;
+  /** `--local`: the embedded local server. */
   readonly local: boolean;
+  /** `--sync`: incremental. */
   readonly sync: boolean;
 }
 

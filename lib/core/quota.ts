@@ -42,6 +42,7 @@ interface QuotaState {
 export class QuotaPacer {
   private readonly projects = new Map<string, QuotaState>();
 
+  /** @param now The clock (epoch ms); tests pass their own. */
   constructor(private readonly now: () => number = Date.now) {}
 
   private state(project: string): QuotaState {

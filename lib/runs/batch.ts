@@ -70,7 +70,9 @@ const ProjectRun = Schema.NullOr(Schema.Struct({ run: Schema.NullOr(FullRunNode)
 
 /** One run looked up by path, batched with the others in flight. */
 export interface RunLookup extends Request.Request<Run, RequestError | NotFoundError> {
+  /** Discriminant of the request. */
   readonly _tag: "RunLookup";
+  /** The run looked up. */
   readonly path: RunPath;
 }
 
@@ -190,7 +192,9 @@ const ProjectRunCount = Schema.NullOr(Schema.Struct({ runCount: Schema.Number })
 
 /** How many runs of a project match a filter, batched with the other counts in flight. */
 export interface RunCountLookup extends Request.Request<number, RequestError | NotFoundError> {
+  /** Discriminant of the request. */
   readonly _tag: "RunCountLookup";
+  /** The project counted. */
   readonly project: ProjectPath;
   /** Filters, already encoded as JSON. */
   readonly filters: string;

@@ -48,9 +48,13 @@ export interface SyncOptions {
 
 /** Where a sync stands, after a durable write. */
 export interface SyncProgress {
+  /** Runs whose new rows are all written. */
   readonly runsDone: number;
+  /** Runs with new rows this call exports. */
   readonly runsToDo: number;
+  /** Rows appended so far. */
   readonly rows: number;
+  /** Bytes appended so far. */
   readonly bytes: number;
 }
 

@@ -79,6 +79,10 @@ export interface QuotaAnswer {
 export class ProjectQuota {
   private readonly windows = new Map<string, { startedAt: number; used: number }>();
 
+  /**
+   * @param limit Requests per project per window.
+   * @param now The clock (ms); tests pass their own.
+   */
   constructor(
     private readonly limit: { readonly requests: number; readonly windowSeconds: number },
     private readonly now: () => number = () => performance.now(),
