@@ -10,29 +10,20 @@
  *
  *     deno task bench:artifacts [--quick]
  */
+import { spawnServer } from "./_processes.ts";
+
 const quick = Deno.args.includes("--quick");
 const deno = Deno.execPath();
 const outDir = new URL("./out/", import.meta.url).pathname;
 await Deno.mkdir(outDir, { recursive: true });
 
-const server = new Deno.Command(deno, {
-  args: [
-    "run",
-    "--allow-net=127.0.0.1",
-    new URL("./artifact_server.ts", import.meta.url).pathname,
-    ...(quick ? ["200", "50", "200"] : []),
-  ],
-  stdout: "piped",
-  stderr: "inherit",
-}).spawn();
-const reader = server.stdout.pipeThrough(new TextDecoderStream()).getReader();
-let text = "";
-while (!text.includes("\n")) {
-  const { value, done } = await reader.read();
-  if (done) throw new Error("the benchmark server stopped before it was ready");
-  text += value;
-}
-const { url, apiKey } = JSON.parse(text.split("\n")[0]!);
+const server = await spawnServer([
+  "run",
+  "--allow-net=127.0.0.1",
+  new URL("./artifact_server.ts", import.meta.url).pathname,
+  ...(quick ? ["200", "50", "200"] : []),
+]);
+const { url, apiKey } = server;
 
 interface Result {
   readonly mode: string;
@@ -86,6 +77,5 @@ try {
   );
   await Deno.writeTextFile(`${outDir}artifacts.json`, JSON.stringify({ results, ratios }, null, 2));
 } finally {
-  server.kill();
-  await server.status;
+  await server.stop();
 }

@@ -14,6 +14,8 @@
  *
  *     deno task bench:history [--quick] [--capped-only | --no-5m]
  */
+import { benchServer } from "./_processes.ts";
+
 const quick = Deno.args.includes("--quick");
 const deno = Deno.execPath();
 const outDir = new URL("./out/", import.meta.url).pathname;
@@ -31,32 +33,11 @@ async function withServer<A>(
   steps: number,
   body: (url: string, apiKey: string) => Promise<A>,
 ): Promise<A> {
-  const server = new Deno.Command(deno, {
-    args: [
-      "run",
-      "--allow-net=127.0.0.1",
-      new URL("./server.ts", import.meta.url).pathname,
-      String(runs),
-      String(steps),
-      "10",
-      "20",
-    ],
-    stdout: "piped",
-    stderr: "inherit",
-  }).spawn();
-  const reader = server.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let text = "";
-  while (!text.includes("\n")) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error("the benchmark server stopped before it was ready");
-    text += value;
-  }
-  const { url, apiKey } = JSON.parse(text.split("\n")[0]!);
+  const server = await benchServer(runs, steps, 10, 20);
   try {
-    return await body(url, apiKey);
+    return await body(server.url, server.apiKey);
   } finally {
-    server.kill();
-    await server.status;
+    await server.stop();
   }
 }
 

@@ -90,8 +90,8 @@ export interface ScanHistoryOptions {
   readonly concurrency?: number | undefined;
   /**
    * `"parquet"` reads the server's Parquet export (failing if it has none), `"graphql"` pages
-   * step windows, `"auto"` uses Parquet for full scans (no `keys`) when the server offers it and
-   * GraphQL otherwise.
+   * step windows, `"auto"` uses Parquet for full scans (no `keys`) of more than two pages when the
+   * server offers it, and GraphQL otherwise.
    * @default {"auto"}
    */
   readonly mode?: ScanMode | undefined;
@@ -832,8 +832,11 @@ function scan<Source, Out>(
     // A Parquet cell cannot tell a logged `null` from a key the step never logged (both are
     // null cells, read as absent), while GraphQL rows keep `"x": null`: "auto" stays on GraphQL
     // for a run that logged nulls, so the path it picks never changes the rows.
+    // "auto" takes the export when it pays: a run of a page or two is as many GraphQL requests
+    // as the export's footer and row group, and a GraphQL page costs less to decode.
     const useParquet = wantsParquet && exported !== undefined &&
-      (mode === "parquet" || (exported.urls.length > 0 && !loggedNull));
+      (mode === "parquet" ||
+        (exported.urls.length > 0 && !loggedNull && hi - lo > 2 * pageSize));
     const rows = useParquet
       ? parquetScan(format, client, path, exported, lo, hi, pageSize, concurrency)
       : graphqlScan(format, client, path, keys, lo, hi, pageSize, concurrency);
