@@ -4,7 +4,8 @@
 export interface ServerProcess {
   readonly url: string;
   readonly apiKey: string;
-  stop(): Promise<void>;
+  /** Stops it (`SIGTERM`, or the signal given) and waits for it to end. */
+  stop(signal?: Deno.Signal): Promise<void>;
 }
 
 /** Starts `deno <args>` and waits for its first line, `{ url, apiKey }`. */
@@ -25,8 +26,8 @@ export async function spawnServer(args: ReadonlyArray<string>): Promise<ServerPr
   return {
     url,
     apiKey,
-    stop: async () => {
-      server.kill();
+    stop: async (signal = "SIGTERM") => {
+      server.kill(signal);
       await server.status;
     },
   };
