@@ -554,3 +554,11 @@ export {
   maxArtifactsPerBatch,
 } from "./lib/artifacts/batch.ts";
 export { artifactOfProject } from "./lib/artifacts/operations.ts";
+export {
+  type BatchData,
+  batchedByEntity,
+  type BatchedLookup,
+  batchField,
+  type BatchPart,
+  batchQuery,
+} from "./lib/core/batch.ts";

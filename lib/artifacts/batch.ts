@@ -7,15 +7,14 @@
  * @module
  */
 import * as Effect from "effect/Effect";
-import * as Exit from "effect/Exit";
 import * as Request from "effect/Request";
-import * as RequestResolver from "effect/RequestResolver";
+import type * as RequestResolver from "effect/RequestResolver";
 import * as Schema from "effect/Schema";
-import { DecodeError } from "../core/errors.ts";
-import { type GraphqlRequest, operationDocument } from "../core/graphql.ts";
+import { type BatchData, batchedByEntity, batchField, batchQuery } from "../core/batch.ts";
+import type { GraphqlRequest } from "../core/graphql.ts";
 import type { ProjectPath } from "../core/paths.ts";
 import type { WandbClient } from "../core/transport.ts";
-import { type Artifact, ArtifactNode, type ArtifactNodeData } from "./decoders.ts";
+import { type Artifact, ArtifactNode } from "./decoders.ts";
 import { type ArtifactError, artifactOfProject, getArtifact } from "./operations.ts";
 import { artifactFragments } from "./queries.ts";
 
@@ -61,32 +60,18 @@ export const ArtifactLookup: Request.Constructor<ArtifactLookup, "_tag"> = Reque
  */
 export function artifactsBatchQuery(
   lookups: ReadonlyArray<Pick<ArtifactLookup, "project" | "name" | "enableTracking">>,
-): GraphqlRequest<Readonly<Record<string, unknown>>> {
-  const declarations = lookups.map((_, i) =>
-    `$p${i}: String!, $e${i}: String!, $n${i}: String!, $t${i}: Boolean`
-  );
-  const fields = lookups.map((_, i) =>
-    `a${i}: project(name: $p${i}, entityName: $e${i}) { artifact(name: $n${i}, enableTracking: $t${i}) { ...ArtifactFragment } }`
-  );
-  const variables: Record<string, unknown> = {};
-  lookups.forEach(({ project, name, enableTracking }, i) => {
-    variables[`p${i}`] = project.project;
-    variables[`e${i}`] = project.entity;
-    variables[`n${i}`] = name;
-    variables[`t${i}`] = enableTracking;
-  });
-  return {
-    operation: "ArtifactsBatch",
-    document: operationDocument(
-      `query ArtifactsBatch(${declarations.join(", ")}, $includeAliases: Boolean = true) { ${
-        fields.join(" ")
-      } }`,
-      artifactFragments,
-    ),
-    variables,
-    // Each field is decoded on its own: one malformed artifact fails its lookup, not the batch.
-    decoder: Schema.Record(Schema.String, Schema.Unknown),
-  };
+): GraphqlRequest<BatchData> {
+  return batchQuery("ArtifactsBatch", "a", lookups, ({ project, name, enableTracking }, i) => ({
+    declarations: `$p${i}: String!, $e${i}: String!, $n${i}: String!, $t${i}: Boolean`,
+    field:
+      `project(name: $p${i}, entityName: $e${i}) { artifact(name: $n${i}, enableTracking: $t${i}) { ...ArtifactFragment } }`,
+    variables: {
+      [`p${i}`]: project.project,
+      [`e${i}`]: project.entity,
+      [`n${i}`]: name,
+      [`t${i}`]: enableTracking,
+    },
+  }), { declarations: "$includeAliases: Boolean = true", fragments: [artifactFragments] });
 }
 
 const ProjectArtifact = Schema.NullOr(Schema.Struct({ artifact: Schema.NullOr(ArtifactNode) }));
@@ -114,44 +99,14 @@ export function artifactLookupResolver(
   client: WandbClient,
   maxBatch: number = maxArtifactsPerBatch,
 ): RequestResolver.RequestResolver<ArtifactLookup> {
-  const complete = (
-    entry: Request.Entry<ArtifactLookup>,
-    effect: Effect.Effect<Artifact, ArtifactError>,
-  ) => Effect.map(Effect.exit(effect), (exit) => entry.completeUnsafe(exit));
-  const one = (entry: Request.Entry<ArtifactLookup>) =>
-    complete(entry, getArtifact(client, entry.request.project, entry.request.name, entry.request));
-  const fromField = (
-    data: Readonly<Record<string, unknown>>,
-    index: number,
-    lookup: ArtifactLookup,
-  ) => {
-    const decoded = Schema.decodeUnknownExit(ProjectArtifact)(data[`a${index}`] ?? null);
-    return Exit.isFailure(decoded)
-      ? Effect.fail(
-        new DecodeError({ operation: "ArtifactsBatch", path: `a${index}`, message: "malformed" }),
-      )
-      : artifactOfProject(
-        decoded.value as { readonly artifact: ArtifactNodeData | null } | null,
-        lookup.project,
-        lookup.name,
-        lookup,
-      );
-  };
-  return RequestResolver.makeGrouped<ArtifactLookup, string>({
-    // One entity per request: a refused entity (HTTP 403) fails only its own lookups.
-    key: (entry) => entry.request.project.entity,
-    resolver: (entries) =>
-      entries.length === 1 ? one(entries[0]) : client.execute(
-        artifactsBatchQuery(entries.map((entry) => entry.request)),
-      ).pipe(
-        Effect.flatMap((data) =>
-          Effect.forEach(
-            entries,
-            (entry, i) => complete(entry, fromField(data, i, entry.request)),
-            { discard: true },
-          )
-        ),
-        Effect.catchTag("GraphqlError", () => Effect.forEach(entries, one, { discard: true })),
+  return batchedByEntity<ArtifactLookup, Artifact, ArtifactError>(client, maxBatch, {
+    entity: ({ project }) => project.entity,
+    alone: (lookup) => getArtifact(client, lookup.project, lookup.name, lookup),
+    batch: (lookups) => artifactsBatchQuery(lookups),
+    field: (data, i, lookup) =>
+      Effect.flatMap(
+        batchField(data, "ArtifactsBatch", `a${i}`, ProjectArtifact),
+        (found) => artifactOfProject(found, lookup.project, lookup.name, lookup),
       ),
-  }).pipe(RequestResolver.batchN(maxBatch));
+  });
 }
