@@ -463,7 +463,9 @@ export function makeWandbClient(
       );
       // The body is read into a pooled buffer and given back once `read` (or the decoder) is
       // done with it: both copy what they keep.
-      const project = quotaProject(request.variables);
+      const attributes = requestAttributes(request.variables);
+      // The quota a request counts against: its project, as W&B's rate limits are per project.
+      const project = `${attributes["wandb.entity"] ?? ""}/${attributes["wandb.project"] ?? ""}`;
       const once = paced(project, attempt(operation, httpRequest)).pipe(
         Effect.flatMap((response) => readBody(operation, response, bodies)),
         Effect.flatMap((bytes): Effect.Effect<BodyRead<unknown, B>, TransportError> => {
@@ -507,7 +509,7 @@ export function makeWandbClient(
         // the operation name says more, and costs nothing.
         Effect.withSpan(
           `wandb.graphql ${operation}`,
-          { attributes: { operation, ...requestAttributes(request.variables) } },
+          { attributes: { operation, ...attributes } },
           { captureStackTrace: false },
         ),
       );
@@ -662,12 +664,6 @@ export function makeWandbClient(
 
     return { config, execute, executeReading, download, downloadRange, openDownload, upload };
   });
-}
-
-/** The quota a request counts against: its project, as W&B's rate limits are per project. */
-function quotaProject(variables: Readonly<Record<string, unknown>>): string {
-  const { entity, project } = requestAttributes(variables);
-  return `${entity ?? ""}/${project ?? ""}`;
 }
 
 /**

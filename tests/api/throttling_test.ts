@@ -54,3 +54,44 @@ Deno.test("adaptive throttling: a quota-bound export meets few 429s, and the sam
     `adaptive ${adaptive.refused} 429s vs reactive ${reactive.refused}`,
   );
 });
+
+Deno.test("adaptive throttling holds only the project whose quota is spent", async () => {
+  const server = await startEmulator({
+    costProfile: {
+      latencyMs: 0,
+      jitterMs: 0,
+      historyRowMicros: 0,
+      projectQuota: { requests: 5, windowSeconds: 3 },
+      storage: { firstByteMs: 0, bytesPerSecond: 1e9 },
+    },
+  });
+  try {
+    const timings = await Effect.runPromise(
+      Effect.gen(function* () {
+        const api = yield* Api;
+        // Spend acme/mnist's quota: 5 requests, the last answered with RateLimit-Remaining 0.
+        for (let i = 0; i < 5; i++) yield* api.runCount("acme/mnist");
+        const timed = (project: string) =>
+          Effect.gen(function* () {
+            const started = performance.now();
+            yield* api.runCount(project);
+            return performance.now() - started;
+          });
+        const other = yield* timed("acme/cifar10");
+        const spent = yield* timed("acme/mnist");
+        return { other, spent };
+      }).pipe(
+        Effect.provide(
+          Api.layer({ apiKey: server.apiKey, baseUrl: server.url }).pipe(
+            Layer.provide(FetchHttpClient.layer),
+          ),
+        ),
+      ),
+    );
+    assert.ok(timings.other < 500, `another project waited ${timings.other} ms`);
+    assert.ok(timings.spent >= 1000, `the spent project waited only ${timings.spent} ms`);
+    assert.ok(!server.requests.some((r) => r.status === 429), "a request met a 429");
+  } finally {
+    await server.close();
+  }
+});
