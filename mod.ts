@@ -256,6 +256,7 @@ export {
   defaultBaseUrl,
   defaultConcurrency,
   defaultTimeout,
+  envVarsProvider,
   libraryVersion,
   makeApiConfig,
   wandbEnvProvider,

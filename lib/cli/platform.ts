@@ -18,6 +18,7 @@ import * as Stream from "effect/Stream";
 import * as Terminal from "effect/Terminal";
 import * as TerminalCapabilities from "effect/cli/TerminalCapabilities";
 import * as ChildProcessSpawner from "effect/process/ChildProcessSpawner";
+import { envVarsProvider } from "../core/config.ts";
 
 const encoder = new TextEncoder();
 
@@ -65,29 +66,6 @@ const terminal: Terminal.Terminal = Terminal.make({
     }),
 });
 
-/** A variable's value, or nothing when it is unset or `--allow-env` does not name it. */
-const envVar = (name: string): string | undefined => {
-  try {
-    return Deno.env.get(name);
-  } catch {
-    return undefined;
-  }
-};
-
-/**
- * The variables `effect/cli` reads to pick colours (`NO_COLOR`, `FORCE_COLOR`, `TERM`), read
- * one by one: Effect's default provider reads the whole environment, which a scoped
- * `--allow-env` refuses.
- */
-const terminalEnv = (): ConfigProvider.ConfigProvider => {
-  const env: Record<string, string> = {};
-  for (const name of ["NO_COLOR", "FORCE_COLOR", "TERM"]) {
-    const value = envVar(name);
-    if (value !== undefined) env[name] = value;
-  }
-  return ConfigProvider.fromEnv({ env });
-};
-
 /**
  * Everything `Command.run` of `effect/cli` needs, for the given arguments, on Deno.
  *
@@ -114,7 +92,13 @@ export function denoCliLayer(
   // reads `process.env` whole, which a scoped `--allow-env` refuses.
   const capabilities = TerminalCapabilities.layer.pipe(
     Layer.provide(io),
-    Layer.provide(Layer.succeed(ConfigProvider.ConfigProvider, terminalEnv())),
+    // The variables effect/cli reads to pick colours, read one by one.
+    Layer.provide(
+      Layer.succeed(
+        ConfigProvider.ConfigProvider,
+        envVarsProvider(["NO_COLOR", "FORCE_COLOR", "TERM"]),
+      ),
+    ),
   );
   return Layer.mergeAll(
     capabilities,

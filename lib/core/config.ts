@@ -230,11 +230,33 @@ export const apiOptionsConfig: Config.Config<ApiOptions> = Config.all({
 );
 
 /**
- * A `ConfigProvider` over exactly the `WANDB_*` variables, read one by one with `Deno.env.get`.
+ * A `ConfigProvider` over exactly the variables `names`, read one by one with `Deno.env.get`.
  *
  * Effect's default provider enumerates the whole environment, which fails under a scoped
- * `--allow-env=WANDB_API_KEY,…`; this one asks only for the names it knows. A variable the
- * process may not read counts as unset.
+ * `--allow-env=…`; this one asks only for the names it is given. A variable the process may not
+ * read counts as unset.
+ *
+ * @example
+ * ```ts
+ * import { envVarsProvider } from "@effect-wandb/api";
+ * const provider = envVarsProvider(["NO_COLOR", "TERM"]);
+ * ```
+ */
+export function envVarsProvider(names: ReadonlyArray<string>): ConfigProvider.ConfigProvider {
+  const record: Record<string, string | undefined> = {};
+  for (const name of names) {
+    try {
+      record[name] = Deno.env.get(name);
+    } catch {
+      record[name] = undefined;
+    }
+  }
+  return ConfigProvider.fromEnvRecord(record);
+}
+
+/**
+ * A `ConfigProvider` over exactly the `WANDB_*` variables ({@link wandbEnvVars}): see
+ * {@link envVarsProvider}.
  *
  * @example
  * ```ts
@@ -243,15 +265,7 @@ export const apiOptionsConfig: Config.Config<ApiOptions> = Config.all({
  * ```
  */
 export function wandbEnvProvider(): ConfigProvider.ConfigProvider {
-  const record: Record<string, string | undefined> = {};
-  for (const name of wandbEnvVars) {
-    try {
-      record[name] = Deno.env.get(name);
-    } catch {
-      record[name] = undefined;
-    }
-  }
-  return ConfigProvider.fromEnvRecord(record);
+  return envVarsProvider(wandbEnvVars);
 }
 
 /**
