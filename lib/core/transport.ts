@@ -346,6 +346,20 @@ export function makeWandbClient(
         ),
       );
 
+    /** An attempt with no `what` (answer, complete answer) within the timeout fails, retryably. */
+    const cutOffAfterTimeout = (operation: string, what: string) =>
+      Effect.timeoutOrElse({
+        duration: config.timeout,
+        orElse: () =>
+          Effect.fail(
+            new TransportError({
+              operation,
+              reason: "timeout",
+              message: `No ${what} within ${Duration.format(config.timeout)}`,
+            }),
+          ),
+      });
+
     const withPolicy = <A>(
       operation: string,
       effect: Effect.Effect<A, RequestError | NotFoundError>,
@@ -357,17 +371,7 @@ export function makeWandbClient(
           attempts++;
           return effect;
         }).pipe(
-          Effect.timeoutOrElse({
-            duration: config.timeout,
-            orElse: () =>
-              Effect.fail(
-                new TransportError({
-                  operation,
-                  reason: "timeout",
-                  message: `No complete answer within ${Duration.format(config.timeout)}`,
-                }),
-              ),
-          }),
+          cutOffAfterTimeout(operation, "complete answer"),
           permits.withPermits(1),
           Effect.retry({ schedule: retrySchedule, while: retrying(operation) }),
           Effect.ensuring(
@@ -619,17 +623,7 @@ export function makeWandbClient(
         }),
       );
       return once.pipe(
-        Effect.timeoutOrElse({
-          duration: config.timeout,
-          orElse: () =>
-            Effect.fail(
-              new TransportError({
-                operation,
-                reason: "timeout",
-                message: `No answer within ${Duration.format(config.timeout)}`,
-              }),
-            ),
-        }),
+        cutOffAfterTimeout(operation, "answer"),
         Effect.retry({ schedule: retrySchedule, while: retrying(operation) }),
         Effect.withSpan(`wandb.download ${operation}`, { attributes: { operation } }, {
           captureStackTrace: false,
