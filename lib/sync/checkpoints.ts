@@ -9,6 +9,7 @@ import * as Context from "effect/Context";
 import * as Data from "effect/Data";
 import * as Effect from "effect/Effect";
 import * as Layer from "effect/Layer";
+import { replaceFile } from "./_files.ts";
 
 /** What a sync remembers of one run. */
 export interface RunCheckpoint {
@@ -98,19 +99,7 @@ function fileStore(path: string): CheckpointStore {
     }),
     save: (checkpoint) =>
       Effect.tryPromise({
-        try: async () => {
-          const temporary = `${path}.${crypto.randomUUID()}.tmp`;
-          try {
-            using file = await Deno.open(temporary, { write: true, createNew: true });
-            await file.write(new TextEncoder().encode(JSON.stringify(checkpoint)));
-            // On disk before the rename makes it the checkpoint: a power cut keeps the old one.
-            await file.syncData();
-          } catch (e) {
-            await Deno.remove(temporary).catch(() => {});
-            throw e;
-          }
-          await Deno.rename(temporary, path);
-        },
+        try: () => replaceFile(path, new TextEncoder().encode(JSON.stringify(checkpoint))),
         catch: (e) => fail(e instanceof Error ? e.message : String(e)),
       }),
   };

@@ -26,6 +26,7 @@ import {
   type RunCheckpoint,
 } from "./checkpoints.ts";
 import { countLines, lastStepOf } from "./_chunks.ts";
+import { replaceFile } from "./_files.ts";
 
 /** Options of {@link syncProject}. */
 export interface SyncOptions {
@@ -136,14 +137,14 @@ const readRunsTable = (path: string) =>
     catch: (e) => new ExportError({ path, message: e instanceof Error ? e.message : String(e) }),
   });
 
-/** Writes `runs.ndjson` whole under a temporary name, then renames it into place. */
+/** Replaces `runs.ndjson` whole (see {@link replaceFile}). */
 const writeRunsTable = (path: string, lines: Iterable<string>) =>
   Effect.tryPromise({
-    try: async () => {
-      const temporary = `${path}.${crypto.randomUUID()}.tmp`;
-      await Deno.writeTextFile(temporary, [...lines].map((line) => `${line}\n`).join(""));
-      await Deno.rename(temporary, path);
-    },
+    try: () =>
+      replaceFile(
+        path,
+        new TextEncoder().encode([...lines].map((line) => `${line}\n`).join("")),
+      ),
     catch: (e) => new ExportError({ path, message: e instanceof Error ? e.message : String(e) }),
   });
 

@@ -24,6 +24,7 @@ import type { ScanHistoryOptions } from "../history/operations.ts";
 import type { Run } from "../runs/decoders.ts";
 import { CheckpointError } from "./checkpoints.ts";
 import { countLines, lastStepOf } from "./_chunks.ts";
+import { replaceFile } from "./_files.ts";
 
 /** Options of {@link exportWithLeases}. */
 export interface LeasedExportOptions {
@@ -100,15 +101,12 @@ const kvCall = <A>(where: string, call: () => Promise<A>) =>
     }),
   );
 
-/** Writes a segment whole under a temporary name, then renames it into place. */
+/** Writes a segment whole (see {@link replaceFile}). */
 const writeSegment = (dir: string, firstStep: number, chunk: Uint8Array) =>
   Effect.tryPromise({
     try: async () => {
       await Deno.mkdir(dir, { recursive: true });
-      const path = `${dir}/${String(firstStep).padStart(12, "0")}.ndjson`;
-      const temporary = `${path}.${crypto.randomUUID()}.tmp`;
-      await Deno.writeFile(temporary, chunk);
-      await Deno.rename(temporary, path);
+      await replaceFile(`${dir}/${String(firstStep).padStart(12, "0")}.ndjson`, chunk);
     },
     catch: (e) =>
       new ExportError({ path: dir, message: e instanceof Error ? e.message : String(e) }),
