@@ -194,18 +194,21 @@ function exportProject(
       c.written.push(path);
       return path;
     };
-    if (settings.parts.includes("runs")) {
-      const rows = Stream.fromIterable(runs).pipe(Stream.map(runsTableRow));
-      for (const format of settings.formats) {
-        yield* attempt(
-          `runs.${format}`,
+    /** Writes `records` to `<name>.<format>` in each format asked for. */
+    const writeEachFormat = <E>(name: string, records: Stream.Stream<ExportRecord, E>) =>
+      Effect.forEach(settings.formats, (format) => {
+        const path = output(`${name}.${format}`);
+        return attempt(
+          `${name}.${format}`,
           format === "ndjson"
-            ? writeNdjson(output("runs.ndjson"), rows)
+            ? writeNdjson(path, records)
             : format === "csv"
-            ? writeCsv(output("runs.csv"), rows)
-            : writeParquet(output("runs.parquet"), rows),
+            ? writeCsv(path, records)
+            : writeParquet(path, records),
         );
-      }
+      }, { discard: true });
+    if (settings.parts.includes("runs")) {
+      yield* writeEachFormat("runs", Stream.fromIterable(runs).pipe(Stream.map(runsTableRow)));
     }
     if (settings.parts.includes("history")) {
       const columns = historyColumns(runs, settings.keys);
@@ -270,16 +273,7 @@ function exportProject(
           ), { concurrency: 8 }),
         Stream.flatMap((rows) => Stream.fromIterable(rows)),
       );
-      for (const format of settings.formats) {
-        yield* attempt(
-          `system.${format}`,
-          format === "ndjson"
-            ? writeNdjson(output("system.ndjson"), records)
-            : format === "csv"
-            ? writeCsv(output("system.csv"), records)
-            : writeParquet(output("system.parquet"), records),
-        );
-      }
+      yield* writeEachFormat("system", records);
     }
     if (settings.parts.includes("files")) {
       yield* Effect.forEach(runs, (run) =>
