@@ -11,6 +11,7 @@ import {
   type RecordedRequest,
   startEmulator,
 } from "../../lib/testing/mod.ts";
+import { linesByRun } from "../_exports.ts";
 
 const project = "acme/cifar10";
 const scan = { runConcurrency: 3, mode: "graphql", pageSize: 40 } as const;
@@ -50,16 +51,8 @@ const linesOf = (text: string) => text.split("\n").filter((line) => line !== "")
  * is reported, not a diff of hundreds of thousands of bytes.
  */
 function assertSameExport(actual: ReadonlyArray<string>, expected: ReadonlyArray<string>) {
-  const byRun = (lines: ReadonlyArray<string>) => {
-    const runs = new Map<string, Array<string>>();
-    for (const line of lines) {
-      const run = (JSON.parse(line) as { run_path: string }).run_path;
-      runs.set(run, [...runs.get(run) ?? [], line]);
-    }
-    return runs;
-  };
-  const want = byRun(expected);
-  const got = byRun(actual);
+  const want = linesByRun(expected);
+  const got = linesByRun(actual);
   assert.deepEqual([...got.keys()].sort(), [...want.keys()].sort());
   for (const [run, lines] of want) {
     const mine = got.get(run)!;

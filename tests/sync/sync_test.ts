@@ -10,6 +10,7 @@ import {
   writeBytes,
 } from "../../mod.ts";
 import { type Emulator, startEmulator } from "../../lib/testing/mod.ts";
+import { linesByRun } from "../_exports.ts";
 
 const project = "acme/sync";
 
@@ -52,13 +53,7 @@ const sync = (server: Emulator, out: string, options?: Partial<SyncOptions>) =>
 
 /** The lines of a history export grouped by run, each run's in file order. */
 async function historyByRun(path: string): Promise<Map<string, Array<string>>> {
-  const runs = new Map<string, Array<string>>();
-  for (const line of (await Deno.readTextFile(path)).split("\n")) {
-    if (line === "") continue;
-    const run = (JSON.parse(line) as { run_path: string }).run_path;
-    runs.set(run, [...runs.get(run) ?? [], line]);
-  }
-  return runs;
+  return linesByRun((await Deno.readTextFile(path)).split("\n"));
 }
 
 /** The full export of the project by the library's plain path, for comparison. */
