@@ -9,6 +9,7 @@ import * as Context from "effect/Context";
 import * as Data from "effect/Data";
 import * as Effect from "effect/Effect";
 import * as Layer from "effect/Layer";
+import * as Schedule from "effect/Schedule";
 import { replaceFile } from "./_files.ts";
 
 /** What a sync remembers of one run. */
@@ -58,6 +59,27 @@ export class CheckpointError extends Data.Error<{
   /** Discriminant for `Effect.catchTag`. */
   readonly _tag = "CheckpointError" as const;
 }
+
+/**
+ * A Deno KV call as an Effect failing with a `CheckpointError` at `where`, retried while the
+ * store is busy: a local KV file shared by processes answers "database is locked" when two
+ * commit at once, which passes in milliseconds.
+ */
+export const kvCall = <A>(
+  where: string,
+  call: () => Promise<A>,
+): Effect.Effect<A, CheckpointError> =>
+  Effect.tryPromise({
+    try: call,
+    catch: (e) =>
+      new CheckpointError({ where, message: e instanceof Error ? e.message : String(e) }),
+  }).pipe(
+    Effect.retry({
+      schedule: Schedule.exponential("5 millis", 1.5).pipe(Schedule.jittered),
+      times: 30,
+      while: (e) => /locked|busy/i.test(e.message),
+    }),
+  );
 
 /** What the {@link Checkpoints} service does. */
 export interface CheckpointStore {
@@ -115,40 +137,33 @@ const maxMutationsPerCommit = 1000;
 /** A checkpoint store in Deno KV under `prefix`: a head key and one key per run. */
 function kvStore(kv: Deno.Kv, prefix: Deno.KvKey): CheckpointStore {
   const where = JSON.stringify(prefix);
-  const fail = (message: string) => new CheckpointError({ where, message });
   const headKey = [...prefix, "head"];
   return {
-    load: Effect.tryPromise({
-      try: async () => {
-        const head = await kv.get<Omit<Checkpoint, "runs">>(headKey);
-        if (head.value === null) return emptyCheckpoint;
-        const runs: Record<string, RunCheckpoint> = {};
-        for await (const entry of kv.list<RunCheckpoint>({ prefix: [...prefix, "run"] })) {
-          runs[entry.key[entry.key.length - 1] as string] = entry.value;
-        }
-        return { ...head.value, runs };
-      },
-      catch: (e) => fail(e instanceof Error ? e.message : String(e)),
+    load: kvCall(where, async () => {
+      const head = await kv.get<Omit<Checkpoint, "runs">>(headKey);
+      if (head.value === null) return emptyCheckpoint;
+      const runs: Record<string, RunCheckpoint> = {};
+      for await (const entry of kv.list<RunCheckpoint>({ prefix: [...prefix, "run"] })) {
+        runs[entry.key[entry.key.length - 1] as string] = entry.value;
+      }
+      return { ...head.value, runs };
     }),
     save: (checkpoint, changedRuns) =>
-      Effect.tryPromise({
-        try: async () => {
-          if (changedRuns.length + 1 > maxMutationsPerCommit) {
-            throw new Error(
-              `${changedRuns.length} changed runs do not fit one atomic commit: save more often`,
-            );
-          }
-          const { runs, ...head } = checkpoint;
-          const commit = kv.atomic().set(headKey, head);
-          for (const run of changedRuns) {
-            const entry = runs[run];
-            if (entry === undefined) commit.delete([...prefix, "run", run]);
-            else commit.set([...prefix, "run", run], entry);
-          }
-          const result = await commit.commit();
-          if (!result.ok) throw new Error("the atomic commit was refused");
-        },
-        catch: (e) => fail(e instanceof Error ? e.message : String(e)),
+      kvCall(where, async () => {
+        if (changedRuns.length + 1 > maxMutationsPerCommit) {
+          throw new Error(
+            `${changedRuns.length} changed runs do not fit one atomic commit: save more often`,
+          );
+        }
+        const { runs, ...head } = checkpoint;
+        const commit = kv.atomic().set(headKey, head);
+        for (const run of changedRuns) {
+          const entry = runs[run];
+          if (entry === undefined) commit.delete([...prefix, "run", run]);
+          else commit.set([...prefix, "run", run], entry);
+        }
+        const result = await commit.commit();
+        if (!result.ok) throw new Error("the atomic commit was refused");
       }),
   };
 }

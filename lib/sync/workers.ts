@@ -13,7 +13,6 @@
  * @module
  */
 import * as Effect from "effect/Effect";
-import * as Schedule from "effect/Schedule";
 import * as Stream from "effect/Stream";
 import { Api } from "../api/api.ts";
 import { BufferPool } from "../core/buffers.ts";
@@ -22,7 +21,7 @@ import type { RunFilter } from "../core/filters.ts";
 import { ExportError } from "../export/sinks.ts";
 import type { ScanHistoryOptions } from "../history/operations.ts";
 import type { Run } from "../runs/decoders.ts";
-import { CheckpointError } from "./checkpoints.ts";
+import { type CheckpointError, kvCall } from "./checkpoints.ts";
 import { countLines, lastStepOf } from "./_chunks.ts";
 import { replaceFile } from "./_files.ts";
 
@@ -84,22 +83,6 @@ interface RunProgress {
   /** The last history step committed, `-1` before any. */
   readonly lastStep: number;
 }
-
-const kvFailure = (where: string) => (e: unknown) =>
-  new CheckpointError({ where, message: e instanceof Error ? e.message : String(e) });
-
-/**
- * A KV call, retried while the store is busy: a local KV file shared by processes answers
- * "database is locked" when two commit at once, which passes in milliseconds.
- */
-const kvCall = <A>(where: string, call: () => Promise<A>) =>
-  Effect.tryPromise({ try: call, catch: kvFailure(where) }).pipe(
-    Effect.retry({
-      schedule: Schedule.exponential("5 millis", 1.5).pipe(Schedule.jittered),
-      times: 30,
-      while: (e) => /locked|busy/i.test(e.message),
-    }),
-  );
 
 /** Writes a segment whole (see {@link replaceFile}). */
 const writeSegment = (dir: string, firstStep: number, chunk: Uint8Array) =>
