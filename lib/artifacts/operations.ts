@@ -809,8 +809,8 @@ export function downloadArtifactFile(
   return Effect.map(downloadArtifact(client, artifact, options), (d) => d.files[0]!.localPath);
 }
 
-/** Every file under `dir`, as paths relative to it with `/`. */
-async function filesUnder(dir: string, prefix = ""): Promise<Array<string>> {
+/** Every file under `dir`, as paths relative to it with `/` (the tests list downloads with it). */
+export async function filesUnder(dir: string, prefix = ""): Promise<Array<string>> {
   const out: Array<string> = [];
   for await (const entry of Deno.readDir(`${dir}/${prefix}`)) {
     const relative = prefix === "" ? entry.name : `${prefix}/${entry.name}`;

@@ -3,6 +3,7 @@
 // a recognisable key against a server that refuses it, one that fails (5xx, dropped, cut-off
 // answers), one that forbids, and, for the reads, one that answers.
 import assert from "node:assert/strict";
+import { filesUnder } from "../../lib/artifacts/operations.ts";
 import { Cause, Effect, Exit, Layer, Logger, References, Schedule, Stream, Tracer } from "effect";
 import { FetchHttpClient } from "effect/http";
 import {
@@ -108,16 +109,6 @@ class Observed {
   }
 }
 
-async function filesUnder(dir: string): Promise<Array<string>> {
-  const out: Array<string> = [];
-  for await (const entry of Deno.readDir(dir)) {
-    const path = `${dir}/${entry.name}`;
-    if (entry.isDirectory) out.push(...await filesUnder(path));
-    else if (entry.isFile) out.push(path);
-  }
-  return out;
-}
-
 /** Runs every call with `apiKey`, recording errors, causes, logs and spans in `seen`. */
 async function runCalls(
   server: Emulator,
@@ -215,7 +206,9 @@ Deno.test("the API key shows nowhere: errors, causes, logs, spans, request log, 
     assert.ok(Exit.isSuccess(answered.get("viewer")!));
 
     const written = await Promise.all(
-      (await filesUnder(dir)).map(async (path) => `${path}\n${await Deno.readTextFile(path)}`),
+      (await filesUnder(dir)).map(async (path) =>
+        `${path}\n${await Deno.readTextFile(`${dir}/${path}`)}`
+      ),
     );
     assert.ok(written.length > 3, "nothing was downloaded: the files were not checked");
     assert.ok(seen.spans.length > everyCall.length, "no spans were recorded");

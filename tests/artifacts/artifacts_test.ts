@@ -2,6 +2,7 @@
 // verified downloads, verification, mutations, links, lineage and permissions.
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
+import { filesUnder } from "../../lib/artifacts/operations.ts";
 import { Effect, Stream } from "effect";
 import {
   Api,
@@ -45,16 +46,6 @@ async function withArtifacts<A, E>(body: (dir: string) => Effect.Effect<A, E, Ap
 
 const storageGets = (server: Emulator) =>
   server.requests.filter((r) => r.path.startsWith("/_storage/") && r.method === "GET");
-
-async function filesUnder(dir: string, prefix = ""): Promise<Array<string>> {
-  const out: Array<string> = [];
-  for await (const e of Deno.readDir(`${dir}/${prefix}`)) {
-    const rel = prefix === "" ? e.name : `${prefix}/${e.name}`;
-    if (e.isDirectory) out.push(...await filesUnder(dir, rel));
-    else out.push(rel);
-  }
-  return out.sort();
-}
 
 Deno.test("types, collections and versions list lazily, newest version first", async () => {
   const r = await withArtifacts(() =>
@@ -192,7 +183,7 @@ Deno.test("downloadArtifact() verifies every file, re-fetches only what is missi
       yield* Effect.promise(() => Deno.writeTextFile(`${root}/stray.txt`, "x"));
       const stray = yield* Effect.flip(api.verifyArtifact(prod, root));
       yield* api.checkoutArtifact(prod, root);
-      const afterCheckout = yield* Effect.promise(() => filesUnder(root));
+      const afterCheckout = yield* Effect.promise(async () => (await filesUnder(root)).sort());
       const images = yield* api.downloadArtifact(prod, {
         root: `${dir}/images`,
         pathPrefix: "images/",
