@@ -74,12 +74,17 @@ async function exportAndReport(
   }
   const runs = await byRun(out);
   await Deno.remove(out);
+  const { peakRssMb } = JSON.parse(
+    new TextDecoder().decode(result.stdout).trim().split("\n").pop()!,
+  );
   if (clean === undefined) clean = { seconds, runs };
   const lost = [...clean.runs].filter(([run, rows]) => runs.get(run) !== rows).length;
   console.log(
     `  ${name.padEnd(20)} ${seconds.toFixed(2)} s = ${
       (seconds / clean.seconds).toFixed(2)
-    }x the fault-free time, ${lost === 0 ? "every run's rows identical" : `${lost} runs differ`}`,
+    }x the fault-free time, peak RSS ${peakRssMb} MB, ${
+      lost === 0 ? "every run's rows identical" : `${lost} runs differ`
+    }`,
   );
 }
 

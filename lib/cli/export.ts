@@ -28,6 +28,7 @@ import { runsTableRow } from "../runs/table.ts";
 import { Checkpoints } from "../sync/checkpoints.ts";
 import { syncProject } from "../sync/sync.ts";
 import { countLines } from "../sync/_chunks.ts";
+import { gatedFlatMap } from "../core/_retry_waits.ts";
 
 /** The output formats. */
 export type ExportFormat = "ndjson" | "csv" | "parquet";
@@ -223,11 +224,11 @@ function exportProject(
         const done = () => Effect.sync(() => counted && c.runsDone++);
         if (format === "ndjson") {
           // Bytes to bytes, for every run in one stream: the library's export path.
-          const chunks = Stream.fromIterable(runs).pipe(
-            Stream.flatMap((run) =>
-              api.scanHistoriesNdjson(Stream.make(run), scan).pipe(
-                Stream.onEnd(done()),
-              ), { concurrency: 8, bufferSize: 1 }),
+          const chunks = gatedFlatMap(
+            Stream.fromIterable(runs),
+            8,
+            (run) => api.scanHistoriesNdjson(Stream.make(run), scan).pipe(Stream.onEnd(done())),
+          ).pipe(
             Stream.map((chunk) => {
               if (counted) c.rows += countLines(chunk);
               c.bytes += chunk.length;
@@ -236,12 +237,11 @@ function exportProject(
           );
           yield* attempt("history.ndjson", writeBytes(output("history.ndjson"), chunks));
         } else if (format === "csv") {
-          const records = Stream.fromIterable(runs).pipe(
-            Stream.flatMap((run) =>
-              api.scanHistory(run, scan).pipe(
-                Stream.map(tagged(run)),
-                Stream.onEnd(done()),
-              ), { concurrency: 8, bufferSize: 1 }),
+          const records = gatedFlatMap(
+            Stream.fromIterable(runs),
+            8,
+            (run) => api.scanHistory(run, scan).pipe(Stream.map(tagged(run)), Stream.onEnd(done())),
+          ).pipe(
             Stream.map(countRecord),
           );
           yield* attempt("history.csv", writeCsv(output("history.csv"), records, { columns }));

@@ -32,6 +32,7 @@ import { type GraphqlRequest, printDocument } from "./graphql.ts";
 import { parseWandbJson } from "./wandb_json.ts";
 import { QuotaPacer } from "./quota.ts";
 import { atLeastServerDelay, retryAfterMillisFromHeaders } from "./retry.ts";
+import { RetryWaits } from "./_retry_waits.ts";
 
 /** Options of {@link WandbClient.download}. */
 export interface DownloadOptions {
@@ -360,22 +361,41 @@ export function makeWandbClient(
           ),
       });
 
+    /**
+     * `attempt` retried by the policy; before each wait the run of the request (when it is one
+     * of many scanned at once) is told, so that it can step aside for another meanwhile.
+     */
+    const retried = <A>(
+      operation: string,
+      attempt: Effect.Effect<A, RequestError | NotFoundError>,
+      attempts: { count: number } = { count: 0 },
+    ): Effect.Effect<A, RequestError | NotFoundError> =>
+      Effect.flatMap(Effect.service(RetryWaits), (waits) => {
+        const retryable = retrying(operation);
+        return Effect.suspend(() =>
+          ++attempts.count === 1 ? attempt : Effect.andThen(waits.resumed, attempt)
+        ).pipe(
+          Effect.retry({
+            schedule: retrySchedule,
+            while: (error) => retryable(error) && Effect.as(waits.waiting, true),
+          }),
+        );
+      });
+
     const withPolicy = <A>(
       operation: string,
       effect: Effect.Effect<A, RequestError | NotFoundError>,
     ): Effect.Effect<A, RequestError | NotFoundError> =>
       Effect.suspend(() => {
         // Attempts so far, reported on the request's span as `wandb.retries`.
-        let attempts = 0;
-        return Effect.suspend(() => {
-          attempts++;
-          return effect;
-        }).pipe(
-          cutOffAfterTimeout(operation, "complete answer"),
-          permits.withPermits(1),
-          Effect.retry({ schedule: retrySchedule, while: retrying(operation) }),
+        const attempts = { count: 0 };
+        return retried(
+          operation,
+          effect.pipe(cutOffAfterTimeout(operation, "complete answer"), permits.withPermits(1)),
+          attempts,
+        ).pipe(
           Effect.ensuring(
-            Effect.suspend(() => Effect.annotateCurrentSpan("wandb.retries", attempts - 1)),
+            Effect.suspend(() => Effect.annotateCurrentSpan("wandb.retries", attempts.count - 1)),
           ),
         );
       });
@@ -622,9 +642,9 @@ export function makeWandbClient(
             : Effect.succeed({ body, start: Number(match[1]), totalSize: Number(match[3]) });
         }),
       );
-      return once.pipe(
-        cutOffAfterTimeout(operation, "answer"),
-        Effect.retry({ schedule: retrySchedule, while: retrying(operation) }),
+      return Effect.suspend(() =>
+        retried(operation, once.pipe(cutOffAfterTimeout(operation, "answer")))
+      ).pipe(
         Effect.withSpan(`wandb.download ${operation}`, { attributes: { operation } }, {
           captureStackTrace: false,
         }),

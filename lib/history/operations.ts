@@ -8,6 +8,7 @@ import * as Effect from "effect/Effect";
 import * as Schema from "effect/Schema";
 import * as Stream from "effect/Stream";
 import { BufferPool } from "../core/buffers.ts";
+import { gatedFlatMap } from "../core/_retry_waits.ts";
 import {
   DecodeError,
   InvalidArgumentError,
@@ -995,6 +996,8 @@ export interface MultiRunOptions {
    * Runs read at once. Rows of one run stay in step order; rows of different runs interleave
    * when this is above 1 (each row carries `run_id`). By default enough runs to fill the
    * `Api`'s request limit with their windows (`concurrency / windows`: 8 with the defaults).
+   * A run whose requests wait to retry (a 429's `RateLimit-Reset`) steps aside for another
+   * meanwhile, so more may be started (at most eight times as many), this many at work.
    * @default {8}
    */
   readonly runConcurrency?: number | undefined;
@@ -1061,19 +1064,21 @@ const defaultRunConcurrency = (
   options: { readonly concurrency?: number | undefined } | undefined,
 ): number => Math.max(1, Math.ceil(client.config.concurrency / (options?.concurrency ?? 2)));
 
-/** The streams of every run merged, `runConcurrency` runs at a time. */
+/**
+ * The streams of every run merged, `runConcurrency` runs at a time; a run whose requests all
+ * wait to retry (a 429's `RateLimit-Reset`, a back-off) steps aside for the next run meanwhile.
+ */
 function eachRun<A, E, R>(
   client: WandbClient,
   runs: Stream.Stream<Run, E, R>,
   options: (MultiRunOptions & { readonly concurrency?: number | undefined }) | undefined,
   scanRun: (run: Run) => Stream.Stream<A, WandbError>,
 ): Stream.Stream<A, E | WandbError, R> {
-  return Stream.flatMap(runs, scanRun, {
-    concurrency: options?.runConcurrency ?? defaultRunConcurrency(client, options),
-    // One buffered chunk per run: with Effect's default (16 chunks of up to a window each) the
-    // merge would hold most of a large export in memory.
-    bufferSize: 1,
-  });
+  return gatedFlatMap(
+    runs,
+    options?.runConcurrency ?? defaultRunConcurrency(client, options),
+    scanRun,
+  );
 }
 
 /**

@@ -282,3 +282,40 @@ Deno.test("decodeHistoryRows() types rows with a user Schema", async () => {
   assert.equal(error._tag, "DecodeError");
   assert.equal(error._tag === "DecodeError" && error.path, "_step=0.loss");
 });
+
+Deno.test("a run waiting out a 429 steps aside: the next run goes on meanwhile", async () => {
+  const result = await inServer((server) =>
+    Effect.gen(function* () {
+      const api = yield* Api;
+      // The first history page asked for (the first run's: one run at a time) is refused
+      // with a reset 1 s away.
+      server.injectFaults({
+        status: 429,
+        headers: { "RateLimit-Reset": "1" },
+        operationName: "HistoryPage",
+      });
+      const started = Date.now();
+      const rows = yield* Stream.runCollect(
+        api.scanHistories(api.runs("acme/cifar10"), { runConcurrency: 1, mode: "graphql" }),
+      );
+      return {
+        rows,
+        seconds: (Date.now() - started) / 1000,
+        seed: server.seed.runs.filter((r) => r.project === "cifar10"),
+      };
+    })
+  );
+  const [first, second] = result.seed;
+  assert.ok(first !== undefined && second !== undefined);
+  // Without stepping aside, one run at a time would give every row of the first run first.
+  assert.equal(result.rows[0]!.run_id, second.name);
+  assert.ok(result.seconds >= 1, `retried after ${result.seconds} s, before the reset`);
+  for (const run of result.seed) {
+    assert.deepEqual(
+      result.rows.filter((r) => r.run_id === run.name).map((
+        { run_id: _id, run_path: _path, ...row },
+      ) => row),
+      expectedRows(run),
+    );
+  }
+});
