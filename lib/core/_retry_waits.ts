@@ -74,23 +74,25 @@ export function gatedFlatMap<I, A, E, E2, R>(
 ): Stream.Stream<A, E | E2, R> {
   return Stream.unwrap(Effect.sync(() => {
     const places = new RunPlaces(active);
-    return Stream.flatMap(items, (item) => placed(places, scan(item)), {
-      concurrency: 8 * active,
-      // One buffered chunk per scan: with Effect's default (16 chunks of up to a window each)
-      // the merge would hold most of a large export in memory.
-      bufferSize: 1,
-    });
+    return items.pipe(
+      // A scan is started once it has a place: none waits inside the merge, holding its share.
+      Stream.mapEffect((item) => Effect.as(places.start, item)),
+      Stream.flatMap((item) => placed(places, scan(item)), {
+        concurrency: 8 * active,
+        // One buffered chunk per scan: with Effect's default (16 chunks of up to a window
+        // each) the merge would hold most of a large export in memory.
+        bufferSize: 1,
+      }),
+    );
   }));
 }
 
 function placed<A, E>(places: RunPlaces, stream: Stream.Stream<A, E>): Stream.Stream<A, E> {
   // A gated scan inside another (a run's scan within a CLI's scan of runs) tells both.
   return Stream.unwrap(Effect.map(Effect.service(RetryWaits), (outer) => {
-    let holding = false;
+    // The place taken when the scan was let in.
+    let holding = true;
     let waiting = 0;
-    const start = Effect.uninterruptibleMask((restore) =>
-      restore(places.start).pipe(Effect.andThen(Effect.sync(() => void (holding = true))))
-    );
     const leave = Effect.sync(() => {
       if (!holding) return;
       holding = false;
@@ -108,9 +110,6 @@ function placed<A, E>(places: RunPlaces, stream: Stream.Stream<A, E>): Stream.St
         places.rejoin();
       }).pipe(Effect.andThen(outer.resumed)),
     };
-    return Stream.fromEffectDrain(start).pipe(
-      Stream.concat(Stream.provideService(stream, RetryWaits, waits)),
-      Stream.ensuring(leave),
-    );
+    return Stream.provideService(stream, RetryWaits, waits).pipe(Stream.ensuring(leave));
   }));
 }
