@@ -6,14 +6,18 @@
  * files (1 KB to 10 MB, about 500 MB) and a 2 GB run file. Each client runs in its own process
  * (so peak RSS is its own) and writes to its own fresh directory under bench/out/: ours
  * (`downloadArtifact`) against the official client's algorithm, and `downloadFile` of the 2 GB
- * file against a plain `fetch` piped to disk, in three alternating rounds (medians). Results go
- * to stdout and bench/out/artifacts.json.
+ * file against a plain `fetch` piped to disk, in three alternating rounds (medians). With
+ * `WANDB_PYTHON` naming a Python that has the official `wandb` client, that client's own
+ * `artifact.download()` runs too (bench/python/artifact_download.py). Results go to stdout and
+ * bench/out/artifacts.json.
  *
- *     deno task bench:artifacts [--quick]
+ *     [WANDB_PYTHON=/path/to/python] deno task bench:artifacts [--quick]
  */
 import { spawnServer } from "./_processes.ts";
 
 const quick = Deno.args.includes("--quick");
+/** A Python with the official `wandb` client installed: its own `artifact.download()` is run too. */
+const python = Deno.env.get("WANDB_PYTHON");
 const deno = Deno.execPath();
 const outDir = new URL("./out/", import.meta.url).pathname;
 await Deno.mkdir(outDir, { recursive: true });
@@ -40,20 +44,25 @@ async function client(mode: string): Promise<Result> {
   // The previous client's gigabytes are flushed first: written back while the next one runs,
   // they would slow its writes (the kernel throttles a writer while dirty pages pile up).
   await new Deno.Command("sync").output();
-  const result = await new Deno.Command(deno, {
-    args: [
-      "run",
-      "--allow-net=127.0.0.1",
-      "--allow-read",
-      `--allow-write=${outDir}`,
-      new URL("./artifact_client.ts", import.meta.url).pathname,
-      mode,
-      url,
-      apiKey,
-      dir,
-    ],
-    stderr: "inherit",
-  }).output();
+  const result = mode === "python"
+    ? await new Deno.Command(python!, {
+      args: [new URL("./python/artifact_download.py", import.meta.url).pathname, url, apiKey, dir],
+      stderr: "inherit",
+    }).output()
+    : await new Deno.Command(deno, {
+      args: [
+        "run",
+        "--allow-net=127.0.0.1",
+        "--allow-read",
+        `--allow-write=${outDir}`,
+        new URL("./artifact_client.ts", import.meta.url).pathname,
+        mode,
+        url,
+        apiKey,
+        dir,
+      ],
+      stderr: "inherit",
+    }).output();
   await Deno.remove(dir, { recursive: true }).catch(() => {});
   if (!result.success) throw new Error(`the ${mode} client failed`);
   const r: Result = JSON.parse(new TextDecoder().decode(result.stdout).trim().split("\n").pop()!);
@@ -71,6 +80,8 @@ const median = (runs: ReadonlyArray<Result>): Result => ({
   peakRssMb: Math.max(...runs.map((r) => r.peakRssMb)),
 });
 
+const modes = ["baseline", "ours", "fetch", "file", ...(python === undefined ? [] : ["python"])];
+
 try {
   // Rounds alternate the clients, and each pair is judged by its median: the disk's write-back
   // makes one 2 GB write differ from the next by up to 2x here.
@@ -78,16 +89,30 @@ try {
   const byMode = new Map<string, Array<Result>>();
   for (let round = 1; round <= rounds; round++) {
     console.log(`round ${round} of ${rounds}:`);
-    for (const mode of ["baseline", "ours", "fetch", "file"]) {
+    for (const mode of modes) {
       byMode.set(mode, [...byMode.get(mode) ?? [], await client(mode)]);
     }
   }
-  const results = ["baseline", "ours", "fetch", "file"].map((mode) => median(byMode.get(mode)!));
-  const [baseline, ours, fetched, file] = results as [Result, Result, Result, Result];
+  const results = modes.map((mode) => median(byMode.get(mode)!));
+  const [baseline, ours, fetched, file, official] = results as [
+    Result,
+    Result,
+    Result,
+    Result,
+    Result | undefined,
+  ];
   const ratios = {
     artifactVsBaseline: baseline.seconds / ours.seconds,
     fileThroughputVsFetch: fetched.seconds / file.seconds,
+    artifactVsOfficialClient: official === undefined ? undefined : official.seconds / ours.seconds,
   };
+  if (official !== undefined) {
+    console.log(
+      `downloadArtifact / the official client's artifact.download(): ${
+        ratios.artifactVsOfficialClient!.toFixed(2)
+      }x (it: ${official.seconds.toFixed(2)} s, peak ${official.peakRssMb} MB with its wandb-core)`,
+    );
+  }
   console.log(
     `medians: ours ${ours.seconds.toFixed(2)} s (peak ${ours.peakRssMb} MB), baseline ${
       baseline.seconds.toFixed(2)

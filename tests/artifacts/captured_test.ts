@@ -180,3 +180,100 @@ Deno.test("the official client's file and artifact operations get the shapes it 
     await server.close();
   }
 });
+
+Deno.test("the official client 0.30's membership lookups get the shapes it reads", async (t) => {
+  // wandb 0.30 asks for a version as a collection member (Project.artifactCollectionMembership)
+  // and lists its files through ArtifactCollection.artifactMembership; it ran its own
+  // artifact.download() against this server (bench:artifacts with WANDB_PYTHON). Our documents
+  // ask for the fields it reads.
+  const server = await startEmulator();
+  const post = async (query: string, variables: Record<string, unknown>) => {
+    const response = await fetch(`${server.url}/graphql`, {
+      method: "POST",
+      headers: {
+        authorization: `Basic ${btoa(`api:${server.apiKey}`)}`,
+        "content-type": "application/json",
+      },
+      body: JSON.stringify({ query, variables }),
+    });
+    const body = await response.json();
+    assert.equal(response.status, 200);
+    assert.equal(body.errors, undefined, JSON.stringify(body.errors));
+    return body.data;
+  };
+  try {
+    const seeded = server.seed.artifacts.filter((a) => a.collection === "mnist-raw");
+    const membership = `query M($name: String!) {
+      project(name: "mnist", entityName: "acme") {
+        artifactCollectionMembership(name: $name) {
+          id versionIndex createdAt
+          aliases { alias }
+          artifactCollection { name project { name entity { name } } }
+          artifact { id versionIndex description state createdAt }
+        }
+      }
+    }`;
+    await t.step("a version by alias and by vN, with its aliases in that collection", async () => {
+      const byAlias = (await post(membership, { name: "mnist-raw:baseline" })).project
+        .artifactCollectionMembership;
+      assert.equal(byAlias.versionIndex, 0);
+      assert.equal(byAlias.artifact.description, seeded[0]!.description);
+      assert.deepEqual(byAlias.aliases.map((a: { alias: string }) => a.alias), ["baseline"]);
+      assert.equal(byAlias.createdAt, byAlias.artifact.createdAt);
+      assert.deepEqual(byAlias.artifactCollection, {
+        name: "mnist-raw",
+        project: { name: "mnist", entity: { name: "acme" } },
+      });
+      const latest = (await post(membership, { name: "mnist-raw:v1" })).project
+        .artifactCollectionMembership;
+      assert.equal(latest.artifact.description, seeded[1]!.description);
+      assert.deepEqual(
+        latest.aliases.map((a: { alias: string }) => a.alias).sort(),
+        ["latest", "prod"],
+      );
+    });
+    await t.step("an unknown version or collection is null, not an error", async () => {
+      for (const name of ["mnist-raw:v99", "nope:v0", "mnist-raw:nope"]) {
+        const data = await post(membership, { name });
+        assert.equal(data.project.artifactCollectionMembership, null, name);
+      }
+    });
+    await t.step("a member's files, paged, with URLs whose bytes match their md5", async () => {
+      const files = `query F($alias: String!, $cursor: String) {
+        project(name: "mnist", entityName: "acme") {
+          artifactCollection(name: "mnist-raw") {
+            artifactMembership(aliasName: $alias) {
+              files(after: $cursor, first: 2) {
+                pageInfo { hasNextPage endCursor }
+                edges { node { name directUrl md5 sizeBytes } }
+              }
+            }
+          }
+        }
+      }`;
+      const names: Array<string> = [];
+      let cursor: string | null = null;
+      do {
+        const page: {
+          pageInfo: { hasNextPage: boolean; endCursor: string | null };
+          edges: Array<
+            { node: { name: string; directUrl: string; md5: string; sizeBytes: number } }
+          >;
+        } = (await post(files, { alias: "baseline", cursor })).project.artifactCollection
+          .artifactMembership.files;
+        for (const { node } of page.edges) {
+          names.push(node.name);
+          const bytes = new Uint8Array(await (await fetch(node.directUrl)).arrayBuffer());
+          assert.equal(bytes.length, node.sizeBytes, node.name);
+          assert.equal(createHash("md5").update(bytes).digest("base64"), node.md5, node.name);
+        }
+        cursor = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
+      } while (cursor !== null);
+      assert.deepEqual(names.sort(), seeded[0]!.entries.map((e) => e.path).sort());
+      const missing = await post(files, { alias: "v99", cursor: null });
+      assert.equal(missing.project.artifactCollection.artifactMembership, null);
+    });
+  } finally {
+    await server.close();
+  }
+});

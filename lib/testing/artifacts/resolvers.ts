@@ -176,6 +176,13 @@ export function collectionView(ctx: ArtifactContext, c: StoredCollection): Recor
       const latest = artifacts.resolve(c, "latest");
       return latest === undefined ? null : artifactView(ctx, latest.artifact);
     },
+    artifactMembership: ({ aliasName }: { aliasName: string }) => {
+      const member = artifacts.resolve(c, aliasName);
+      return member === undefined ? null : membershipView(ctx, member.artifact, {
+        collection: c,
+        versionIndex: member.versionIndex,
+      });
+    },
   };
 }
 
@@ -275,6 +282,8 @@ function membershipView(
   return {
     id: nodeId("ArtifactCollectionMembership", `${m.collection.id}:${a.id}`),
     versionIndex: m.versionIndex,
+    // The store keeps no time per membership: a version joins its own sequence when created.
+    createdAt: a.createdAt,
     aliases: ctx.store.artifacts.aliases(a.id).filter((x) => x.collectionId === m.collection.id)
       .map((x) => ({
         id: nodeId("ArtifactAlias", x.id),
@@ -283,6 +292,8 @@ function membershipView(
       })),
     artifactCollection: collectionView(ctx, m.collection),
     artifact: artifactView(ctx, a),
+    files: (args: Record<string, unknown>) =>
+      (artifactView(ctx, a).files as (args: Record<string, unknown>) => unknown)(args),
   };
 }
 
@@ -307,6 +318,14 @@ export function projectArtifactFields(
     artifactCollection: ({ name }: { name: string }) => {
       const c = artifacts.collection(project.internalId, name);
       return c === undefined ? null : collectionView(ctx, c);
+    },
+    artifactCollectionMembership: ({ name }: { name: string }) => {
+      const found = resolveName(artifacts, project.internalId, name);
+      if (found === undefined) return null;
+      const member = artifacts.memberships(found.artifact.id).find((m) =>
+        m.collection.id === found.collection.id
+      );
+      return member === undefined ? null : membershipView(ctx, found.artifact, member);
     },
   };
 }

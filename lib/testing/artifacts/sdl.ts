@@ -40,6 +40,8 @@ extend type Project {
   artifactTypes(after: String, first: Int, before: String, last: Int): ArtifactTypeConnection!
   artifact(name: String!, enableTracking: Boolean): Artifact
   artifactCollection(name: String!): ArtifactCollection
+  "A version as a member of one collection, by collection:alias or collection:vN (the official client 0.30 asks for it in api.artifact)."
+  artifactCollectionMembership(name: String!): ArtifactCollectionMembership
 }
 
 extend type Run {
@@ -103,6 +105,8 @@ interface ArtifactCollection {
   state: ArtifactCollectionState!
   aliases(after: String, first: Int): ArtifactAliasConnection!
   artifacts(after: String, first: Int, before: String, last: Int, order: String, filters: JSONString): VersionedArtifactConnection
+  "A version of this collection, by alias or vN (the official client 0.30 reads a version's files through it)."
+  artifactMembership(aliasName: String!): ArtifactCollectionMembership
 }
 
 type ArtifactSequence implements ArtifactCollection {
@@ -117,6 +121,8 @@ type ArtifactSequence implements ArtifactCollection {
   state: ArtifactCollectionState!
   aliases(after: String, first: Int): ArtifactAliasConnection!
   artifacts(after: String, first: Int, before: String, last: Int, order: String, filters: JSONString): VersionedArtifactConnection
+  "A version of this collection, by alias or vN (the official client 0.30 reads a version's files through it)."
+  artifactMembership(aliasName: String!): ArtifactCollectionMembership
   latestArtifact: Artifact
 }
 
@@ -132,6 +138,8 @@ type ArtifactPortfolio implements ArtifactCollection {
   state: ArtifactCollectionState!
   aliases(after: String, first: Int): ArtifactAliasConnection!
   artifacts(after: String, first: Int, before: String, last: Int, order: String, filters: JSONString): VersionedArtifactConnection
+  "A version of this collection, by alias or vN (the official client 0.30 reads a version's files through it)."
+  artifactMembership(aliasName: String!): ArtifactCollectionMembership
 }
 
 type ArtifactCollectionConnection {
@@ -171,6 +179,9 @@ type ArtifactAliasEdge {
 type ArtifactCollectionMembership {
   id: ID!
   versionIndex: Int
+  createdAt: DateTime
+  "The version's files, as Artifact.files."
+  files(names: [String], after: String, first: Int, before: String, last: Int): FileConnection!
   aliases: [ArtifactAlias!]!
   artifactCollection: ArtifactCollection
   artifact: Artifact
