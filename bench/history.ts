@@ -12,11 +12,17 @@
  * to keep its heap small (old space 64 MB, semi-spaces 4 MB), which is how a memory-bound job
  * would run them. Results go to stdout and bench/out/history.json.
  *
- *     deno task bench:history [--quick] [--capped-only | --no-5m]
+ * With `WANDB_PYTHON` naming a Python that has the official `wandb` client, that client's own
+ * `scan_history` export (bench/python/scan_history.py) runs on 30 of the runs, and our paths are
+ * also given as ratios of its rate.
+ *
+ *     [WANDB_PYTHON=/path/to/python] deno task bench:history [--quick] [--capped-only | --no-5m]
  */
 import { benchServer } from "./_processes.ts";
 
 const quick = Deno.args.includes("--quick");
+/** A Python with the official `wandb` client installed: its own `scan_history` export runs too. */
+const python = Deno.env.get("WANDB_PYTHON");
 const deno = Deno.execPath();
 const outDir = new URL("./out/", import.meta.url).pathname;
 await Deno.mkdir(outDir, { recursive: true });
@@ -84,16 +90,54 @@ const oneMillion = skipOneMillion ? [] : await withServer(100, steps1m, async (u
     );
     results.push(r);
   }
+  if (python !== undefined) {
+    // The official client itself, on 30 of the runs (300k rows, the issue's export): its rate
+    // is what the ratios below are against.
+    const out = `${outDir}python-1m.ndjson`;
+    const result = await new Deno.Command(python, {
+      args: [
+        new URL("./python/scan_history.py", import.meta.url).pathname,
+        url,
+        key,
+        out,
+        quick ? "10" : "30",
+      ],
+      stderr: "inherit",
+    }).output();
+    await Deno.remove(out).catch(() => {});
+    if (!result.success) throw new Error("the official client failed");
+    const r: ClientResult = JSON.parse(
+      new TextDecoder().decode(result.stdout).trim().split("\n").pop()!,
+    );
+    console.log(
+      `  ${"python".padEnd(8)} ${r.rows} rows in ${r.seconds.toFixed(1)} s = ${
+        Math.round(r.rows / r.seconds)
+      } rows/s, peak RSS ${r.peakRssMb} MB (the official client, with its wandb-core)`,
+    );
+    results.push(r);
+  }
   return results;
 });
 const rate = (r: ClientResult) => r.rows / r.seconds;
-const [baseline, graphql, parquet, defaults] = oneMillion as Array<ClientResult | undefined>;
+const [baseline, graphql, parquet, defaults, official] = oneMillion as Array<
+  ClientResult | undefined
+>;
 const ratio = (r: ClientResult | undefined) =>
   r === undefined || baseline === undefined ? undefined : rate(r) / rate(baseline);
 if (!skipOneMillion) {
   console.log(`GraphQL path / baseline: ${ratio(graphql)!.toFixed(1)}x`);
   console.log(`Parquet path / baseline: ${ratio(parquet)!.toFixed(1)}x`);
   console.log(`Defaults / baseline: ${ratio(defaults)!.toFixed(1)}x`);
+  if (official !== undefined) {
+    for (
+      const [name, r] of [["GraphQL path", graphql], ["Parquet path", parquet], [
+        "Defaults",
+        defaults,
+      ]] as const
+    ) {
+      console.log(`${name} / the official client: ${(rate(r!) / rate(official)).toFixed(1)}x`);
+    }
+  }
 }
 
 if (!Deno.args.includes("--no-5m")) {
@@ -135,6 +179,11 @@ await Deno.writeTextFile(
     {
       oneMillion,
       ratios: { graphql: ratio(graphql), parquet: ratio(parquet), defaults: ratio(defaults) },
+      vsOfficialClient: official === undefined ? undefined : {
+        graphql: rate(graphql!) / rate(official),
+        parquet: rate(parquet!) / rate(official),
+        defaults: rate(defaults!) / rate(official),
+      },
       fiveMillion,
     },
     null,

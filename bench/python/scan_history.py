@@ -1,0 +1,83 @@
+"""The official W&B client exporting every run's history to NDJSON, as its users write it:
+
+    for run in api.runs(...):
+        for row in run.scan_history(page_size=1000):
+            out.write(json.dumps(row) + "\\n")
+
+Run by `bench/history.ts` when WANDB_PYTHON names a Python with `wandb` installed:
+
+    python bench/python/scan_history.py <url> <api key> <out file> [max runs]
+
+Prints one JSON line `{ mode, rows, seconds, peakRssMb }`; the peak is of this process and every
+process under it (the client's `wandb-core` service), sampled every 20 ms from /proc.
+"""
+
+import json
+import os
+import sys
+import tempfile
+import threading
+import time
+
+url, api_key, out = sys.argv[1:4]
+max_runs = int(sys.argv[4]) if len(sys.argv) > 4 else None
+home = tempfile.mkdtemp()
+os.environ.update(
+    WANDB_BASE_URL=url,
+    WANDB_API_KEY=api_key,
+    WANDB_SILENT="true",
+    WANDB_CACHE_DIR=f"{home}/cache",
+    WANDB_DATA_DIR=f"{home}/data",
+    WANDB_DIR=home,
+    WANDB_CONFIG_DIR=f"{home}/config",
+)
+
+
+def tree_rss_kb(pid: int) -> int:
+    """Resident set of `pid` and its descendants, in KiB."""
+    total = 0
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            for line in status:
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        for tid in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{tid}/children") as children:
+                for child in children.read().split():
+                    total += tree_rss_kb(int(child))
+    except (FileNotFoundError, ProcessLookupError):
+        pass
+    return total
+
+
+peak_kb = 0
+sampling = True
+
+
+def sample() -> None:
+    global peak_kb
+    while sampling:
+        peak_kb = max(peak_kb, tree_rss_kb(os.getpid()))
+        time.sleep(0.02)
+
+
+sampler = threading.Thread(target=sample, daemon=True)
+sampler.start()
+
+import wandb  # noqa: E402  (imported under the sampler, as a user's script pays for it)
+
+started = time.time()
+rows = 0
+with open(out, "w") as file:
+    for index, run in enumerate(wandb.Api().runs("acme/bench", per_page=100)):
+        if max_runs is not None and index >= max_runs:
+            break
+        for row in run.scan_history(page_size=1000):
+            row["run_id"] = run.id
+            row["run_path"] = "/".join(run.path)
+            file.write(json.dumps(row) + "\n")
+            rows += 1
+seconds = time.time() - started
+sampling = False
+sampler.join()
+print(json.dumps({"mode": "python", "rows": rows, "seconds": seconds, "peakRssMb": round(peak_kb / 1024)}))
