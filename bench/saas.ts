@@ -6,11 +6,16 @@
  * one 1,000-row page at a time, ~730 rows/s as on SaaS) is measured on 2 runs: its rate does not
  * depend on how many runs there are, and all 20 would take over two minutes.
  *
- *     deno task bench:saas
+ * With `WANDB_PYTHON` naming a Python that has the official `wandb` client, that client's own
+ * `scan_history` export (bench/python/scan_history.py) runs on 2 runs too.
+ *
+ *     [WANDB_PYTHON=/path/to/python] deno task bench:saas
  */
 import { benchServer, clientArgs } from "./_processes.ts";
 
 const deno = Deno.execPath();
+/** A Python with the official `wandb` client installed: its own `scan_history` runs too. */
+const python = Deno.env.get("WANDB_PYTHON");
 const outDir = new URL("./out/", import.meta.url).pathname;
 await Deno.mkdir(outDir, { recursive: true });
 
@@ -43,9 +48,40 @@ for (const [mode, maxRuns] of [["baseline", 2], ["graphql"], ["parquet"], ["defa
     } rows/s, peak RSS ${r.peakRssMb} MB`,
   );
 }
+if (python !== undefined) {
+  // The official client itself on 2 runs: its rate under the profile is what the profile was
+  // derived from (~730 rows/s on SaaS), so this checks the derivation.
+  const out = `${outDir}saas-python.ndjson`;
+  const result = await new Deno.Command(python, {
+    args: [
+      new URL("./python/scan_history.py", import.meta.url).pathname,
+      server.url,
+      server.apiKey,
+      out,
+      "2",
+    ],
+    stderr: "inherit",
+  }).output();
+  await Deno.remove(out).catch(() => {});
+  if (!result.success) throw new Error("the official client failed");
+  const r: Result = JSON.parse(new TextDecoder().decode(result.stdout).trim().split("\n").pop()!);
+  results.push(r);
+  console.log(
+    `  ${"python".padEnd(8)} ${r.rows} rows in ${r.seconds.toFixed(1)} s = ${
+      Math.round(r.rows / r.seconds)
+    } rows/s, peak RSS ${r.peakRssMb} MB (the official client, with its wandb-core)`,
+  );
+}
 const rate = (r: Result) => r.rows / r.seconds;
-for (const r of results.slice(1)) {
-  console.log(`${r.mode} / baseline: ${(rate(r) / rate(results[0]!)).toFixed(1)}x`);
+const official = results.find((r) => r.mode === "python");
+for (const r of results.slice(1, 4)) {
+  console.log(
+    `${r.mode} / baseline: ${(rate(r) / rate(results[0]!)).toFixed(1)}x${
+      official === undefined
+        ? ""
+        : `, / the official client: ${(rate(r) / rate(official)).toFixed(1)}x`
+    }`,
+  );
 }
 await Deno.writeTextFile(`${outDir}saas.json`, JSON.stringify(results, null, 2));
 await server.stop();
