@@ -1,5 +1,6 @@
 """The official W&B client's public API against the local server: each call a user of
-`wandb.Api()` makes for runs, history, files and artifacts, with what it returned or the error.
+`wandb.Api()` makes for runs, history, files, artifacts, sweeps, reports, teams, users and Launch
+queues, with what it returned or the error.
 
 Run by `bench/official_client.ts` (`deno task check:official-client`, WANDB_PYTHON naming a
 Python with `wandb` installed), which starts the seeded local server:
@@ -71,5 +72,18 @@ check("artifact.save (description)", lambda: (setattr(art, "description", "edite
 check("api.runs(filters)", lambda: len(api.runs("acme/mnist", filters={"state": "finished"})))
 check("api.project / projects", lambda: [p.name for p in api.projects("acme")])
 check("api.viewer", lambda: api.viewer.username)
+check("api.sweep", lambda: api.sweep("acme/mnist/swp1").config.get("method"))
+check("sweep.runs", lambda: len(api.sweep("acme/mnist/swp1").runs))
+check("sweep.best_run", lambda: api.sweep("acme/mnist/swp1").best_run().id)
+check("project.sweeps", lambda: [s.id for s in api.project("mnist", "acme").sweeps()])
+check("run.sweep", lambda: sorted({r.sweep.id for r in api.runs("acme/mnist") if r.sweep}))
+check("run.metadata", lambda: sorted((run.metadata or {}).keys())[:3])
+check("api.reports", lambda: [r.display_name for r in api.reports("acme/mnist")])
+check("api.team", lambda: [m.username for m in api.team("acme").members])
+check("api.user", lambda: api.user("bob").username)
+check("api.users", lambda: [u.username for u in api.users("b")])
+check("api.run_queue", lambda: api.run_queue("acme", "gpu-queue").items)
+check("run.summary update", lambda: (run.summary.update({"note": 1}), run.update()) and True)
+check("api.create_project", lambda: api.create_project("made-by-python", "acme"))
 for result in results:
     print("\t".join(result))
