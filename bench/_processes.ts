@@ -69,3 +69,29 @@ export const clientArgs = (
   out,
   ...(maxRuns === undefined ? [] : [String(maxRuns)]),
 ];
+
+/** What a client process reports on its last line. */
+export interface OfficialClientResult {
+  readonly mode: string;
+  readonly seconds: number;
+  readonly peakRssMb: number;
+  readonly rows?: number;
+  readonly bytes?: number;
+}
+
+/**
+ * Runs one of bench/python/'s scripts with `python` (a Python with the official `wandb` client,
+ * from `WANDB_PYTHON`) and returns the JSON of its last line.
+ */
+export async function officialClient(
+  python: string,
+  script: string,
+  args: ReadonlyArray<string>,
+): Promise<OfficialClientResult> {
+  const result = await new Deno.Command(python, {
+    args: [new URL(`./python/${script}`, import.meta.url).pathname, ...args],
+    stderr: "inherit",
+  }).output();
+  if (!result.success) throw new Error(`the official client (${script}) failed`);
+  return JSON.parse(new TextDecoder().decode(result.stdout).trim().split("\n").pop()!);
+}

@@ -13,7 +13,7 @@
  *
  *     [WANDB_PYTHON=/path/to/python] deno task bench:artifacts [--quick]
  */
-import { spawnServer } from "./_processes.ts";
+import { officialClient, spawnServer } from "./_processes.ts";
 
 const quick = Deno.args.includes("--quick");
 /** A Python with the official `wandb` client installed: its own `artifact.download()` is run too. */
@@ -37,6 +37,26 @@ interface Result {
   readonly peakRssMb: number;
 }
 
+/** `bench/artifact_client.ts` in `mode`, writing under `dir`. */
+async function denoClient(mode: string, dir: string): Promise<Result> {
+  const result = await new Deno.Command(deno, {
+    args: [
+      "run",
+      "--allow-net=127.0.0.1",
+      "--allow-read",
+      `--allow-write=${outDir}`,
+      new URL("./artifact_client.ts", import.meta.url).pathname,
+      mode,
+      url,
+      apiKey,
+      dir,
+    ],
+    stderr: "inherit",
+  }).output();
+  if (!result.success) throw new Error(`the ${mode} client failed`);
+  return JSON.parse(new TextDecoder().decode(result.stdout).trim().split("\n").pop()!);
+}
+
 async function client(mode: string): Promise<Result> {
   const dir = `${outDir}artifacts-${mode}`;
   await Deno.remove(dir, { recursive: true }).catch(() => {});
@@ -44,28 +64,10 @@ async function client(mode: string): Promise<Result> {
   // The previous client's gigabytes are flushed first: written back while the next one runs,
   // they would slow its writes (the kernel throttles a writer while dirty pages pile up).
   await new Deno.Command("sync").output();
-  const result = mode === "python"
-    ? await new Deno.Command(python!, {
-      args: [new URL("./python/artifact_download.py", import.meta.url).pathname, url, apiKey, dir],
-      stderr: "inherit",
-    }).output()
-    : await new Deno.Command(deno, {
-      args: [
-        "run",
-        "--allow-net=127.0.0.1",
-        "--allow-read",
-        `--allow-write=${outDir}`,
-        new URL("./artifact_client.ts", import.meta.url).pathname,
-        mode,
-        url,
-        apiKey,
-        dir,
-      ],
-      stderr: "inherit",
-    }).output();
-  await Deno.remove(dir, { recursive: true }).catch(() => {});
-  if (!result.success) throw new Error(`the ${mode} client failed`);
-  const r: Result = JSON.parse(new TextDecoder().decode(result.stdout).trim().split("\n").pop()!);
+  const r =
+    await (mode === "python"
+      ? officialClient(python!, "artifact_download.py", [url, apiKey, dir]) as Promise<Result>
+      : denoClient(mode, dir)).finally(() => Deno.remove(dir, { recursive: true }).catch(() => {}));
   console.log(
     `  ${mode.padEnd(9)} ${(r.bytes / 1024 / 1024).toFixed(0)} MB in ${r.seconds.toFixed(2)} s = ${
       (r.bytes / 1024 / 1024 / r.seconds).toFixed(0)

@@ -18,7 +18,7 @@
  *
  *     [WANDB_PYTHON=/path/to/python] deno task bench:history [--quick] [--capped-only | --no-5m]
  */
-import { benchServer } from "./_processes.ts";
+import { benchServer, officialClient } from "./_processes.ts";
 
 const quick = Deno.args.includes("--quick");
 /** A Python with the official `wandb` client installed: its own `scan_history` export runs too. */
@@ -94,21 +94,8 @@ const oneMillion = skipOneMillion ? [] : await withServer(100, steps1m, async (u
     // The official client itself, on 30 of the runs (300k rows, the issue's export): its rate
     // is what the ratios below are against.
     const out = `${outDir}python-1m.ndjson`;
-    const result = await new Deno.Command(python, {
-      args: [
-        new URL("./python/scan_history.py", import.meta.url).pathname,
-        url,
-        key,
-        out,
-        quick ? "10" : "30",
-      ],
-      stderr: "inherit",
-    }).output();
-    await Deno.remove(out).catch(() => {});
-    if (!result.success) throw new Error("the official client failed");
-    const r: ClientResult = JSON.parse(
-      new TextDecoder().decode(result.stdout).trim().split("\n").pop()!,
-    );
+    const r = await officialClient(python, "scan_history.py", [url, key, out, quick ? "10" : "30"])
+      .finally(() => Deno.remove(out).catch(() => {})) as ClientResult;
     console.log(
       `  ${"python".padEnd(8)} ${r.rows} rows in ${r.seconds.toFixed(1)} s = ${
         Math.round(r.rows / r.seconds)

@@ -11,7 +11,7 @@
  *
  *     [WANDB_PYTHON=/path/to/python] deno task bench:saas
  */
-import { benchServer, clientArgs } from "./_processes.ts";
+import { benchServer, clientArgs, officialClient } from "./_processes.ts";
 
 const deno = Deno.execPath();
 /** A Python with the official `wandb` client installed: its own `scan_history` runs too. */
@@ -52,19 +52,8 @@ if (python !== undefined) {
   // The official client itself on 2 runs: its rate under the profile is what the profile was
   // derived from (~730 rows/s on SaaS), so this checks the derivation.
   const out = `${outDir}saas-python.ndjson`;
-  const result = await new Deno.Command(python, {
-    args: [
-      new URL("./python/scan_history.py", import.meta.url).pathname,
-      server.url,
-      server.apiKey,
-      out,
-      "2",
-    ],
-    stderr: "inherit",
-  }).output();
-  await Deno.remove(out).catch(() => {});
-  if (!result.success) throw new Error("the official client failed");
-  const r: Result = JSON.parse(new TextDecoder().decode(result.stdout).trim().split("\n").pop()!);
+  const r = await officialClient(python, "scan_history.py", [server.url, server.apiKey, out, "2"])
+    .finally(() => Deno.remove(out).catch(() => {})) as Result;
   results.push(r);
   console.log(
     `  ${"python".padEnd(8)} ${r.rows} rows in ${r.seconds.toFixed(1)} s = ${

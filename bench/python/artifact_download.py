@@ -11,8 +11,9 @@ process under it (the client's `wandb-core` service), sampled every 20 ms from /
 import json
 import os
 import sys
-import threading
 import time
+
+from _rss import PeakRss
 
 url, api_key, out = sys.argv[1:4]
 os.environ.update(
@@ -26,36 +27,7 @@ os.environ.update(
 )
 
 
-def tree_rss_kb(pid: int) -> int:
-    """Resident set of `pid` and its descendants, in KiB."""
-    total = 0
-    try:
-        with open(f"/proc/{pid}/status") as status:
-            for line in status:
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
-        for tid in os.listdir(f"/proc/{pid}/task"):
-            with open(f"/proc/{pid}/task/{tid}/children") as children:
-                for child in children.read().split():
-                    total += tree_rss_kb(int(child))
-    except (FileNotFoundError, ProcessLookupError):
-        pass
-    return total
-
-
-peak_kb = 0
-sampling = True
-
-
-def sample() -> None:
-    global peak_kb
-    while sampling:
-        peak_kb = max(peak_kb, tree_rss_kb(os.getpid()))
-        time.sleep(0.02)
-
-
-sampler = threading.Thread(target=sample, daemon=True)
-sampler.start()
+peak_rss = PeakRss()
 
 import wandb  # noqa: E402  (imported under the sampler, as a user's script pays for it)
 
@@ -64,8 +36,7 @@ api = wandb.Api()
 artifact = api.artifact("acme/artifact-bench/big-dataset:v0")
 root = artifact.download(root=f"{out}/root")
 seconds = time.time() - started
-sampling = False
-sampler.join()
+peak_mb = peak_rss.stop()
 size = sum(
     os.path.getsize(os.path.join(directory, name))
     for directory, _, names in os.walk(root)
@@ -73,6 +44,6 @@ size = sum(
 )
 print(
     json.dumps(
-        {"mode": "python", "seconds": seconds, "bytes": size, "peakRssMb": round(peak_kb / 1024)}
+        {"mode": "python", "seconds": seconds, "bytes": size, "peakRssMb": peak_mb}
     )
 )

@@ -16,8 +16,9 @@ import json
 import os
 import sys
 import tempfile
-import threading
 import time
+
+from _rss import PeakRss
 
 url, api_key, out = sys.argv[1:4]
 max_runs = int(sys.argv[4]) if len(sys.argv) > 4 else None
@@ -33,36 +34,7 @@ os.environ.update(
 )
 
 
-def tree_rss_kb(pid: int) -> int:
-    """Resident set of `pid` and its descendants, in KiB."""
-    total = 0
-    try:
-        with open(f"/proc/{pid}/status") as status:
-            for line in status:
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
-        for tid in os.listdir(f"/proc/{pid}/task"):
-            with open(f"/proc/{pid}/task/{tid}/children") as children:
-                for child in children.read().split():
-                    total += tree_rss_kb(int(child))
-    except (FileNotFoundError, ProcessLookupError):
-        pass
-    return total
-
-
-peak_kb = 0
-sampling = True
-
-
-def sample() -> None:
-    global peak_kb
-    while sampling:
-        peak_kb = max(peak_kb, tree_rss_kb(os.getpid()))
-        time.sleep(0.02)
-
-
-sampler = threading.Thread(target=sample, daemon=True)
-sampler.start()
+peak_rss = PeakRss()
 
 import wandb  # noqa: E402  (imported under the sampler, as a user's script pays for it)
 
@@ -78,6 +50,5 @@ with open(out, "w") as file:
             file.write(json.dumps(row) + "\n")
             rows += 1
 seconds = time.time() - started
-sampling = False
-sampler.join()
-print(json.dumps({"mode": "python", "rows": rows, "seconds": seconds, "peakRssMb": round(peak_kb / 1024)}))
+peak_mb = peak_rss.stop()
+print(json.dumps({"mode": "python", "rows": rows, "seconds": seconds, "peakRssMb": peak_mb}))
