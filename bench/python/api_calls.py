@@ -14,16 +14,10 @@ import os
 import sys
 import tempfile
 
+from _common import use_local_server
+
 home = tempfile.mkdtemp()
-os.environ.update(
-    WANDB_BASE_URL=sys.argv[1],
-    WANDB_API_KEY=sys.argv[2],
-    WANDB_SILENT="true",
-    WANDB_DIR=home,
-    WANDB_CACHE_DIR=f"{home}/cache",
-    WANDB_CONFIG_DIR=f"{home}/config",
-    WANDB_DATA_DIR=f"{home}/data",
-)
+use_local_server(sys.argv[1], sys.argv[2], home)
 
 import wandb  # noqa: E402
 

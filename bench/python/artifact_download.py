@@ -13,18 +13,10 @@ import os
 import sys
 import time
 
-from _rss import PeakRss
+from _common import PeakRss, use_local_server
 
 url, api_key, out = sys.argv[1:4]
-os.environ.update(
-    WANDB_BASE_URL=url,
-    WANDB_API_KEY=api_key,
-    WANDB_SILENT="true",
-    WANDB_CACHE_DIR=f"{out}/cache",
-    WANDB_DATA_DIR=f"{out}/data",
-    WANDB_DIR=out,
-    WANDB_CONFIG_DIR=f"{out}/config",
-)
+use_local_server(url, api_key, out)
 
 
 peak_rss = PeakRss()

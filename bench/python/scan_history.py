@@ -13,25 +13,15 @@ process under it (the client's `wandb-core` service), sampled every 20 ms from /
 """
 
 import json
-import os
 import sys
 import tempfile
 import time
 
-from _rss import PeakRss
+from _common import PeakRss, use_local_server
 
 url, api_key, out = sys.argv[1:4]
 max_runs = int(sys.argv[4]) if len(sys.argv) > 4 else None
-home = tempfile.mkdtemp()
-os.environ.update(
-    WANDB_BASE_URL=url,
-    WANDB_API_KEY=api_key,
-    WANDB_SILENT="true",
-    WANDB_CACHE_DIR=f"{home}/cache",
-    WANDB_DATA_DIR=f"{home}/data",
-    WANDB_DIR=home,
-    WANDB_CONFIG_DIR=f"{home}/config",
-)
+use_local_server(url, api_key, tempfile.mkdtemp())
 
 
 peak_rss = PeakRss()

@@ -1,9 +1,26 @@
-"""Peak resident set of this process and every process under it (the official client starts a
+"""What the scripts that run the official client share: pointing it at the local server, and
+the peak resident set of this process and every process under it (the official client starts a
 `wandb-core` service), sampled every 20 ms from /proc by a background thread."""
 
 import os
 import threading
 import time
+
+
+def use_local_server(url: str, api_key: str, home: str) -> None:
+    """Points the official client at `url` with `api_key`, its files under `home`, quiet.
+
+    Call it before `import wandb`, which reads these settings.
+    """
+    os.environ.update(
+        WANDB_BASE_URL=url,
+        WANDB_API_KEY=api_key,
+        WANDB_SILENT="true",
+        WANDB_DIR=home,
+        WANDB_CACHE_DIR=f"{home}/cache",
+        WANDB_CONFIG_DIR=f"{home}/config",
+        WANDB_DATA_DIR=f"{home}/data",
+    )
 
 
 def tree_rss_kb(pid: int) -> int:
