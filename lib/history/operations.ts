@@ -625,6 +625,19 @@ function resigning(
     );
 }
 
+/**
+ * Rows decoded from a Parquet row group at once: ten pages' worth, so that the exports we know
+ * (row groups of a few thousand rows) are decoded whole, and a larger group in pieces.
+ */
+const parquetSliceRows = (pageSize: number): number => 10 * pageSize;
+
+/** `[start, end)` cut into pieces of at most `size`. */
+function slices(start: number, end: number, size: number): Array<readonly [number, number]> {
+  const pieces: Array<readonly [number, number]> = [];
+  for (let from = start; from < end; from += size) pieces.push([from, Math.min(end, from + size)]);
+  return pieces;
+}
+
 function parquetScan<Source, Out>(
   format: RowFormat<Source, Out>,
   client: WandbClient,
@@ -650,18 +663,30 @@ function parquetScan<Source, Out>(
               Stream.mapEffect(
                 ({ rows: [start, end], index }) =>
                   signed((u) => rowGroupOf(client, u, file, index)).pipe(
-                    Effect.flatMap((group) =>
-                      Effect.tryPromise({
-                        try: () => format.fromParquet(group, start, end),
-                        catch: (e) => unreadable(url, e),
-                      })
-                    ),
-                    Effect.map((rows) => batchOf(format, rows, exportedEnd)),
+                    Effect.flatMap((group) => {
+                      const decode = (from: number, to: number) =>
+                        Effect.tryPromise({
+                          try: () => format.fromParquet(group, from, to),
+                          catch: (e) => unreadable(url, e),
+                        }).pipe(Effect.map((rows) => batchOf(format, rows, exportedEnd)));
+                      // Decoded a slice at a time when it is large: an export that puts a long
+                      // run in one row group (a writer's default can be a million rows) then
+                      // costs a slice of rows, not the run. A usual group is decoded here, whole.
+                      const sliceRows = parquetSliceRows(pageSize);
+                      return end - start <= sliceRows
+                        ? Effect.map(decode(start, end), (batch) => Stream.make(batch))
+                        : Effect.succeed(
+                          Stream.fromIterable(slices(start, end, sliceRows)).pipe(
+                            Stream.mapEffect(([from, to]) => decode(from, to)),
+                          ),
+                        );
+                    }),
                   ),
                 // A row group holds several pages' rows: one fewer in flight than windows
                 // (with the defaults, one per run; the other runs keep the connection busy).
                 { concurrency: Math.max(1, concurrency - 1) },
               ),
+              Stream.flatten(),
             ),
         ),
       );

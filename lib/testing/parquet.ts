@@ -20,7 +20,7 @@ import type { HistoryRow, StoredRun } from "./store.ts";
  * Encodes history rows as one Parquet file: every key a column (numbers DOUBLE, `NaN` and
  * `±Infinity` included; integers with one beyond 2^53 INT64; strings UTF8; objects, lists,
  * booleans and mixed columns W&B's JSON text, named in the file's metadata), absent keys and
- * `null`s as nulls (Parquet cannot tell them apart).
+ * `null`s as nulls (Parquet cannot tell them apart), `rowGroupRows` rows to a row group.
  *
  * @example
  * ```ts
@@ -32,7 +32,10 @@ import type { HistoryRow, StoredRun } from "./store.ts";
  * assert.ok(JSON.stringify(back) === JSON.stringify(rows));
  * ```
  */
-export function historyToParquet(rows: ReadonlyArray<HistoryRow>): Uint8Array<ArrayBuffer> {
+export function historyToParquet(
+  rows: ReadonlyArray<HistoryRow>,
+  rowGroupRows = 5_000,
+): Uint8Array<ArrayBuffer> {
   const columns: Array<string> = [];
   const seen = new Set<string>();
   for (const row of rows) {
@@ -89,7 +92,7 @@ export function historyToParquet(rows: ReadonlyArray<HistoryRow>): Uint8Array<Ar
     columnData,
     // Row groups are what readers can decode on their own: small ones keep streaming readers'
     // memory flat however long the run.
-    rowGroupSize: 5_000,
+    rowGroupSize: rowGroupRows,
     kvMetadata: [{ key: jsonColumnsMetadataKey, value: JSON.stringify(jsonColumns) }],
   });
   return new Uint8Array(buffer);
@@ -107,6 +110,12 @@ export interface ParquetExportOptions {
    * @default {0.9}
    */
   readonly runningExportedShare?: number | undefined;
+  /**
+   * Rows per row group. W&B does not say what its exports use; a writer's default (pyarrow's is
+   * a million rows) puts a whole run in one, which a reader must not decode at once.
+   * @default {5000}
+   */
+  readonly rowGroupRows?: number | undefined;
 }
 
 /** The Parquet export provider and the route that serves its signed URLs. */
@@ -151,7 +160,7 @@ export function parquetExports(
     const exportedEnd = run.state === "running" ? Math.floor((last + 1) * share) : last + 1;
     const rows = [...server.store.historyRows(run, 0, exportedEnd)];
     const name = `${run.seq}-${count}-${crypto.randomUUID()}.parquet`;
-    files.set(name, historyToParquet(rows));
+    files.set(name, historyToParquet(rows, options?.rowGroupRows));
     const entry = { count, name, exportedEnd };
     cache.set(run.seq, entry);
     return entry;

@@ -337,3 +337,34 @@ Deno.test("Parquet rows print to NDJSON as JSON.stringify prints them, all-numbe
   assert.deepEqual(linesOf([ndjson.bytes]), records);
   assert.equal(records[1], '{"_step":1,"loss":null,"acc":0,"text":"é"}');
 });
+
+Deno.test("a run exported as one huge row group is decoded a slice at a time", async () => {
+  const { chunkLines, parquetRows, graphqlRows, pages } = await inServer(
+    (server) =>
+      Effect.gen(function* () {
+        // 20,000 steps in one row group: a writer's default would put a far longer run in one.
+        const run = insertLongRun(server, "onegroup", 3);
+        const path = `acme/mnist/${run.name}`;
+        const api = yield* Api;
+        const chunks = yield* Stream.runCollect(
+          api.scanHistoryNdjson(path, { mode: "parquet", pageSize: 500 }),
+        );
+        const graphqlRows = yield* Stream.runCollect(api.scanHistory(path, { mode: "graphql" }));
+        return {
+          chunkLines: Array.from(chunks, (chunk) => linesOf([chunk]).length),
+          parquetRows: linesOf(Array.from(chunks)).map((line) => JSON.parse(line)),
+          graphqlRows: Array.from(graphqlRows),
+          pages: countOperation(server, "HistoryPage"),
+        };
+      }),
+    { parquet: { rowGroupRows: 1_000_000 } },
+  );
+  assert.equal(parquetRows.length, 20_000);
+  assert.deepEqual(parquetRows, graphqlRows);
+  // Slices of ten pages (5,000 rows): never the whole group's 20,000 rows at once.
+  assert.ok(Math.max(...chunkLines) <= 5_000, `a chunk of ${Math.max(...chunkLines)} rows`);
+  assert.ok(chunkLines.length >= 4);
+  // The GraphQL scan's 20 pages, and the Parquet scan's 4 of the steps not exported yet (the
+  // run is running: 18,000 of its 20,000 steps are in the export, in that one row group).
+  assert.equal(pages, 20 + 4);
+});
