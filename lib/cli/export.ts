@@ -17,6 +17,7 @@ import { Api } from "../api/api.ts";
 import type { RunFilter } from "../core/filters.ts";
 import { and, or, runField } from "../core/filters.ts";
 import {
+  type ExportError,
   type ExportRecord,
   writeBytes,
   writeCsv,
@@ -28,6 +29,7 @@ import { runsTableRow } from "../runs/table.ts";
 import { Checkpoints } from "../sync/checkpoints.ts";
 import { syncProject } from "../sync/sync.ts";
 import { countLines } from "../sync/_chunks.ts";
+import { spoolRecords } from "../export/_spool.ts";
 import { gatedFlatMap } from "../core/_retry_waits.ts";
 
 /** The output formats. */
@@ -145,7 +147,7 @@ function exportProject(
   c: Counters,
 ): Effect.Effect<void> {
   return Effect.gen(function* () {
-    const attempt = <A, E>(part: string, effect: Effect.Effect<A, E>) =>
+    const attempt = <A, E, R>(part: string, effect: Effect.Effect<A, E, R>) =>
       Effect.exit(effect).pipe(Effect.tap((exit) =>
         Effect.sync(() => {
           if (Exit.isFailure(exit)) {
@@ -195,19 +197,35 @@ function exportProject(
       c.written.push(path);
       return path;
     };
-    /** Writes `records` to `<name>.<format>` in each format asked for. */
+    /**
+     * Writes `records` to `<name>.<format>` in each format asked for, reading them once: CSV and
+     * Parquet need every column before their first row, so the records go to a spool file first
+     * (unless NDJSON alone is asked for) and each format is written from it.
+     */
     const writeEachFormat = <E>(name: string, records: Stream.Stream<ExportRecord, E>) =>
-      Effect.forEach(settings.formats, (format) => {
-        const path = output(`${name}.${format}`);
-        return attempt(
-          `${name}.${format}`,
-          format === "ndjson"
-            ? writeNdjson(path, records)
-            : format === "csv"
-            ? writeCsv(path, records)
-            : writeParquet(path, records),
-        );
-      }, { discard: true });
+      Effect.gen(function* () {
+        const spooled: {
+          readonly columns: ReadonlyArray<string> | undefined;
+          readonly records: Stream.Stream<ExportRecord, E | ExportError>;
+        } | undefined = settings.formats.every((format) => format === "ndjson")
+          ? { columns: undefined, records }
+          : yield* attempt(name, spoolRecords(records)).pipe(
+            Effect.map((exit) => Exit.isSuccess(exit) ? exit.value : undefined),
+          );
+        if (spooled === undefined) return;
+        yield* Effect.forEach(settings.formats, (format) => {
+          const path = output(`${name}.${format}`);
+          const options = { columns: spooled.columns };
+          return attempt(
+            `${name}.${format}`,
+            format === "ndjson"
+              ? writeNdjson(path, spooled.records)
+              : format === "csv"
+              ? writeCsv(path, spooled.records, options)
+              : writeParquet(path, spooled.records, options),
+          );
+        }, { discard: true });
+      }).pipe(Effect.scoped);
     if (settings.parts.includes("runs")) {
       yield* writeEachFormat("runs", Stream.fromIterable(runs).pipe(Stream.map(runsTableRow)));
     }

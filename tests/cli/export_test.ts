@@ -3,6 +3,7 @@
 import assert from "node:assert/strict";
 import { parquetReadObjects } from "hyparquet";
 import { main } from "../../lib/cli/main.ts";
+import { startEmulator } from "../../lib/testing/mod.ts";
 
 const withOut = async (body: (out: string) => Promise<void>) => {
   const out = await Deno.makeTempDir();
@@ -117,4 +118,50 @@ Deno.test("export --sync: a second sync with nothing new writes nothing", async 
     assert.equal(await main(["export", "acme/mnist", "--local", "--sync", "--out", out]), 0);
     assert.equal(await Deno.readTextFile(`${out}/history.ndjson`), first);
   });
+});
+
+Deno.test("export reads system metrics once however many formats", async () => {
+  const server = await startEmulator();
+  const saved = ["WANDB_BASE_URL", "WANDB_API_KEY"].map((k) => [k, Deno.env.get(k)] as const);
+  Deno.env.set("WANDB_BASE_URL", server.url);
+  Deno.env.set("WANDB_API_KEY", server.apiKey);
+  try {
+    await withOut(async (out) => {
+      const code = await main([
+        "export",
+        "acme/mnist",
+        "--format",
+        "csv,ndjson,parquet",
+        "--what",
+        "system",
+        "--out",
+        out,
+      ]);
+      assert.equal(code, 0);
+      // One request per run: CSV and Parquet used to read the stream twice (columns first),
+      // and each format again.
+      assert.equal(
+        server.requests.filter((r) => r.operationName === "RunFullHistory").length,
+        server.store.listRuns("acme", "mnist").length,
+      );
+      const ndjson = (await lines(`${out}/system.ndjson`)).map((l) => JSON.parse(l));
+      assert.ok(ndjson.length > 0);
+      const csv = await lines(`${out}/system.csv`);
+      assert.equal(csv.length, ndjson.length + 1);
+      const columns = csv[0]!.split(",");
+      // Every key of every row is a column, in the order first seen.
+      assert.deepEqual(columns, [...new Set(ndjson.flatMap((row) => Object.keys(row)))]);
+      const parquet = await parquetReadObjects({
+        file: (await Deno.readFile(`${out}/system.parquet`)).buffer,
+      });
+      assert.equal(parquet.length, ndjson.length);
+      assert.deepEqual(Object.keys(parquet[0]!), columns);
+    });
+  } finally {
+    for (const [key, value] of saved) {
+      if (value === undefined) Deno.env.delete(key);
+      else Deno.env.set(key, value);
+    }
+    await server.close();
+  }
 });
