@@ -55,6 +55,8 @@ async function client(
   v8Flags: ReadonlyArray<string> = [],
 ): Promise<ClientResult> {
   const out = `${outDir}${mode}-${rows}.ndjson`;
+  // The previous client's file is flushed first, so that its write-back does not slow this one.
+  await new Deno.Command("sync").output();
   const result = await new Deno.Command(deno, {
     args: [
       "run",
