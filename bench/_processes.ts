@@ -50,25 +50,41 @@ export const benchServer = (
     String(latency),
   ]);
 
-/** The arguments that run `bench/client.ts` in `mode` against `server`, writing `out`. */
+/** How {@link clientArgs} runs a client. */
+export interface ClientArgsOptions {
+  /** The client script in bench/. @default {"client.ts"} */
+  readonly script?: string | undefined;
+  /** Export at most this many runs (`client.ts` only). */
+  readonly maxRuns?: number | undefined;
+  readonly v8Flags?: ReadonlyArray<string> | undefined;
+}
+
+/** The arguments that run a bench client in `mode` against `server`, writing `out`. */
 export const clientArgs = (
   mode: string,
-  server: ServerProcess,
+  server: { readonly url: string; readonly apiKey: string },
   out: string,
   outDir: string,
-  maxRuns?: number,
+  options?: ClientArgsOptions,
 ): Array<string> => [
   "run",
+  ...(options?.v8Flags === undefined || options.v8Flags.length === 0
+    ? []
+    : [`--v8-flags=${options.v8Flags.join(",")}`]),
   "--allow-net=127.0.0.1",
   "--allow-read",
   `--allow-write=${outDir}`,
-  new URL("./client.ts", import.meta.url).pathname,
+  new URL(`./${options?.script ?? "client.ts"}`, import.meta.url).pathname,
   mode,
   server.url,
   server.apiKey,
   out,
-  ...(maxRuns === undefined ? [] : [String(maxRuns)]),
+  ...(options?.maxRuns === undefined ? [] : [String(options.maxRuns)]),
 ];
+
+/** The JSON a client process printed on its last line: what it measured. */
+export const lastJsonLine = <A>(stdout: Uint8Array): A =>
+  JSON.parse(new TextDecoder().decode(stdout).trim().split("\n").pop()!);
 
 /** What a client process reports on its last line. */
 export interface OfficialClientResult {
@@ -93,5 +109,5 @@ export async function officialClient(
     stderr: "inherit",
   }).output();
   if (!result.success) throw new Error(`the official client (${script}) failed`);
-  return JSON.parse(new TextDecoder().decode(result.stdout).trim().split("\n").pop()!);
+  return lastJsonLine(result.stdout);
 }

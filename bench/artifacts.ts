@@ -13,7 +13,7 @@
  *
  *     [WANDB_PYTHON=/path/to/python] deno task bench:artifacts [--quick]
  */
-import { officialClient, spawnServer } from "./_processes.ts";
+import { clientArgs, lastJsonLine, officialClient, spawnServer } from "./_processes.ts";
 
 const quick = Deno.args.includes("--quick");
 /** A Python with the official `wandb` client installed: its own `artifact.download()` is run too. */
@@ -40,21 +40,11 @@ interface Result {
 /** `bench/artifact_client.ts` in `mode`, writing under `dir`. */
 async function denoClient(mode: string, dir: string): Promise<Result> {
   const result = await new Deno.Command(deno, {
-    args: [
-      "run",
-      "--allow-net=127.0.0.1",
-      "--allow-read",
-      `--allow-write=${outDir}`,
-      new URL("./artifact_client.ts", import.meta.url).pathname,
-      mode,
-      url,
-      apiKey,
-      dir,
-    ],
+    args: clientArgs(mode, { url, apiKey }, dir, outDir, { script: "artifact_client.ts" }),
     stderr: "inherit",
   }).output();
   if (!result.success) throw new Error(`the ${mode} client failed`);
-  return JSON.parse(new TextDecoder().decode(result.stdout).trim().split("\n").pop()!);
+  return lastJsonLine(result.stdout);
 }
 
 async function client(mode: string): Promise<Result> {

@@ -9,7 +9,7 @@
  *     deno task bench:faults [steps per run, default 2000]
  */
 const steps = Number(Deno.args[0] ?? 2000);
-import { clientArgs, type ServerProcess, spawnServer } from "./_processes.ts";
+import { clientArgs, lastJsonLine, type ServerProcess, spawnServer } from "./_processes.ts";
 
 const deno = Deno.execPath();
 const outDir = new URL("./out/", import.meta.url).pathname;
@@ -74,9 +74,7 @@ async function exportAndReport(
   }
   const runs = await byRun(out);
   await Deno.remove(out);
-  const { peakRssMb } = JSON.parse(
-    new TextDecoder().decode(result.stdout).trim().split("\n").pop()!,
-  );
+  const { peakRssMb } = lastJsonLine<{ peakRssMb: number }>(result.stdout);
   if (clean === undefined) clean = { seconds, runs };
   const lost = [...clean.runs].filter(([run, rows]) => runs.get(run) !== rows).length;
   console.log(

@@ -18,7 +18,7 @@
  *
  *     [WANDB_PYTHON=/path/to/python] deno task bench:history [--quick] [--capped-only | --no-5m]
  */
-import { benchServer, officialClient } from "./_processes.ts";
+import { benchServer, clientArgs, lastJsonLine, officialClient } from "./_processes.ts";
 
 const quick = Deno.args.includes("--quick");
 /** A Python with the official `wandb` client installed: its own `scan_history` export runs too. */
@@ -58,23 +58,12 @@ async function client(
   // The previous client's file is flushed first, so that its write-back does not slow this one.
   await new Deno.Command("sync").output();
   const result = await new Deno.Command(deno, {
-    args: [
-      "run",
-      ...(v8Flags.length === 0 ? [] : [`--v8-flags=${v8Flags.join(",")}`]),
-      "--allow-net=127.0.0.1",
-      "--allow-read",
-      `--allow-write=${outDir}`,
-      new URL("./client.ts", import.meta.url).pathname,
-      mode,
-      url,
-      apiKey,
-      out,
-    ],
+    args: clientArgs(mode, { url, apiKey }, out, outDir, { v8Flags }),
     stderr: "inherit",
   }).output();
   if (!result.success) throw new Error(`the ${mode} client failed`);
   await Deno.remove(out);
-  return JSON.parse(new TextDecoder().decode(result.stdout).trim().split("\n").pop()!);
+  return lastJsonLine(result.stdout);
 }
 
 const steps1m = quick ? 1_000 : 10_000;

@@ -11,7 +11,7 @@
  *
  *     [WANDB_PYTHON=/path/to/python] deno task bench:saas
  */
-import { benchServer, clientArgs, officialClient } from "./_processes.ts";
+import { benchServer, clientArgs, lastJsonLine, officialClient } from "./_processes.ts";
 
 const deno = Deno.execPath();
 /** A Python with the official `wandb` client installed: its own `scan_history` runs too. */
@@ -30,12 +30,12 @@ interface Result {
 const client = async (mode: string, maxRuns?: number): Promise<Result> => {
   const out = `${outDir}saas-${mode}.ndjson`;
   const result = await new Deno.Command(deno, {
-    args: clientArgs(mode, server, out, outDir, maxRuns),
+    args: clientArgs(mode, server, out, outDir, { maxRuns }),
     stderr: "inherit",
   }).output();
   if (!result.success) throw new Error(`the ${mode} client failed`);
   await Deno.remove(out);
-  return JSON.parse(new TextDecoder().decode(result.stdout).trim().split("\n").pop()!);
+  return lastJsonLine(result.stdout);
 };
 console.log("SaaS-like profile, 20 runs x 5,000 steps x 10 metrics:");
 const results: Array<Result> = [];
