@@ -279,6 +279,7 @@ function membershipView(
   a: StoredArtifact,
   m: { collection: StoredCollection; versionIndex: number },
 ) {
+  const artifact = artifactView(ctx, a);
   return {
     id: nodeId("ArtifactCollectionMembership", `${m.collection.id}:${a.id}`),
     versionIndex: m.versionIndex,
@@ -291,9 +292,9 @@ function membershipView(
         artifactCollection: null,
       })),
     artifactCollection: collectionView(ctx, m.collection),
-    artifact: artifactView(ctx, a),
-    files: (args: Record<string, unknown>) =>
-      (artifactView(ctx, a).files as (args: Record<string, unknown>) => unknown)(args),
+    artifact,
+    // The version's files, as its own Artifact.files answers them.
+    files: artifact.files,
   };
 }
 
