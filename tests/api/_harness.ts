@@ -16,3 +16,26 @@ export function withServer<A, E>(
 export function countOperation(server: Emulator, operation: string): number {
   return server.requests.filter((r) => r.operationName === operation).length;
 }
+
+/**
+ * Posts a GraphQL document to a local server as W&B's clients do (HTTP Basic with `key`, a JSON
+ * body), as the client named by `userAgent` when given; returns the status and parsed answer.
+ */
+export async function postGraphql(
+  url: string,
+  key: string,
+  query: string,
+  variables: unknown = {},
+  userAgent?: string,
+) {
+  const response = await fetch(`${url}/graphql`, {
+    method: "POST",
+    headers: {
+      authorization: `Basic ${btoa(`api:${key}`)}`,
+      "content-type": "application/json",
+      ...(userAgent === undefined ? {} : { "user-agent": userAgent }),
+    },
+    body: JSON.stringify({ query, variables }),
+  });
+  return { status: response.status, body: await response.json() };
+}

@@ -3,6 +3,7 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { startEmulator } from "../../lib/testing/mod.ts";
+import { postGraphql } from "../api/_harness.ts";
 
 interface Captured {
   readonly query: string;
@@ -49,17 +50,14 @@ Deno.test("the official client's file and artifact operations get the shapes it 
         ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, remap(v)]))
         : value;
     const post = async (request: Captured, key = server.apiKey) => {
-      const response = await fetch(`${server.url}/graphql`, {
-        method: "POST",
-        headers: {
-          authorization: `Basic ${btoa(`api:${key}`)}`,
-          "content-type": "application/json",
-          "user-agent": "W&B Public Client 0.26.1",
-        },
-        body: JSON.stringify({ query: request.query, variables: remap(request.variables) }),
-      });
-      const body = await response.json();
-      assert.equal(response.status, 200);
+      const { status, body } = await postGraphql(
+        server.url,
+        key,
+        request.query,
+        remap(request.variables),
+        "W&B Public Client 0.26.1",
+      );
+      assert.equal(status, 200);
       assert.equal(body.errors, undefined, JSON.stringify(body.errors));
       return body.data;
     };
@@ -188,16 +186,8 @@ Deno.test("the official client 0.30's membership lookups get the shapes it reads
   // ask for the fields it reads.
   const server = await startEmulator();
   const post = async (query: string, variables: Record<string, unknown>) => {
-    const response = await fetch(`${server.url}/graphql`, {
-      method: "POST",
-      headers: {
-        authorization: `Basic ${btoa(`api:${server.apiKey}`)}`,
-        "content-type": "application/json",
-      },
-      body: JSON.stringify({ query, variables }),
-    });
-    const body = await response.json();
-    assert.equal(response.status, 200);
+    const { status, body } = await postGraphql(server.url, server.apiKey, query, variables);
+    assert.equal(status, 200);
     assert.equal(body.errors, undefined, JSON.stringify(body.errors));
     return body.data;
   };

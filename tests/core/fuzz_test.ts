@@ -28,6 +28,7 @@ import {
 import { decodeGraphqlResponse } from "../../lib/core/transport.ts";
 import { toRun } from "../../lib/runs/decoders.ts";
 import { startEmulator } from "../../lib/testing/mod.ts";
+import { postGraphql } from "../api/_harness.ts";
 
 const runs = 10_000;
 
@@ -187,18 +188,12 @@ Deno.test("fuzz: decoders fed malformed server answers end in data or a typed er
       sweepsQuery(project, 10, null),
     ] as never;
     for (const request of requests) {
-      const response = await fetch(`${server.url}/graphql`, {
-        method: "POST",
-        headers: {
-          "content-type": "application/json",
-          authorization: `Basic ${btoa(`api:${server.apiKey}`)}`,
-        },
-        body: JSON.stringify({
-          query: printDocument(request.document),
-          variables: request.variables,
-        }),
-      });
-      const answer = await response.json();
+      const { body: answer } = await postGraphql(
+        server.url,
+        server.apiKey,
+        printDocument(request.document),
+        request.variables,
+      );
       await t.step(request.operation, async () => {
         // The answer as sent decodes: the fuzzing starts from what the server really says.
         assert.ok(Exit.isSuccess(Effect.runSyncExit(decodeGraphqlResponse(request, answer))));

@@ -19,7 +19,7 @@ import {
   writeParquet,
 } from "../../mod.ts";
 import { historyToParquet, type SeedRun } from "../../lib/testing/mod.ts";
-import { countOperation } from "../api/_harness.ts";
+import { countOperation, postGraphql } from "../api/_harness.ts";
 import { expectedRows, historyAnswer, inServer, scanAnsweredWith } from "./_seeded.ts";
 
 const decoder = new TextDecoder();
@@ -309,20 +309,14 @@ Deno.test("the local server takes NaN summaries from the official client's Upser
       const api = yield* Api;
       const run = server.seed.runs.find((r) => r.project === "mnist")!;
       const stored = server.store.getRun("acme", "mnist", run.name)!;
-      const response = yield* Effect.promise(() =>
-        fetch(`${server.url}/graphql`, {
-          method: "POST",
-          headers: {
-            authorization: `Basic ${btoa(`api:${server.apiKey}`)}`,
-            "content-type": "application/json",
-          },
-          // What `run.summary["x"] = float("nan"); run.update()` sends.
-          body: JSON.stringify({
-            query:
-              "mutation UpsertBucket($id: String, $summaryMetrics: JSONString) { upsertBucket(input: {id: $id, summaryMetrics: $summaryMetrics}) { bucket { id } } }",
-            variables: { id: stored.storageId, summaryMetrics: '{"x": NaN, "y": -Infinity}' },
-          }),
-        }).then((r) => r.json())
+      // What `run.summary["x"] = float("nan"); run.update()` sends.
+      const { body: response } = yield* Effect.promise(() =>
+        postGraphql(
+          server.url,
+          server.apiKey,
+          "mutation UpsertBucket($id: String, $summaryMetrics: JSONString) { upsertBucket(input: {id: $id, summaryMetrics: $summaryMetrics}) { bucket { id } } }",
+          { id: stored.storageId, summaryMetrics: '{"x": NaN, "y": -Infinity}' },
+        )
       );
       assert.equal(response.errors, undefined);
       const after = yield* api.run(`acme/mnist/${run.name}`);

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import { rangeResponse, startEmulator } from "../../lib/testing/mod.ts";
+import { postGraphql } from "../api/_harness.ts";
 
 interface Captured {
   readonly query: string;
@@ -16,18 +17,8 @@ const byName = (name: string) =>
   captured.filter((c) => new RegExp(`^\\s*(query|mutation) ${name}\\b`).test(c.query));
 
 /** Posts a captured document with the official client's headers and our key. */
-async function post(url: string, key: string, query: string, variables: Record<string, unknown>) {
-  const response = await fetch(`${url}/graphql`, {
-    method: "POST",
-    headers: {
-      authorization: `Basic ${btoa(`api:${key}`)}`,
-      "content-type": "application/json",
-      "user-agent": "W&B Public Client 0.26.1",
-    },
-    body: JSON.stringify({ query, variables }),
-  });
-  return { status: response.status, body: await response.json() };
-}
+const post = (url: string, key: string, query: string, variables: Record<string, unknown>) =>
+  postGraphql(url, key, query, variables, "W&B Public Client 0.26.1");
 
 Deno.test("the local server answers the official client's captured queries in the shapes it parses", async (t) => {
   const server = await startEmulator();
