@@ -457,6 +457,13 @@ function sortKeys(steps: ArrayLike<number>): ArrayLike<number> {
   return keys ?? steps;
 }
 
+/** `[start, end)` cut into pieces of at most `size`: step windows, row-group slices. */
+function slices(start: number, end: number, size: number): Array<readonly [number, number]> {
+  const pieces: Array<readonly [number, number]> = [];
+  for (let from = start; from < end; from += size) pieces.push([from, Math.min(end, from + size)]);
+  return pieces;
+}
+
 /** One GraphQL window `[lo, hi)`. */
 function fetchWindow<Source, Out>(
   format: RowFormat<Source, Out>,
@@ -496,11 +503,7 @@ function graphqlScan<Source, Out>(
   pageSize: number,
   concurrency: number,
 ): Stream.Stream<Batch<Source>, RequestError | NotFoundError> {
-  const windows: Array<readonly [number, number]> = [];
-  for (let start = lo; start < hi; start += pageSize) {
-    windows.push([start, Math.min(start + pageSize, hi)]);
-  }
-  return Stream.fromIterable(windows).pipe(
+  return Stream.fromIterable(slices(lo, hi, pageSize)).pipe(
     // Ordered: at most `concurrency` windows are in flight or waiting to be emitted.
     Stream.mapEffect(([a, b]) => fetchWindow(format, client, path, keys, a, b), { concurrency }),
   );
@@ -630,13 +633,6 @@ function resigning(
  * (row groups of a few thousand rows) are decoded whole, and a larger group in pieces.
  */
 const parquetSliceRows = (pageSize: number): number => 10 * pageSize;
-
-/** `[start, end)` cut into pieces of at most `size`. */
-function slices(start: number, end: number, size: number): Array<readonly [number, number]> {
-  const pieces: Array<readonly [number, number]> = [];
-  for (let from = start; from < end; from += size) pieces.push([from, Math.min(end, from + size)]);
-  return pieces;
-}
 
 function parquetScan<Source, Out>(
   format: RowFormat<Source, Out>,
