@@ -20,6 +20,7 @@ import {
 } from "./errors.ts";
 import type { OpenDownload, WandbClient } from "./transport.ts";
 import { BufferPool } from "./buffers.ts";
+import { writeAll } from "./_write_all.ts";
 
 /** A file to download: where it goes, where it comes from, and what it must hash to. */
 export interface DownloadSource {
@@ -152,11 +153,6 @@ function hashFile(path: string, hash: Hash = createHash("md5")) {
     },
     catch: local("read", path),
   });
-}
-
-/** Writes all of `bytes`: `write` may take fewer bytes than it is given. */
-async function writeAll(file: Deno.FsFile, bytes: Uint8Array): Promise<void> {
-  for (let at = 0; at < bytes.length;) at += await file.write(bytes.subarray(at));
 }
 
 /**

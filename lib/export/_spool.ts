@@ -12,6 +12,7 @@ import { deserialize, serialize } from "node:v8";
 import * as Effect from "effect/Effect";
 import type * as Scope from "effect/Scope";
 import * as Stream from "effect/Stream";
+import { writeAll } from "../core/_write_all.ts";
 import { ExportError, type ExportRecord } from "./sinks.ts";
 
 /** A stream copied to disk: its columns, and its records read back from the copy. */
@@ -62,9 +63,7 @@ export function spoolRecords<E, R>(
             bytes.set(frame, at + frameHeaderBytes);
             at += frameHeaderBytes + frame.length;
           }
-          for (let written = 0; written < bytes.length;) {
-            written += await file.write(bytes.subarray(written));
-          }
+          await writeAll(file, bytes);
         },
         catch: failed,
       }));

@@ -14,6 +14,7 @@ import * as Stream from "effect/Stream";
 import * as Csv from "effect/encoding/Csv";
 import type { ParquetWriter } from "hyparquet-writer";
 import { BufferPool } from "../core/buffers.ts";
+import { writeAll } from "../core/_write_all.ts";
 import { type NonFiniteNumbers, printWandbJson } from "../core/wandb_json.ts";
 
 /** A record to export: JSON-shaped values keyed by column name. */
@@ -141,7 +142,7 @@ export function writeBytes<E, R>(
     let size = 0;
     yield* Stream.runForEach(chunks, (chunk) => {
       size += chunk.length;
-      const written = writeAll(path, file, chunk);
+      const written = writeAllOrFail(path, file, chunk);
       return giveBack === undefined
         ? written
         : Effect.tap(written, () => Effect.sync(() => giveBack(chunk.buffer)));
@@ -165,7 +166,7 @@ function writeText<E, R>(
     let count = 0;
     yield* Stream.runForEachArray(pieces, (chunk) => {
       count += chunk.length;
-      return writeAll(path, file, encoder.encode(chunk.join(terminator) + terminator));
+      return writeAllOrFail(path, file, encoder.encode(chunk.join(terminator) + terminator));
     });
     return count;
   }));
@@ -182,16 +183,13 @@ function openFile(path: string): Effect.Effect<Deno.FsFile, ExportError, Scope.S
   );
 }
 
-function writeAll(
+function writeAllOrFail(
   path: string,
   file: Deno.FsFile,
   bytes: Uint8Array,
 ): Effect.Effect<void, ExportError> {
   return Effect.tryPromise({
-    try: async () => {
-      let written = 0;
-      while (written < bytes.length) written += await file.write(bytes.subarray(written));
-    },
+    try: () => writeAll(file, bytes),
     catch: (e) => new ExportError({ path, message: String(e) }),
   });
 }

@@ -27,6 +27,7 @@ import {
 } from "./checkpoints.ts";
 import { countLines, lastStepOf } from "./_chunks.ts";
 import { replaceFile } from "./_files.ts";
+import { writeAll } from "../core/_write_all.ts";
 
 /** Options of {@link syncProject}. */
 export interface SyncOptions {
@@ -111,7 +112,7 @@ const openHistory = (path: string, bytes: number) =>
 const writeAndSync = (path: string, file: Deno.FsFile, chunk: Uint8Array) =>
   Effect.tryPromise({
     try: async () => {
-      for (let at = 0; at < chunk.length;) at += await file.write(chunk.subarray(at));
+      await writeAll(file, chunk);
       // On disk before the checkpoint says so.
       await file.syncData();
     },
