@@ -33,6 +33,35 @@ export async function spawnServer(args: ReadonlyArray<string>): Promise<ServerPr
   };
 }
 
+/**
+ * Bundles `entry` (a path under the repository) as `deno task bundle:cli` bundles the CLI: one
+ * module graph of a few files instead of our 51 modules and Effect's hundreds, which is what
+ * a memory-bound job should run. Returns the bundle's path relative to bench/ (for
+ * {@link ClientArgsOptions.script}); it lands under bench/out/bundles/<name>/.
+ */
+export async function bundled(entry: string, name: string): Promise<string> {
+  const root = new URL("../", import.meta.url).pathname;
+  const outDir = `bench/out/bundles/${name}`;
+  await Deno.remove(`${root}${outDir}`, { recursive: true }).catch(() => {});
+  const result = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "bundle",
+      "--quiet",
+      "--platform",
+      "deno",
+      "--code-splitting",
+      "--outdir",
+      outDir,
+      entry,
+    ],
+    cwd: root,
+    stderr: "inherit",
+  }).output();
+  if (!result.success) throw new Error(`deno bundle ${entry} failed`);
+  const main = entry.slice(entry.lastIndexOf("/") + 1).replace(/\.ts$/, ".js");
+  return `out/bundles/${name}/${main}`;
+}
+
 /** `bench/server.ts` with its arguments. */
 export const benchServer = (
   runs: number,
@@ -52,7 +81,7 @@ export const benchServer = (
 
 /** How {@link clientArgs} runs a client. */
 export interface ClientArgsOptions {
-  /** The client script in bench/. @default {"client.ts"} */
+  /** The client script in bench/, or a bundle of it ({@link bundled}). @default {"client.ts"} */
   readonly script?: string | undefined;
   /** Export at most this many runs (`client.ts` only). */
   readonly maxRuns?: number | undefined;

@@ -6,14 +6,15 @@
  * files (1 KB to 10 MB, about 500 MB) and a 2 GB run file. Each client runs in its own process
  * (so peak RSS is its own) and writes to its own fresh directory under bench/out/: ours
  * (`downloadArtifact`) against the official client's algorithm, and `downloadFile` of the 2 GB
- * file against a plain `fetch` piped to disk, in three alternating rounds (medians). With
+ * file against a plain `fetch` piped to disk, in three alternating rounds (medians); ours and the
+ * 2 GB file also run bundled by `deno bundle`, as a memory-bound job would ship them. With
  * `WANDB_PYTHON` naming a Python that has the official `wandb` client, that client's own
  * `artifact.download()` runs too (bench/python/artifact_download.py). Results go to stdout and
  * bench/out/artifacts.json.
  *
  *     [WANDB_PYTHON=/path/to/python] deno task bench:artifacts [--quick]
  */
-import { clientArgs, lastJsonLine, officialClient, spawnServer } from "./_processes.ts";
+import { bundled, clientArgs, lastJsonLine, officialClient, spawnServer } from "./_processes.ts";
 
 const quick = Deno.args.includes("--quick");
 /** A Python with the official `wandb` client installed: its own `artifact.download()` is run too. */
@@ -37,10 +38,15 @@ interface Result {
   readonly peakRssMb: number;
 }
 
-/** `bench/artifact_client.ts` in `mode`, writing under `dir`. */
+// The client as a memory-bound job ships it: bundled by `deno bundle`, and run once before it
+// is measured (Deno writes a module's V8 code cache on its first run, at ~25 MB).
+const bundle = await bundled("bench/artifact_client.ts", "artifact-client");
+
+/** `bench/artifact_client.ts` in `mode` (`<mode>-bundled`: its bundle), writing under `dir`. */
 async function denoClient(mode: string, dir: string): Promise<Result> {
+  const script = mode.endsWith("-bundled") ? bundle : "artifact_client.ts";
   const result = await new Deno.Command(deno, {
-    args: clientArgs(mode, { url, apiKey }, dir, outDir, { script: "artifact_client.ts" }),
+    args: clientArgs(mode.replace(/-bundled$/, ""), { url, apiKey }, dir, outDir, { script }),
     stderr: "inherit",
   }).output();
   if (!result.success) throw new Error(`the ${mode} client failed`);
@@ -59,7 +65,7 @@ async function client(mode: string): Promise<Result> {
       ? officialClient(python!, "artifact_download.py", [url, apiKey, dir]) as Promise<Result>
       : denoClient(mode, dir)).finally(() => Deno.remove(dir, { recursive: true }).catch(() => {}));
   console.log(
-    `  ${mode.padEnd(9)} ${(r.bytes / 1024 / 1024).toFixed(0)} MB in ${r.seconds.toFixed(2)} s = ${
+    `  ${mode.padEnd(12)} ${(r.bytes / 1024 / 1024).toFixed(0)} MB in ${r.seconds.toFixed(2)} s = ${
       (r.bytes / 1024 / 1024 / r.seconds).toFixed(0)
     } MB/s, peak RSS ${r.peakRssMb} MB`,
   );
@@ -72,26 +78,39 @@ const median = (runs: ReadonlyArray<Result>): Result => ({
   peakRssMb: Math.max(...runs.map((r) => r.peakRssMb)),
 });
 
-const modes = ["baseline", "ours", "fetch", "file", ...(python === undefined ? [] : ["python"])];
+const modes = [
+  "baseline",
+  "ours",
+  "fetch",
+  "file",
+  ...(python === undefined ? [] : ["python"]),
+  "ours-bundled",
+  "file-bundled",
+];
 
 try {
   // Rounds alternate the clients, and each pair is judged by its median: the disk's write-back
   // makes one 2 GB write differ from the next by up to 2x here.
   const rounds = quick ? 1 : 3;
   const byMode = new Map<string, Array<Result>>();
+  console.log("the bundle's first run (not measured):");
+  await client("ours-bundled");
   for (let round = 1; round <= rounds; round++) {
     console.log(`round ${round} of ${rounds}:`);
     for (const mode of modes) {
       byMode.set(mode, [...byMode.get(mode) ?? [], await client(mode)]);
     }
   }
-  const results = modes.map((mode) => median(byMode.get(mode)!));
-  const [baseline, ours, fetched, file, official] = results as [
-    Result,
-    Result,
-    Result,
-    Result,
-    Result | undefined,
+  const results = modes.map((mode) => ({ ...median(byMode.get(mode)!), mode }));
+  const of = (mode: string) => results.find((r) => r.mode === mode);
+  const [baseline, ours, fetched, file, official, oursBundled, fileBundled] = [
+    of("baseline")!,
+    of("ours")!,
+    of("fetch")!,
+    of("file")!,
+    of("python"),
+    of("ours-bundled")!,
+    of("file-bundled")!,
   ];
   const ratios = {
     artifactVsBaseline: baseline.seconds / ours.seconds,
@@ -111,6 +130,11 @@ try {
     } s (${baseline.peakRssMb} MB), file ${
       file.seconds.toFixed(2)
     } s (${file.peakRssMb} MB), fetch ${fetched.seconds.toFixed(2)} s (${fetched.peakRssMb} MB)`,
+  );
+  console.log(
+    `bundled: ours ${oursBundled.seconds.toFixed(2)} s (peak ${oursBundled.peakRssMb} MB), file ${
+      fileBundled.seconds.toFixed(2)
+    } s (${fileBundled.peakRssMb} MB)`,
   );
   console.log(
     `downloadArtifact / official client's algorithm: ${ratios.artifactVsBaseline.toFixed(2)}x`,

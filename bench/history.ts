@@ -3,14 +3,16 @@
  * measured in the same run.
  *
  * A local W&B server (its own process) serves 100 runs x 10,000 steps x 10 metrics (1M rows)
- * with 20 ms of latency per request, from rows stored as W&B stores them. Three clients (each
- * its own process, so peak RSS is its own) export every row to NDJSON: the Python client's way
+ * with 20 ms of latency per request, from rows stored as W&B stores them. Clients (each its own
+ * process, so peak RSS is its own) export every row to NDJSON: the Python client's way
  * (baseline: one run, one 1,000-step window at a time, every row parsed and printed again), our
  * GraphQL path and our Parquet path (both `scanHistoriesNdjson` into `writeBytes`, recycling
- * their buffers through a `BufferPool`). Then both
- * of our paths export 5M rows (100 runs x 50,000 steps), once as they are and once with V8 told
- * to keep its heap small (old space 64 MB, semi-spaces 4 MB), which is how a memory-bound job
- * would run them. Results go to stdout and bench/out/history.json.
+ * their buffers through a `BufferPool`), and the README's plain code with every default, run
+ * as modules and bundled by `deno bundle` (one module graph of a few files, as a memory-bound
+ * job ships it), on 30 runs (300k rows) and on all. Then our paths export 5M rows (100 runs x
+ * 50,000 steps): the bundled defaults, and both paths as modules, once as they are and once with
+ * V8 told to keep its heap small (old space 64 MB, semi-spaces 4 MB). Results go to stdout and
+ * bench/out/history.json.
  *
  * With `WANDB_PYTHON` naming a Python that has the official `wandb` client, that client's own
  * `scan_history` export (bench/python/scan_history.py) runs on 30 of the runs, and our paths are
@@ -18,7 +20,14 @@
  *
  *     [WANDB_PYTHON=/path/to/python] deno task bench:history [--quick] [--capped-only | --no-5m]
  */
-import { benchServer, clientArgs, lastJsonLine, officialClient } from "./_processes.ts";
+import {
+  benchServer,
+  bundled,
+  clientArgs,
+  type ClientArgsOptions,
+  lastJsonLine,
+  officialClient,
+} from "./_processes.ts";
 
 const quick = Deno.args.includes("--quick");
 /** A Python with the official `wandb` client installed: its own `scan_history` export runs too. */
@@ -52,13 +61,13 @@ async function client(
   url: string,
   apiKey: string,
   rows: string,
-  v8Flags: ReadonlyArray<string> = [],
+  options: ClientArgsOptions = {},
 ): Promise<ClientResult> {
   const out = `${outDir}${mode}-${rows}.ndjson`;
   // The previous client's file is flushed first, so that its write-back does not slow this one.
   await new Deno.Command("sync").output();
   const result = await new Deno.Command(deno, {
-    args: clientArgs(mode, { url, apiKey }, out, outDir, { v8Flags }),
+    args: clientArgs(mode, { url, apiKey }, out, outDir, options),
     stderr: "inherit",
   }).output();
   if (!result.success) throw new Error(`the ${mode} client failed`);
@@ -70,16 +79,35 @@ const steps1m = quick ? 1_000 : 10_000;
 const steps5m = quick ? 5_000 : 50_000;
 console.log(`Exporting 100 runs x ${steps1m} steps x 10 metrics, 20 ms latency per request…`);
 const skipOneMillion = Deno.args.includes("--capped-only");
+// The plain defaults client as a memory-bound job would ship it: bundled by `deno bundle`.
+const defaultsBundle = await bundled("bench/client.ts", "client");
+const report = (name: string, r: ClientResult, note = "") =>
+  console.log(
+    `  ${name.padEnd(8)} ${r.rows} rows in ${r.seconds.toFixed(1)} s = ${
+      Math.round(r.rows / r.seconds)
+    } rows/s, peak RSS ${r.peakRssMb} MB${note}`,
+  );
+/** The defaults client on 30 runs (300k rows) and all, as modules and bundled. */
+const defaultsRuns: Array<ClientResult & { readonly runs: number; readonly bundled: boolean }> = [];
 const oneMillion = skipOneMillion ? [] : await withServer(100, steps1m, async (url, key) => {
   const results: Array<ClientResult> = [];
   for (const mode of ["baseline", "graphql", "parquet", "defaults"]) {
     const r = await client(mode, url, key, "1m");
-    console.log(
-      `  ${mode.padEnd(8)} ${r.rows} rows in ${r.seconds.toFixed(1)} s = ${
-        Math.round(r.rows / r.seconds)
-      } rows/s, peak RSS ${r.peakRssMb} MB`,
-    );
+    report(mode, r);
     results.push(r);
+  }
+  // Deno writes a module's V8 code cache on its first run, which costs that run ~25 MB more: a
+  // scheduled job runs its bundle many times, so the bundle runs once before it is measured.
+  await client("defaults", url, key, "warm-up", { maxRuns: 1, script: defaultsBundle });
+  for (const runs of [30, 100]) {
+    for (const bundle of runs === 30 ? [false, true] : [true]) {
+      const r = await client("defaults", url, key, `${runs}-runs`, {
+        maxRuns: runs,
+        script: bundle ? defaultsBundle : undefined,
+      });
+      report("defaults", r, `, ${runs} runs${bundle ? ", bundled" : ""}`);
+      defaultsRuns.push({ ...r, runs, bundled: bundle });
+    }
   }
   if (python !== undefined) {
     // The official client itself, on 30 of the runs (300k rows, the issue's export): its rate
@@ -129,7 +157,18 @@ const capped = Deno.args.includes("--capped-only"); // only the small-heap 5M ru
 const fiveMillion = Deno.args.includes("--no-5m")
   ? []
   : await withServer(100, steps5m, async (url, key) => {
-    const results: Array<ClientResult & { readonly v8Flags?: ReadonlyArray<string> }> = [];
+    const results: Array<
+      ClientResult & { readonly v8Flags?: ReadonlyArray<string>; readonly bundled?: boolean }
+    > = [];
+    if (!capped) {
+      const r = await client("defaults", url, key, "5m", { script: defaultsBundle });
+      console.log(
+        `  defaults ${r.rows} rows in ${
+          r.seconds.toFixed(1)
+        } s, peak RSS ${r.peakRssMb} MB, bundled`,
+      );
+      results.push({ ...r, bundled: true });
+    }
     for (const mode of ["graphql", "parquet"]) {
       if (!capped) {
         const r = await client(mode, url, key, "5m");
@@ -140,7 +179,7 @@ const fiveMillion = Deno.args.includes("--no-5m")
         );
         results.push(r);
       }
-      const c = await client(mode, url, key, "5m", smallHeap);
+      const c = await client(mode, url, key, "5m", { v8Flags: smallHeap });
       console.log(
         `  ${mode.padEnd(8)} ${c.rows} rows in ${
           c.seconds.toFixed(1)
@@ -162,6 +201,7 @@ await Deno.writeTextFile(
         parquet: rate(parquet!) / rate(official),
         defaults: rate(defaults!) / rate(official),
       },
+      defaultsRuns,
       fiveMillion,
     },
     null,

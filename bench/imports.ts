@@ -2,12 +2,18 @@
  * `deno task bench:imports`: what importing the package costs, and what bounds it. Each line is
  * a fresh Deno process that imports the modules named (cumulatively, in this order) and reports
  * its resident set size, V8 heap and time, against an empty Deno program in the same run. The
- * modules below ours are the floor a package built on Effect cannot go under.
+ * modules below ours are what Effect and graphql-js cost loaded as modules; the last two lines
+ * load the same code bundled by `deno bundle` (as `deno task export` runs the CLI), which shows
+ * that most of the cost is the number of modules, not their code.
  *
  *     deno task bench:imports
  */
+import { bundled } from "./_processes.ts";
+
 const deno = Deno.execPath();
 const root = new URL("../", import.meta.url);
+const bundleUrl = async (entry: string, name: string) =>
+  new URL(await bundled(entry, name), import.meta.url).href;
 
 /** What each process imports, with the name it is reported under. */
 const steps: ReadonlyArray<readonly [string, ReadonlyArray<string>]> = [
@@ -32,6 +38,8 @@ const steps: ReadonlyArray<readonly [string, ReadonlyArray<string>]> = [
   ]],
   ["@effect-wandb/api (mod.ts)", [new URL("mod.ts", root).href]],
   ["the export CLI (lib/cli/main.ts)", [new URL("lib/cli/main.ts", root).href]],
+  ["mod.ts bundled (deno bundle)", [await bundleUrl("mod.ts", "mod")]],
+  ["the CLI bundled (deno task export)", [await bundleUrl("lib/cli/main.ts", "cli")]],
 ];
 
 // The child reads its own /proc status right after its imports, so the numbers are its own.

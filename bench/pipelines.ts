@@ -7,7 +7,8 @@
  * 2. The CLI against the library: the same history export (100 runs x 2,000 steps, 20 ms per
  *    request, the benchmark server in its own process) by `export … --what history` and by the
  *    library's plain call (`bench/client.ts defaults`), each a process of its own: wall time
- *    and peak RSS (VmHWM from /proc).
+ *    and peak RSS (VmHWM from /proc). The CLI runs as modules, with its task's V8 flags, and as
+ *    `deno task export` runs it: bundled, with those flags.
  *
  *     deno task bench:pipelines
  *
@@ -17,7 +18,7 @@ import { Effect, Layer } from "effect";
 import { FetchHttpClient } from "effect/http";
 import { Api, Checkpoints, syncProject } from "../mod.ts";
 import { startEmulator } from "../lib/testing/mod.ts";
-import { benchServer, clientArgs } from "./_processes.ts";
+import { benchServer, bundled, clientArgs } from "./_processes.ts";
 
 const deno = Deno.execPath();
 const outDir = new URL("./out/", import.meta.url).pathname;
@@ -96,14 +97,15 @@ await Deno.mkdir(outDir, { recursive: true });
     return { seconds: (performance.now() - started) / 1000, peakMb: Math.round(peakKb / 1024) };
   };
   const library = await measure(clientArgs("defaults", server, `${outDir}library.ndjson`, outDir));
-  const cliArgs = (v8Flags: ReadonlyArray<string>) => [
+  const cliBundle = new URL(await bundled("lib/cli/main.ts", "cli"), import.meta.url).pathname;
+  const cliArgs = (v8Flags: ReadonlyArray<string>, script = "../lib/cli/main.ts") => [
     "run",
     ...v8Flags,
     "--allow-net=127.0.0.1",
     "--allow-read",
     `--allow-write=${outDir}`,
     "--allow-env=WANDB_API_KEY,WANDB_BASE_URL,TERM,NO_COLOR,FORCE_COLOR",
-    new URL("../lib/cli/main.ts", import.meta.url).pathname,
+    new URL(script, import.meta.url).pathname,
     "export",
     "acme/bench",
     "--what",
@@ -114,10 +116,12 @@ await Deno.mkdir(outDir, { recursive: true });
   const cliEnv = { WANDB_API_KEY: apiKey, WANDB_BASE_URL: url };
   const cli = await measure(cliArgs([]), cliEnv);
   // The CLI as its task runs it: V8 told to keep its heap small (a bounded export needs little).
-  const cliSmallHeap = await measure(
-    cliArgs(["--v8-flags=--max-old-space-size=96,--max-semi-space-size=2"]),
-    cliEnv,
-  );
+  const taskFlags = ["--v8-flags=--max-old-space-size=96,--max-semi-space-size=2"];
+  const cliSmallHeap = await measure(cliArgs(taskFlags), cliEnv);
+  // As `deno task export` runs it: bundled, with its V8 flags (after the bundle's first run,
+  // which writes its V8 code cache).
+  await measure(cliArgs(taskFlags, cliBundle), cliEnv);
+  const cliTask = await measure(cliArgs(taskFlags, cliBundle), cliEnv);
   console.log("History export, 100 runs x 2,000 steps x 10 metrics, 20 ms/request:");
   console.log(
     `  library (plain call) ${library.seconds.toFixed(2)} s, peak RSS ${library.peakMb} MB`,
@@ -127,6 +131,11 @@ await Deno.mkdir(outDir, { recursive: true });
     `  export CLI, its task's V8 flags ${
       cliSmallHeap.seconds.toFixed(2)
     } s, peak RSS ${cliSmallHeap.peakMb} MB`,
+  );
+  console.log(
+    `  export CLI as its task runs it (bundled, V8 flags) ${
+      cliTask.seconds.toFixed(2)
+    } s, peak RSS ${cliTask.peakMb} MB`,
   );
   console.log(`  CLI / library: ${(100 * cli.seconds / library.seconds).toFixed(0)}% of the time`);
   await server.stop();
