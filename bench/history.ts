@@ -10,9 +10,9 @@
  * their buffers through a `BufferPool`), and the README's plain code with every default, run
  * as modules and bundled by `deno bundle` (one module graph of a few files, as a memory-bound
  * job ships it), on 30 runs (300k rows) and on all. Then our paths export 5M rows (100 runs x
- * 50,000 steps): the bundled defaults, and both paths as modules, once as they are and once with
- * V8 told to keep its heap small (old space 64 MB, semi-spaces 4 MB). Results go to stdout and
- * bench/out/history.json.
+ * 50,000 steps): the bundled defaults and both paths as modules, each once as it is and once
+ * with V8 told to keep its heap small (old space 64 MB, semi-spaces 4 MB). Results go to stdout
+ * and bench/out/history.json.
  *
  * With `WANDB_PYTHON` naming a Python that has the official `wandb` client, that client's own
  * `scan_history` export (bench/python/scan_history.py) runs on 30 of the runs, and our paths are
@@ -160,14 +160,17 @@ const fiveMillion = Deno.args.includes("--no-5m")
     const results: Array<
       ClientResult & { readonly v8Flags?: ReadonlyArray<string>; readonly bundled?: boolean }
     > = [];
-    if (!capped) {
-      const r = await client("defaults", url, key, "5m", { script: defaultsBundle });
+    // The bundled defaults, as they are and as a memory-bound job runs them (small heap).
+    for (const v8Flags of capped ? [smallHeap] : [[], smallHeap]) {
+      const r = await client("defaults", url, key, "5m", { script: defaultsBundle, v8Flags });
       console.log(
         `  defaults ${r.rows} rows in ${
           r.seconds.toFixed(1)
-        } s, peak RSS ${r.peakRssMb} MB, bundled`,
+        } s, peak RSS ${r.peakRssMb} MB, bundled${
+          v8Flags.length > 0 ? `, with ${v8Flags.join(" ")}` : ""
+        }`,
       );
-      results.push({ ...r, bundled: true });
+      results.push({ ...r, bundled: true, v8Flags });
     }
     for (const mode of ["graphql", "parquet"]) {
       if (!capped) {

@@ -116,7 +116,7 @@ await Deno.mkdir(outDir, { recursive: true });
   const cliEnv = { WANDB_API_KEY: apiKey, WANDB_BASE_URL: url };
   const cli = await measure(cliArgs([]), cliEnv);
   // The CLI as its task runs it: V8 told to keep its heap small (a bounded export needs little).
-  const taskFlags = ["--v8-flags=--max-old-space-size=96,--max-semi-space-size=2"];
+  const taskFlags = ["--v8-flags=--max-old-space-size=96,--max-semi-space-size=1"];
   const cliSmallHeap = await measure(cliArgs(taskFlags), cliEnv);
   // As `deno task export` runs it: bundled, with its V8 flags (after the bundle's first run,
   // which writes its V8 code cache).
