@@ -214,6 +214,34 @@ Deno.test("bytes that do not match the server's MD5 fail with a ChecksumError an
   assert.deepEqual(result.left, []);
 });
 
+Deno.test("a large file, hashed off the main thread, fails on other bytes and leaves nothing", async () => {
+  const result = await withFiles((dir) =>
+    Effect.gen(function* () {
+      const server = yield* LocalServer;
+      const api = yield* Api;
+      const run = bigRun(server);
+      // model.ckpt is over 32 MiB: hashed in a Worker while it streams.
+      const file = yield* api.file(`acme/mnist/${run.name}`, "model.ckpt");
+      const stored = server.store.getRun("acme", "mnist", run.name)!;
+      server.store.files.put(stored.seq, "model.ckpt", { seed: 4242, size: file.size });
+      const error = yield* Effect.flip(api.downloadFile(file, { root: dir }));
+      const left = yield* Effect.promise(async () => {
+        const names: Array<string> = [];
+        for await (const entry of Deno.readDir(dir)) names.push(entry.name);
+        return names;
+      });
+      return { error, left, file };
+    })
+  );
+  assert.ok(result.error instanceof ChecksumError, String(result.error));
+  assert.equal(result.error.expected, result.file.md5);
+  const other = new Uint8Array(
+    await new Response(generatedBytes(4242, 0, result.file.size)).arrayBuffer(),
+  );
+  assert.equal(result.error.actual, md5(other));
+  assert.deepEqual(result.left, []);
+});
+
 Deno.test("a body cut off mid-way is resumed by Range; a killed download resumes from its part file", async () => {
   const result = await withFiles((dir) =>
     Effect.gen(function* () {
