@@ -169,11 +169,11 @@ const bufferBytesFor = (size: number | undefined, most: number) =>
  * download to the next: a thousand files make no thousand buffers for the collector.
  */
 export const downloadBufferPool = (concurrency: number): BufferPool =>
-  new BufferPool(3 * concurrency, Math.ceil(downloadBufferBytes(concurrency) * 1.25) + 65536);
+  new BufferPool(2 * concurrency + 2, Math.ceil(downloadBufferBytes(concurrency) * 1.25) + 65536);
 
 /** The largest buffer a download takes: 1 MiB, or its share of 16 MiB among `concurrency`. */
 export const downloadBufferBytes = (concurrency: number): number =>
-  Math.max(64 * 1024, Math.min(1024 * 1024, Math.floor(16 * 1024 * 1024 / concurrency)));
+  Math.max(64 * 1024, Math.min(256 * 1024, Math.floor(4 * 1024 * 1024 / concurrency)));
 
 /** A read of the body: the bytes that arrived, and how the body went on. */
 interface Chunk {
@@ -259,7 +259,11 @@ function readInto(
       }
     },
     catch: local("write", partPath),
-  }).pipe(Effect.withSpan("wandb.download.body", { attributes: { operation } }));
+  }).pipe(
+    Effect.withSpan("wandb.download.body", { attributes: { operation } }, {
+      captureStackTrace: false,
+    }),
+  );
 }
 
 /**
@@ -472,7 +476,10 @@ export function downloadToFile(
     };
   }).pipe(
     Effect.scoped,
-    Effect.withSpan("wandb.download.file", { attributes: { operation, path: source.path } }),
+    // Without a stack trace each: a thousand files' traces would be ~30 MB of garbage.
+    Effect.withSpan("wandb.download.file", { attributes: { operation, path: source.path } }, {
+      captureStackTrace: false,
+    }),
   );
 }
 
