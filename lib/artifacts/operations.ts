@@ -691,12 +691,17 @@ export function downloadArtifact(
     const concurrency = yield* positiveInteger("concurrency", options?.concurrency ?? 32);
     const bufferBytes = downloadBufferBytes(concurrency);
     const buffers = downloadBufferPool(concurrency);
-    const manifest = yield* getArtifactManifest(client, artifact);
+    // The manifest and the files' URLs are asked for at once (one round trip instead of two);
+    // the URLs are dropped when every entry is a reference.
+    const [manifest, signed] = yield* Effect.all([
+      getArtifactManifest(client, artifact),
+      fileUrls(client, artifact).pipe(Effect.result),
+    ], { concurrency: 2 });
     const entries = manifest.entries.filter((e) => e.path.startsWith(options?.pathPrefix ?? ""));
     // Every path checked before any byte is written: a bad one leaves nothing behind.
     for (const entry of entries) yield* safeLocalPath(root, entry.path);
     const urls = entries.some((e) => e.ref === null)
-      ? yield* fileUrls(client, artifact)
+      ? yield* Effect.fromResult(signed)
       : new Map<string, string>();
     const refresh = (path: string) =>
       Effect.flatMap(fileUrls(client, artifact), (fresh) => {
