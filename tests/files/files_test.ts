@@ -12,6 +12,7 @@ import {
 } from "../../mod.ts";
 import {
   type Emulator,
+  type FileContent,
   generatedBytes,
   LocalServer,
   type SeedRun,
@@ -52,6 +53,26 @@ async function withFiles<A, E>(
 
 const storageRequests = (server: Emulator) =>
   server.requests.filter((r) => r.path.startsWith("/_storage/"));
+
+/** The names in `dir`: what a download left there. */
+const namesIn = (dir: string) =>
+  Effect.promise(() => Array.fromAsync(Deno.readDir(dir), (entry) => entry.name));
+
+/** Downloads the big run's file `name` after the server's bytes for it changed to `content`. */
+const downloadChanged = (name: string, content: (size: number) => FileContent) =>
+  withFiles((dir) =>
+    Effect.gen(function* () {
+      const server = yield* LocalServer;
+      const api = yield* Api;
+      const run = bigRun(server);
+      const file = yield* api.file(`acme/mnist/${run.name}`, name);
+      // The stored bytes change after the listing: same size, other content.
+      const stored = server.store.getRun("acme", "mnist", run.name)!;
+      server.store.files.put(stored.seq, name, content(file.size));
+      const error = yield* Effect.flip(api.downloadFile(file, { root: dir }));
+      return { error, left: yield* namesIn(dir), file };
+    })
+  );
 
 Deno.test("files() lists a run's files lazily, with names, patterns and paging", async () => {
   const result = await withFiles(() =>
@@ -110,11 +131,7 @@ Deno.test("downloadFile() streams, verifies and places a file, and never sends t
       const texts = yield* Effect.promise(() =>
         Promise.all(safe.map((f) => Deno.readFile(`${dir}/${f.name}`)))
       );
-      const leftovers = yield* Effect.promise(async () => {
-        const names: Array<string> = [];
-        for await (const entry of Deno.readDir(dir)) names.push(entry.name);
-        return names;
-      });
+      const leftovers = yield* namesIn(dir);
       return { run, safe, done, storage, texts, leftovers };
     })
   );
@@ -174,11 +191,7 @@ Deno.test("a name that would land outside the root is refused before anything is
           yield* Effect.flip(api.downloadFile({ ...escape, name }, { root: `${dir}/root` })),
         );
       }
-      const written = yield* Effect.promise(async () => {
-        const names: Array<string> = [];
-        for await (const entry of Deno.readDir(dir)) names.push(entry.name);
-        return names;
-      });
+      const written = yield* namesIn(dir);
       return { errors, requests: storageRequests(server).length, written };
     })
   );
@@ -189,50 +202,17 @@ Deno.test("a name that would land outside the root is refused before anything is
 });
 
 Deno.test("bytes that do not match the server's MD5 fail with a ChecksumError and leave nothing", async () => {
-  const result = await withFiles((dir) =>
-    Effect.gen(function* () {
-      const server = yield* LocalServer;
-      const api = yield* Api;
-      const run = bigRun(server);
-      const file = yield* api.file(`acme/mnist/${run.name}`, "config.yaml");
-      // The stored bytes change after the listing: same size, other content.
-      const stored = server.store.getRun("acme", "mnist", run.name)!;
-      const other = new TextEncoder().encode("x".repeat(file.size));
-      server.store.files.put(stored.seq, "config.yaml", { bytes: other });
-      const error = yield* Effect.flip(api.downloadFile(file, { root: dir }));
-      const left = yield* Effect.promise(async () => {
-        const names: Array<string> = [];
-        for await (const entry of Deno.readDir(dir)) names.push(entry.name);
-        return names;
-      });
-      return { error, left, file };
-    })
-  );
+  const other = (size: number) => new TextEncoder().encode("x".repeat(size));
+  const result = await downloadChanged("config.yaml", (size) => ({ bytes: other(size) }));
   assert.ok(result.error instanceof ChecksumError, String(result.error));
   assert.equal(result.error.expected, result.file.md5);
-  assert.equal(result.error.actual, md5(new TextEncoder().encode("x".repeat(result.file.size))));
+  assert.equal(result.error.actual, md5(other(result.file.size)));
   assert.deepEqual(result.left, []);
 });
 
 Deno.test("a large file, hashed off the main thread, fails on other bytes and leaves nothing", async () => {
-  const result = await withFiles((dir) =>
-    Effect.gen(function* () {
-      const server = yield* LocalServer;
-      const api = yield* Api;
-      const run = bigRun(server);
-      // model.ckpt is over 32 MiB: hashed in a Worker while it streams.
-      const file = yield* api.file(`acme/mnist/${run.name}`, "model.ckpt");
-      const stored = server.store.getRun("acme", "mnist", run.name)!;
-      server.store.files.put(stored.seq, "model.ckpt", { seed: 4242, size: file.size });
-      const error = yield* Effect.flip(api.downloadFile(file, { root: dir }));
-      const left = yield* Effect.promise(async () => {
-        const names: Array<string> = [];
-        for await (const entry of Deno.readDir(dir)) names.push(entry.name);
-        return names;
-      });
-      return { error, left, file };
-    })
-  );
+  // model.ckpt is over 32 MiB: hashed in a Worker while it streams.
+  const result = await downloadChanged("model.ckpt", (size) => ({ seed: 4242, size }));
   assert.ok(result.error instanceof ChecksumError, String(result.error));
   assert.equal(result.error.expected, result.file.md5);
   const other = new Uint8Array(
