@@ -28,14 +28,14 @@ export const localMd5 = (hash: Hash = createHash("md5")): Md5 => ({
 /** Files at least this large are hashed in a Worker (below it, starting one costs more). */
 export const workerMd5Bytes = 32 * 1024 * 1024;
 
-/** Workers hashing at once in this process: each is an isolate of its own (~5 MB). */
+/** Workers hashing at once in this process: each is an isolate of its own (~8 MB here). */
 const mostWorkers = Math.max(1, Math.min(4, (navigator.hardwareConcurrency ?? 2) - 1));
 let workers = 0;
 
 /**
  * Bytes gathered before they go to the Worker, and batches out at once. A message per network
- * read (~90 KB) costs more than the hashing it saves; a copy into 2 MiB batches costs ~0.1 s per
- * GB here, the MD5 ~1.4 s per GB.
+ * read (~90 KB) cost more than the hashing it saved (a 2 GB file took longer than hashed here);
+ * copying into 2 MiB batches costs a small part of the MD5's ~1.4 s per GB.
  */
 const batchBytes = 2 * 1024 * 1024;
 const batchesOut = 3;

@@ -165,13 +165,13 @@ const bufferBytesFor = (size: number | undefined, most: number) =>
   Math.min(most, Math.max(64 * 1024, size ?? most));
 
 /**
- * The buffers of `concurrency` downloads at once (two each), handed from one
- * download to the next: a thousand files make no thousand buffers for the collector.
+ * The buffers of `concurrency` downloads at once (two each), handed from one download to the
+ * next: a thousand files make no thousand buffers for the collector.
  */
 export const downloadBufferPool = (concurrency: number): BufferPool =>
   new BufferPool(2 * concurrency + 2, Math.ceil(downloadBufferBytes(concurrency) * 1.25) + 65536);
 
-/** The largest buffer a download takes: 1 MiB, or its share of 16 MiB among `concurrency`. */
+/** The largest buffer a download takes: 256 KiB, or its share of 4 MiB among `concurrency`. */
 export const downloadBufferBytes = (concurrency: number): number =>
   Math.max(64 * 1024, Math.min(256 * 1024, Math.floor(4 * 1024 * 1024 / concurrency)));
 
@@ -185,8 +185,7 @@ interface Chunk {
 /**
  * One BYOB read of the body into `buffer`: whatever has arrived, up to its size. Each chunk is
  * written as it comes rather than gathered into large writes first: measured on a 2 GB file,
- * gathering 4 MiB before each write took 2-3x as long (the network waits while a large write
- * runs, then the disk while the buffer fills).
+ * gathering 4 MiB before each write took 2-3x as long as writing each read's bytes.
  */
 async function readChunk(
   reader: ReadableStreamBYOBReader,
@@ -209,8 +208,9 @@ async function readChunk(
 
 /**
  * Reads a download's body into the part file, hashing it; returns the bytes it read. Two
- * buffers take turns: while one chunk is written (on Deno's I/O threads) and hashed (here), the
- * next is read from the network into the other. No buffer is made per chunk (reads are BYOB
+ * buffers take turns: while one chunk is written (on Deno's I/O threads) and hashed (here, or
+ * copied to a Worker that hashes a large file), the next is read from the network into the
+ * other. No buffer is made per chunk (reads are BYOB
  * into the same memory), so a 2 GB download leaves no garbage behind it.
  */
 function readInto(
