@@ -209,7 +209,7 @@ function exportProject(
           readonly records: Stream.Stream<ExportRecord, E | ExportError>;
         } | undefined = settings.formats.every((format) => format === "ndjson")
           ? { columns: undefined, records }
-          : yield* attempt(name, spoolRecords(records)).pipe(
+          : yield* attempt(name, spoolRecords(records, dir)).pipe(
             Effect.map((exit) => Exit.isSuccess(exit) ? exit.value : undefined),
           );
         if (spooled === undefined) return;

@@ -25,17 +25,22 @@ export interface Spool {
 /** Frames of the file: a 4-byte little-endian length, then the serialized record. */
 const frameHeaderBytes = 4;
 
+/** How the spool files are named: hidden, and recognisable if a killed export left one. */
+export const spoolPrefix = ".effect-wandb-spool-";
+
 /**
- * Copies `records` to a temporary file removed when the scope closes. Memory holds one chunk
- * of records at a time, writing and reading.
+ * Copies `records` to a file in `dir`, removed when the scope closes. Memory holds one chunk of
+ * records at a time, writing and reading. The file goes beside the export's own files (not to
+ * the system's temporary directory), where the export may write.
  */
 export function spoolRecords<E, R>(
   records: Stream.Stream<ExportRecord, E, R>,
+  dir: string,
 ): Effect.Effect<Spool, E | ExportError, R | Scope.Scope> {
   return Effect.gen(function* () {
     const path = yield* Effect.acquireRelease(
       Effect.tryPromise({
-        try: () => Deno.makeTempFile({ prefix: "effect-wandb-spool-" }),
+        try: () => Deno.makeTempFile({ dir, prefix: spoolPrefix }),
         catch: (e) => new ExportError({ path: "(spool)", message: String(e) }),
       }),
       (file) => Effect.promise(() => Deno.remove(file).catch(() => {})),

@@ -1,17 +1,12 @@
 import assert from "node:assert/strict";
 import { Effect, Stream } from "effect";
-import { spoolRecords } from "../../lib/export/_spool.ts";
+import { spoolPrefix, spoolRecords } from "../../lib/export/_spool.ts";
 
-/** The spool files in the temporary directory (found without reading TMPDIR). */
-async function spoolFiles(): Promise<Array<string>> {
-  const probe = await Deno.makeTempFile();
-  await Deno.remove(probe);
-  const names: Array<string> = [];
-  for await (const entry of Deno.readDir(probe.slice(0, probe.lastIndexOf("/")))) {
-    if (entry.name.startsWith("effect-wandb-spool-")) names.push(entry.name);
-  }
-  return names;
-}
+/** The spool files in `dir`. */
+const spoolFiles = (dir: string) =>
+  Array.fromAsync(Deno.readDir(dir), (entry) => entry.name).then((names) =>
+    names.filter((name) => name.startsWith(spoolPrefix))
+  );
 
 Deno.test("a spool gives back every record as it was, as often as it is read", async () => {
   const big = "x".repeat(300 * 1024); // a record larger than one read of the file
@@ -21,12 +16,16 @@ Deno.test("a spool gives back every record as it was, as often as it is read", a
     { _step: 2, text: big, missing: null },
     ...Array.from({ length: 5_000 }, (_, i) => ({ _step: 3 + i, loss: i / 7 })),
   ];
+  const dir = await Deno.makeTempDir();
   const { columns, first, second, left } = await Effect.runPromise(Effect.scoped(
     Effect.gen(function* () {
-      const spool = yield* spoolRecords(Stream.fromIterable(records).pipe(Stream.rechunk(100)));
+      const spool = yield* spoolRecords(
+        Stream.fromIterable(records).pipe(Stream.rechunk(100)),
+        dir,
+      );
       const first = yield* Stream.runCollect(spool.records);
       const second = yield* Stream.runCollect(spool.records);
-      const left = yield* Effect.promise(spoolFiles);
+      const left = yield* Effect.promise(() => spoolFiles(dir));
       return { columns: spool.columns, first, second, left };
     }),
   ));
@@ -42,6 +41,7 @@ Deno.test("a spool gives back every record as it was, as often as it is read", a
   ]);
   assert.deepEqual(first, records);
   assert.deepEqual(second, records);
-  assert.ok(left.length > 0, "the spool file exists while the scope is open");
-  for (const name of await spoolFiles()) assert.ok(!left.includes(name), `${name} left behind`);
+  assert.equal(left.length, 1, "the spool file is in the directory while the scope is open");
+  assert.deepEqual(await spoolFiles(dir), [], "the spool file is removed with the scope");
+  await Deno.remove(dir);
 });

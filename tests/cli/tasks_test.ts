@@ -1,7 +1,8 @@
-// `deno task export` runs the CLI from a bundle (`deno task bundle:cli`): one module graph of a
-// few files loads in a third less memory than our 51 TypeScript modules and Effect's hundreds
-// of JavaScript ones. This builds the bundle as the task does and checks that it exports what
-// the modules do.
+// The deno.json tasks that run the CLI, with their own arguments and permissions. `deno task
+// export` runs the CLI from a bundle (`deno task bundle:cli`): one module graph of a few files
+// loads in a third less memory than our 51 TypeScript modules and Effect's hundreds of
+// JavaScript ones; the bundle must export what the modules do. `deno task demo` is the README's
+// first command: it must work with the narrow permissions it asks for.
 import assert from "node:assert/strict";
 import { main } from "../../lib/cli/main.ts";
 
@@ -71,5 +72,42 @@ Deno.test("the export task's bundle exports the same rows as the CLI's modules",
     );
   } finally {
     await Deno.remove(work, { recursive: true });
+  }
+});
+
+Deno.test("deno task demo exports everything with no more than its task's permissions", async () => {
+  // The task reads the repository (its ./export included) and writes only to ./export: here a
+  // temporary directory instead, with the same narrow permissions, so that a part needing more
+  // (a spool in the system's temporary directory, say) fails this test.
+  const out = await Deno.makeTempDir();
+  try {
+    const tasks = JSON.parse(await Deno.readTextFile(`${root}deno.json`)).tasks;
+    const args = (tasks.demo as string).split(/\s+/).slice(1).map((arg) =>
+      arg === "--allow-write=./export"
+        ? `--allow-write=${out}`
+        : arg === "--allow-read=."
+        ? `--allow-read=.,${out}`
+        : arg === "export"
+        ? out
+        : arg
+    );
+    assert.ok(args.includes(`--allow-write=${out}`) && args.at(-1) === out, args.join(" "));
+    // The "export" command itself stays: only the --out value is the last argument.
+    args[args.indexOf("lib/cli/main.ts") + 1] = "export";
+    const ran = await new Deno.Command(deno, { args, cwd: root, stdout: "piped", stderr: "piped" })
+      .output();
+    const stdout = new TextDecoder().decode(ran.stdout);
+    assert.equal(ran.code, 0, stdout + new TextDecoder().decode(ran.stderr));
+    const names = (await Array.fromAsync(Deno.readDir(out), (e) => e.name)).sort();
+    assert.deepEqual(names, [
+      "history.csv",
+      "history.ndjson",
+      "runs.csv",
+      "runs.ndjson",
+      "system.csv",
+      "system.ndjson",
+    ]);
+  } finally {
+    await Deno.remove(out, { recursive: true });
   }
 });
