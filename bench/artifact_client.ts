@@ -5,7 +5,8 @@
  *     deno run --allow-net=127.0.0.1 --allow-read --allow-write bench/artifact_client.ts \
  *       <ours|baseline|file|fetch> <url> <apiKey> <outDir>
  *
- * - ours: `api.downloadArtifact` of the 1,000-file artifact (16 at a time, streamed, verified).
+ * - ours: `api.downloadArtifact` of the 1,000-file artifact (its default 32 at a time, streamed,
+ *   verified); `ours@64`: 64 at a time.
  * - baseline: the official client's `artifact.download()` algorithm, on this runtime: the file
  *   URLs from `GetArtifactFileUrls`, 32 workers, each file downloaded whole into the md5 cache
  *   (`cache/obj/md5/<hex[:2]>/<hex[2:]>`), then copied into the root. (The Python client itself
@@ -17,7 +18,10 @@ import { Effect, Layer, Stream } from "effect";
 import { FetchHttpClient } from "effect/http";
 import { Api } from "../mod.ts";
 
-const [mode, url, apiKey, out] = Deno.args as [string, string, string, string];
+const [modeArg, url, apiKey, out] = Deno.args as [string, string, string, string];
+// `<mode>@<n>`: that many files at once.
+const [mode, concurrencyText] = modeArg.split("@") as [string, string | undefined];
+const concurrency = concurrencyText === undefined ? undefined : Number(concurrencyText);
 
 let peakRss = Deno.memoryUsage().rss;
 const sampler = setInterval(() => {
@@ -33,7 +37,7 @@ const program = Effect.gen(function* () {
   let bytes = 0;
   if (mode === "ours") {
     const artifact = yield* api.artifact("acme/artifact-bench/big-dataset:v0");
-    const done = yield* api.downloadArtifact(artifact, { root: `${out}/root` });
+    const done = yield* api.downloadArtifact(artifact, { root: `${out}/root`, concurrency });
     bytes = done.files.reduce((n, f) => n + f.size, 0);
   } else if (mode === "baseline") {
     const artifact = yield* api.artifact("acme/artifact-bench/big-dataset:v0");
@@ -87,4 +91,6 @@ const result = await Effect.runPromise(program.pipe(
   ),
 ));
 clearInterval(sampler);
-console.log(JSON.stringify({ ...result, peakRssMb: Math.round(peakRss / 1024 / 1024) }));
+console.log(
+  JSON.stringify({ ...result, mode: modeArg, peakRssMb: Math.round(peakRss / 1024 / 1024) }),
+);

@@ -12,11 +12,19 @@
  * `artifact.download()` runs too (bench/python/artifact_download.py). Results go to stdout and
  * bench/out/artifacts.json.
  *
- *     [WANDB_PYTHON=/path/to/python] deno task bench:artifacts [--quick]
+ * Ours also runs 64 files at once (`ours@64`). With `--saas` the server charges what W&B's SaaS
+ * does (see artifact_server.ts) and the large file is 64 MB.
+ *
+ *     [WANDB_PYTHON=/path/to/python] deno task bench:artifacts [--quick] [--saas]
  */
 import { bundled, clientArgs, lastJsonLine, officialClient, spawnServer } from "./_processes.ts";
 
 const quick = Deno.args.includes("--quick");
+/**
+ * `--saas`: the server charges what W&B's SaaS does (`saasCostProfile`): the downloads are then
+ * bound by storage's first byte and per-connection bandwidth, and the 2 GB file is 64 MB.
+ */
+const saas = Deno.args.includes("--saas");
 /** A Python with the official `wandb` client installed: its own `artifact.download()` is run too. */
 const python = Deno.env.get("WANDB_PYTHON");
 const deno = Deno.execPath();
@@ -27,7 +35,8 @@ const server = await spawnServer([
   "run",
   "--allow-net=127.0.0.1",
   new URL("./artifact_server.ts", import.meta.url).pathname,
-  ...(quick ? ["200", "50", "200"] : []),
+  ...(quick ? ["200", "50", saas ? "64" : "200"] : ["1000", "500", saas ? "64" : "2048"]),
+  ...(saas ? ["saas"] : []),
 ]);
 const { url, apiKey } = server;
 
@@ -86,6 +95,7 @@ const modes = [
   ...(python === undefined ? [] : ["python"]),
   "ours-bundled",
   "file-bundled",
+  "ours@64",
 ];
 
 try {
@@ -135,6 +145,14 @@ try {
     `bundled: ours ${oursBundled.seconds.toFixed(2)} s (peak ${oursBundled.peakRssMb} MB), file ${
       fileBundled.seconds.toFixed(2)
     } s (${fileBundled.peakRssMb} MB)`,
+  );
+  const ours64 = of("ours@64")!;
+  console.log(
+    `64 files at once: ${ours64.seconds.toFixed(2)} s (peak ${ours64.peakRssMb} MB)${
+      official === undefined
+        ? ""
+        : `, ${(official.seconds / ours64.seconds).toFixed(2)}x the official client`
+    }`,
   );
   console.log(
     `downloadArtifact / official client's algorithm: ${ratios.artifactVsBaseline.toFixed(2)}x`,
