@@ -210,8 +210,8 @@ async function readChunk(
  * Reads a download's body into the part file, hashing it; returns the bytes it read. Two
  * buffers take turns: while one chunk is written (on Deno's I/O threads) and hashed (here, or
  * copied to a Worker that hashes a large file), the next is read from the network into the
- * other. No buffer is made per chunk (reads are BYOB
- * into the same memory), so a 2 GB download leaves no garbage behind it.
+ * other. No buffer is made per chunk (reads are BYOB into the same memory), so a 2 GB download
+ * leaves no garbage behind it.
  */
 function readInto(
   open: OpenDownload,

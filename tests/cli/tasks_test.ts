@@ -9,18 +9,34 @@ import { main } from "../../lib/cli/main.ts";
 const root = new URL("../../", import.meta.url).pathname;
 const deno = Deno.execPath();
 
+/** The arguments (after `deno`) of the `deno <subcommand> …` command that task `name` runs. */
+async function taskArgs(name: string, subcommand: string): Promise<Array<string>> {
+  const tasks = JSON.parse(await Deno.readTextFile(`${root}deno.json`)).tasks;
+  const command = (tasks[name] as string).split("&&").map((c) => c.trim())
+    .find((c) => c.startsWith(`deno ${subcommand} `));
+  assert.ok(command !== undefined, `the ${name} task runs deno ${subcommand}`);
+  return command.split(/\s+/).slice(1);
+}
+
+/** `args` with the argument equal to `from` (which must be there) replaced by `to`. */
+function replaced(args: ReadonlyArray<string>, from: string, to: string): Array<string> {
+  const at = args.indexOf(from);
+  assert.ok(at >= 0, `${args.join(" ")} has ${from}`);
+  return args.with(at, to);
+}
+
+/** `args` with the value after `flag` (which must be `was`) replaced by `value`. */
+function withFlag(args: ReadonlyArray<string>, flag: string, was: string, value: string) {
+  const at = args.indexOf(flag);
+  assert.ok(at >= 0 && args[at + 1] === was, `${args.join(" ")} has ${flag} ${was}`);
+  return args.with(at + 1, value);
+}
+
 /** The `deno bundle …` arguments of the `bundle:cli` task, writing to `outDir` instead. */
 async function bundleArgs(outDir: string): Promise<Array<string>> {
-  const tasks = JSON.parse(await Deno.readTextFile(`${root}deno.json`)).tasks;
-  const command = (tasks["bundle:cli"] as string).split("&&").map((c) => c.trim())
-    .find((c) => c.startsWith("deno bundle "));
-  assert.ok(command !== undefined, "the bundle:cli task runs deno bundle");
-  const args = command.split(/\s+/).slice(1);
-  const at = args.indexOf("--outdir");
-  assert.ok(at >= 0 && args[at + 1] === ".build/cli", "the task bundles into .build/cli");
-  args[at + 1] = outDir;
+  const args = await taskArgs("bundle:cli", "bundle");
   assert.ok(args.at(-1) === "lib/cli/main.ts");
-  return args;
+  return withFlag(args, "--outdir", ".build/cli", outDir);
 }
 
 Deno.test("the export task's bundle exports the same rows as the CLI's modules", async () => {
@@ -81,19 +97,10 @@ Deno.test("deno task demo exports everything with no more than its task's permis
   // (a spool in the system's temporary directory, say) fails this test.
   const out = await Deno.makeTempDir();
   try {
-    const tasks = JSON.parse(await Deno.readTextFile(`${root}deno.json`)).tasks;
-    const args = (tasks.demo as string).split(/\s+/).slice(1).map((arg) =>
-      arg === "--allow-write=./export"
-        ? `--allow-write=${out}`
-        : arg === "--allow-read=."
-        ? `--allow-read=.,${out}`
-        : arg === "export"
-        ? out
-        : arg
-    );
-    assert.ok(args.includes(`--allow-write=${out}`) && args.at(-1) === out, args.join(" "));
-    // The "export" command itself stays: only the --out value is the last argument.
-    args[args.indexOf("lib/cli/main.ts") + 1] = "export";
+    let args = await taskArgs("demo", "run");
+    args = replaced(args, "--allow-read=.", `--allow-read=.,${out}`);
+    args = replaced(args, "--allow-write=./export", `--allow-write=${out}`);
+    args = withFlag(args, "--out", "export", out);
     const ran = await new Deno.Command(deno, { args, cwd: root, stdout: "piped", stderr: "piped" })
       .output();
     const stdout = new TextDecoder().decode(ran.stdout);
