@@ -74,6 +74,7 @@ export {
   type DownloadSource,
   downloadToFile,
   type ExistingFileOptions,
+  type MultipartOptions,
   safeLocalPath,
 } from "./lib/core/download.ts";
 export {
@@ -333,6 +334,8 @@ export {
   type ByteRange,
   type DownloadOptions,
   makeWandbClient,
+  type OpenDownload,
+  type OpenDownloadOptions,
   type RangeDownload,
   type WandbClient,
 } from "./lib/core/transport.ts";

@@ -11,7 +11,8 @@
  *   URLs from `GetArtifactFileUrls`, 32 workers, each file downloaded whole into the md5 cache
  *   (`cache/obj/md5/<hex[:2]>/<hex[2:]>`), then copied into the root. (The Python client itself
  *   cannot be installed here: PyPI is out of reach.)
- * - file: `api.downloadFile` of the 2 GB run file.
+ * - file: `api.downloadFile` of the 2 GB run file (in parts, by default at that size);
+ *   `file@single` over one connection, `file@parts` in parts of 8 MiB whatever its size.
  * - fetch: a plain `fetch` of the same file's signed URL piped to disk, nothing else.
  */
 import { Effect, Layer, Stream } from "effect";
@@ -21,7 +22,9 @@ import { Api } from "../mod.ts";
 const [modeArg, url, apiKey, out] = Deno.args as [string, string, string, string];
 // `<mode>@<n>`: that many files at once.
 const [mode, concurrencyText] = modeArg.split("@") as [string, string | undefined];
-const concurrency = concurrencyText === undefined ? undefined : Number(concurrencyText);
+const concurrency = concurrencyText === undefined || mode === "file"
+  ? undefined
+  : Number(concurrencyText);
 
 let peakRss = Deno.memoryUsage().rss;
 const sampler = setInterval(() => {
@@ -69,7 +72,10 @@ const program = Effect.gen(function* () {
   } else {
     const file = yield* api.file("acme/artifact-bench/huge", "huge.bin");
     if (mode === "file") {
-      const done = yield* api.downloadFile(file, { root: out });
+      // `file@single`: over one connection; `file@parts`: in parts of 8 MiB, whatever its size.
+      const multipart = concurrencyText === undefined ? undefined : concurrencyText === "parts";
+      const partBytes = multipart === true ? 8 * 1024 * 1024 : undefined;
+      const done = yield* api.downloadFile(file, { root: out, multipart, partBytes });
       bytes = done.size;
     } else {
       yield* Effect.promise(async () => {

@@ -12,8 +12,10 @@
  * `artifact.download()` runs too (bench/python/artifact_download.py). Results go to stdout and
  * bench/out/artifacts.json.
  *
- * Ours also runs 64 files at once (`ours@64`). With `--saas` the server charges what W&B's SaaS
- * does (see artifact_server.ts) and the large file is 64 MB.
+ * Ours also runs 64 files at once (`ours@64`), and the large file over one connection
+ * (`file@single`) and in parts of 8 MiB, 8 at once (`file@parts`); by default a file of 256 MiB
+ * or more comes in parts of 64 MiB. With `--saas` the server charges what W&B's SaaS does (see
+ * artifact_server.ts) and the large file is 64 MB.
  *
  *     [WANDB_PYTHON=/path/to/python] deno task bench:artifacts [--quick] [--saas]
  */
@@ -96,6 +98,8 @@ const modes = [
   "ours-bundled",
   "file-bundled",
   "ours@64",
+  "file@single",
+  "file@parts",
 ];
 
 try {
@@ -160,6 +164,14 @@ try {
   console.log(
     `downloadFile throughput / plain fetch: ${(ratios.fileThroughputVsFetch * 100).toFixed(0)}%`,
   );
+  for (const mode of ["file@single", "file@parts"]) {
+    const run = of(mode)!;
+    console.log(
+      `  ${mode}: ${run.seconds.toFixed(2)} s (peak ${run.peakRssMb} MB), ${
+        (fetched.seconds / run.seconds * 100).toFixed(0)
+      }% of plain fetch`,
+    );
+  }
   await Deno.writeTextFile(`${outDir}artifacts.json`, JSON.stringify({ results, ratios }, null, 2));
 } finally {
   await server.stop();

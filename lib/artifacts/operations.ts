@@ -17,6 +17,7 @@ import {
   type DownloadedFile,
   type DownloadSource,
   downloadToFile,
+  type MultipartOptions,
   safeLocalPath,
 } from "../core/download.ts";
 import {
@@ -624,7 +625,7 @@ function fileUrls(
 }
 
 /** Options of {@link downloadArtifact}. */
-export interface ArtifactDownloadOptions {
+export interface ArtifactDownloadOptions extends MultipartOptions {
   /**
    * The directory the files go under (Python's `root`).
    * @default {"./artifacts/<name>"}
@@ -759,7 +760,15 @@ export function downloadArtifact(
     const files = yield* Effect.forEach(
       sources,
       (source) =>
-        downloadToFile(client, source, { root, keepVerified: true, bufferBytes, buffers }).pipe(
+        downloadToFile(client, source, {
+          root,
+          keepVerified: true,
+          bufferBytes,
+          buffers,
+          multipart: options?.multipart,
+          partBytes: options?.partBytes,
+          partsAtOnce: options?.partsAtOnce,
+        }).pipe(
           Effect.catchIf(
             (e) =>
               options?.allowMissingReferences === true &&

@@ -40,9 +40,7 @@ let workers = 0;
 const batchBytes = 2 * 1024 * 1024;
 const batchesOut = 3;
 
-// The Worker's code travels as a Blob rather than a module file next to this one, so that a
-// program bundled with `deno bundle` (which does not follow `new Worker(new URL(…))`) keeps it.
-const workerSource = `import { createHash } from "node:crypto";
+const streamWorkerSource = `import { createHash } from "node:crypto";
 const hash = createHash("md5");
 self.onmessage = ({ data }) => {
   if (data.buffer === undefined) {
@@ -52,39 +50,76 @@ self.onmessage = ({ data }) => {
   hash.update(new Uint8Array(data.buffer, 0, data.length));
   self.postMessage({ buffer: data.buffer }, [data.buffer]);
 };`;
-let workerUrl: string | undefined;
+/** A Worker that answers each message in turn (in the order they went), and its end. */
+interface HashingWorker {
+  /** Sends `message`; resolves with the Worker's answer to it. */
+  readonly ask: <A>(message: unknown, transfer?: Array<Transferable>) => Promise<A>;
+  readonly close: () => void;
+}
+
+// Worker code travels as a Blob rather than as a module file next to this one, so that a
+// program bundled with `deno bundle` (which does not follow `new Worker(new URL(…))`) keeps it.
+const workerUrls = new Map<string, string>();
 
 /**
- * An MD5 computed in a Worker, or `undefined` when this process already hashes in as many as it
- * should or cannot start one (Deno Deploy has no Workers): then the caller hashes on its own
- * thread. `close` ends the Worker; call it however the download ends.
+ * A Worker running `source`, counted against the process's limit; `undefined` when this
+ * process already hashes in as many as it should or cannot start one (Deno Deploy has none).
  */
-export function workerMd5(): (Md5 & { readonly close: () => void }) | undefined {
+function startWorker(source: string): HashingWorker | undefined {
   if (workers >= mostWorkers) return undefined;
   let worker: Worker;
   try {
-    workerUrl ??= URL.createObjectURL(new Blob([workerSource], { type: "text/javascript" }));
-    worker = new Worker(workerUrl, { type: "module" });
+    let url = workerUrls.get(source);
+    if (url === undefined) {
+      url = URL.createObjectURL(new Blob([source], { type: "text/javascript" }));
+      workerUrls.set(source, url);
+    }
+    worker = new Worker(url, { type: "module" });
   } catch {
     return undefined;
   }
   workers++;
-  // Answers come back in the order the messages went.
   const waiting: Array<{ resolve: (data: never) => void; reject: (e: unknown) => void }> = [];
   let failed: unknown;
-  worker.onmessage = ({ data }) => waiting.shift()?.resolve(data as never);
+  const fail = (error: unknown) => {
+    failed = error;
+    for (const w of waiting.splice(0)) w.reject(error);
+  };
+  worker.onmessage = ({ data }) => {
+    const next = waiting.shift();
+    if (data?.error !== undefined) next?.reject(new Error(data.error));
+    else next?.resolve(data as never);
+  };
   worker.onerror = (event) => {
     event.preventDefault();
-    failed = new Error(`the MD5 worker failed: ${event.message}`);
-    for (const w of waiting.splice(0)) w.reject(failed);
+    fail(new Error(`the MD5 worker failed: ${event.message}`));
   };
-  const ask = <A>(message: unknown, transfer: Array<Transferable> = []) =>
-    new Promise<A>((resolve, reject) => {
-      if (failed !== undefined) return reject(failed);
-      waiting.push({ resolve: resolve as (data: never) => void, reject });
-      worker.postMessage(message, transfer);
-    });
+  let closed = false;
+  return {
+    ask: <A>(message: unknown, transfer: Array<Transferable> = []) =>
+      new Promise<A>((resolve, reject) => {
+        if (failed !== undefined) return reject(failed);
+        waiting.push({ resolve: resolve as (data: never) => void, reject });
+        worker.postMessage(message, transfer);
+      }),
+    close: () => {
+      if (closed) return;
+      closed = true;
+      workers--;
+      worker.terminate();
+      fail(new Error("the MD5 worker was closed"));
+    },
+  };
+}
 
+/**
+ * An MD5 computed in a Worker, or `undefined` when this process already hashes in as many as it
+ * should or cannot start one: then the caller hashes on its own thread. `close` ends the
+ * Worker; call it however the download ends.
+ */
+export function workerMd5(): (Md5 & { readonly close: () => void }) | undefined {
+  const worker = startWorker(streamWorkerSource);
+  if (worker === undefined) return undefined;
   // Batches out at the Worker, and buffers it gave back.
   let out = 0;
   const back: Array<ArrayBuffer> = [];
@@ -98,13 +133,14 @@ export function workerMd5(): (Md5 & { readonly close: () => void }) | undefined 
   let filled = 0;
   const send = () => {
     out++;
-    ask<{ buffer: ArrayBuffer }>({ buffer: batch.buffer, length: filled }, [batch.buffer]).then(
-      ({ buffer }) => {
-        back.push(buffer);
-        returned();
-      },
-      returned,
-    );
+    worker.ask<{ buffer: ArrayBuffer }>({ buffer: batch.buffer, length: filled }, [batch.buffer])
+      .then(
+        ({ buffer }) => {
+          back.push(buffer);
+          returned();
+        },
+        returned,
+      );
     filled = 0;
   };
   /** A buffer for the next batch: one given back, a new one, or (too many out) a wait. */
@@ -131,19 +167,105 @@ export function workerMd5(): (Md5 & { readonly close: () => void }) | undefined 
     }
     return undefined;
   };
-  let closed = false;
   return {
     update,
     digest: async () => {
       if (filled > 0) send();
-      return (await ask<{ md5: string }>({})).md5;
+      return (await worker.ask<{ md5: string }>({})).md5;
     },
-    close: () => {
-      if (closed) return;
-      closed = true;
-      workers--;
-      worker.terminate();
-      for (const w of waiting.splice(0)) w.reject(new Error("the MD5 worker was closed"));
+    close: worker.close,
+  };
+}
+
+// Reads with sync calls: the Worker does nothing else meanwhile, and a sync read of bytes just
+// written (in the page cache) costs less than an async one's hand-off to Deno's I/O threads.
+const prefixWorkerSource = `import { createHash } from "node:crypto";
+const hash = createHash("md5");
+const buffer = new Uint8Array(1024 * 1024);
+let file;
+let at = 0;
+let failed;
+self.onmessage = ({ data }) => {
+  if (failed !== undefined) return self.postMessage({ error: failed });
+  try {
+    if (data.path !== undefined) {
+      file = Deno.openSync(data.path);
+    } else if (data.upTo !== undefined) {
+      while (at < data.upTo) {
+        const n = file.readSync(buffer.subarray(0, Math.min(buffer.length, data.upTo - at)));
+        if (n === null || n === 0) throw new Error("the file ends at byte " + at);
+        hash.update(buffer.subarray(0, n));
+        at += n;
+      }
+    } else {
+      file?.close();
+      self.postMessage({ md5: hash.digest("base64") });
+      return;
+    }
+    self.postMessage({});
+  } catch (e) {
+    failed = e instanceof Error ? e.message : String(e);
+    self.postMessage({ error: failed });
+  }
+};`;
+
+/**
+ * The MD5 of a file written out of order (a file fetched in parts): told how far from its
+ * start the bytes are all written, it hashes up to there, reading them back from disk.
+ */
+export interface PrefixMd5 {
+  /** Bytes `[0, upTo)` are written: hash them (in the background). */
+  readonly advance: (upTo: number) => void;
+  /** The digest, base64, of every byte advanced to; rejects if a read failed. */
+  readonly digest: () => Promise<string>;
+  readonly close: () => void;
+}
+
+/**
+ * A {@link PrefixMd5} of the file at `path`, in a Worker when one starts (the hash then leaves
+ * the thread that writes the parts), else on this thread.
+ */
+export function prefixMd5(path: string): PrefixMd5 {
+  const worker = startWorker(prefixWorkerSource);
+  if (worker !== undefined) {
+    let progress = worker.ask<unknown>({ path });
+    progress.catch(() => {}); // seen by `digest`
+    return {
+      advance: (upTo) => {
+        progress = worker.ask({ upTo });
+        progress.catch(() => {}); // seen by `digest`
+      },
+      digest: async () => {
+        await progress;
+        return (await worker.ask<{ md5: string }>({})).md5;
+      },
+      close: worker.close,
+    };
+  }
+  const hash = createHash("md5");
+  const buffer = new Uint8Array(1024 * 1024);
+  let at = 0;
+  let progress: Promise<void> = Promise.resolve();
+  const file = Deno.open(path);
+  file.catch(() => {}); // seen by the first read
+  const upTo = async (end: number) => {
+    const handle = await file;
+    while (at < end) {
+      const n = await handle.read(buffer.subarray(0, Math.min(buffer.length, end - at)));
+      if (n === null || n === 0) throw new Error(`${path} ends at byte ${at}`);
+      hash.update(buffer.subarray(0, n));
+      at += n;
+    }
+  };
+  return {
+    advance: (end) => {
+      progress = progress.then(() => upTo(end));
+      progress.catch(() => {});
     },
+    digest: async () => {
+      await progress;
+      return hash.digest("base64");
+    },
+    close: () => void file.then((f) => f.close(), () => {}),
   };
 }

@@ -21,7 +21,8 @@ import {
 import type { OpenDownload, WandbClient } from "./transport.ts";
 import { BufferPool } from "./buffers.ts";
 import { writeAll } from "./_write_all.ts";
-import { localMd5, type Md5, workerMd5, workerMd5Bytes } from "./_md5.ts";
+import { localMd5, type Md5, prefixMd5, workerMd5, workerMd5Bytes } from "./_md5.ts";
+import { positiveInteger } from "./_arguments.ts";
 
 /** A file to download: where it goes, where it comes from, and what it must hash to. */
 export interface DownloadSource {
@@ -221,6 +222,7 @@ function readInto(
   md5: Md5,
   operation: string,
   partPath: string,
+  onWritten?: (bytes: number) => void,
 ): Effect.Effect<{ readonly read: number; readonly broken: boolean }, LocalFileError> {
   return settledOnInterrupt({
     try: async (signal) => {
@@ -241,6 +243,7 @@ function readInto(
           const next = end === "more" ? readChunk(reader, spare) : undefined;
           const hashing = md5.update(bytes);
           await writing;
+          onWritten?.(bytes.byteLength);
           await hashing;
           // The buffer read into is the next one to read into.
           const memory = new Uint8Array(bytes.buffer);
@@ -292,6 +295,233 @@ function settledOnInterrupt<A, E>(options: {
 /** Attempts of a file's body (the first included) before a cut-off download fails. */
 const bodyAttempts = 5;
 
+/** How a large file is fetched: in parts, over several connections at once. */
+export interface MultipartOptions {
+  /**
+   * Fetch a large file in parts, `partsAtOnce` ranges at a time (Python's `multipart`): what
+   * makes a checkpoint come at the speed of the link rather than of one connection, which
+   * storage throttles. `false` always streams each file over one connection; `true` splits any
+   * file larger than `partBytes`.
+   * @default {true for files of 256 MiB or more}
+   */
+  readonly multipart?: boolean | undefined;
+  /**
+   * Bytes per part.
+   * @default {67108864}
+   */
+  readonly partBytes?: number | undefined;
+  /**
+   * Parts of one file in flight at once.
+   * @default {8}
+   */
+  readonly partsAtOnce?: number | undefined;
+}
+
+/** Files at least this large are fetched in parts unless told otherwise. */
+export const multipartBytes: number = 256 * 1024 * 1024;
+
+/** The URL a download holds, replaced when storage refuses it as expired. */
+interface SignedUrl {
+  url: string;
+  refreshed: number;
+}
+
+/**
+ * Opens `signed.url` from `from` (to `end`, when given), asking `source.refresh` for a new URL
+ * when storage refuses this one (a signed URL that expired): up to three times per file, and
+ * not again for a part whose sibling already got the new one.
+ */
+function openSigned(
+  client: WandbClient,
+  source: DownloadSource,
+  signed: SignedUrl,
+  from: number,
+  end: number | undefined,
+): Effect.Effect<OpenDownload, RequestError | NotFoundError> {
+  return Effect.suspend(() => {
+    const url = signed.url;
+    return client.openDownload(url, from, {
+      operation: source.operation,
+      authenticated: source.authenticated === true,
+      end,
+    }).pipe(
+      Effect.catchIf(
+        (e) =>
+          source.refresh !== undefined &&
+          (e._tag === "PermissionError" || (e._tag === "ServerError" && e.status === 400)) &&
+          (url !== signed.url || signed.refreshed < 3),
+        () =>
+          Effect.gen(function* () {
+            if (url === signed.url) {
+              signed.refreshed++;
+              signed.url = yield* source.refresh!;
+            }
+            return yield* openSigned(client, source, signed, from, end);
+          }),
+      ),
+    );
+  });
+}
+
+/** The bytes of a part are written: a Md5 that hashes nothing (the parts are hashed after). */
+const noMd5: Md5 = { update: () => undefined, digest: () => Promise.resolve("") };
+
+/** Storage answered a range with something else: the file is fetched as one stream instead. */
+class RangesRefused {
+  readonly _tag = "RangesRefused";
+}
+
+/** Bytes read back and hashed at a time, as the parts written from the start grow. */
+const hashStepBytes = 8 * 1024 * 1024;
+
+/**
+ * Downloads `source` in parts of `partBytes`, `partsAtOnce` at a time, each by a `Range`
+ * request written at its offset of `<path>.ranges` (its full size from the start). The parts
+ * written from the first byte on are read back and hashed as they grow (in a Worker when one
+ * starts), so the MD5 is known soon after the last part lands; the file is renamed to its name
+ * only once it matches. A part cut off resumes from its last byte; a failure or interruption
+ * removes the `.ranges` file (a killed download of parts starts over). `undefined` when storage
+ * does not answer ranges as asked.
+ */
+function downloadInParts(
+  client: WandbClient,
+  source: DownloadSource,
+  signed: SignedUrl,
+  localPath: string,
+  options: {
+    readonly size: number;
+    readonly partBytes: number;
+    readonly partsAtOnce: number;
+    readonly bufferBytes: number;
+  },
+): Effect.Effect<DownloadedFile | undefined, DownloadError> {
+  const { operation } = source;
+  const { size, partBytes } = options;
+  const rangesPath = `${localPath}.ranges`;
+  const starts = Array.from({ length: Math.ceil(size / partBytes) }, (_, i) => i * partBytes);
+  const endOf = (part: number) => Math.min(size, starts[part]! + partBytes);
+  return Effect.gen(function* () {
+    const written = starts.map(() => 0);
+    yield* Effect.tryPromise({
+      try: async () => {
+        using file = await Deno.open(rangesPath, { write: true, create: true, truncate: true });
+        await file.truncate(size);
+      },
+      catch: local("create", rangesPath),
+    });
+    const hash = yield* Effect.acquireRelease(
+      Effect.sync(() => prefixMd5(rangesPath)),
+      (h) => Effect.sync(() => h.close()),
+    );
+    // The parts complete from the first byte on, and how far the hash has been told to read.
+    let complete = 0;
+    let hashedTo = 0;
+    const onWritten = (part: number) => (bytes: number) => {
+      written[part]! += bytes;
+      while (
+        complete < starts.length && written[complete] === endOf(complete) - starts[complete]!
+      ) {
+        complete++;
+      }
+      const prefix = complete < starts.length ? starts[complete]! + written[complete]! : size;
+      if (prefix - hashedTo >= hashStepBytes || prefix === size) {
+        hashedTo = prefix;
+        hash.advance(prefix);
+      }
+    };
+    const fetchPart = (part: number) =>
+      Effect.gen(function* () {
+        const end = endOf(part);
+        const file = yield* Effect.acquireRelease(
+          Effect.tryPromise({
+            try: () => Deno.open(rangesPath, { write: true }),
+            catch: local("open", rangesPath),
+          }),
+          (f) => Effect.sync(() => f.close()),
+        );
+        for (let attempt = 1;;) {
+          const from = starts[part]! + written[part]!;
+          if (from >= end) return;
+          const open = yield* openSigned(client, source, signed, from, end);
+          if (!open.partial || open.start !== from || (open.end ?? Infinity) > end) {
+            yield* Effect.promise(() => open.body.cancel().catch(() => {}));
+            return yield* Effect.fail(new RangesRefused());
+          }
+          yield* Effect.tryPromise({
+            try: () => file.seek(from, Deno.SeekMode.Start),
+            catch: local("seek", rangesPath),
+          });
+          const { read, broken } = yield* readInto(
+            open,
+            options.bufferBytes,
+            undefined,
+            file,
+            noMd5,
+            operation,
+            rangesPath,
+            onWritten(part),
+          );
+          // The part, or as much of it as storage sent at once: ask for the rest, if any.
+          if (!broken && read > 0) continue;
+          if (attempt >= bodyAttempts) {
+            return yield* Effect.fail(
+              new ChecksumError({
+                operation,
+                path: source.path,
+                expected: `${end - starts[part]!} bytes from byte ${starts[part]}`,
+                actual: `${written[part]} bytes`,
+                message: `${source.path}: the part from byte ${
+                  starts[part]
+                } broke off ${bodyAttempts} times; nothing was kept`,
+              }),
+            );
+          }
+          yield* Effect.sleep(`${100 * 2 ** (attempt - 1)} millis`);
+          attempt++;
+        }
+      }).pipe(Effect.scoped);
+    yield* Effect.forEach(starts, (_, part) => fetchPart(part), {
+      concurrency: options.partsAtOnce,
+      discard: true,
+    });
+    const digest = yield* Effect.tryPromise({
+      try: () => hash.digest(),
+      catch: local("hash", rangesPath),
+    });
+    if (source.md5 !== undefined && digest !== source.md5) {
+      return yield* Effect.fail(
+        new ChecksumError({
+          operation,
+          path: source.path,
+          expected: source.md5,
+          actual: digest,
+          message:
+            `${source.path}: received ${digest} where the server has ${source.md5}; nothing was kept`,
+        }),
+      );
+    }
+    yield* Effect.tryPromise({
+      try: () => Deno.rename(rangesPath, localPath),
+      catch: local("rename", rangesPath),
+    });
+    return { localPath, path: source.path, size, md5: digest, status: "downloaded" as const };
+  }).pipe(
+    Effect.scoped,
+    Effect.onExit((exit) =>
+      exit._tag === "Success"
+        ? Effect.void
+        : Effect.promise(() => Deno.remove(rangesPath).catch(() => {}))
+    ),
+    Effect.catchIf(
+      (e): e is RangesRefused => e instanceof RangesRefused,
+      () => Effect.succeed(undefined),
+    ),
+    Effect.withSpan("wandb.download.parts", { attributes: { operation, parts: starts.length } }, {
+      captureStackTrace: false,
+    }),
+  );
+}
+
 /**
  * Downloads one file to `root/<source.path>`: streamed into `<path>.part` (resumed from its
  * bytes if a killed download left it), hashed as it streams, and renamed to its name only once
@@ -309,7 +539,7 @@ const bodyAttempts = 5;
 export function downloadToFile(
   client: WandbClient,
   source: DownloadSource,
-  options: ExistingFileOptions & {
+  options: ExistingFileOptions & MultipartOptions & {
     readonly root: string;
     /** The largest buffer (two are used); see {@link downloadBufferBytes}. */
     readonly bufferBytes?: number | undefined;
@@ -369,6 +599,24 @@ export function downloadToFile(
     const partPath = `${localPath}.part`;
     // A killed download leaves its part file: its bytes count, and are hashed again.
     const part = yield* statOf(partPath);
+    const signed: SignedUrl = { url: source.url, refreshed: 0 };
+    if (part === undefined && source.size !== undefined) {
+      const partBytes = yield* positiveInteger("partBytes", options.partBytes ?? 64 * 1024 * 1024);
+      const partsAtOnce = yield* positiveInteger("partsAtOnce", options.partsAtOnce ?? 8);
+      if (
+        source.size > partBytes && partsAtOnce > 1 &&
+        (options.multipart ?? source.size >= multipartBytes)
+      ) {
+        const done = yield* downloadInParts(client, source, signed, localPath, {
+          size: source.size,
+          partBytes,
+          partsAtOnce,
+          bufferBytes: options.bufferBytes ?? downloadBufferBytes(1),
+        });
+        // `undefined`: storage would not send ranges; the file comes as one stream instead.
+        if (done !== undefined) return done;
+      }
+    }
     const partHashed = part === undefined ? undefined : yield* hashFile(partPath);
     let offset = partHashed?.size ?? 0;
     // A large file from its first byte is hashed in a Worker, beside its reads and writes
@@ -384,28 +632,10 @@ export function downloadToFile(
       }),
       (f) => Effect.sync(() => f.close()),
     );
-    let url = source.url;
-    let refreshed = 0;
     let total = source.size;
     for (let attempt = 1;; attempt++) {
       if (total !== undefined && offset >= total) break;
-      const opened = yield* client.openDownload(url, offset, { operation, authenticated }).pipe(
-        Effect.map((open) => ({ open, refused: undefined })),
-        Effect.catchIf(
-          (e) =>
-            source.refresh !== undefined && refreshed < 3 &&
-            (e._tag === "PermissionError" || (e._tag === "ServerError" && e.status === 400)),
-          (refused) => Effect.succeed({ open: undefined, refused }),
-        ),
-      );
-      if (opened.open === undefined) {
-        // Storage refused the signed URL (expired): ask the server to sign it again.
-        refreshed++;
-        url = yield* source.refresh!;
-        attempt--;
-        continue;
-      }
-      const open = opened.open;
+      const open = yield* openSigned(client, source, signed, offset, undefined);
       if (open.start !== offset) {
         // The server sent the whole file instead of the range: start over.
         yield* Effect.tryPromise({
@@ -484,7 +714,7 @@ export function downloadToFile(
 }
 
 /** Options of {@link downloadFiles}. */
-export interface DownloadFilesOptions extends ExistingFileOptions {
+export interface DownloadFilesOptions extends ExistingFileOptions, MultipartOptions {
   /** The directory files go under. */
   readonly root: string;
   /**

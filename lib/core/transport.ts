@@ -46,6 +46,12 @@ export interface DownloadOptions {
   readonly authenticated?: boolean | undefined;
 }
 
+/** Options of {@link WandbClient.openDownload}. */
+export interface OpenDownloadOptions extends DownloadOptions {
+  /** Ask for the bytes before this offset only (a part of a file fetched in parts). */
+  readonly end?: number | undefined;
+}
+
 /**
  * A configured connection to one W&B server. Every operation of the library is written
  * against this interface; the `Api` service builds one from its config.
@@ -87,7 +93,7 @@ export interface WandbClient {
   openDownload(
     url: string,
     from: number,
-    options: DownloadOptions,
+    options: OpenDownloadOptions,
   ): Effect.Effect<OpenDownload, RequestError | NotFoundError>;
   /**
    * PUTs a body to a signed upload URL (never with the API key), streamed from `body`, which
@@ -116,6 +122,10 @@ export interface OpenDownload {
   readonly body: ReadableStream<Uint8Array>;
   /** The offset of the body's first byte: the range asked for, or 0 when the server sent all. */
   readonly start: number;
+  /** The offset after the body's last byte, when the answer says it. */
+  readonly end: number | undefined;
+  /** The server answered with a range (`206`), not the whole file. */
+  readonly partial: boolean;
   /** The whole file's size, when the answer says it. */
   readonly totalSize: number | undefined;
 }
@@ -602,12 +612,18 @@ export function makeWandbClient(
     const download = (url: string, options: DownloadOptions) =>
       Effect.map(get(url, options, undefined), (d) => d.bytes);
 
-    const openDownload = (url: string, from: number, options: DownloadOptions) => {
-      const { operation } = options;
+    const openDownload = (url: string, from: number, options: OpenDownloadOptions) => {
+      const { operation, end } = options;
       let request = HttpClientRequest.get(url).pipe(
         HttpClientRequest.setHeader("user-agent", config.userAgent),
       );
-      if (from > 0) request = HttpClientRequest.setHeader(request, "range", `bytes=${from}-`);
+      if (from > 0 || end !== undefined) {
+        request = HttpClientRequest.setHeader(
+          request,
+          "range",
+          `bytes=${from}-${end === undefined ? "" : end - 1}`,
+        );
+      }
       if (options.authenticated === true) {
         request = HttpClientRequest.basicAuth(request, "api", config.apiKey);
       }
@@ -619,16 +635,15 @@ export function makeWandbClient(
             return Effect.succeed({
               body: new ReadableStream({ start: (c) => c.close() }),
               start: 0,
+              end: 0,
+              partial: false,
               totalSize: 0,
             });
           }
           const length = Number(response.headers["content-length"] ?? NaN);
           if (response.status !== 206) {
-            return Effect.succeed({
-              body,
-              start: 0,
-              totalSize: Number.isFinite(length) ? length : undefined,
-            });
+            const size = Number.isFinite(length) ? length : undefined;
+            return Effect.succeed({ body, start: 0, end: size, partial: false, totalSize: size });
           }
           const match = contentRange.exec(response.headers["content-range"] ?? "");
           return match === null
@@ -639,7 +654,13 @@ export function makeWandbClient(
                 message: "A partial answer without a usable Content-Range header",
               }),
             )
-            : Effect.succeed({ body, start: Number(match[1]), totalSize: Number(match[3]) });
+            : Effect.succeed({
+              body,
+              start: Number(match[1]),
+              end: Number(match[2]) + 1,
+              partial: true,
+              totalSize: Number(match[3]),
+            });
         }),
       );
       return Effect.suspend(() =>

@@ -14,6 +14,7 @@ import {
   type DownloadSource,
   downloadToFile,
   type ExistingFileOptions,
+  type MultipartOptions,
 } from "../core/download.ts";
 import {
   type DownloadError,
@@ -148,7 +149,7 @@ export function runFileSource(client: WandbClient, file: RunFile): DownloadSourc
 }
 
 /** Options of {@link downloadRunFile}. */
-export interface RunFileDownloadOptions extends ExistingFileOptions {
+export interface RunFileDownloadOptions extends ExistingFileOptions, MultipartOptions {
   /**
    * The directory the file goes under, at its name's path (Python's `root`).
    * @default {"."}

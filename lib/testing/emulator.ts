@@ -60,6 +60,10 @@ export type StorageFault =
     /** Answer with this status instead. */
     readonly kind: "status";
     readonly status: number;
+  }
+  | {
+    /** Send the whole object, as a server that does not do ranges (a proxy) does. */
+    readonly kind: "ignoreRange";
   };
 
 /** A fault the server applies to the next matching request (see {@link Emulator.injectFaults}). */
@@ -537,6 +541,12 @@ export function startEmulator(options?: EmulatorOptions): Promise<Emulator> {
         return new Response(`injected HTTP ${storageFault.status}`, {
           status: storageFault.status,
         });
+      }
+      if (storageFault?.kind === "ignoreRange") {
+        const headers = new Headers(request.headers);
+        headers.delete("range");
+        // A new GET rather than a copy of the request: copying reads its abort signal.
+        request = new Request(request.url, { method: request.method, headers });
       }
       let extra = exports?.route(request) ?? await storage.route(request) ??
         runFileDownload(request, path);

@@ -1,7 +1,7 @@
 // The download engine's MD5: on the calling thread, or in a Worker fed 2 MiB batches.
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { localMd5, type Md5, workerMd5 } from "../../lib/core/_md5.ts";
+import { localMd5, type Md5, prefixMd5, workerMd5 } from "../../lib/core/_md5.ts";
 
 // 40 chunks of ~300 KB at odd offsets and sizes: 12 MB, more than the batches the Worker may
 // hold at once, so that updates also wait for it.
@@ -56,4 +56,40 @@ Deno.test("a closed Worker's digest fails instead of hanging", async () => {
   md5.close();
   await assert.rejects(digest, /closed/);
   md5.close(); // twice is harmless
+});
+
+Deno.test("the MD5 of a file written in parts reads back each prefix once, in a Worker or not", async () => {
+  const path = await Deno.makeTempFile();
+  try {
+    const bytes = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+    chunks.reduce((at, c) => (bytes.set(c, at), at + c.length), 0);
+    await Deno.writeFile(path, bytes);
+    const prefixes = [0, 1, 3_000_001, 3_000_001, 9_999_999, bytes.length];
+    const inWorker = prefixMd5(path);
+    // The one Worker this machine allows is now busy: the second hashes on this thread.
+    const local = prefixMd5(path);
+    try {
+      for (const upTo of prefixes) {
+        inWorker.advance(upTo);
+        local.advance(upTo);
+      }
+      assert.equal(await inWorker.digest(), expected);
+      assert.equal(await local.digest(), expected);
+    } finally {
+      inWorker.close();
+      local.close();
+    }
+    // A prefix past the file's end (its parts were not all written) fails the digest, in a
+    // Worker (the first) and on this thread (the second, while the first holds the Worker).
+    for (const short of [prefixMd5(path), prefixMd5(path)]) {
+      try {
+        short.advance(bytes.length + 1);
+        await assert.rejects(short.digest(), /ends at byte/);
+      } finally {
+        short.close();
+      }
+    }
+  } finally {
+    await Deno.remove(path);
+  }
 });

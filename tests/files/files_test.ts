@@ -7,6 +7,7 @@ import {
   Api,
   ChecksumError,
   InvalidArgumentError,
+  type MultipartOptions,
   NotFoundError,
   type RunFile,
 } from "../../mod.ts";
@@ -58,8 +59,21 @@ const storageRequests = (server: Emulator) =>
 const namesIn = (dir: string) =>
   Effect.promise(() => Array.fromAsync(Deno.readDir(dir), (entry) => entry.name));
 
+/** Fetching in parts of 8 MiB, 3 at a time: model.ckpt (~55 MB) makes 7 parts. */
+const inParts = { multipart: true, partBytes: 8 * 1024 * 1024, partsAtOnce: 3 } as const;
+
+/** The range a storage request asked for, as `[from, last]`, or `undefined` without one. */
+const rangeOf = (header: string | null) => {
+  const match = /^bytes=(\d+)-(\d+)$/.exec(header ?? "");
+  return match === null ? undefined : [Number(match[1]), Number(match[2])] as const;
+};
+
 /** Downloads the big run's file `name` after the server's bytes for it changed to `content`. */
-const downloadChanged = (name: string, content: (size: number) => FileContent) =>
+const downloadChanged = (
+  name: string,
+  content: (size: number) => FileContent,
+  options?: MultipartOptions,
+) =>
   withFiles((dir) =>
     Effect.gen(function* () {
       const server = yield* LocalServer;
@@ -69,7 +83,7 @@ const downloadChanged = (name: string, content: (size: number) => FileContent) =
       // The stored bytes change after the listing: same size, other content.
       const stored = server.store.getRun("acme", "mnist", run.name)!;
       server.store.files.put(stored.seq, name, content(file.size));
-      const error = yield* Effect.flip(api.downloadFile(file, { root: dir }));
+      const error = yield* Effect.flip(api.downloadFile(file, { root: dir, ...options }));
       return { error, left: yield* namesIn(dir), file };
     })
   );
@@ -201,27 +215,6 @@ Deno.test("a name that would land outside the root is refused before anything is
   assert.deepEqual(result.written, []);
 });
 
-Deno.test("bytes that do not match the server's MD5 fail with a ChecksumError and leave nothing", async () => {
-  const other = (size: number) => new TextEncoder().encode("x".repeat(size));
-  const result = await downloadChanged("config.yaml", (size) => ({ bytes: other(size) }));
-  assert.ok(result.error instanceof ChecksumError, String(result.error));
-  assert.equal(result.error.expected, result.file.md5);
-  assert.equal(result.error.actual, md5(other(result.file.size)));
-  assert.deepEqual(result.left, []);
-});
-
-Deno.test("a large file, hashed off the main thread, fails on other bytes and leaves nothing", async () => {
-  // model.ckpt is over 32 MiB: hashed in a Worker while it streams.
-  const result = await downloadChanged("model.ckpt", (size) => ({ seed: 4242, size }));
-  assert.ok(result.error instanceof ChecksumError, String(result.error));
-  assert.equal(result.error.expected, result.file.md5);
-  const other = new Uint8Array(
-    await new Response(generatedBytes(4242, 0, result.file.size)).arrayBuffer(),
-  );
-  assert.equal(result.error.actual, md5(other));
-  assert.deepEqual(result.left, []);
-});
-
 Deno.test("a body cut off mid-way is resumed by Range; a killed download resumes from its part file", async () => {
   const result = await withFiles((dir) =>
     Effect.gen(function* () {
@@ -276,6 +269,106 @@ Deno.test("a body cut off mid-way is resumed by Range; a killed download resumes
   assert.equal(result.again.size, result.checkpoint.size);
   assert.equal(result.againRanges.length, 1);
   assert.equal(result.againRanges[0], `bytes=${result.partSize}-`);
+});
+
+Deno.test("a large file comes in parts over parallel ranges; a cut part resumes from its last byte", async () => {
+  const result = await withFiles((dir) =>
+    Effect.gen(function* () {
+      const server = yield* LocalServer;
+      const api = yield* Api;
+      const checkpoint = yield* api.file(`acme/mnist/${bigRun(server).name}`, "model.ckpt");
+      server.resetRequests();
+      server.injectStorageFaults({ kind: "cut", afterBytes: 1_000_000 });
+      const done = yield* api.downloadFile(checkpoint, { root: dir, ...inParts });
+      const requests = storageRequests(server);
+      const bytes = yield* Effect.promise(() => Deno.readFile(`${dir}/model.ckpt`));
+      return { checkpoint, done, requests, bytes, left: yield* namesIn(dir) };
+    })
+  );
+  const { checkpoint, done, requests } = result;
+  const parts = Math.ceil(checkpoint.size / inParts.partBytes);
+  assert.ok(parts >= 5, `${parts} parts`);
+  assert.equal(done.md5, checkpoint.md5);
+  assert.equal(done.size, checkpoint.size);
+  assert.equal(md5(result.bytes), checkpoint.md5);
+  assert.deepEqual(result.left, ["model.ckpt"]);
+  // Every part asked for once by its exact range, and the cut one once more from where it broke.
+  const ranges = requests.map((r) => rangeOf(r.range));
+  assert.ok(requests.every((r) => r.status === 206 && !r.credentials));
+  assert.equal(ranges.length, parts + 1);
+  const whole = ranges.filter((r) => r![0] % inParts.partBytes === 0);
+  assert.deepEqual(
+    whole.map((r) => r![0]).sort((a, b) => a - b),
+    Array.from({ length: parts }, (_, i) => i * inParts.partBytes),
+  );
+  for (const [from, last] of whole as Array<readonly [number, number]>) {
+    assert.equal(last, Math.min(checkpoint.size, from + inParts.partBytes) - 1);
+  }
+  const resumed = ranges.find((r) => r![0] % inParts.partBytes !== 0)!;
+  // The bytes that arrived before the cut are kept (all but what was in flight).
+  const kept = resumed[0] % inParts.partBytes;
+  assert.ok(kept > 0 && kept <= 1_000_000, `${kept}`);
+  assert.equal((resumed[1] + 1) % inParts.partBytes, 0);
+});
+
+Deno.test("bytes that do not match the server's MD5 fail with a ChecksumError and leave nothing", async () => {
+  const text = (size: number) => new TextEncoder().encode("x".repeat(size));
+  const seeded = async (size: number) =>
+    new Uint8Array(await new Response(generatedBytes(4242, 0, size)).arrayBuffer());
+  // config.yaml is hashed on this thread; model.ckpt (over 32 MiB) in a Worker as it streams,
+  // or read back from disk as its parts land.
+  const cases = [
+    { name: "config.yaml", content: (size: number) => ({ bytes: text(size) }), options: {} },
+    { name: "model.ckpt", content: (size: number) => ({ seed: 4242, size }), options: {} },
+    { name: "model.ckpt", content: (size: number) => ({ seed: 4242, size }), options: inParts },
+  ];
+  for (const { name, content, options } of cases) {
+    const result = await downloadChanged(name, content, options);
+    assert.ok(result.error instanceof ChecksumError, String(result.error));
+    assert.equal(result.error.expected, result.file.md5);
+    const other = name === "config.yaml" ? text(result.file.size) : await seeded(result.file.size);
+    assert.equal(result.error.actual, md5(other));
+    assert.deepEqual(result.left, []);
+  }
+});
+
+Deno.test("storage that ignores ranges gets the file as one stream; a killed download in parts leaves nothing", async () => {
+  const result = await withFiles((dir) =>
+    Effect.gen(function* () {
+      const server = yield* LocalServer;
+      const api = yield* Api;
+      const checkpoint = yield* api.file(`acme/mnist/${bigRun(server).name}`, "model.ckpt");
+      server.resetRequests();
+      server.injectStorageFaults({ kind: "ignoreRange" });
+      const whole = yield* api.downloadFile(checkpoint, { root: dir, ...inParts });
+      const wholeRequests = storageRequests(server);
+
+      yield* Effect.promise(() => Deno.remove(`${dir}/model.ckpt`));
+      const target = `${dir}/model.ckpt.ranges`;
+      const fiber = yield* Effect.forkChild(
+        api.downloadFile(checkpoint, { root: dir, ...inParts }),
+      );
+      yield* Effect.promise(async () => {
+        for (let i = 0; i < 2_000; i++) {
+          if (await Deno.stat(target).then(() => true, () => false)) return;
+          await new Promise((r) => setTimeout(r, 1));
+        }
+      });
+      yield* Fiber.interrupt(fiber);
+      const leftAfterKill = yield* namesIn(dir);
+      const again = yield* api.downloadFile(checkpoint, { root: dir, ...inParts });
+      return { checkpoint, whole, wholeRequests, leftAfterKill, again, left: yield* namesIn(dir) };
+    })
+  );
+  const { checkpoint } = result;
+  assert.equal(result.whole.md5, checkpoint.md5);
+  // The range answered with the whole file ended the parts; one stream from byte 0 followed.
+  assert.ok(result.wholeRequests.some((r) => r.range !== null && r.status === 200));
+  assert.equal(result.wholeRequests.at(-1)!.range, null);
+  assert.equal(result.wholeRequests.filter((r) => r.range === null).length, 1);
+  assert.deepEqual(result.leftAfterKill, []);
+  assert.equal(result.again.md5, checkpoint.md5);
+  assert.deepEqual(result.left, ["model.ckpt"]);
 });
 
 Deno.test("an expired signed URL is signed again and the download goes on", async () => {
