@@ -447,6 +447,19 @@ function downloadInParts(
             yield* Effect.promise(() => open.body.cancel().catch(() => {}));
             return yield* Effect.fail(new RangesRefused());
           }
+          if (open.totalSize !== size) {
+            yield* Effect.promise(() => open.body.cancel().catch(() => {}));
+            return yield* Effect.fail(
+              new ChecksumError({
+                operation,
+                path: source.path,
+                expected: `${size} bytes`,
+                actual: `${open.totalSize} bytes`,
+                message:
+                  `${source.path}: storage holds ${open.totalSize} bytes where the server has ${size}; nothing was kept`,
+              }),
+            );
+          }
           yield* Effect.tryPromise({
             try: () => file.seek(from, Deno.SeekMode.Start),
             catch: local("seek", rangesPath),

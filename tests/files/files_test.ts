@@ -330,6 +330,13 @@ Deno.test("bytes that do not match the server's MD5 fail with a ChecksumError an
     assert.equal(result.error.actual, md5(other));
     assert.deepEqual(result.left, []);
   }
+  // Storage holding another size: the first part's answer says so, and nothing is kept.
+  const longer = (size: number) => ({ seed: 4242, size: size + 1 });
+  const result = await downloadChanged("model.ckpt", longer, inParts);
+  assert.ok(result.error instanceof ChecksumError, String(result.error));
+  assert.equal(result.error.expected, `${result.file.size} bytes`);
+  assert.equal(result.error.actual, `${result.file.size + 1} bytes`);
+  assert.deepEqual(result.left, []);
 });
 
 Deno.test("storage that ignores ranges gets the file as one stream; a killed download in parts leaves nothing", async () => {
