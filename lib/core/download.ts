@@ -3,7 +3,8 @@
  * temporary name (never whole in memory), hashed as it streams, renamed to its own name only
  * once its size and MD5 match what the server gave, resumed by `Range` from where it stopped
  * when a body is cut off (or when a killed download left its partial file), its signed URL
- * asked for again when storage refuses it as expired, and many files in flight at once.
+ * asked for again when storage refuses it as expired, a large file fetched in parts over
+ * several connections, and many files in flight at once.
  *
  * @module
  */
@@ -374,14 +375,18 @@ class RangesRefused {
 /** Bytes read back and hashed at a time, as the parts written from the start grow. */
 const hashStepBytes = 8 * 1024 * 1024;
 
+/** Bytes written across the parts between two saves of their progress. */
+const saveStepBytes = 16 * 1024 * 1024;
+
 /**
  * Downloads `source` in parts of `partBytes`, `partsAtOnce` at a time, each by a `Range`
  * request written at its offset of `<path>.ranges` (its full size from the start). The parts
  * written from the first byte on are read back and hashed as they grow (in a Worker when one
  * starts), so the MD5 is known soon after the last part lands; the file is renamed to its name
- * only once it matches. A part cut off resumes from its last byte; a failure or interruption
- * removes the `.ranges` file (a killed download of parts starts over). `undefined` when storage
- * does not answer ranges as asked.
+ * only once it matches. A part cut off resumes from its last byte. How far each part got is
+ * kept beside it in `<path>.ranges.json` (saved every 16 MiB and when it stops), so a killed
+ * download goes on from there; bytes that turn out wrong, or storage that does not answer
+ * ranges as asked (`undefined`), leave nothing.
  */
 function downloadInParts(
   client: WandbClient,
@@ -398,133 +403,176 @@ function downloadInParts(
   const { operation } = source;
   const { size, partBytes } = options;
   const rangesPath = `${localPath}.ranges`;
+  const progressPath = `${rangesPath}.json`;
   const starts = Array.from({ length: Math.ceil(size / partBytes) }, (_, i) => i * partBytes);
-  const endOf = (part: number) => Math.min(size, starts[part]! + partBytes);
-  return Effect.gen(function* () {
-    const written = starts.map(() => 0);
-    yield* Effect.tryPromise({
-      try: async () => {
-        using file = await Deno.open(rangesPath, { write: true, create: true, truncate: true });
-        await file.truncate(size);
-      },
-      catch: local("create", rangesPath),
-    });
-    const hash = yield* Effect.acquireRelease(
-      Effect.sync(() => prefixMd5(rangesPath)),
-      (h) => Effect.sync(() => h.close()),
-    );
-    // The parts complete from the first byte on, and how far the hash has been told to read.
-    let complete = 0;
-    let hashedTo = 0;
-    const onWritten = (part: number) => (bytes: number) => {
-      written[part]! += bytes;
-      while (
-        complete < starts.length && written[complete] === endOf(complete) - starts[complete]!
-      ) {
-        complete++;
-      }
-      const prefix = complete < starts.length ? starts[complete]! + written[complete]! : size;
-      if (prefix - hashedTo >= hashStepBytes || prefix === size) {
-        hashedTo = prefix;
-        hash.advance(prefix);
-      }
-    };
-    const fetchPart = (part: number) =>
-      Effect.gen(function* () {
-        const end = endOf(part);
-        const file = yield* Effect.acquireRelease(
-          Effect.tryPromise({
-            try: () => Deno.open(rangesPath, { write: true }),
-            catch: local("open", rangesPath),
-          }),
-          (f) => Effect.sync(() => f.close()),
-        );
-        for (let attempt = 1;;) {
-          const from = starts[part]! + written[part]!;
-          if (from >= end) return;
-          const open = yield* openSigned(client, source, signed, from, end);
-          if (!open.partial || open.start !== from || (open.end ?? Infinity) > end) {
-            yield* Effect.promise(() => open.body.cancel().catch(() => {}));
-            return yield* Effect.fail(new RangesRefused());
-          }
-          if (open.totalSize !== size) {
-            yield* Effect.promise(() => open.body.cancel().catch(() => {}));
-            return yield* Effect.fail(
-              new ChecksumError({
-                operation,
-                path: source.path,
-                expected: `${size} bytes`,
-                actual: `${open.totalSize} bytes`,
-                message:
-                  `${source.path}: storage holds ${open.totalSize} bytes where the server has ${size}; nothing was kept`,
-              }),
-            );
-          }
-          yield* Effect.tryPromise({
-            try: () => file.seek(from, Deno.SeekMode.Start),
-            catch: local("seek", rangesPath),
-          });
-          const { read, broken } = yield* readInto(
-            open,
-            options.bufferBytes,
-            undefined,
-            file,
-            noMd5,
-            operation,
-            rangesPath,
-            onWritten(part),
-          );
-          // The part, or as much of it as storage sent at once: ask for the rest, if any.
-          if (!broken && read > 0) continue;
-          if (attempt >= bodyAttempts) {
-            return yield* Effect.fail(
-              new ChecksumError({
-                operation,
-                path: source.path,
-                expected: `${end - starts[part]!} bytes from byte ${starts[part]}`,
-                actual: `${written[part]} bytes`,
-                message: `${source.path}: the part from byte ${
-                  starts[part]
-                } broke off ${bodyAttempts} times; nothing was kept`,
-              }),
-            );
-          }
-          yield* Effect.sleep(`${100 * 2 ** (attempt - 1)} millis`);
-          attempt++;
-        }
-      }).pipe(Effect.scoped);
-    yield* Effect.forEach(starts, (_, part) => fetchPart(part), {
-      concurrency: options.partsAtOnce,
-      discard: true,
-    });
-    const digest = yield* Effect.tryPromise({
-      try: () => hash.digest(),
-      catch: local("hash", rangesPath),
-    });
-    if (source.md5 !== undefined && digest !== source.md5) {
-      return yield* Effect.fail(
-        new ChecksumError({
-          operation,
-          path: source.path,
-          expected: source.md5,
-          actual: digest,
-          message:
-            `${source.path}: received ${digest} where the server has ${source.md5}; nothing was kept`,
-        }),
-      );
+  const lengthOf = (part: number) => Math.min(size, starts[part]! + partBytes) - starts[part]!;
+  const progressOf = (written: ReadonlyArray<number>) =>
+    JSON.stringify({ size, partBytes, md5: source.md5 ?? null, written });
+  /** The bytes of each part a stopped download of this same file wrote, if it left them. */
+  const resumable = async (): Promise<Array<number> | undefined> => {
+    try {
+      const [text, ranges] = await Promise.all([
+        Deno.readTextFile(progressPath),
+        Deno.stat(rangesPath),
+      ]);
+      const { written } = JSON.parse(text);
+      const valid = ranges.size === size && Array.isArray(written) &&
+        written.length === starts.length &&
+        written.every((n, part) => Number.isInteger(n) && n >= 0 && n <= lengthOf(part)) &&
+        progressOf(written) === text;
+      return valid ? written : undefined;
+    } catch {
+      return undefined;
     }
-    yield* Effect.tryPromise({
-      try: () => Deno.rename(rangesPath, localPath),
-      catch: local("rename", rangesPath),
-    });
-    return { localPath, path: source.path, size, md5: digest, status: "downloaded" as const };
+  };
+  return Effect.suspend(() => {
+    const written = starts.map(() => 0);
+    // Set when what is on disk must not be resumed from: wrong bytes, or storage without ranges.
+    let discard = false;
+    let saving = Promise.resolve();
+    let unsaved = 0;
+    /** Saves the progress, in order; what it counts was written before it is called. */
+    const save = () => {
+      const progress = progressOf(written);
+      unsaved = 0;
+      saving = saving.then(() => Deno.writeTextFile(progressPath, progress)).catch(() => {});
+      return saving;
+    };
+    const mismatch = (expected: string, actual: string, why: string) => {
+      discard = true;
+      return new ChecksumError({
+        operation,
+        path: source.path,
+        expected,
+        actual,
+        message: `${source.path}: ${why}; nothing was kept`,
+      });
+    };
+    return Effect.gen(function* () {
+      const resumed = yield* Effect.promise(resumable);
+      if (resumed !== undefined) {
+        written.splice(0, written.length, ...resumed);
+      } else {
+        yield* Effect.tryPromise({
+          try: async () => {
+            using file = await Deno.open(rangesPath, { write: true, create: true, truncate: true });
+            await file.truncate(size);
+          },
+          catch: local("create", rangesPath),
+        });
+      }
+      const hash = yield* Effect.acquireRelease(
+        Effect.sync(() => prefixMd5(rangesPath)),
+        (h) => Effect.sync(() => h.close()),
+      );
+      // The parts complete from the first byte on, and how far the hash has been told to read.
+      let complete = 0;
+      let hashedTo = 0;
+      const onWritten = (part: number) => (bytes: number) => {
+        written[part]! += bytes;
+        unsaved += bytes;
+        if (unsaved >= saveStepBytes) void save();
+        while (complete < starts.length && written[complete] === lengthOf(complete)) complete++;
+        const prefix = complete < starts.length ? starts[complete]! + written[complete]! : size;
+        if (prefix - hashedTo >= hashStepBytes || prefix === size) {
+          hashedTo = prefix;
+          hash.advance(prefix);
+        }
+      };
+      onWritten(0)(0); // a resumed download hashes what it has from the start
+      const fetchPart = (part: number) =>
+        Effect.gen(function* () {
+          const end = starts[part]! + lengthOf(part);
+          if (starts[part]! + written[part]! >= end) return;
+          const file = yield* Effect.acquireRelease(
+            Effect.tryPromise({
+              try: () => Deno.open(rangesPath, { write: true }),
+              catch: local("open", rangesPath),
+            }),
+            (f) => Effect.sync(() => f.close()),
+          );
+          for (let attempt = 1;;) {
+            const from = starts[part]! + written[part]!;
+            if (from >= end) return;
+            const open = yield* openSigned(client, source, signed, from, end);
+            if (!open.partial || open.start !== from || (open.end ?? Infinity) > end) {
+              discard = true;
+              yield* Effect.promise(() => open.body.cancel().catch(() => {}));
+              return yield* Effect.fail(new RangesRefused());
+            }
+            if (open.totalSize !== size) {
+              yield* Effect.promise(() => open.body.cancel().catch(() => {}));
+              return yield* Effect.fail(
+                mismatch(
+                  `${size} bytes`,
+                  `${open.totalSize} bytes`,
+                  `storage holds ${open.totalSize} bytes where the server has ${size}`,
+                ),
+              );
+            }
+            yield* Effect.tryPromise({
+              try: () => file.seek(from, Deno.SeekMode.Start),
+              catch: local("seek", rangesPath),
+            });
+            const { read, broken } = yield* readInto(
+              open,
+              options.bufferBytes,
+              undefined,
+              file,
+              noMd5,
+              operation,
+              rangesPath,
+              onWritten(part),
+            );
+            // The part, or as much of it as storage sent at once: ask for the rest, if any.
+            if (!broken && read > 0) continue;
+            if (attempt >= bodyAttempts) {
+              return yield* Effect.fail(
+                new ChecksumError({
+                  operation,
+                  path: source.path,
+                  expected: `${lengthOf(part)} bytes from byte ${starts[part]}`,
+                  actual: `${written[part]} bytes`,
+                  message: `${source.path}: the part from byte ${
+                    starts[part]
+                  } broke off ${bodyAttempts} times; the parts are kept in ${rangesPath} for the next try`,
+                }),
+              );
+            }
+            yield* Effect.sleep(`${100 * 2 ** (attempt - 1)} millis`);
+            attempt++;
+          }
+        }).pipe(Effect.scoped);
+      yield* Effect.forEach(starts, (_, part) => fetchPart(part), {
+        concurrency: options.partsAtOnce,
+        discard: true,
+      });
+      const digest = yield* Effect.tryPromise({
+        try: () => hash.digest(),
+        catch: local("hash", rangesPath),
+      });
+      if (source.md5 !== undefined && digest !== source.md5) {
+        return yield* Effect.fail(
+          mismatch(source.md5, digest, `received ${digest} where the server has ${source.md5}`),
+        );
+      }
+      yield* Effect.tryPromise({
+        try: () => Deno.rename(rangesPath, localPath),
+        catch: local("rename", rangesPath),
+      });
+      return { localPath, path: source.path, size, md5: digest, status: "downloaded" as const };
+    }).pipe(
+      Effect.scoped,
+      Effect.onExit((exit) =>
+        Effect.promise(async () => {
+          if (exit._tag === "Failure" && !discard) return await save();
+          await saving;
+          await Deno.remove(progressPath).catch(() => {});
+          if (exit._tag === "Failure") await Deno.remove(rangesPath).catch(() => {});
+        })
+      ),
+    );
   }).pipe(
-    Effect.scoped,
-    Effect.onExit((exit) =>
-      exit._tag === "Success"
-        ? Effect.void
-        : Effect.promise(() => Deno.remove(rangesPath).catch(() => {}))
-    ),
     Effect.catchIf(
       (e): e is RangesRefused => e instanceof RangesRefused,
       () => Effect.succeed(undefined),
@@ -541,6 +589,8 @@ function downloadInParts(
  * its size and MD5 match the source's (a `ChecksumError` otherwise, the part file removed).
  * A body cut off mid-way is resumed by `Range` from the byte it stopped at (started over when
  * the server ignores the range); a signed URL storage refuses is replaced by `source.refresh`.
+ * A large file comes in parts over several connections instead (see {@link MultipartOptions}),
+ * written into `<path>.ranges` and resumed from what each part wrote.
  *
  * @example
  * ```ts

@@ -339,7 +339,7 @@ Deno.test("bytes that do not match the server's MD5 fail with a ChecksumError an
   assert.deepEqual(result.left, []);
 });
 
-Deno.test("storage that ignores ranges gets the file as one stream; a killed download in parts leaves nothing", async () => {
+Deno.test("storage that ignores ranges gets the file as one stream; a killed download in parts goes on from where each part stopped", async () => {
   const result = await withFiles((dir) =>
     Effect.gen(function* () {
       const server = yield* LocalServer;
@@ -349,22 +349,38 @@ Deno.test("storage that ignores ranges gets the file as one stream; a killed dow
       server.injectStorageFaults({ kind: "ignoreRange" });
       const whole = yield* api.downloadFile(checkpoint, { root: dir, ...inParts });
       const wholeRequests = storageRequests(server);
+      const wholeLeft = yield* namesIn(dir);
 
+      // Killed once its parts have saved their progress (every 16 MiB).
       yield* Effect.promise(() => Deno.remove(`${dir}/model.ckpt`));
-      const target = `${dir}/model.ckpt.ranges`;
+      const progress = `${dir}/model.ckpt.ranges.json`;
       const fiber = yield* Effect.forkChild(
         api.downloadFile(checkpoint, { root: dir, ...inParts }),
       );
       yield* Effect.promise(async () => {
-        for (let i = 0; i < 2_000; i++) {
-          if (await Deno.stat(target).then(() => true, () => false)) return;
+        for (let i = 0; i < 5_000; i++) {
+          if (await Deno.stat(progress).then(() => true, () => false)) return;
           await new Promise((r) => setTimeout(r, 1));
         }
       });
       yield* Fiber.interrupt(fiber);
       const leftAfterKill = yield* namesIn(dir);
+      const { written } = JSON.parse(yield* Effect.promise(() => Deno.readTextFile(progress)));
+      server.resetRequests();
       const again = yield* api.downloadFile(checkpoint, { root: dir, ...inParts });
-      return { checkpoint, whole, wholeRequests, leftAfterKill, again, left: yield* namesIn(dir) };
+      const againRanges = storageRequests(server).map((r) => rangeOf(r.range)!);
+      const left = yield* namesIn(dir);
+      return {
+        checkpoint,
+        whole,
+        wholeRequests,
+        wholeLeft,
+        leftAfterKill,
+        written,
+        again,
+        againRanges,
+        left,
+      };
     })
   );
   const { checkpoint } = result;
@@ -373,8 +389,15 @@ Deno.test("storage that ignores ranges gets the file as one stream; a killed dow
   assert.ok(result.wholeRequests.some((r) => r.range !== null && r.status === 200));
   assert.equal(result.wholeRequests.at(-1)!.range, null);
   assert.equal(result.wholeRequests.filter((r) => r.range === null).length, 1);
-  assert.deepEqual(result.leftAfterKill, []);
+  assert.deepEqual(result.wholeLeft, ["model.ckpt"]);
+  // Killed: the parts and their progress stay, and the next download asks only for the rest.
+  assert.deepEqual(result.leftAfterKill.sort(), ["model.ckpt.ranges", "model.ckpt.ranges.json"]);
+  const kept = (result.written as Array<number>).reduce((n, w) => n + w, 0);
+  assert.ok(kept >= 16 * 1024 * 1024 && kept < checkpoint.size, `${kept}`);
+  const asked = result.againRanges.reduce((n, [from, last]) => n + last + 1 - from, 0);
+  assert.equal(asked, checkpoint.size - kept);
   assert.equal(result.again.md5, checkpoint.md5);
+  assert.equal(result.again.size, checkpoint.size);
   assert.deepEqual(result.left, ["model.ckpt"]);
 });
 
