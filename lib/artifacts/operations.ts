@@ -18,6 +18,7 @@ import {
   type DownloadSource,
   downloadToFile,
   type MultipartOptions,
+  partPermitsFor,
   safeLocalPath,
 } from "../core/download.ts";
 import {
@@ -692,6 +693,7 @@ export function downloadArtifact(
     const concurrency = yield* positiveInteger("concurrency", options?.concurrency ?? 32);
     const bufferBytes = downloadBufferBytes(concurrency);
     const buffers = downloadBufferPool(concurrency);
+    const partPermits = partPermitsFor(concurrency, options?.partsAtOnce);
     // The manifest and the files' URLs are asked for at once (one round trip instead of two);
     // the URLs are dropped when every entry is a reference.
     const [manifest, signed] = yield* Effect.all([
@@ -765,6 +767,7 @@ export function downloadArtifact(
           keepVerified: true,
           bufferBytes,
           buffers,
+          partPermits,
           multipart: options?.multipart,
           partBytes: options?.partBytes,
           partsAtOnce: options?.partsAtOnce,

@@ -10,6 +10,7 @@
  */
 import { createHash, type Hash } from "node:crypto";
 import * as Effect from "effect/Effect";
+import * as Semaphore from "effect/Semaphore";
 import * as Stream from "effect/Stream";
 import {
   ChecksumError,
@@ -24,6 +25,7 @@ import { BufferPool } from "./buffers.ts";
 import { writeAll } from "./_write_all.ts";
 import { localMd5, type Md5, prefixMd5, workerMd5, workerMd5Bytes } from "./_md5.ts";
 import { positiveInteger } from "./_arguments.ts";
+import { identity } from "effect/Function";
 
 /** A file to download: where it goes, where it comes from, and what it must hash to. */
 export interface DownloadSource {
@@ -398,6 +400,7 @@ function downloadInParts(
     readonly partBytes: number;
     readonly partsAtOnce: number;
     readonly bufferBytes: number;
+    readonly partPermits: Semaphore.Semaphore | undefined;
   },
 ): Effect.Effect<DownloadedFile | undefined, DownloadError> {
   const { operation } = source;
@@ -542,7 +545,10 @@ function downloadInParts(
             yield* Effect.sleep(`${100 * 2 ** (attempt - 1)} millis`);
             attempt++;
           }
-        }).pipe(Effect.scoped);
+        }).pipe(
+          Effect.scoped,
+          options.partPermits === undefined ? identity : options.partPermits.withPermits(1),
+        );
       yield* Effect.forEach(starts, (_, part) => fetchPart(part), {
         concurrency: options.partsAtOnce,
         discard: true,
@@ -608,6 +614,11 @@ export function downloadToFile(
     readonly bufferBytes?: number | undefined;
     /** Where the buffers come from and go back to, shared by the downloads of one call. */
     readonly buffers?: BufferPool | undefined;
+    /**
+     * The parts in flight across the downloads of one call (each part takes a permit): many
+     * large files at once then hold a bounded number of connections and buffers.
+     */
+    readonly partPermits?: Semaphore.Semaphore | undefined;
   },
 ): Effect.Effect<DownloadedFile, DownloadError | InvalidArgumentError> {
   const { operation } = source;
@@ -675,6 +686,7 @@ export function downloadToFile(
           partBytes,
           partsAtOnce,
           bufferBytes: options.bufferBytes ?? downloadBufferBytes(1),
+          partPermits: options.partPermits,
         });
         // `undefined`: storage would not send ranges; the file comes as one stream instead.
         if (done !== undefined) return done;
@@ -776,6 +788,16 @@ export function downloadToFile(
   );
 }
 
+/**
+ * The parts in flight at once across the files of one call downloading `concurrency` files at a
+ * time: as many as its files (or as one file's `partsAtOnce`, if more), so that 32 large files
+ * make at most 64 connections rather than 32 times 8.
+ */
+export const partPermitsFor = (
+  concurrency: number,
+  partsAtOnce: number | undefined,
+): Semaphore.Semaphore => Semaphore.makeUnsafe(Math.max(concurrency, partsAtOnce ?? 8));
+
 /** Options of {@link downloadFiles}. */
 export interface DownloadFilesOptions extends ExistingFileOptions, MultipartOptions {
   /** The directory files go under. */
@@ -809,9 +831,10 @@ export function downloadFiles<E, R>(
   const bufferBytes = downloadBufferBytes(concurrency);
   return Stream.suspend(() => {
     const buffers = downloadBufferPool(concurrency);
+    const partPermits = partPermitsFor(concurrency, options.partsAtOnce);
     return Stream.mapEffect(
       sources,
-      (source) => downloadToFile(client, source, { ...options, bufferBytes, buffers }),
+      (source) => downloadToFile(client, source, { ...options, bufferBytes, buffers, partPermits }),
       { concurrency },
     );
   });

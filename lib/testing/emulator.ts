@@ -109,6 +109,11 @@ export interface EmulatorOptions {
   /** Latency added to every request, in milliseconds. */
   readonly latencyMs?: number | undefined;
   /**
+   * Count the storage answers whose bodies are still being sent, for
+   * {@link Emulator.storagePeakInFlight} (off by default: it wraps each body).
+   */
+  readonly countStorageInFlight?: boolean | undefined;
+  /**
    * What W&B's SaaS charges a client (round trips with jitter, server time per history row, a
    * per-project quota with `RateLimit-*` headers, object storage's first byte and bandwidth):
    * `saasCostProfile` is W&B's. Replaces `latencyMs`.
@@ -163,7 +168,12 @@ export interface Emulator extends EmulatorHandle {
   readonly seed: SeedData;
   /** Every request so far, oldest first. */
   readonly requests: ReadonlyArray<RecordedRequest>;
-  /** Forgets the recorded requests. */
+  /**
+   * The most storage answers sent at once since the last {@link Emulator.resetRequests}: the
+   * connections a client held (counted with `countStorageInFlight` only; 0 otherwise).
+   */
+  readonly storagePeakInFlight: number;
+  /** Forgets the recorded requests (and the peak of storage answers in flight). */
   resetRequests(): void;
   /** Queues faults; each applies to the next request matching its `operationName` (or any). */
   injectFaults(...faults: ReadonlyArray<Fault>): void;
@@ -293,6 +303,7 @@ export function startEmulator(options?: EmulatorOptions): Promise<Emulator> {
   const requests: Array<RecordedRequest> = [];
   const faults: Array<Fault> = [];
   const storageFaults: Array<StorageFault> = [];
+  const inFlight = { now: 0, peak: 0 };
   const random = prng(options?.failureRate?.seed ?? 7);
   const profile = options?.costProfile;
   const jitter = prng(11);
@@ -562,6 +573,12 @@ export function startEmulator(options?: EmulatorOptions): Promise<Emulator> {
           headers: extra.headers,
         });
       }
+      if (extra !== undefined && options?.countStorageInFlight === true && extra.body !== null) {
+        extra = new Response(countedBody(extra.body, inFlight), {
+          status: extra.status,
+          headers: extra.headers,
+        });
+      }
       if (extra !== undefined) {
         record({ operationName: null, variables: {}, status: extra.status, authorized: false });
         return extra;
@@ -607,8 +624,12 @@ export function startEmulator(options?: EmulatorOptions): Promise<Emulator> {
       get requests() {
         return requests;
       },
+      get storagePeakInFlight() {
+        return inFlight.peak;
+      },
       resetRequests: () => {
         requests.length = 0;
+        inFlight.peak = inFlight.now;
       },
       injectFaults: (...added) => {
         faults.push(...added);
@@ -626,6 +647,37 @@ export function startEmulator(options?: EmulatorOptions): Promise<Emulator> {
         store.close();
       },
     });
+  });
+}
+
+/** `body`, counted in `count` from now until it is sent whole, broken or cancelled. */
+function countedBody(
+  body: ReadableStream<Uint8Array>,
+  count: { now: number; peak: number },
+): ReadableStream<Uint8Array> {
+  const reader = body.getReader();
+  count.peak = Math.max(count.peak, ++count.now);
+  let open = true;
+  const done = () => {
+    if (open) count.now--;
+    open = false;
+  };
+  return new ReadableStream({
+    async pull(controller) {
+      try {
+        const next = await reader.read();
+        if (!next.done) return controller.enqueue(next.value);
+        done();
+        controller.close();
+      } catch (error) {
+        done();
+        controller.error(error);
+      }
+    },
+    cancel: (reason) => {
+      done();
+      return reader.cancel(reason);
+    },
   });
 }
 

@@ -401,6 +401,46 @@ Deno.test("storage that ignores ranges gets the file as one stream; a killed dow
   assert.deepEqual(result.left, ["model.ckpt"]);
 });
 
+Deno.test("many large files at once share a bounded number of connections for their parts", async () => {
+  const result = await withFiles(
+    (dir) =>
+      Effect.gen(function* () {
+        const server = yield* LocalServer;
+        const api = yield* Api;
+        const run = bigRun(server);
+        const stored = server.store.getRun("acme", "mnist", run.name)!;
+        const names = ["shard-0.bin", "shard-1.bin", "shard-2.bin"];
+        names.forEach((name, i) =>
+          server.store.files.put(stored.seq, name, { seed: 500 + i, size: 12 * 1024 * 1024 })
+        );
+        const files = yield* Stream.runCollect(api.files(`acme/mnist/${run.name}`, { names }));
+        server.resetRequests();
+        const done = yield* Stream.runCollect(api.downloadFiles(Stream.fromIterable(files), {
+          root: dir,
+          concurrency: 3,
+          multipart: true,
+          partBytes: 1024 * 1024,
+          partsAtOnce: 3,
+        }));
+        const requests = storageRequests(server);
+        return { run, files, done, requests, peak: server.storagePeakInFlight };
+      }),
+    { server: { countStorageInFlight: true } },
+  );
+  assert.deepEqual(result.files.map((f) => f.name), ["shard-0.bin", "shard-1.bin", "shard-2.bin"]);
+  for (const [i, file] of result.files.entries()) {
+    const bytes = new Uint8Array(
+      await new Response(generatedBytes(500 + i, 0, file.size)).arrayBuffer(),
+    );
+    assert.equal(file.md5, md5(bytes));
+    assert.equal(result.done[i]!.md5, file.md5);
+  }
+  // 3 files of 12 parts, each 3 parts at once: 9 connections unbounded, 3 shared by the call.
+  assert.equal(result.requests.length, 36);
+  assert.ok(result.requests.every((r) => r.status === 206));
+  assert.ok(result.peak > 1 && result.peak <= 3, `${result.peak} in flight`);
+});
+
 Deno.test("an expired signed URL is signed again and the download goes on", async () => {
   const result = await withFiles(
     (dir) =>
