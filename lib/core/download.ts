@@ -326,13 +326,17 @@ export const multipartBytes: number = 256 * 1024 * 1024;
 /** The URL a download holds, replaced when storage refuses it as expired. */
 interface SignedUrl {
   url: string;
+  /** Times it was asked for again. */
   refreshed: number;
+  /** The request for a new one under way, which the parts refused meanwhile wait for too. */
+  refreshing?: Effect.Effect<string, RequestError | NotFoundError> | undefined;
 }
 
 /**
  * Opens `signed.url` from `from` (to `end`, when given), asking `source.refresh` for a new URL
- * when storage refuses this one (a signed URL that expired): up to three times per file, and
- * not again for a part whose sibling already got the new one.
+ * when storage refuses this one (a signed URL that expired): up to three times per file. Parts
+ * refused at once share one request for it, and a part refused an URL already replaced just
+ * takes the new one.
  */
 function openSigned(
   client: WandbClient,
@@ -356,8 +360,18 @@ function openSigned(
         () =>
           Effect.gen(function* () {
             if (url === signed.url) {
-              signed.refreshed++;
-              signed.url = yield* source.refresh!;
+              let refreshing = signed.refreshing;
+              if (refreshing === undefined) {
+                signed.refreshed++;
+                refreshing = yield* Effect.cached(source.refresh!);
+                signed.refreshing = refreshing;
+              }
+              const fresh = yield* refreshing.pipe(
+                Effect.ensuring(Effect.sync(() => {
+                  if (signed.refreshing === refreshing) signed.refreshing = undefined;
+                })),
+              );
+              if (signed.url === url) signed.url = fresh;
             }
             return yield* openSigned(client, source, signed, from, end);
           }),

@@ -441,7 +441,7 @@ Deno.test("many large files at once share a bounded number of connections for th
   assert.ok(result.peak > 1 && result.peak <= 3, `${result.peak} in flight`);
 });
 
-Deno.test("an expired signed URL is signed again and the download goes on", async () => {
+Deno.test("an expired signed URL is signed again and the download goes on, once for all its parts", async () => {
   const result = await withFiles(
     (dir) =>
       Effect.gen(function* () {
@@ -449,21 +449,33 @@ Deno.test("an expired signed URL is signed again and the download goes on", asyn
         const api = yield* Api;
         const run = bigRun(server);
         const file = yield* api.file(`acme/mnist/${run.name}`, "output.log");
+        const checkpoint = yield* api.file(`acme/mnist/${run.name}`, "model.ckpt");
         yield* Effect.sleep("2100 millis");
         server.resetRequests();
         const done = yield* api.downloadFile(file, { root: dir });
-        return {
-          done,
-          file,
-          statuses: storageRequests(server).map((r) => r.status),
-          lookups: countOperation(server, "RunFiles"),
-        };
+        const statuses = storageRequests(server).map((r) => r.status);
+        const lookups = countOperation(server, "RunFiles");
+        // Six parts refused at once (more than the three new URLs a file may ask for).
+        server.resetRequests();
+        const parts = yield* api.downloadFile(checkpoint, {
+          root: dir,
+          ...inParts,
+          partsAtOnce: 6,
+        });
+        const partStatuses = storageRequests(server).map((r) => r.status);
+        const partLookups = countOperation(server, "RunFiles");
+        return { done, file, statuses, lookups, checkpoint, parts, partStatuses, partLookups };
       }),
     { server: { storage: { signedUrlTtlSeconds: 1 } } },
   );
   assert.equal(result.done.md5, result.file.md5);
   assert.deepEqual(result.statuses, [403, 200]);
   assert.equal(result.lookups, 1);
+  assert.equal(result.parts.md5, result.checkpoint.md5);
+  const refused = result.partStatuses.filter((status) => status === 403).length;
+  assert.ok(refused >= 1 && refused <= 6, `${refused} refused`);
+  assert.equal(result.partStatuses.filter((status) => status === 206).length, 7);
+  assert.equal(result.partLookups, 1);
 });
 
 Deno.test("uploadFile() PUTs the bytes to a signed URL and the file lists and downloads back", async () => {
