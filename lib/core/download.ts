@@ -804,8 +804,8 @@ export function downloadToFile(
 
 /**
  * The parts in flight at once across the files of one call downloading `concurrency` files at a
- * time: as many as its files (or as one file's `partsAtOnce`, if more), so that 32 large files
- * make at most 64 connections rather than 32 times 8.
+ * time: as many as its files (or as one file's `partsAtOnce`, if more), so that 32 files at
+ * once make at most 64 connections (32 streams and 32 parts) rather than 32 times 8.
  */
 export const partPermitsFor = (
   concurrency: number,
