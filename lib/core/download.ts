@@ -323,6 +323,12 @@ export interface MultipartOptions {
 /** Files at least this large are fetched in parts unless told otherwise. */
 export const multipartBytes: number = 256 * 1024 * 1024;
 
+/** {@link MultipartOptions.partBytes} unless told otherwise. */
+const defaultPartBytes = 64 * 1024 * 1024;
+
+/** {@link MultipartOptions.partsAtOnce} unless told otherwise. */
+const defaultPartsAtOnce = 8;
+
 /** The URL a download holds, replaced when storage refuses it as expired. */
 interface SignedUrl {
   url: string;
@@ -485,10 +491,8 @@ function downloadInParts(
       // The parts complete from the first byte on, and how far the hash has been told to read.
       let complete = 0;
       let hashedTo = 0;
-      const onWritten = (part: number) => (bytes: number) => {
-        written[part]! += bytes;
-        unsaved += bytes;
-        if (unsaved >= saveStepBytes) void save();
+      /** Tells the hash how far the bytes are written from the first on, every 8 MiB or so. */
+      const hashWrittenPrefix = () => {
         while (complete < starts.length && written[complete] === lengthOf(complete)) complete++;
         const prefix = complete < starts.length ? starts[complete]! + written[complete]! : size;
         if (prefix - hashedTo >= hashStepBytes || prefix === size) {
@@ -496,7 +500,13 @@ function downloadInParts(
           hash.advance(prefix);
         }
       };
-      onWritten(0)(0); // a resumed download hashes what it has from the start
+      const onWritten = (part: number) => (bytes: number) => {
+        written[part]! += bytes;
+        unsaved += bytes;
+        if (unsaved >= saveStepBytes) void save();
+        hashWrittenPrefix();
+      };
+      hashWrittenPrefix(); // a resumed download hashes what it has from the start
       const fetchPart = (part: number) =>
         Effect.gen(function* () {
           const end = starts[part]! + lengthOf(part);
@@ -512,20 +522,19 @@ function downloadInParts(
             const from = starts[part]! + written[part]!;
             if (from >= end) return;
             const open = yield* openSigned(client, source, signed, from, end);
-            if (!open.partial || open.start !== from || (open.end ?? Infinity) > end) {
+            const refused = !open.partial || open.start !== from || (open.end ?? Infinity) > end
+              ? new RangesRefused()
+              : open.totalSize !== size
+              ? mismatch(
+                `${size} bytes`,
+                `${open.totalSize} bytes`,
+                `storage holds ${open.totalSize} bytes where the server has ${size}`,
+              )
+              : undefined;
+            if (refused !== undefined) {
               discard = true;
               yield* Effect.promise(() => open.body.cancel().catch(() => {}));
-              return yield* Effect.fail(new RangesRefused());
-            }
-            if (open.totalSize !== size) {
-              yield* Effect.promise(() => open.body.cancel().catch(() => {}));
-              return yield* Effect.fail(
-                mismatch(
-                  `${size} bytes`,
-                  `${open.totalSize} bytes`,
-                  `storage holds ${open.totalSize} bytes where the server has ${size}`,
-                ),
-              );
+              return yield* Effect.fail(refused);
             }
             yield* Effect.tryPromise({
               try: () => file.seek(from, Deno.SeekMode.Start),
@@ -689,8 +698,11 @@ export function downloadToFile(
     const part = yield* statOf(partPath);
     const signed: SignedUrl = { url: source.url, refreshed: 0 };
     if (part === undefined && source.size !== undefined) {
-      const partBytes = yield* positiveInteger("partBytes", options.partBytes ?? 64 * 1024 * 1024);
-      const partsAtOnce = yield* positiveInteger("partsAtOnce", options.partsAtOnce ?? 8);
+      const partBytes = yield* positiveInteger("partBytes", options.partBytes ?? defaultPartBytes);
+      const partsAtOnce = yield* positiveInteger(
+        "partsAtOnce",
+        options.partsAtOnce ?? defaultPartsAtOnce,
+      );
       if (
         source.size > partBytes && partsAtOnce > 1 &&
         (options.multipart ?? source.size >= multipartBytes)
@@ -810,7 +822,8 @@ export function downloadToFile(
 export const partPermitsFor = (
   concurrency: number,
   partsAtOnce: number | undefined,
-): Semaphore.Semaphore => Semaphore.makeUnsafe(Math.max(concurrency, partsAtOnce ?? 8));
+): Semaphore.Semaphore =>
+  Semaphore.makeUnsafe(Math.max(concurrency, partsAtOnce ?? defaultPartsAtOnce));
 
 /** Options of {@link downloadFiles}. */
 export interface DownloadFilesOptions extends ExistingFileOptions, MultipartOptions {

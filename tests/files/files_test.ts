@@ -68,6 +68,26 @@ const rangeOf = (header: string | null) => {
   return match === null ? undefined : [Number(match[1]), Number(match[2])] as const;
 };
 
+/**
+ * Runs `download` and interrupts it, as a kill would, once `started` says it has written
+ * something (asked every millisecond, up to `tries` times).
+ */
+const killOnce = <A, E, R>(
+  download: Effect.Effect<A, E, R>,
+  started: () => Promise<boolean>,
+  tries: number,
+) =>
+  Effect.gen(function* () {
+    const fiber = yield* Effect.forkChild(download);
+    yield* Effect.promise(async () => {
+      for (let i = 0; i < tries; i++) {
+        if (await started()) return;
+        await new Promise((r) => setTimeout(r, 1));
+      }
+    });
+    yield* Fiber.interrupt(fiber);
+  });
+
 /** Downloads the big run's file `name` after the server's bytes for it changed to `content`. */
 const downloadChanged = (
   name: string,
@@ -231,15 +251,11 @@ Deno.test("a body cut off mid-way is resumed by Range; a killed download resumes
       // Killed mid-download: interrupted once its part file has bytes.
       const checkpoint = yield* api.file(path, "model.ckpt");
       const target = `${dir}/model.ckpt`;
-      const fiber = yield* Effect.forkChild(api.downloadFile(checkpoint, { root: dir }));
-      yield* Effect.promise(async () => {
-        for (let i = 0; i < 2_000; i++) {
-          const size = await Deno.stat(`${target}.part`).then((s) => s.size, () => 0);
-          if (size > 0) return;
-          await new Promise((r) => setTimeout(r, 1));
-        }
-      });
-      yield* Fiber.interrupt(fiber);
+      yield* killOnce(
+        api.downloadFile(checkpoint, { root: dir }),
+        () => Deno.stat(`${target}.part`).then((s) => s.size > 0, () => false),
+        2_000,
+      );
       const finalAfterKill = yield* Effect.promise(() =>
         Deno.stat(target).then(() => true, () => false)
       );
@@ -354,16 +370,11 @@ Deno.test("storage that ignores ranges gets the file as one stream; a killed dow
       // Killed once its parts have saved their progress (every 16 MiB).
       yield* Effect.promise(() => Deno.remove(`${dir}/model.ckpt`));
       const progress = `${dir}/model.ckpt.ranges.json`;
-      const fiber = yield* Effect.forkChild(
+      yield* killOnce(
         api.downloadFile(checkpoint, { root: dir, ...inParts }),
+        () => Deno.stat(progress).then(() => true, () => false),
+        5_000,
       );
-      yield* Effect.promise(async () => {
-        for (let i = 0; i < 5_000; i++) {
-          if (await Deno.stat(progress).then(() => true, () => false)) return;
-          await new Promise((r) => setTimeout(r, 1));
-        }
-      });
-      yield* Fiber.interrupt(fiber);
       const leftAfterKill = yield* namesIn(dir);
       const { written } = JSON.parse(yield* Effect.promise(() => Deno.readTextFile(progress)));
       server.resetRequests();
