@@ -1,6 +1,12 @@
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
-import { rangeResponse, startEmulator } from "../../lib/testing/mod.ts";
+import {
+  generatedBytes,
+  generatedMd5,
+  rangeResponse,
+  startEmulator,
+} from "../../lib/testing/mod.ts";
+import { createHash } from "node:crypto";
 import { postGraphql } from "../api/_harness.ts";
 
 interface Captured {
@@ -291,4 +297,26 @@ Deno.test("rangeResponse() answers byte ranges as a storage bucket does", async 
   assert.equal((await ask("bytes=10-12")).status, 416);
   // Several ranges in one request are not read: the whole file, as many servers do.
   assert.equal((await ask("bytes=0-1,4-5")).status, 200);
+});
+
+Deno.test("generated file bytes: any range is that slice of the whole, and no two blocks are alike", async () => {
+  const read = async (seed: number, start: number, end: number) =>
+    new Uint8Array(await new Response(generatedBytes(seed, start, end)).arrayBuffer());
+  const block = 64 * 1024;
+  const size = 5 * block + 123;
+  const whole = await read(7, 0, size);
+  assert.equal(whole.length, size);
+  // Ranges that start and end inside blocks, span several, and cross the 256 KiB chunk size.
+  for (const [start, end] of [[0, 1], [100, block + 100], [block - 1, 4 * block + 5], [3, size]]) {
+    assert.deepEqual(await read(7, start!, end!), whole.subarray(start, end), `${start}-${end}`);
+  }
+  // A block written at another block's offset would go unnoticed if two blocks were alike.
+  const blocks = Array.from({ length: 5 }, (_, i) => whole.subarray(i * block, (i + 1) * block));
+  for (let i = 0; i < blocks.length; i++) {
+    for (let j = i + 1; j < blocks.length; j++) {
+      assert.notDeepEqual(blocks[i], blocks[j], `blocks ${i} and ${j}`);
+    }
+  }
+  assert.notDeepEqual(await read(8, 0, block), blocks[0]);
+  assert.equal(generatedMd5(7, size), createHash("md5").update(whole).digest("base64"));
 });
