@@ -420,6 +420,7 @@ function downloadInParts(
     readonly partBytes: number;
     readonly partsAtOnce: number;
     readonly bufferBytes: number;
+    readonly buffers: BufferPool | undefined;
     readonly partPermits: Semaphore.Semaphore | undefined;
   },
 ): Effect.Effect<DownloadedFile | undefined, DownloadError> {
@@ -449,6 +450,9 @@ function downloadInParts(
     }
   };
   return Effect.suspend(() => {
+    // The parts' buffers, handed from one part to the next (32 parts of a 2 GB file would
+    // otherwise leave 32 pairs of buffers to the collector).
+    const buffers = options.buffers ?? downloadBufferPool(options.partsAtOnce);
     const written = starts.map(() => 0);
     // Set when what is on disk must not be resumed from: wrong bytes, or storage without ranges.
     let discard = false;
@@ -543,7 +547,7 @@ function downloadInParts(
             const { read, broken } = yield* readInto(
               open,
               options.bufferBytes,
-              undefined,
+              buffers,
               file,
               noMd5,
               operation,
@@ -712,6 +716,7 @@ export function downloadToFile(
           partBytes,
           partsAtOnce,
           bufferBytes: options.bufferBytes ?? downloadBufferBytes(1),
+          buffers: options.buffers,
           partPermits: options.partPermits,
         });
         // `undefined`: storage would not send ranges; the file comes as one stream instead.
