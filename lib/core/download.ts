@@ -434,6 +434,8 @@ function downloadInParts(
     JSON.stringify({ size, partBytes, md5: source.md5 ?? null, written });
   /** The bytes of each part a stopped download of this same file wrote, if it left them. */
   const resumable = async (): Promise<Array<number> | undefined> => {
+    // Without an MD5 to check the whole file, no part of an earlier download is trusted.
+    if (source.md5 === undefined) return undefined;
     try {
       const [text, ranges] = await Promise.all([
         Deno.readTextFile(progressPath),
@@ -618,7 +620,7 @@ function downloadInParts(
 
 /**
  * Downloads one file to `root/<source.path>`: streamed into `<path>.part` (resumed from its
- * bytes if a killed download left it), hashed as it streams, and renamed to its name only once
+ * bytes if a killed download left it and `source.md5` will check them), hashed as it streams, and renamed to its name only once
  * its size and MD5 match the source's (a `ChecksumError` otherwise, the part file removed).
  * A body cut off mid-way is resumed by `Range` from the byte it stopped at (started over when
  * the server ignores the range); a signed URL storage refuses is replaced by `source.refresh`.
@@ -698,8 +700,17 @@ export function downloadToFile(
       catch: local("create", directory),
     });
     const partPath = `${localPath}.part`;
-    // A killed download leaves its part file: its bytes count, and are hashed again.
-    const part = yield* statOf(partPath);
+    // A killed download leaves its part file: its bytes count, and are hashed again. Only
+    // when an MD5 will check the whole file, though: without one (a reference), bytes of
+    // content that changed since would pass unnoticed, so the download starts over.
+    let part = yield* statOf(partPath);
+    if (part !== undefined && source.md5 === undefined) {
+      yield* Effect.tryPromise({
+        try: () => Deno.remove(partPath),
+        catch: local("remove", partPath),
+      });
+      part = undefined;
+    }
     const signed: SignedUrl = { url: source.url, refreshed: 0 };
     if (part === undefined && source.size !== undefined) {
       const partBytes = yield* positiveInteger("partBytes", options.partBytes ?? defaultPartBytes);

@@ -6,6 +6,7 @@ import { Effect, Fiber, Stream } from "effect";
 import {
   Api,
   ChecksumError,
+  downloadToFile,
   InvalidArgumentError,
   type MultipartOptions,
   NotFoundError,
@@ -285,6 +286,60 @@ Deno.test("a body cut off mid-way is resumed by Range; a killed download resumes
   assert.equal(result.again.size, result.checkpoint.size);
   assert.equal(result.againRanges.length, 1);
   assert.equal(result.againRanges[0], `bytes=${result.partSize}-`);
+});
+
+Deno.test("without an MD5 to check it, what a killed download left is not resumed from", async () => {
+  const result = await withFiles((dir) =>
+    Effect.gen(function* () {
+      const server = yield* LocalServer;
+      const api = yield* Api;
+      const run = bigRun(server);
+      const file = yield* api.file(`acme/mnist/${run.name}`, "model.ckpt");
+      // As a reference's bytes come: a plain URL, a size, no MD5.
+      const source = (path: string) => ({
+        path,
+        url: file.directUrl!,
+        md5: undefined,
+        size: file.size,
+        operation: "GET artifact reference",
+      });
+      // Left by a killed download of content that has changed since: bytes that are not these.
+      const stale = new Uint8Array(4 * 1024 * 1024).fill(7);
+      yield* Effect.promise(async () => {
+        await Deno.writeFile(`${dir}/single.bin.part`, stale);
+        await Deno.writeFile(`${dir}/parts.bin.ranges`, new Uint8Array(file.size).fill(7));
+        const written = [8, 8, 8, 8, 8, 8, 8].map((n, i) =>
+          Math.min(n * 1024 * 1024, file.size - i * 8 * 1024 * 1024)
+        );
+        await Deno.writeTextFile(
+          `${dir}/parts.bin.ranges.json`,
+          JSON.stringify({ size: file.size, partBytes: 8 * 1024 * 1024, md5: null, written }),
+        );
+      });
+      server.resetRequests();
+      const single = yield* downloadToFile(api.client, source("single.bin"), {
+        root: dir,
+        multipart: false,
+      });
+      const singleRanges = storageRequests(server).map((r) => r.range);
+      server.resetRequests();
+      const parts = yield* downloadToFile(api.client, source("parts.bin"), {
+        root: dir,
+        ...inParts,
+      });
+      const partsBytes = storageRequests(server).reduce((n, r) => {
+        const [from, last] = rangeOf(r.range)!;
+        return n + last + 1 - from;
+      }, 0);
+      return { file, single, singleRanges, parts, partsBytes, left: yield* namesIn(dir) };
+    })
+  );
+  const expected = result.file.md5;
+  assert.equal(result.single.md5, expected);
+  assert.deepEqual(result.singleRanges, [null]);
+  assert.equal(result.parts.md5, expected);
+  assert.equal(result.partsBytes, result.file.size);
+  assert.deepEqual(result.left.sort(), ["parts.bin", "single.bin"]);
 });
 
 Deno.test("a large file comes in parts over parallel ranges; a cut part resumes from its last byte", async () => {
