@@ -19,6 +19,7 @@ import {
   manifestDigest,
   type SeedArtifact,
   testApiLayer,
+  type TestApiOptions,
 } from "../../lib/testing/mod.ts";
 import { countOperation } from "../api/_harness.ts";
 
@@ -35,10 +36,15 @@ async function entryBytes(entry: SeedArtifact["entries"][number]): Promise<Uint8
 const seeded = (server: Emulator, collection: string) =>
   server.seed.artifacts.filter((a) => a.collection === collection);
 
-async function withArtifacts<A, E>(body: (dir: string) => Effect.Effect<A, E, Api | Emulator>) {
+async function withArtifacts<A, E>(
+  body: (dir: string) => Effect.Effect<A, E, Api | Emulator>,
+  options?: TestApiOptions,
+) {
   const dir = await Deno.makeTempDir();
   try {
-    return await Effect.runPromise(Effect.scoped(body(dir).pipe(Effect.provide(testApiLayer()))));
+    return await Effect.runPromise(
+      Effect.scoped(body(dir).pipe(Effect.provide(testApiLayer(options)))),
+    );
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
@@ -232,6 +238,38 @@ Deno.test("downloadArtifact() verifies every file, re-fetches only what is missi
     "images/0.png",
     "images/shard-0.bin",
   ]);
+});
+
+Deno.test("files whose signed URLs expired share one request for new ones", async () => {
+  const r = await withArtifacts(
+    (dir) =>
+      Effect.gen(function* () {
+        const server = yield* LocalServer;
+        const api = yield* Api;
+        const prod = yield* api.artifact("acme/mnist/mnist-raw:prod");
+        server.resetRequests();
+        // The URLs (asked for beside the manifest) expire while the manifest is delayed.
+        server.injectFaults({ kind: "delay", ms: 3_100, operationName: "FetchArtifactManifest" });
+        const done = yield* api.downloadArtifact(prod, { root: `${dir}/raw`, concurrency: 3 });
+        const statuses = storageGets(server).filter((g) => !g.path.includes("manifest"))
+          .map((g) => g.status);
+        return {
+          done,
+          statuses,
+          urlLookups: countOperation(server, "GetArtifactFileUrls"),
+          seed: seeded(server, "mnist-raw")[1]!,
+        };
+      }),
+    { server: { storage: { signedUrlTtlSeconds: 2 } } },
+  );
+  const files = r.seed.entries.length;
+  assert.ok(files > 3);
+  assert.equal(r.done.files.length, files);
+  // Each file refused once (three at once, the rest after the new URLs came), then fetched.
+  assert.equal(r.statuses.filter((s) => s === 403).length, files);
+  assert.equal(r.statuses.filter((s) => s === 200).length, files);
+  // One lookup before the download, one for every refused file (one each, without sharing).
+  assert.equal(r.urlLookups, 2);
 });
 
 Deno.test("references that cannot be fetched fail the download unless allowed; unsafe manifest paths write nothing", async () => {
