@@ -15,7 +15,9 @@
  * Ours also runs 64 files at once (`ours@64`), and the large file over one connection
  * (`file@single`) and in parts of 8 MiB, 8 at once (`file@parts`); by default a file of 256 MiB
  * or more comes in parts of 64 MiB. With `--saas` the server charges what W&B's SaaS does (see
- * artifact_server.ts) and the large file is 64 MB.
+ * artifact_server.ts) and the large file is 64 MB. What the machine allows closes the report: the
+ * official algorithm without verification against the official client, and MD5 on one core
+ * (`md5`) against the plain fetch (no verified download of one file can be faster).
  *
  *     [WANDB_PYTHON=/path/to/python] deno task bench:artifacts [--quick] [--saas]
  */
@@ -100,6 +102,7 @@ const modes = [
   "ours@64",
   "file@single",
   "file@parts",
+  "md5",
 ];
 
 try {
@@ -172,6 +175,22 @@ try {
       }% of plain fetch`,
     );
   }
+  // What this machine allows, as ratios in the same run: a client that does not verify (the
+  // official algorithm on this runtime) against the official client, and MD5 on one core
+  // against the plain fetch (no verified download of one file can be faster than its MD5).
+  const md5 = of("md5")!;
+  if (official !== undefined) {
+    console.log(
+      `for reference: the official algorithm on this runtime, unverified, is ${
+        (official.seconds / baseline.seconds).toFixed(2)
+      }x the official client`,
+    );
+  }
+  console.log(
+    `bound: MD5 on one core runs at ${(md5.bytes / 1024 / 1024 / md5.seconds).toFixed(0)} MB/s, ${
+      (fetched.seconds / md5.seconds * 100).toFixed(0)
+    }% of the plain fetch`,
+  );
   await Deno.writeTextFile(`${outDir}artifacts.json`, JSON.stringify({ results, ratios }, null, 2));
 } finally {
   await server.stop();
