@@ -39,7 +39,7 @@ const b64ToHex = (b64: string) =>
 
 const program = Effect.gen(function* () {
   const api = yield* Api;
-  const started = performance.now();
+  let started = performance.now();
   let bytes = 0;
   if (mode === "ours") {
     const artifact = yield* api.artifact("acme/artifact-bench/big-dataset:v0");
@@ -76,6 +76,7 @@ const program = Effect.gen(function* () {
     // What bounds a verified download of one file: MD5 over as many bytes as the large file,
     // from memory, on one core (node:crypto, as the engine hashes).
     const file = yield* api.file("acme/artifact-bench/huge", "huge.bin");
+    started = performance.now(); // the hash alone, without the lookup of the file's size
     const chunk = new Uint8Array(2 * 1024 * 1024).fill(7);
     const hash = createHash("md5");
     for (let at = 0; at < file.size; at += chunk.length) {
