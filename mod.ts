@@ -170,22 +170,10 @@ export {
   useArtifactMutation,
 } from "./lib/artifacts/queries.ts";
 export {
-  type ArtifactChanges,
   artifactCollectionExists,
-  type ArtifactDownload,
-  type ArtifactDownloadOptions,
   type ArtifactError,
   artifactExists,
-  artifactLoggedBy,
-  artifactUsedBy,
   type ArtifactVersionsOptions,
-  checkoutArtifact,
-  type CollectionChanges,
-  defaultArtifactRoot,
-  deleteArtifact,
-  deleteArtifactCollection,
-  downloadArtifact,
-  downloadArtifactFile,
   getArtifact,
   getArtifactById,
   getArtifactCollection,
@@ -193,20 +181,38 @@ export {
   getArtifactManifest,
   type GetArtifactOptions,
   getArtifactType,
-  linkArtifact,
-  type LinkedArtifact,
   listArtifactCollections,
   listArtifactFiles,
   listArtifactTypes,
   listArtifactVersions,
-  listRunArtifacts,
-  logArtifact,
   parseArtifactPath,
+} from "./lib/artifacts/operations.ts";
+export {
+  type ArtifactDownload,
+  type ArtifactDownloadOptions,
+  checkoutArtifact,
+  defaultArtifactRoot,
+  downloadArtifact,
+  downloadArtifactFile,
+  verifyArtifact,
+} from "./lib/artifacts/download.ts";
+export {
+  type ArtifactChanges,
+  type CollectionChanges,
+  deleteArtifact,
+  deleteArtifactCollection,
+  linkArtifact,
+  type LinkedArtifact,
   saveArtifact,
   saveArtifactCollection,
+} from "./lib/artifacts/mutations.ts";
+export {
+  artifactLoggedBy,
+  artifactUsedBy,
+  listRunArtifacts,
+  logArtifact,
   useArtifact,
-  verifyArtifact,
-} from "./lib/artifacts/operations.ts";
+} from "./lib/artifacts/lineage.ts";
 export {
   deleteRunFile,
   downloadRunFile,

@@ -118,39 +118,45 @@ import type {
   ArtifactType,
 } from "../artifacts/decoders.ts";
 import {
-  type ArtifactChanges,
   artifactCollectionExists,
-  type ArtifactDownload,
-  type ArtifactDownloadOptions,
   artifactExists,
-  artifactLoggedBy,
-  artifactUsedBy,
   type ArtifactVersionsOptions,
-  checkoutArtifact,
-  type CollectionChanges,
-  deleteArtifact,
-  deleteArtifactCollection,
-  downloadArtifact,
-  downloadArtifactFile,
   getArtifactCollection,
   getArtifactEntry,
   getArtifactManifest,
   type GetArtifactOptions,
   getArtifactType,
-  linkArtifact,
-  type LinkedArtifact,
   listArtifactCollections,
   listArtifactFiles,
   listArtifactTypes,
   listArtifactVersions,
-  listRunArtifacts,
-  logArtifact,
   parseArtifactPath,
+} from "../artifacts/operations.ts";
+import {
+  type ArtifactDownload,
+  type ArtifactDownloadOptions,
+  checkoutArtifact,
+  downloadArtifact,
+  downloadArtifactFile,
+  verifyArtifact,
+} from "../artifacts/download.ts";
+import {
+  type ArtifactChanges,
+  type CollectionChanges,
+  deleteArtifact,
+  deleteArtifactCollection,
+  linkArtifact,
+  type LinkedArtifact,
   saveArtifact,
   saveArtifactCollection,
+} from "../artifacts/mutations.ts";
+import {
+  artifactLoggedBy,
+  artifactUsedBy,
+  listRunArtifacts,
+  logArtifact,
   useArtifact,
-  verifyArtifact,
-} from "../artifacts/operations.ts";
+} from "../artifacts/lineage.ts";
 import {
   deleteRunFile,
   downloadRunFile,

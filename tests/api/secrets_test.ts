@@ -3,7 +3,7 @@
 // a recognisable key against a server that refuses it, one that fails (5xx, dropped, cut-off
 // answers), one that forbids, and, for the reads, one that answers.
 import assert from "node:assert/strict";
-import { filesUnder } from "../../lib/artifacts/operations.ts";
+import { filesUnder } from "../../lib/artifacts/download.ts";
 import { Cause, Effect, Exit, Layer, Logger, References, Schedule, Stream, Tracer } from "effect";
 import { FetchHttpClient } from "effect/http";
 import {

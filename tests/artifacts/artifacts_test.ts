@@ -2,7 +2,7 @@
 // verified downloads, verification, mutations, links, lineage and permissions.
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { filesUnder } from "../../lib/artifacts/operations.ts";
+import { filesUnder } from "../../lib/artifacts/download.ts";
 import { Effect, Stream } from "effect";
 import {
   Api,
