@@ -94,21 +94,23 @@ import {
   waitUntilRunning,
 } from "../launch/launch.ts";
 import {
-  createServiceAccount,
-  createTeam,
   createUser,
   deleteApiKey,
   generateApiKey,
   type GeneratedApiKey,
-  getTeam,
   getUser,
-  inviteToTeam,
-  removeTeamMember,
   searchUsers,
-  type Team,
-  type TeamMember,
   type UserAccount,
 } from "../users/users.ts";
+import {
+  createServiceAccount,
+  createTeam,
+  getTeam,
+  inviteToTeam,
+  removeTeamMember,
+  type Team,
+  type TeamMember,
+} from "../teams/teams.ts";
 import type {
   Artifact,
   ArtifactCollection,
