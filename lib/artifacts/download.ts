@@ -17,6 +17,7 @@ import {
   downloadToFile,
   type MultipartOptions,
   partPermitsFor,
+  renewable,
   safeLocalPath,
 } from "../core/download.ts";
 import {
@@ -65,34 +66,22 @@ function fileUrls(
 /**
  * The `refresh` of each file of one download: signed URLs expire together, so the first file
  * storage refuses asks for all of them again, files refused meanwhile wait for that answer,
- * and files refused later take theirs from it; only a file refused the newest URL asks anew.
+ * and files refused later take theirs from it; only a file holding the newest list asks anew.
  * (A file asking on its own made 32 requests for the same list when 32 files expired at once.)
  */
 function sharedUrlRefresh<E>(
   urls: ReadonlyMap<string, string>,
-  askAll: Effect.Effect<Map<string, string>, E>,
+  askAll: Effect.Effect<ReadonlyMap<string, string>, E>,
   missing: (path: string) => E,
 ): (path: string) => Effect.Effect<string, E> {
-  let newest: ReadonlyMap<string, string> = urls;
-  /** The URL each file was last given. */
-  const held = new Map(urls);
-  let asking: Effect.Effect<void, E> | undefined;
+  const lists = renewable(urls, askAll);
+  /** The list each file took its URL from. */
+  const held = new Map<string, ReadonlyMap<string, string>>();
   return (path) =>
-    Effect.gen(function* () {
-      if (newest.get(path) === held.get(path)) {
-        let ask = asking;
-        if (ask === undefined) {
-          ask = yield* Effect.cached(Effect.map(askAll, (fresh) => void (newest = fresh)));
-          asking = ask;
-        }
-        yield* ask.pipe(Effect.ensuring(Effect.sync(() => {
-          if (asking === ask) asking = undefined;
-        })));
-      }
-      const url = newest.get(path);
-      if (url === undefined) return yield* Effect.fail(missing(path));
-      held.set(path, url);
-      return url;
+    Effect.flatMap(lists.renew(held.get(path) ?? urls), (list) => {
+      held.set(path, list);
+      const url = list.get(path);
+      return url === undefined ? Effect.fail(missing(path)) : Effect.succeed(url);
     });
 }
 

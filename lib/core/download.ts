@@ -329,20 +329,55 @@ const defaultPartBytes = 64 * 1024 * 1024;
 /** {@link MultipartOptions.partsAtOnce} unless told otherwise. */
 const defaultPartsAtOnce = 8;
 
-/** The URL a download holds, replaced when storage refuses it as expired. */
-interface SignedUrl {
-  url: string;
-  /** Times it was asked for again. */
-  refreshed: number;
-  /** The request for a new one under way, which the parts refused meanwhile wait for too. */
-  refreshing?: Effect.Effect<string, RequestError | NotFoundError> | undefined;
+/**
+ * A value asked for again when it turns out stale (a signed URL storage refused): callers
+ * holding the current value share one request for the next, and callers holding an older one
+ * take the current without asking.
+ */
+export interface Renewable<A, E> {
+  /** The newest value. */
+  readonly current: () => A;
+  /** Requests made so far. */
+  readonly renewals: () => number;
+  /** The value after `seen`: the current one if newer, else the answer to one shared request. */
+  readonly renew: (seen: A) => Effect.Effect<A, E>;
 }
 
+/** A {@link Renewable} starting at `initial`, renewed by `ask`. */
+export function renewable<A, E>(initial: A, ask: Effect.Effect<A, E>): Renewable<A, E> {
+  let value = initial;
+  let renewals = 0;
+  let asking: Effect.Effect<A, E> | undefined;
+  return {
+    current: () => value,
+    renewals: () => renewals,
+    renew: (seen) =>
+      Effect.gen(function* () {
+        if (seen !== value) return value;
+        let pending = asking;
+        if (pending === undefined) {
+          renewals++;
+          pending = yield* Effect.cached(Effect.map(ask, (fresh) => {
+            value = fresh;
+            return fresh;
+          }));
+          asking = pending;
+        }
+        return yield* pending.pipe(Effect.ensuring(Effect.sync(() => {
+          if (asking === pending) asking = undefined;
+        })));
+      }),
+  };
+}
+
+/** The URL a download holds, replaced when storage refuses it as expired. */
+type SignedUrl = Renewable<string, RequestError | NotFoundError>;
+
 /**
- * Opens `signed.url` from `from` (to `end`, when given), asking `source.refresh` for a new URL
- * when storage refuses this one (a signed URL that expired): up to three times per file. Parts
- * refused at once share one request for it, and a part refused an URL already replaced just
- * takes the new one.
+ * Opens the signed URL from `from` (to `end`, when given), asking `source.refresh` for a new
+ * URL when storage refuses this one (a signed URL that expired): up to three times per file.
+ * Parts refused at once share one request for it, and a part refused an URL already replaced
+ * just takes the new one.
  */
 function openSigned(
   client: WandbClient,
@@ -352,7 +387,7 @@ function openSigned(
   end: number | undefined,
 ): Effect.Effect<OpenDownload, RequestError | NotFoundError> {
   return Effect.suspend(() => {
-    const url = signed.url;
+    const url = signed.current();
     return client.openDownload(url, from, {
       operation: source.operation,
       authenticated: source.authenticated === true,
@@ -362,25 +397,8 @@ function openSigned(
         (e) =>
           source.refresh !== undefined &&
           (e._tag === "PermissionError" || (e._tag === "ServerError" && e.status === 400)) &&
-          (url !== signed.url || signed.refreshed < 3),
-        () =>
-          Effect.gen(function* () {
-            if (url === signed.url) {
-              let refreshing = signed.refreshing;
-              if (refreshing === undefined) {
-                signed.refreshed++;
-                refreshing = yield* Effect.cached(source.refresh!);
-                signed.refreshing = refreshing;
-              }
-              const fresh = yield* refreshing.pipe(
-                Effect.ensuring(Effect.sync(() => {
-                  if (signed.refreshing === refreshing) signed.refreshing = undefined;
-                })),
-              );
-              if (signed.url === url) signed.url = fresh;
-            }
-            return yield* openSigned(client, source, signed, from, end);
-          }),
+          (url !== signed.current() || signed.renewals() < 3),
+        () => Effect.andThen(signed.renew(url), openSigned(client, source, signed, from, end)),
       ),
     );
   });
@@ -712,7 +730,8 @@ export function downloadToFile(
       });
       part = undefined;
     }
-    const signed: SignedUrl = { url: source.url, refreshed: 0 };
+    // Without `source.refresh` the URL is never renewed (openSigned does not ask then).
+    const signed: SignedUrl = renewable(source.url, source.refresh ?? Effect.succeed(source.url));
     if (part === undefined && source.size !== undefined) {
       const partBytes = yield* positiveInteger("partBytes", options.partBytes ?? defaultPartBytes);
       const partsAtOnce = yield* positiveInteger(
