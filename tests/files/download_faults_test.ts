@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { Arbitrary, Effect, Schedule, Schema } from "effect";
 import { Api } from "../../mod.ts";
+import { filesUnder } from "../../lib/artifacts/download.ts";
 import {
   type Emulator,
   LocalServer,
@@ -14,22 +15,6 @@ import {
 } from "../../lib/testing/mod.ts";
 
 const md5 = (bytes: Uint8Array) => createHash("md5").update(bytes).digest("base64");
-
-/** The files under `root` (paths relative to it), leftovers of a download included. */
-async function filesUnder(root: string, prefix = ""): Promise<Array<string>> {
-  const found: Array<string> = [];
-  try {
-    for await (const entry of Deno.readDir(`${root}/${prefix}`)) {
-      const path = `${prefix}${entry.name}`;
-      if (entry.isDirectory) found.push(...await filesUnder(root, `${path}/`));
-      else found.push(path);
-    }
-  } catch (e) {
-    // A download that failed before its first file left no directory.
-    if (!(e instanceof Deno.errors.NotFound)) throw e;
-  }
-  return found;
-}
 
 const fault: Arbitrary.Arbitrary<StorageFault> = Arbitrary.schema(Schema.Union([
   Schema.Struct({
@@ -68,6 +53,8 @@ Deno.test("fuzz: downloads under storage faults never leave wrong bytes under a 
           ({ faults, concurrency, partBytes }) =>
             Effect.gen(function* () {
               const root = `${dir}/case-${cases++}`;
+              // Made here: a download that fails before its first file leaves no directory.
+              yield* Effect.promise(() => Deno.mkdir(root));
               const options = {
                 root,
                 concurrency,
