@@ -37,10 +37,16 @@ function baseBlock(seed: number): Uint32Array {
  * than 16 Ki xorshift steps: the server shares the machine with the client it serves.
  */
 export function generatedBlock(seed: number, index: number): Uint8Array {
-  const words = baseBlock(seed).slice();
+  const words = new Uint32Array(generatedBlockBytes / 4);
+  writeBlock(seed, index, words);
+  return new Uint8Array(words.buffer);
+}
+
+/** Writes block `index` of `seed` into `words` (a whole block's worth). */
+function writeBlock(seed: number, index: number, words: Uint32Array): void {
+  words.set(baseBlock(seed));
   const mix = Math.imul(index + 1, 0xc2b2ae35) | 1;
   for (let i = 0; i < words.length; i += 64) words[i] = (words[i]! ^ Math.imul(mix, i + 1)) >>> 0;
-  return new Uint8Array(words.buffer);
 }
 
 /**
@@ -74,7 +80,12 @@ export function generatedBytes(
         const index = Math.floor(at / generatedBlockBytes);
         const from = at - index * generatedBlockBytes;
         const n = Math.min(generatedBlockBytes - from, chunk.length - filled);
-        chunk.set(generatedBlock(seed, index).subarray(from, from + n), filled);
+        if (n === generatedBlockBytes && filled % 4 === 0) {
+          // A whole block at a word boundary: written in place rather than made and copied.
+          writeBlock(seed, index, new Uint32Array(chunk.buffer, filled, generatedBlockBytes / 4));
+        } else {
+          chunk.set(generatedBlock(seed, index).subarray(from, from + n), filled);
+        }
         filled += n;
         at += n;
       }
