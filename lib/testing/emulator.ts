@@ -16,18 +16,25 @@ import { type ParquetExportOptions, type ParquetExports, parquetExports } from "
 import { ForbiddenError, rootResolvers } from "./resolvers.ts";
 import { buildWandbSchema } from "./schema/mod.ts";
 import { generateSeed, prng, type SeedData, type SeedOptions } from "./seed.ts";
-import { EmulatorStore } from "./store.ts";
 import {
-  objectResponse,
-  type ObjectStorage,
-  objectStorage,
-  type ObjectStorageOptions,
-} from "./storage.ts";
+  cutAfter,
+  type FailureRates,
+  type Fault,
+  FaultInjector,
+  json,
+  type RateLimit,
+  type StorageFault,
+} from "./faults.ts";
+
+export type { Fault, StorageFault } from "./faults.ts";
+import { EmulatorStore } from "./store.ts";
+import { type ObjectStorage, objectStorage, type ObjectStorageOptions } from "./storage.ts";
 
 import { printWandbJson } from "../core/wandb_json.ts";
 import { type CostProfile, historyRowsIn, ProjectQuota, throttledBody } from "./cost_profile.ts";
 import { manifestJson } from "./artifacts/resolvers.ts";
 import { mimetypeOf } from "./files/store.ts";
+import { fileKey } from "./files/resolvers.ts";
 
 /** One request the server saw. The API key is never recorded. */
 export interface RecordedRequest {
@@ -49,56 +56,19 @@ export interface RecordedRequest {
   readonly range: string | null;
 }
 
-/** A fault of the object storage, applied to the next storage request. */
-export type StorageFault =
-  | {
-    /** The body stops (the connection breaks) after this many bytes. */
-    readonly kind: "cut";
-    readonly afterBytes: number;
-  }
-  | {
-    /** Answer with this status instead. */
-    readonly kind: "status";
-    readonly status: number;
-  }
-  | {
-    /** Send the whole object, as a server that does not do ranges (a proxy) does. */
-    readonly kind: "ignoreRange";
-  };
-
-/** A fault the server applies to the next matching request (see {@link Emulator.injectFaults}). */
-export type Fault =
-  | {
-    /** Answer with this HTTP status (429, 5xx, 401, 403, …). */
-    readonly status: number;
-    readonly headers?: Readonly<Record<string, string>> | undefined;
-    readonly body?: string | undefined;
-    /**
-     * Send the body in pieces of this many bytes, without a Content-Length, as a streaming
-     * server does.
-     */
-    readonly chunkBytes?: number | undefined;
-    readonly operationName?: string | undefined;
-  }
-  | {
-    /** `drop`: the connection fails mid-answer; `truncate`: a 200 whose JSON is cut off. */
-    readonly kind: "drop" | "truncate";
-    readonly operationName?: string | undefined;
-  }
-  | {
-    /** Wait `ms` before answering normally. */
-    readonly kind: "delay";
-    readonly ms: number;
-    readonly operationName?: string | undefined;
-  };
-
 /** Options of {@link startEmulator}. */
 export interface EmulatorOptions {
   /**
-   * Port on 127.0.0.1; 0 picks a free one.
+   * The API's port on 127.0.0.1; 0 picks a free one.
    * @default {0}
    */
   readonly port?: number | undefined;
+  /**
+   * Object storage's port on 127.0.0.1 (signed URLs answer there, as W&B's buckets are on
+   * another host than its API); 0 picks a free one.
+   * @default {0}
+   */
+  readonly storagePort?: number | undefined;
   /** SQLite file; in memory when absent. */
   readonly storagePath?: string | undefined;
   /**
@@ -120,28 +90,9 @@ export interface EmulatorOptions {
    */
   readonly costProfile?: CostProfile | undefined;
   /** A token-bucket rate limit: beyond it, HTTP 429 with a retry header. */
-  readonly rateLimit?: {
-    readonly requestsPerSecond: number;
-    /** @default {"Retry-After"} */
-    readonly header?: "Retry-After" | "RateLimit-Reset" | undefined;
-  } | undefined;
+  readonly rateLimit?: RateLimit | undefined;
   /** Random failures, reproducible from `seed`. */
-  readonly failureRate?: {
-    /** Probability of an HTTP 500. */
-    readonly serverError?: number | undefined;
-    /** Probability of a dropped connection. */
-    readonly drop?: number | undefined;
-    /** Probability of an HTTP 429 carrying `RateLimit-Reset: resetSeconds`. */
-    readonly rateLimited?: number | undefined;
-    /**
-     * The `RateLimit-Reset` of those 429s, in seconds.
-     * @default {1}
-     */
-    readonly resetSeconds?: number | undefined;
-    /** Probability of a 200 whose JSON body is cut off halfway. */
-    readonly truncate?: number | undefined;
-    readonly seed?: number | undefined;
-  } | undefined;
+  readonly failureRate?: FailureRates | undefined;
   /**
    * Parquet history exports under signed URLs (W&B's `parquetHistory`), or `false` for a server
    * without them (clients then page history with GraphQL).
@@ -154,8 +105,10 @@ export interface EmulatorOptions {
 
 /** What the Parquet exports see of the server. */
 export interface EmulatorHandle {
-  /** `http://127.0.0.1:<port>`. */
+  /** The API: `http://127.0.0.1:<port>`. */
   readonly url: string;
+  /** Object storage (signed URLs, Parquet exports), on a port of its own. */
+  readonly storageUrl: string;
   /** The storage. */
   readonly store: EmulatorStore;
 }
@@ -173,12 +126,22 @@ export interface Emulator extends EmulatorHandle {
    * connections a client held (counted with `countStorageInFlight` only; 0 otherwise).
    */
   readonly storagePeakInFlight: number;
+  /**
+   * Bytes the hostile bodies (fault `endless`) sent before their clients stopped reading: what
+   * a client read of an answer it refused (less what the sockets held).
+   */
+  readonly hostileBytesSent: number;
   /** Forgets the recorded requests (and the peak of storage answers in flight). */
   resetRequests(): void;
   /** Queues faults; each applies to the next request matching its `operationName` (or any). */
   injectFaults(...faults: ReadonlyArray<Fault>): void;
   /** Queues storage faults; each applies to the next storage (`/_storage/`) request. */
   injectStorageFaults(...faults: ReadonlyArray<StorageFault>): void;
+  /**
+   * Expires every signed URL handed out so far (storage and Parquet exports): storage refuses
+   * them from now on with `403 signed URL expired`, as it refuses URLs older than their TTL.
+   */
+  expireSignedUrls(): void;
   /** Drops the queued faults that no request has met yet (GraphQL and storage). */
   clearFaults(): void;
   /** Stops the server and closes the storage. */
@@ -192,37 +155,7 @@ export function operationNameOf(query: string): string | null {
   return operationPattern.exec(query)?.[2] ?? null;
 }
 
-const json = (status: number, body: unknown, headers?: Record<string, string>) =>
-  new Response(JSON.stringify(body), {
-    status,
-    headers: { "content-type": "application/json", ...headers },
-  });
-
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** A body sent `size` bytes at a time (HTTP chunked encoding: no Content-Length). */
-const chunked = (text: string, size: number) => {
-  const bytes = new TextEncoder().encode(text);
-  let at = 0;
-  return new ReadableStream<Uint8Array>({
-    pull(controller) {
-      if (at >= bytes.length) return controller.close();
-      controller.enqueue(bytes.slice(at, at + size));
-      at += size;
-    },
-  });
-};
-
-/** A body whose stream fails: the client sees the connection break mid-answer. */
-const droppedResponse = () =>
-  new Response(
-    new ReadableStream({
-      start(controller) {
-        controller.error(new Error("connection dropped by the local server"));
-      },
-    }),
-    { status: 200, headers: { "content-type": "application/json" } },
-  );
 
 function apiKeyOf(request: Request): string | undefined {
   const header = request.headers.get("authorization");
@@ -301,43 +234,16 @@ export function startEmulator(options?: EmulatorOptions): Promise<Emulator> {
     return prepared;
   };
   const requests: Array<RecordedRequest> = [];
-  const faults: Array<Fault> = [];
-  const storageFaults: Array<StorageFault> = [];
+  const faults = new FaultInjector(options?.failureRate, options?.rateLimit);
   const inFlight = { now: 0, peak: 0 };
-  const random = prng(options?.failureRate?.seed ?? 7);
   const profile = options?.costProfile;
   const jitter = prng(11);
   const quota = profile?.projectQuota === undefined
     ? undefined
     : new ProjectQuota(profile.projectQuota);
-  const rate = options?.rateLimit;
-  let tokens = rate?.requestsPerSecond ?? 0;
-  let refilledAt = performance.now();
   let handle: EmulatorHandle;
   let exports: ParquetExports | undefined;
   let storage: ObjectStorage;
-
-  const takeFault = (operationName: string | null): Fault | undefined => {
-    const index = faults.findIndex((f) =>
-      f.operationName === undefined || f.operationName === operationName
-    );
-    return index < 0 ? undefined : faults.splice(index, 1)[0];
-  };
-
-  const rateLimited = (): number | undefined => {
-    if (rate === undefined) return undefined;
-    const now = performance.now();
-    tokens = Math.min(
-      rate.requestsPerSecond,
-      tokens + ((now - refilledAt) / 1000) * rate.requestsPerSecond,
-    );
-    refilledAt = now;
-    if (tokens >= 1) {
-      tokens -= 1;
-      return undefined;
-    }
-    return Math.max(1, Math.ceil((1 - tokens) / rate.requestsPerSecond));
-  };
 
   const handleGraphql = async (
     request: Request,
@@ -368,44 +274,29 @@ export function startEmulator(options?: EmulatorOptions): Promise<Emulator> {
       return response;
     };
 
-    const fault = takeFault(operationName);
+    const fault = faults.takeFault(operationName);
     if (fault !== undefined) {
-      if ("status" in fault) {
-        const text = fault.body ??
-          JSON.stringify({ errors: [{ message: `injected HTTP ${fault.status}` }] });
-        return done(
-          fault.status,
-          new Response(fault.chunkBytes === undefined ? text : chunked(text, fault.chunkBytes), {
-            status: fault.status,
-            headers: { "content-type": "application/json", ...fault.headers },
-          }),
-        );
+      const answer = faults.faultAnswer(fault);
+      if (answer !== undefined) {
+        return done("kind" in fault && fault.kind === "drop" ? 0 : answer.status, answer);
       }
-      if (fault.kind === "drop") return done(0, droppedResponse());
-      if (fault.kind === "delay") await sleep(fault.ms);
+      if ("kind" in fault && fault.kind === "delay") await sleep(fault.ms);
     }
-    const wait = rateLimited();
+    const wait = faults.rateLimited();
     if (wait !== undefined) {
-      const header = rate?.header ?? "Retry-After";
-      return done(429, json(429, { error: "rate limit exceeded" }, { [header]: String(wait) }));
+      return done(
+        429,
+        json(429, { error: "rate limit exceeded" }, { [faults.rateLimitHeader]: String(wait) }),
+      );
     }
-    let truncateAnswer = fault !== undefined && "kind" in fault && fault.kind === "truncate";
-    if (options?.failureRate !== undefined) {
-      // One roll per request, split into bands, so the rates add up as documented.
-      const { serverError = 0, drop = 0, rateLimited = 0, truncate = 0 } = options.failureRate;
-      const roll = random();
-      if (roll < serverError) {
-        return done(500, json(500, { errors: [{ message: "internal error" }] }));
-      }
-      if (roll < serverError + drop) return done(0, droppedResponse());
-      if (roll < serverError + drop + rateLimited) {
-        const reset = String(options.failureRate.resetSeconds ?? 1);
-        return done(
-          429,
-          json(429, { errors: [{ message: "rate limit exceeded" }] }, { "RateLimit-Reset": reset }),
-        );
-      }
-      if (roll < serverError + drop + rateLimited + truncate) truncateAnswer = true;
+    let cut = fault;
+    const rolled = faults.roll();
+    if (rolled === "truncate") cut = { kind: "truncate" };
+    else if (rolled !== undefined) {
+      return done(
+        rolled === "drop" ? 0 : rolled === "rateLimited" ? 429 : 500,
+        faults.rolledAnswer(rolled),
+      );
     }
     if (viewer === undefined) {
       return done(401, json(401, { errors: [{ message: "user is not logged in" }] }));
@@ -423,6 +314,7 @@ export function startEmulator(options?: EmulatorOptions): Promise<Emulator> {
         json(429, { errors: [{ message: "rate limit exceeded" }] }, quotaAnswer.headers),
       );
     }
+    const staleUrls = fault !== undefined && "kind" in fault && fault.kind === "staleUrls";
     const document = prepare(query);
     // Lists resolved as finished JSON text: a token stands in for each until the answer is
     // written (see ResolverContext.rawJson).
@@ -448,9 +340,13 @@ export function startEmulator(options?: EmulatorOptions): Promise<Emulator> {
         contextValue: {
           store,
           viewer,
-          parquet: exports?.provider,
+          parquet: staleUrls ? exports?.staleProvider : exports?.provider,
           rawJson,
-          files: { files: store.files, storage, baseUrl: handle.url },
+          files: {
+            files: store.files,
+            storage: staleUrls ? storage.stale : storage,
+            baseUrl: handle.url,
+          },
         },
         variableValues: variables,
       })
@@ -463,14 +359,8 @@ export function startEmulator(options?: EmulatorOptions): Promise<Emulator> {
       ? { data: result.data }
       : { data: result.data ?? null, errors: result.errors.map((e: GraphQLError) => e.toJSON()) };
     const text = answerText(payload);
-    if (truncateAnswer) {
-      return done(
-        200,
-        new Response(text.slice(0, Math.floor(text.length / 2)), {
-          headers: { "content-type": "application/json" },
-        }),
-      );
-    }
+    const changed = faults.changeAnswer(cut, text, { "content-type": "application/json" });
+    if (changed !== undefined) return done(200, changed);
     if (profile !== undefined) {
       // Server time for the history rows served: what makes GraphQL history slow on SaaS.
       const rows = historyRowsIn(text);
@@ -502,20 +392,17 @@ export function startEmulator(options?: EmulatorOptions): Promise<Emulator> {
     const run = store.getRun(entity!, project!, runName!);
     const file = run === undefined ? undefined : store.files.byName(run.seq, name!);
     if (file === undefined) return json(404, { error: "file not found" });
-    return objectResponse(
-      { content: store.files.content(file), contentType: file.mimetype },
-      request.headers.get("range"),
-    );
+    // As W&B does: a redirect to the file's signed URL in storage, another origin, where the
+    // key must not follow.
+    return new Response(null, {
+      status: 302,
+      headers: { location: storage.signedUrl(fileKey(file)) },
+    });
   };
 
   const abort = new AbortController();
   return new Promise((resolve) => {
-    const server = Deno.serve({
-      hostname: "127.0.0.1",
-      port: options?.port ?? 0,
-      signal: abort.signal,
-      onListen: () => {},
-    }, async (request) => {
+    const handler = async (request: Request): Promise<Response> => {
       const path = new URL(request.url).pathname;
       const userAgent = request.headers.get("user-agent");
       const credentials = request.headers.has("authorization");
@@ -541,7 +428,7 @@ export function startEmulator(options?: EmulatorOptions): Promise<Emulator> {
       } else if (options?.latencyMs !== undefined && options.latencyMs > 0) {
         await sleep(options.latencyMs);
       }
-      const storageFault = path.startsWith("/_storage/") ? storageFaults.shift() : undefined;
+      const storageFault = path.startsWith("/_storage/") ? faults.takeStorageFault() : undefined;
       if (storageFault?.kind === "status") {
         record({
           operationName: null,
@@ -586,9 +473,22 @@ export function startEmulator(options?: EmulatorOptions): Promise<Emulator> {
       if (path === "/graphql" && request.method === "POST") return handleGraphql(request, record);
       record({ operationName: null, variables: {}, status: 404, authorized: false });
       return json(404, { errors: [{ message: `no route ${request.method} ${path}` }] });
-    });
-    handle = { url: `http://127.0.0.1:${server.addr.port}`, store };
-    storage = objectStorage(handle.url, {
+    };
+    const listen = (port: number) =>
+      Deno.serve(
+        { hostname: "127.0.0.1", port, signal: abort.signal, onListen: () => {} },
+        handler,
+      );
+    const server = listen(options?.port ?? 0);
+    // Object storage answers on an origin of its own, as W&B's buckets do: a client that sent
+    // the API key along to a signed URL would be refused (see `storage.ts`).
+    const storageServer = listen(options?.storagePort ?? 0);
+    handle = {
+      url: `http://127.0.0.1:${server.addr.port}`,
+      storageUrl: `http://127.0.0.1:${storageServer.addr.port}`,
+      store,
+    };
+    storage = objectStorage(handle.storageUrl, {
       find: (key) => {
         const [kind, id, ...rest] = key.split("/");
         if (kind === "manifest") {
@@ -618,6 +518,7 @@ export function startEmulator(options?: EmulatorOptions): Promise<Emulator> {
     exports = options?.parquet === false ? undefined : parquetExports(handle, options?.parquet);
     resolve({
       url: handle.url,
+      storageUrl: handle.storageUrl,
       store,
       apiKey,
       seed,
@@ -631,19 +532,19 @@ export function startEmulator(options?: EmulatorOptions): Promise<Emulator> {
         requests.length = 0;
         inFlight.peak = inFlight.now;
       },
-      injectFaults: (...added) => {
-        faults.push(...added);
+      get hostileBytesSent() {
+        return faults.hostileBytesSent;
       },
-      injectStorageFaults: (...added) => {
-        storageFaults.push(...added);
+      injectFaults: (...added) => faults.inject(...added),
+      expireSignedUrls: () => {
+        storage.expireAll();
+        exports?.expireAll();
       },
-      clearFaults: () => {
-        faults.length = 0;
-        storageFaults.length = 0;
-      },
+      injectStorageFaults: (...added) => faults.injectStorage(...added),
+      clearFaults: () => faults.clear(),
       close: async () => {
         abort.abort();
-        await server.finished;
+        await Promise.all([server.finished, storageServer.finished]);
         store.close();
       },
     });
@@ -678,28 +579,6 @@ function countedBody(
       done();
       return reader.cancel(reason);
     },
-  });
-}
-
-/** A body that breaks, as a dropped connection does, after `bytes` bytes. */
-function cutAfter(body: ReadableStream<Uint8Array>, bytes: number): ReadableStream<Uint8Array> {
-  const reader = body.getReader();
-  let sent = 0;
-  return new ReadableStream({
-    async pull(controller) {
-      const next = await reader.read();
-      if (next.done) return controller.close();
-      const room = bytes - sent;
-      if (next.value.length >= room) {
-        if (room > 0) controller.enqueue(next.value.subarray(0, room));
-        await reader.cancel();
-        controller.error(new Error("connection reset (injected)"));
-        return;
-      }
-      sent += next.value.length;
-      controller.enqueue(next.value);
-    },
-    cancel: () => reader.cancel(),
   });
 }
 

@@ -7,18 +7,35 @@
  *
  * @module
  */
-import { Buffer } from "node:buffer";
-import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { parquetWriteBuffer } from "hyparquet-writer";
 import { jsonColumnsMetadataKey } from "../history/parquet.ts";
 import { printWandbJson } from "../core/wandb_json.ts";
-import type { EmulatorHandle } from "./emulator.ts";
 import type { ParquetHistoryProvider } from "./resolvers.ts";
-import type { HistoryRow, StoredRun } from "./store.ts";
+import type { EmulatorStore, HistoryRow, StoredRun } from "./store.ts";
+import { UrlSigner } from "./storage.ts";
+
+/** What the exports see of their server: its store, and storage's origin for their URLs. */
+export interface ParquetServer {
+  readonly storageUrl: string;
+  readonly store: EmulatorStore;
+}
+
+const int64Min = -(2n ** 63n);
+const int64Max = 2n ** 63n - 1n;
+
+/** Whether an integer (a whole number or a bigint) is within Parquet's INT64. */
+const fitsInt64 = (value: number | bigint): boolean => {
+  const big = typeof value === "bigint" ? value : BigInt(value);
+  return big >= int64Min && big <= int64Max;
+};
+
+const isNumeric = (value: unknown): boolean =>
+  typeof value === "number" || typeof value === "bigint";
 
 /**
  * Encodes history rows as one Parquet file: every key a column (numbers DOUBLE, `NaN` and
- * `±Infinity` included; integers with one beyond 2^53 INT64; strings UTF8; objects, lists,
+ * `±Infinity` included; integers with one beyond 2^53 INT64, or DOUBLE when one is beyond
+ * INT64 too; strings UTF8; objects, lists,
  * booleans and mixed columns W&B's JSON text, named in the file's metadata), absent keys and
  * `null`s as nulls (Parquet cannot tell them apart), `rowGroupRows` rows to a row group.
  *
@@ -52,12 +69,23 @@ export function historyToParquet(
     const present = values.filter((v) => v !== undefined && v !== null);
     if (
       present.some((v) => typeof v === "bigint") &&
-      present.every((v) => typeof v === "bigint" || Number.isInteger(v))
+      present.every((v) => typeof v === "bigint" || Number.isInteger(v)) &&
+      present.every((v) => fitsInt64(v as number | bigint))
     ) {
       return {
         name,
         data: values.map((v) => v === undefined || v === null ? null : BigInt(v as number)),
         type: "INT64" as const,
+        nullable: true,
+      };
+    }
+    if (present.some((v) => typeof v === "bigint") && present.every(isNumeric)) {
+      // Integers past INT64 beside them (a whole float such as 7e20): W&B's export has a DOUBLE
+      // column there, as pyarrow makes of Python numbers that do not fit an int64.
+      return {
+        name,
+        data: values.map((v) => v === undefined || v === null ? null : Number(v)),
+        type: "DOUBLE" as const,
         nullable: true,
       };
     }
@@ -122,6 +150,10 @@ export interface ParquetExportOptions {
 export interface ParquetExports {
   /** Answers `Run.parquetHistory`. */
   readonly provider: ParquetHistoryProvider;
+  /** Answers `Run.parquetHistory` with URLs that have expired already (the `staleUrls` fault). */
+  readonly staleProvider: ParquetHistoryProvider;
+  /** Expires every URL signed so far. */
+  expireAll(): void;
   /** Serves `GET /_storage/history/<file>?expires=…&signature=…`; `undefined` for other paths. */
   route(request: Request): Response | undefined;
 }
@@ -140,16 +172,13 @@ const routePrefix = "/_storage/history/";
  * ```
  */
 export function parquetExports(
-  server: EmulatorHandle,
+  server: ParquetServer,
   options?: ParquetExportOptions,
 ): ParquetExports {
-  const secret = randomBytes(32);
-  const ttl = options?.signedUrlTtlSeconds ?? 300;
+  const signer = new UrlSigner(options?.signedUrlTtlSeconds ?? 300);
   const share = options?.runningExportedShare ?? 0.9;
   const files = new Map<string, Uint8Array<ArrayBuffer>>();
   const cache = new Map<number, { count: number; name: string; exportedEnd: number }>();
-  const sign = (name: string, expires: number) =>
-    createHmac("sha256", secret).update(`${name}|${expires}`).digest("hex");
 
   const exportRun = (run: StoredRun) => {
     const count = server.store.historyCount(run);
@@ -166,36 +195,34 @@ export function parquetExports(
     return entry;
   };
 
-  return {
-    provider: {
-      parquetHistory: (run, liveKeys) => {
-        const exported = exportRun(run);
-        const expires = Math.floor(Date.now() / 1000) + ttl;
-        const url = `${server.url}${routePrefix}${exported.name}?expires=${expires}&signature=${
-          sign(exported.name, expires)
-        }`;
-        const liveData: Array<HistoryRow> = [];
-        for (
-          const row of server.store.historyRows(run, exported.exportedEnd, Number.MAX_SAFE_INTEGER)
-        ) {
-          liveData.push(
-            Object.fromEntries(liveKeys.filter((k) => k in row).map((k) => [k, row[k]])),
-          );
-        }
-        return Promise.resolve({ parquetUrls: exported.exportedEnd > 0 ? [url] : [], liveData });
-      },
+  const provider = (stale: boolean): ParquetHistoryProvider => ({
+    parquetHistory: (run, liveKeys) => {
+      const exported = exportRun(run);
+      const url = `${server.storageUrl}${routePrefix}${exported.name}?${
+        signer.sign(exported.name, stale)
+      }`;
+      const liveData: Array<HistoryRow> = [];
+      for (
+        const row of server.store.historyRows(run, exported.exportedEnd, Number.MAX_SAFE_INTEGER)
+      ) {
+        liveData.push(
+          Object.fromEntries(liveKeys.filter((k) => k in row).map((k) => [k, row[k]])),
+        );
+      }
+      return Promise.resolve({ parquetUrls: exported.exportedEnd > 0 ? [url] : [], liveData });
     },
+  });
+
+  return {
+    provider: provider(false),
+    staleProvider: provider(true),
+    expireAll: () => signer.expireAll(),
     route: (request) => {
       const url = new URL(request.url);
       if (request.method !== "GET" || !url.pathname.startsWith(routePrefix)) return undefined;
       const name = url.pathname.slice(routePrefix.length);
-      const expires = Number(url.searchParams.get("expires"));
-      const given = Buffer.from(url.searchParams.get("signature") ?? "", "hex");
-      const expected = Buffer.from(sign(name, expires), "hex");
-      if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-        return new Response("signature does not match", { status: 403 });
-      }
-      if (expires < Date.now() / 1000) return new Response("signed URL expired", { status: 403 });
+      const refused = signer.refusal(name, url);
+      if (refused !== undefined) return new Response(refused, { status: 403 });
       const bytes = files.get(name);
       if (bytes === undefined) return new Response("no such export", { status: 404 });
       return rangeResponse(bytes, request.headers.get("range"), "application/vnd.apache.parquet");

@@ -27,6 +27,9 @@ export interface ObjectStorageOptions {
   readonly signedUrlTtlSeconds?: number | undefined;
 }
 
+/** What hands out signed URLs: storage itself, or its {@link ObjectStorage.stale} view. */
+export type UrlIssuer = Pick<ObjectStorage, "signedUrl" | "uploadUrl">;
+
 /** Signed download and upload URLs, and the route that serves them. */
 export interface ObjectStorage {
   /** A signed GET URL of the object `key`. */
@@ -35,6 +38,56 @@ export interface ObjectStorage {
   uploadUrl(key: string): string;
   /** Serves a storage request; `undefined` for other paths. */
   route(request: Request): Promise<Response> | undefined;
+  /** The same storage handing out URLs that have expired already (the `staleUrls` fault). */
+  readonly stale: UrlIssuer;
+  /** Expires every URL signed so far: storage refuses them from now on, as it does late URLs. */
+  expireAll(): void;
+}
+
+/**
+ * Signs URLs and checks them, as a bucket's signed URLs work: an HMAC of the method, the object
+ * and the expiry, with a secret made at start. Signatures carry a generation, so that a test can
+ * expire every URL handed out so far ({@link UrlSigner.expireAll}) as an event, not by waiting.
+ */
+export class UrlSigner {
+  private readonly secret = randomBytes(32);
+  private generation = 0;
+
+  constructor(private readonly ttlSeconds: number) {}
+
+  private signature(subject: string, expires: number, generation: number): string {
+    return createHmac("sha256", this.secret).update(`${subject}|${expires}|${generation}`)
+      .digest("hex");
+  }
+
+  /** The query string of a URL for `subject` (`METHOD|key`), valid for the TTL (or `stale`). */
+  sign(subject: string, stale = false): string {
+    // At least the TTL whatever the second we are in (an expiry rounded down could leave ms).
+    const expires = stale
+      ? Math.floor(Date.now() / 1000) - 1
+      : Math.ceil(Date.now() / 1000) + this.ttlSeconds;
+    return `expires=${expires}&gen=${this.generation}&signature=${
+      this.signature(subject, expires, this.generation)
+    }`;
+  }
+
+  /** Why a URL for `subject` is refused (`403`'s text), or `undefined` when it is good. */
+  refusal(subject: string, url: URL): string | undefined {
+    const expires = Number(url.searchParams.get("expires"));
+    const generation = Number(url.searchParams.get("gen"));
+    const given = Buffer.from(url.searchParams.get("signature") ?? "", "hex");
+    const expected = Buffer.from(this.signature(subject, expires, generation), "hex");
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+      return "signature does not match";
+    }
+    if (expires < Date.now() / 1000 || generation < this.generation) return "signed URL expired";
+    return undefined;
+  }
+
+  /** Expires every URL signed so far. */
+  expireAll(): void {
+    this.generation++;
+  }
 }
 
 const downloadPrefix = "/_storage/objects/";
@@ -64,33 +117,25 @@ export function objectStorage(
   },
   options?: ObjectStorageOptions,
 ): ObjectStorage {
-  const secret = randomBytes(32);
-  const ttl = options?.signedUrlTtlSeconds ?? 3600;
-  const sign = (method: string, key: string, expires: number) =>
-    createHmac("sha256", secret).update(`${method}|${key}|${expires}`).digest("hex");
-  const signed = (prefix: string, method: string, key: string) => {
-    const expires = Math.floor(Date.now() / 1000) + ttl;
-    return `${baseUrl}${prefix}${encodeURIComponent(key)}?expires=${expires}&signature=${
-      sign(method, key, expires)
-    }`;
-  };
+  const signer = new UrlSigner(options?.signedUrlTtlSeconds ?? 3600);
+  const signed = (prefix: string, method: string, key: string, stale = false) =>
+    `${baseUrl}${prefix}${encodeURIComponent(key)}?${signer.sign(`${method}|${key}`, stale)}`;
   /** The refusal of a request that is not signed right, or `undefined` when it is. */
   const refusal = (request: Request, url: URL, key: string): Response | undefined => {
     if (request.headers.has("authorization")) {
       return new Response("storage takes a signed URL and no other credentials", { status: 400 });
     }
-    const expires = Number(url.searchParams.get("expires"));
-    const given = Buffer.from(url.searchParams.get("signature") ?? "", "hex");
-    const expected = Buffer.from(sign(request.method, key, expires), "hex");
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-      return new Response("signature does not match", { status: 403 });
-    }
-    if (expires < Date.now() / 1000) return new Response("signed URL expired", { status: 403 });
-    return undefined;
+    const why = signer.refusal(`${request.method}|${key}`, url);
+    return why === undefined ? undefined : new Response(why, { status: 403 });
   };
   return {
     signedUrl: (key) => signed(downloadPrefix, "GET", key),
     uploadUrl: (key) => signed(uploadPrefix, "PUT", key),
+    stale: {
+      signedUrl: (key) => signed(downloadPrefix, "GET", key, true),
+      uploadUrl: (key) => signed(uploadPrefix, "PUT", key, true),
+    },
+    expireAll: () => signer.expireAll(),
     route: (request) => {
       const url = new URL(request.url);
       const prefix = url.pathname.startsWith(downloadPrefix)

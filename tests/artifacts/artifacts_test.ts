@@ -248,8 +248,8 @@ Deno.test("files whose signed URLs expired share one request for new ones", asyn
         const api = yield* Api;
         const prod = yield* api.artifact("acme/mnist/mnist-raw:prod");
         server.resetRequests();
-        // The URLs (asked for beside the manifest) expire while the manifest is delayed.
-        server.injectFaults({ kind: "delay", ms: 3_100, operationName: "FetchArtifactManifest" });
+        // The URLs (asked for beside the manifest) have expired when the files are fetched.
+        server.injectFaults({ kind: "staleUrls", operationName: "GetArtifactFileUrls" });
         const done = yield* api.downloadArtifact(prod, { root: `${dir}/raw`, concurrency: 3 });
         const statuses = storageGets(server).filter((g) => !g.path.includes("manifest"))
           .map((g) => g.status);
@@ -260,7 +260,6 @@ Deno.test("files whose signed URLs expired share one request for new ones", asyn
           seed: seeded(server, "mnist-raw")[1]!,
         };
       }),
-    { server: { storage: { signedUrlTtlSeconds: 2 } } },
   );
   const files = r.seed.entries.length;
   assert.ok(files > 3);

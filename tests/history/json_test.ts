@@ -171,9 +171,10 @@ Deno.test("a Parquet export read slower than its signed URL lives is signed agai
         const api = yield* Api;
         const rows = yield* Stream.runCollect(
           api.scanHistory(`acme/bench/${run.name}`, { mode: "parquet", concurrency: 1 }).pipe(
-            // A slow consumer: the URL (valid for at most a second) expires before the next
-            // row group is asked for.
-            Stream.tap((row) => row["_step"] === 0 ? Effect.sleep("2100 millis") : Effect.void),
+            // A slow consumer: the URL expires before the next row group is asked for.
+            Stream.tap((row) =>
+              row["_step"] === 0 ? Effect.sync(() => server.expireSignedUrls()) : Effect.void
+            ),
           ),
         );
         return {
@@ -187,7 +188,6 @@ Deno.test("a Parquet export read slower than its signed URL lives is signed agai
       }),
     {
       seed: { benchmark: { runs: 1, steps: 12_000, metrics: 4 } },
-      parquet: { signedUrlTtlSeconds: 1 },
     },
   );
   assert.deepEqual(rows, expected);
@@ -199,12 +199,15 @@ Deno.test("storage that keeps refusing a signed URL fails the scan with a Permis
   const error = await inServer(
     (server) =>
       Effect.gen(function* () {
+        // Every answer's URLs have expired already.
+        server.injectFaults(
+          ...Array(20).fill({ kind: "staleUrls", operationName: "RunParquetHistory" }),
+        );
         const api = yield* Api;
         return yield* Effect.flip(Stream.runCollect(
           api.scanHistory(`acme/mnist/${seedRun(server, "finished").name}`, { mode: "parquet" }),
         ));
       }),
-    { parquet: { signedUrlTtlSeconds: 0 } },
   );
   assert.equal(error._tag, "PermissionError");
   // No key was sent to storage, and the message does not blame one.

@@ -8,7 +8,7 @@
  */
 import { GraphQLError } from "graphql";
 import type { EmulatorStore, StoredProject, StoredRun, StoredUser } from "../store.ts";
-import type { ObjectStorage } from "../storage.ts";
+import type { UrlIssuer } from "../storage.ts";
 import { offsetPage } from "../run_query.ts";
 import { mimetypeOf } from "../files/store.ts";
 import type {
@@ -23,7 +23,7 @@ import type {
 export interface ArtifactContext {
   readonly store: EmulatorStore;
   readonly viewer: StoredUser;
-  readonly storage: ObjectStorage;
+  readonly storage: UrlIssuer;
   readonly baseUrl: string;
   /** The `Project` view of a project. */
   readonly projectView: (project: StoredProject) => unknown;

@@ -5,7 +5,7 @@
  * @module
  */
 import { GraphQLError } from "graphql";
-import type { ObjectStorage } from "../storage.ts";
+import type { UrlIssuer } from "../storage.ts";
 import type { StoredRun } from "../store.ts";
 import type { RunFileStore, StoredFile } from "./store.ts";
 import { offsetPage } from "../run_query.ts";
@@ -13,7 +13,7 @@ import { offsetPage } from "../run_query.ts";
 /** What the file resolvers need of the server. */
 export interface FileContext {
   readonly files: RunFileStore;
-  readonly storage: ObjectStorage;
+  readonly storage: UrlIssuer;
   /** The server's base URL, for the authenticated `url` of a file. */
   readonly baseUrl: string;
 }
