@@ -20,7 +20,7 @@ import type { ProjectPath } from "../core/paths.ts";
 import { checkedStream, positiveInteger } from "../core/_arguments.ts";
 import { projectNotFound } from "../core/_not_found.ts";
 import type { WandbClient } from "../core/transport.ts";
-import { issuePath } from "../core/transport.ts";
+import { issuePath } from "../core/_graphql_execution.ts";
 import {
   type Artifact,
   type ArtifactCollection,

@@ -15,7 +15,8 @@ import * as RequestResolver from "effect/RequestResolver";
 import * as Schema from "effect/Schema";
 import { DecodeError, type RequestError } from "./errors.ts";
 import { type GraphqlRequest, operationDocument } from "./graphql.ts";
-import { issuePath, type WandbClient } from "./transport.ts";
+import type { WandbClient } from "./transport.ts";
+import { issuePath } from "./_graphql_execution.ts";
 
 /** The answer of a batch: one aliased field per lookup. */
 export type BatchData = Readonly<Record<string, unknown>>;

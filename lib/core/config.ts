@@ -23,6 +23,18 @@ export const libraryVersion = "0.1.0";
 export const defaultTimeout: Duration.Duration = Duration.seconds(19);
 
 /**
+ * Default time one request may take, its attempts and the waits between its retries together:
+ * a minute, past which a request fails with what its last attempt met.
+ */
+export const defaultRetryBudget: Duration.Duration = Duration.seconds(60);
+
+/**
+ * Default size past which an answer is refused: 64 MiB, well above any page W&B sends (a page
+ * of 1,000 history rows is under 2 MiB) and far below what would hurt a 512 MB isolate.
+ */
+export const defaultMaxResponseBytes = 64 * 1024 * 1024;
+
+/**
  * Default number of requests one `Api` keeps in flight at once, across all its streams: enough
  * to hide a SaaS round trip behind the others (an export at 20 ms per request is as fast with
  * 16 as with 32 in `bench/`), few enough that one job stays a small share of a project's rate
@@ -55,6 +67,10 @@ export interface ApiConfig {
   readonly timeout: Duration.Duration;
   /** Delays between attempts; only retryable failures are retried. */
   readonly retrySchedule: Schedule.Schedule<unknown, WandbError>;
+  /** The most time one request takes, its attempts and the waits between them together. */
+  readonly retryBudget: Duration.Duration;
+  /** The largest answer read; a larger one fails with a `too-large` `TransportError`. */
+  readonly maxResponseBytes: number;
   /** Maximum requests in flight for the whole `Api`. */
   readonly concurrency: number;
   /** The `User-Agent` header. */
@@ -91,6 +107,21 @@ export interface ApiOptions {
    * @default {defaultRetrySchedule}
    */
   readonly retrySchedule?: Schedule.Schedule<unknown, WandbError> | undefined;
+  /**
+   * The most time one request may take, its attempts and the waits between them together. A
+   * wait that would cross it is not taken; a server asking for a longer pause than is left fails
+   * the request at once (a `RateLimitedError` saying when to come back). `Duration.infinity`
+   * retries for as long as the schedule goes on.
+   * @default {"60 seconds"}
+   */
+  readonly retryBudget?: Duration.Input | undefined;
+  /**
+   * The largest GraphQL answer or download read into memory, in bytes; a larger one fails with
+   * a `TransportError` of reason `too-large` without being read further. File downloads to disk
+   * stream and are not bounded by it.
+   * @default {67108864}
+   */
+  readonly maxResponseBytes?: number | undefined;
   /**
    * Maximum number of requests in flight for the whole `Api`.
    * @default {16}
@@ -168,6 +199,22 @@ export function makeApiConfig(options: ApiOptions): Effect.Effect<ApiConfig, Inv
         invalid("timeout", "The timeout must be a positive duration", options.timeout),
       );
     }
+    const retryBudget = Duration.fromInput(options.retryBudget ?? defaultRetryBudget);
+    if (Option.isNone(retryBudget) || Duration.toMillis(retryBudget.value) <= 0) {
+      return Effect.fail(
+        invalid("retryBudget", "The retry budget must be a positive duration", options.retryBudget),
+      );
+    }
+    const maxResponseBytes = options.maxResponseBytes ?? defaultMaxResponseBytes;
+    if (!Number.isInteger(maxResponseBytes) || maxResponseBytes < 1024) {
+      return Effect.fail(
+        invalid(
+          "maxResponseBytes",
+          `The largest answer read must be a whole number of at least 1024 bytes: current value is ${maxResponseBytes}`,
+          maxResponseBytes,
+        ),
+      );
+    }
     const concurrency = options.concurrency ?? defaultConcurrency;
     if (!Number.isInteger(concurrency) || concurrency < 1) {
       return Effect.fail(
@@ -185,6 +232,8 @@ export function makeApiConfig(options: ApiOptions): Effect.Effect<ApiConfig, Inv
       project: options.project,
       timeout: timeout.value,
       retrySchedule: options.retrySchedule ?? defaultRetrySchedule,
+      retryBudget: retryBudget.value,
+      maxResponseBytes,
       concurrency,
       userAgent: options.userAgent ?? `effect-wandb/${libraryVersion}`,
       adaptiveThrottling: options.adaptiveThrottling ?? true,

@@ -15,8 +15,13 @@ import * as Data from "effect/Data";
 export interface RequestFacts {
   /** The GraphQL operation (or `GET <what>` for downloads) that failed. */
   readonly operation: string;
-  /** A human-readable explanation, in sentence case. */
+  /** A human-readable explanation, in sentence case, of at most a few hundred characters. */
   readonly message: string;
+  /**
+   * The server's own words in full (an error body of up to 64 KiB), where `message` quotes a
+   * shortened form; absent when the server said nothing more.
+   */
+  readonly detail?: string | undefined;
 }
 
 /**
@@ -146,6 +151,11 @@ export class ServerError extends Data.Error<
     readonly status: number;
     /** The delay asked for by a `Retry-After` header, if the server sent one. */
     readonly retryAfterMillis?: number | undefined;
+    /**
+     * Where a redirect (HTTP 3xx) pointed: its host only. The API key is never sent after a
+     * redirect, so a redirected API request fails with this set.
+     */
+    readonly redirectedTo?: string | undefined;
   }
 > {
   /** Discriminant for `Effect.catchTag`. */
@@ -160,12 +170,29 @@ export class ServerError extends Data.Error<
   }
 }
 
-/** What went wrong below HTTP. */
-export type TransportFailure = "network" | "timeout" | "truncated-body";
+/**
+ * What went wrong below HTTP:
+ * - `refused`: nothing listens at the address (connection refused);
+ * - `dns`: the host name does not resolve;
+ * - `reset`: the connection broke, before or during the answer;
+ * - `timeout`: no (complete) answer within the per-attempt timeout;
+ * - `truncated-body`: the body ended before its JSON did;
+ * - `too-large`: the answer is larger than the client reads (`maxResponseBytes`);
+ * - `network`: any other failure to connect or read.
+ */
+export type TransportFailure =
+  | "network"
+  | "refused"
+  | "dns"
+  | "reset"
+  | "timeout"
+  | "truncated-body"
+  | "too-large";
 
 /**
- * The request never got a complete answer: the connection failed, the attempt timed out, or
- * the body ended before the JSON did.
+ * The request never got a complete answer: the connection was refused or broke, the host did
+ * not resolve, the attempt timed out, the body ended before the JSON did, or it was larger than
+ * the client reads.
  *
  * @example
  * ```ts
@@ -179,13 +206,58 @@ export class TransportError extends Data.Error<
   RequestFacts & {
     /** Which transport failure this is. */
     readonly reason: TransportFailure;
+    /** The URL asked for, without its query (a signed URL's query is a credential). */
+    readonly url?: string | undefined;
   }
 > {
   /** Discriminant for `Effect.catchTag`. */
   readonly _tag = "TransportError" as const;
-  /** Always retryable: nothing reached the server, or its answer was lost. */
+  /**
+   * Retryable, since nothing reached the server or its answer was lost, except `too-large`: the
+   * same request brings the same answer.
+   */
   get isRetryable(): boolean {
-    return true;
+    return this.reason !== "too-large";
+  }
+}
+
+/** The Deno permission a call lacked. */
+export type DenoPermission = "net" | "env" | "read" | "write";
+
+/**
+ * Deno refused the program something it needs: network access to the server, an environment
+ * variable, a file to read or write. Not retried: the program has to run again with the flag
+ * this error names (`flag`, e.g. `--allow-net=api.wandb.ai`).
+ *
+ * @example Telling the user which flag to add
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { RuntimePermissionError } from "@effect-wandb/api";
+ * const e = new RuntimePermissionError({
+ *   operation: "GetViewer",
+ *   permission: "net",
+ *   target: "127.0.0.1:8080",
+ *   flag: "--allow-net=127.0.0.1:8080",
+ *   message: "Deno denied network access to 127.0.0.1:8080: run with --allow-net=127.0.0.1:8080",
+ * });
+ * assert.ok(!e.isRetryable && e.flag === "--allow-net=127.0.0.1:8080");
+ * ```
+ */
+export class RuntimePermissionError extends Data.Error<
+  RequestFacts & {
+    /** The kind of permission missing. */
+    readonly permission: DenoPermission;
+    /** What it was needed for: `host:port`, a variable's name, a path. */
+    readonly target: string;
+    /** The flag that grants it. */
+    readonly flag: string;
+  }
+> {
+  /** Discriminant for `Effect.catchTag`. */
+  readonly _tag = "RuntimePermissionError" as const;
+  /** Never retryable: the same program is refused the same way. */
+  get isRetryable(): boolean {
+    return false;
   }
 }
 
@@ -200,7 +272,8 @@ export interface GraphqlErrorEntry {
 /**
  * The server answered HTTP 200 with GraphQL `errors` (a bad filter, an unknown field, …).
  *
- * Not retried, like the official client: the same document fails the same way.
+ * Not retried, like the official client: the same document fails the same way. The message
+ * quotes the errors shortened; `errors` holds them whole.
  *
  * @example
  * ```ts
@@ -388,7 +461,8 @@ export type WandbError =
   | InvalidArgumentError
   | ChecksumError
   | LocalFileError
-  | WaitTimeoutError;
+  | WaitTimeoutError
+  | RuntimePermissionError;
 
 /**
  * The errors a request can fail with once it has been sent (all but `InvalidArgumentError` and
@@ -401,7 +475,8 @@ export type RequestError =
   | ServerError
   | TransportError
   | GraphqlError
-  | DecodeError;
+  | DecodeError
+  | RuntimePermissionError;
 
 /**
  * Whether retrying the failed request could succeed.

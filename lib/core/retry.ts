@@ -15,15 +15,15 @@ import type { WandbError } from "./errors.ts";
 
 /**
  * The default retry schedule: exponential back-off from 100 ms (doubling, with jitter), at most
- * 10 retries and at most 60 seconds spent retrying.
+ * 10 retries. The `Api`'s `retryBudget` (60 seconds by default) bounds the whole request besides:
+ * its attempts and these waits together, so a wait that would cross it is not taken (with a
+ * server that keeps failing at once, the last attempt starts ~51 s in).
  *
  * The official Python client retries for 20 seconds from 1 s; we start sooner, because a long
  * export meets stray 5xx and dropped connections that pass at once and a second's wait on each
  * makes it several times slower (`bench:faults`), and we retry longer, because it should survive
- * a short outage (100 ms doubling reaches the 60 s cap in 10 tries). We honour `Retry-After` and
- * `RateLimit-Reset`, which it does not.
- * The client always combines a schedule with {@link atLeastServerDelay}, so a custom schedule
- * cannot wait less than the server asked.
+ * a short outage. We honour `Retry-After` and `RateLimit-Reset`, which it does not: the client
+ * never waits less than the server asked, whatever the schedule.
  *
  * @example Using a shorter policy
  * ```ts
@@ -38,7 +38,6 @@ import type { WandbError } from "./errors.ts";
 export const defaultRetrySchedule: Schedule.Schedule<unknown, WandbError> = Schedule.max([
   Schedule.jittered(Schedule.exponential("100 millis", 2)),
   Schedule.recurs(10),
-  Schedule.during("60 seconds"),
 ]);
 
 /**

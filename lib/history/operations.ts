@@ -26,7 +26,8 @@ import {
   rewriteNonFiniteText,
 } from "../core/wandb_json.ts";
 import { runNotFound } from "../core/_not_found.ts";
-import { issuePath, type RangeDownload, type WandbClient } from "../core/transport.ts";
+import type { RangeDownload, WandbClient } from "../core/transport.ts";
+import { issuePath } from "../core/_graphql_execution.ts";
 import type { Run } from "../runs/decoders.ts";
 import {
   type NdjsonBatch,

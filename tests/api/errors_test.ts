@@ -97,7 +97,7 @@ Deno.test("every error class comes from the server as its own tagged error", asy
     assert.ok(error.isRetryable);
   });
 
-  await t.step("a dropped connection becomes TransportError(network)", async () => {
+  await t.step("a dropped connection becomes TransportError(reset), naming the URL", async () => {
     const error = await withServer(
       Effect.gen(function* () {
         const server = yield* LocalServer;
@@ -108,7 +108,11 @@ Deno.test("every error class comes from the server as its own tagged error", asy
       noRetry,
     );
     assert.equal(error._tag, "TransportError");
-    assert.equal(error._tag === "TransportError" && error.reason, "network");
+    assert.equal(error._tag === "TransportError" && error.reason, "reset");
+    assert.match(
+      error.message,
+      /The connection broke while reading the answer from http:\/\/127\.0\.0\.1:\d+\/graphql/,
+    );
   });
 
   await t.step("a cut-off body becomes TransportError(truncated-body)", async () => {

@@ -25,7 +25,7 @@ import {
   viewerQuery,
   WandbJsonError,
 } from "../../mod.ts";
-import { decodeGraphqlResponse } from "../../lib/core/transport.ts";
+import { decodeGraphqlResponse } from "../../lib/core/_graphql_execution.ts";
 import { toRun } from "../../lib/runs/decoders.ts";
 import { startEmulator } from "../../lib/testing/mod.ts";
 import { postGraphql } from "../api/_harness.ts";
