@@ -9,12 +9,13 @@
  */
 import * as Effect from "effect/Effect";
 import { InvalidArgumentError } from "./errors.ts";
+import { printWandbJson } from "./wandb_json.ts";
 
 /** A W&B run filter: a MongoDB-style query document. */
 export type RunFilter = { readonly [field: string]: unknown };
 
 /** A JSON scalar a filter can compare against. */
-export type FilterValue = string | number | boolean | null;
+export type FilterValue = string | number | bigint | boolean | null;
 
 /** A filterable field, with one method per comparison operator. */
 export interface FilterField {
@@ -25,13 +26,13 @@ export interface FilterField {
   /** Not equal to. */
   ne(value: FilterValue): RunFilter;
   /** Greater than. */
-  gt(value: number | string): RunFilter;
+  gt(value: number | bigint | string): RunFilter;
   /** Greater than or equal to. */
-  gte(value: number | string): RunFilter;
+  gte(value: number | bigint | string): RunFilter;
   /** Less than. */
-  lt(value: number | string): RunFilter;
+  lt(value: number | bigint | string): RunFilter;
   /** Less than or equal to. */
-  lte(value: number | string): RunFilter;
+  lte(value: number | bigint | string): RunFilter;
   /** One of the values. */
   in(values: ReadonlyArray<FilterValue>): RunFilter;
   /** None of the values. */
@@ -199,58 +200,103 @@ const comparison = new Set([
 const isPlainObject = (u: unknown): u is Record<string, unknown> =>
   typeof u === "object" && u !== null && !Array.isArray(u);
 
+/**
+ * How deeply a filter may nest (operators and values together). W&B's own filters nest a few
+ * levels; the bound keeps a runaway value (200,000 levels, or a cycle) a typed error instead of
+ * a stack overflow.
+ */
+export const maxFilterDepth = 64;
+
+/** A filter's walk: its depth and the objects on the way down, to tell a cycle. */
+interface Walk {
+  readonly depth: number;
+  readonly above: ReadonlyArray<object>;
+}
+
+const deeper = (walk: Walk, value: object): Walk => ({
+  depth: walk.depth + 1,
+  above: [...walk.above, value],
+});
+
+/** The problem of a value nested past the bound or inside itself, if it is one. */
+function shapeProblem(value: unknown, at: string, walk: Walk): string | undefined {
+  if (typeof value !== "object" || value === null) return undefined;
+  if (walk.above.includes(value)) return `${at} contains itself (a cycle), which JSON cannot carry`;
+  if (walk.depth >= maxFilterDepth) {
+    return `${shortPath(at)} nests deeper than ${maxFilterDepth} levels, which no W&B filter needs`;
+  }
+  return undefined;
+}
+
+/** A location shortened to its first and last steps, for a value nested very deep. */
+const shortPath = (at: string) => at.length > 200 ? `${at.slice(0, 80)}…${at.slice(-80)}` : at;
+
 /** Finds the first problem in a filter, as a message with its location, or `undefined`. */
-function filterProblem(filter: unknown, at: string): string | undefined {
+function filterProblem(filter: unknown, at: string, walk: Walk): string | undefined {
   if (!isPlainObject(filter)) return `${at} must be an object`;
+  const shape = shapeProblem(filter, at, walk);
+  if (shape !== undefined) return shape;
+  const inner = deeper(walk, filter);
   for (const [key, value] of Object.entries(filter)) {
     const here = `${at}.${key}`;
     if (key.startsWith("$")) {
       if (!logical.has(key)) return `${here}: unsupported operator '${key}' at the top of a filter`;
       if (!Array.isArray(value)) return `${here} must be an array of filters`;
       for (const [i, sub] of value.entries()) {
-        const problem = filterProblem(sub, `${here}[${i}]`);
+        const problem = filterProblem(sub, `${here}[${i}]`, inner);
         if (problem !== undefined) return problem;
       }
       continue;
     }
     if (key.length === 0) return `${at} has an empty field name`;
-    const problem = conditionProblem(value, here);
+    const problem = conditionProblem(value, here, inner);
     if (problem !== undefined) return problem;
   }
   return undefined;
 }
 
-function conditionProblem(value: unknown, at: string): string | undefined {
-  if (!isPlainObject(value)) return jsonProblem(value, at);
+function conditionProblem(value: unknown, at: string, walk: Walk): string | undefined {
+  if (!isPlainObject(value)) return jsonProblem(value, at, walk);
   const keys = Object.keys(value);
-  if (!keys.some((k) => k.startsWith("$"))) return jsonProblem(value, at);
+  if (!keys.some((k) => k.startsWith("$"))) return jsonProblem(value, at, walk);
+  const shape = shapeProblem(value, at, walk);
+  if (shape !== undefined) return shape;
+  const inner = deeper(walk, value);
   for (const [op, operand] of Object.entries(value)) {
-    if (!comparison.has(op)) return `${at}: unsupported operator '${op}'`;
+    if (!comparison.has(op)) {
+      return `${at}: unsupported operator '${op}' (the operators are ${[...comparison].join(" ")})`;
+    }
     if ((op === "$in" || op === "$nin") && !Array.isArray(operand)) {
       return `${at}.${op} must be an array`;
     }
     if (op === "$exists" && typeof operand !== "boolean") return `${at}.$exists must be a boolean`;
     if (op === "$regex" && typeof operand !== "string") return `${at}.$regex must be a string`;
-    const problem = jsonProblem(operand, `${at}.${op}`);
+    const problem = jsonProblem(operand, `${at}.${op}`, inner);
     if (problem !== undefined) return problem;
   }
   return undefined;
 }
 
-function jsonProblem(value: unknown, at: string): string | undefined {
+function jsonProblem(value: unknown, at: string, walk: Walk): string | undefined {
   switch (typeof value) {
     case "string":
     case "boolean":
+    // An integer past 2^53, as W&B keeps it and this library reads it: written as its digits.
+    case "bigint":
       return undefined;
     case "number":
       return Number.isFinite(value) ? undefined : `${at} is ${value}, which JSON cannot carry`;
-    case "object":
+    case "object": {
       if (value === null) return undefined;
+      const shape = shapeProblem(value, at, walk);
+      if (shape !== undefined) return shape;
+      const inner = deeper(walk, value);
       for (const [k, v] of Object.entries(value)) {
-        const problem = jsonProblem(v, `${at}.${k}`);
+        const problem = jsonProblem(v, `${at}.${k}`, inner);
         if (problem !== undefined) return problem;
       }
       return undefined;
+    }
     default:
       return `${at} is ${typeof value}, which JSON cannot carry`;
   }
@@ -273,9 +319,10 @@ export function encodeFilters(
 ): Effect.Effect<string, InvalidArgumentError> {
   return Effect.suspend(() => {
     if (filter === undefined) return Effect.succeed("{}");
-    const problem = filterProblem(filter, "filters");
+    const problem = filterProblem(filter, "filters", { depth: 0, above: [] });
     return problem === undefined
-      ? Effect.succeed(JSON.stringify(filter))
+      // Big integers go as their digits, exactly (JSON.stringify refuses them).
+      ? Effect.succeed(printWandbJson(filter))
       : Effect.fail(new InvalidArgumentError({ argument: "filters", message: problem }));
   });
 }

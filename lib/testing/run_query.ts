@@ -10,6 +10,9 @@
  * @module
  */
 import { Query } from "mingo";
+import { Context } from "mingo/core";
+import type { AnyObject, Options, QueryOperator } from "mingo/types";
+import { resolve } from "mingo/util";
 import { parseWandbJson } from "../core/wandb_json.ts";
 import type { StoredRun } from "./store.ts";
 
@@ -37,6 +40,28 @@ const operators = new Set([
   "$not",
 ]);
 
+/**
+ * Comparisons with a number or a big integer go through the exact operators below: mingo orders
+ * a bigint apart from numbers (and two bigints by their text), so `$gt: 5` would never match
+ * 9007199254740993n and W&B's integers past 2^53 could not be filtered exactly.
+ */
+const exactOperators: Record<string, string> = {
+  $eq: "$exactEq",
+  $ne: "$exactNe",
+  $gt: "$exactGt",
+  $gte: "$exactGte",
+  $lt: "$exactLt",
+  $lte: "$exactLte",
+  $in: "$exactIn",
+  $nin: "$exactNin",
+};
+
+const isNumeric = (value: unknown): value is number | bigint =>
+  typeof value === "number" || typeof value === "bigint";
+
+/** An exact operand as mingo can hold it (it prints its query as JSON): a bigint as digits. */
+const exactOperand = (value: unknown): unknown => typeof value === "bigint" ? `${value}n` : value;
+
 /** Rewrites `config.k…` to `config.k.value…` (the stored form) and checks operators. */
 function normalise(filter: unknown): unknown {
   if (Array.isArray(filter)) return filter.map(normalise);
@@ -54,13 +79,80 @@ function normalise(filter: unknown): unknown {
           throw new RunQueryError(`invalid filters: bad regular expression ${value}`);
         }
       }
-      out[key] = normalise(value);
+      const exact = exactOperators[key];
+      const numeric = Array.isArray(value)
+        ? value.some((v) => typeof v === "bigint")
+        : typeof value === "bigint" ||
+          (typeof value === "number" && key !== "$eq" && key !== "$ne");
+      if (exact !== undefined && numeric) {
+        out[exact] = Array.isArray(value) ? value.map(exactOperand) : exactOperand(value);
+      } else {
+        out[key] = normalise(value);
+      }
+    } else if (typeof value === "bigint") {
+      out[configPath(key)] = { $exactEq: exactOperand(value) };
     } else {
       out[configPath(key)] = normalise(value);
     }
   }
   return out;
 }
+
+/** An exact operand back from its form in the query. */
+const operandValue = (operand: unknown): unknown =>
+  typeof operand === "string" && /^-?\d+n$/.test(operand) ? BigInt(operand.slice(0, -1)) : operand;
+
+/**
+ * Compares two numbers exactly, a bigint with a bigint or a whole number as integers; `NaN`
+ * (W&B's diverged metrics) compares with nothing, as in W&B's filters.
+ */
+function compareExact(a: number | bigint, b: number | bigint): number | undefined {
+  if (typeof a === "number" && Number.isNaN(a)) return undefined;
+  if (typeof b === "number" && Number.isNaN(b)) return undefined;
+  if (typeof a === "bigint" && typeof b === "number" && Number.isInteger(b)) b = BigInt(b);
+  if (typeof b === "bigint" && typeof a === "number" && Number.isInteger(a)) a = BigInt(a);
+  if (typeof a === typeof b) return a < b ? -1 : a > b ? 1 : 0;
+  const [x, y] = [Number(a), Number(b)];
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/** A mingo query operator over the value at `selector` (each element, for a list). */
+const exactOperator = (test: (value: unknown, operand: unknown) => boolean) =>
+(
+  selector: string,
+  operand: unknown,
+  _options: Options,
+) => {
+  const wanted = Array.isArray(operand) ? operand.map(operandValue) : operandValue(operand);
+  return (document: AnyObject) => {
+    const value = resolve(document, selector);
+    return Array.isArray(value) ? value.some((v) => test(v, wanted)) : test(value, wanted);
+  };
+};
+
+const ordered = (accept: (cmp: number) => boolean) =>
+  exactOperator((value, operand) => {
+    if (!isNumeric(value) || !isNumeric(operand)) return false;
+    const cmp = compareExact(value, operand);
+    return cmp !== undefined && accept(cmp);
+  });
+
+const equal = (value: unknown, operand: unknown) =>
+  isNumeric(value) && isNumeric(operand) ? compareExact(value, operand) === 0 : value === operand;
+
+// mingo types its operator map by the names it knows: ours are new names, of the same shape.
+const exactContext = Context.init({
+  query: {
+    $exactEq: exactOperator(equal),
+    $exactNe: exactOperator((v, o) => !equal(v, o)),
+    $exactGt: ordered((c) => c > 0),
+    $exactGte: ordered((c) => c >= 0),
+    $exactLt: ordered((c) => c < 0),
+    $exactLte: ordered((c) => c <= 0),
+    $exactIn: exactOperator((v, o) => (o as Array<unknown>).some((x) => equal(v, x))),
+    $exactNin: exactOperator((v, o) => !(o as Array<unknown>).some((x) => equal(v, x))),
+  } as unknown as Record<string, QueryOperator>,
+});
 
 function configPath(key: string): string {
   if (!key.startsWith("config.")) return key;
@@ -115,7 +207,8 @@ export function runFilter(filters: string | null | undefined): (run: StoredRun) 
   if (filters === null || filters === undefined || filters.trim() === "") return () => true;
   let parsed: unknown;
   try {
-    parsed = JSON.parse(filters);
+    // W&B's JSON: a big integer in a filter is compared exactly, as the server compares it.
+    parsed = parseWandbJson(filters);
   } catch {
     throw new RunQueryError("invalid filters: not JSON");
   }
@@ -125,7 +218,7 @@ export function runFilter(filters: string | null | undefined): (run: StoredRun) 
   if (Object.keys(parsed).length === 0) return () => true;
   let query: Query;
   try {
-    query = new Query(normalise(parsed) as Record<string, unknown>);
+    query = new Query(normalise(parsed) as Record<string, unknown>, { context: exactContext });
   } catch (error) {
     if (error instanceof RunQueryError) throw error;
     throw new RunQueryError(`invalid filters: ${(error as Error).message}`);

@@ -220,3 +220,23 @@ Deno.test("a path without an entity uses the viewer's default entity, asked once
   assert.equal(paths[0], paths[1]);
   assert.equal(requests, 1);
 });
+
+Deno.test("a big integer read back from W&B filters runs exactly, as the server compares it", async () => {
+  const { read, found, near } = await withServer(Effect.gen(function* () {
+    const api = yield* Api;
+    const runs = yield* api.runs("acme/real-world", { full: true }).pipe(Stream.runCollect);
+    const diverged = runs.find((r) => typeof r.summary?.["tokens_seen"] === "bigint")!;
+    const read = diverged.summary!["tokens_seen"] as bigint;
+    const found = yield* api.runs("acme/real-world", {
+      filters: summary("tokens_seen").eq(read),
+    }).pipe(Stream.runCollect);
+    // One less: equal as a double, not as the integer W&B keeps.
+    const near = yield* api.runCount("acme/real-world", {
+      filters: summary("tokens_seen").eq(read - 1n),
+    });
+    return { read, found: found.map((r) => r.id), near, id: diverged.id };
+  }));
+  assert.equal(read, 9007199254740993n);
+  assert.equal(found.length, 1);
+  assert.equal(near, 0);
+});

@@ -98,3 +98,40 @@ Deno.test("encodeOrder() normalises and validates order keys", () => {
   const error = Effect.runSync(Effect.flip(encodeOrder("+{bad}")));
   assert.equal(error._tag, "InvalidArgumentError");
 });
+
+Deno.test("encodeFilters() refuses values nested past the bound or inside themselves, typed", async (t) => {
+  const refusal = (filter: Parameters<typeof encodeFilters>[0]) => {
+    const error = Effect.runSync(Effect.flip(encodeFilters(filter)));
+    assert.equal(error._tag, "InvalidArgumentError");
+    return error.message;
+  };
+  await t.step("a value nested 200,000 deep", () => {
+    let deep: Record<string, unknown> = { leaf: 1 };
+    for (let i = 0; i < 200_000; i++) deep = { a: deep };
+    assert.match(refusal({ "config.x": deep }), /nests deeper than 64 levels/);
+  });
+  await t.step("operators nested past the bound", () => {
+    let deep: Record<string, unknown> = runField.state.eq("finished");
+    for (let i = 0; i < 100; i++) deep = { $and: [deep] };
+    assert.match(refusal(deep), /^filters\.\$and\[0\].*nests deeper than 64 levels/);
+  });
+  await t.step("a cycle", () => {
+    const cyclic: Record<string, unknown> = { v: 1 };
+    cyclic.self = cyclic;
+    assert.match(refusal({ "config.x": cyclic }), /filters\.config\.x\.self contains itself/);
+  });
+  await t.step("an array that holds itself", () => {
+    const list: Array<unknown> = [1];
+    list.push(list);
+    assert.match(refusal({ "config.x": { $in: list } }), /contains itself/);
+  });
+});
+
+Deno.test("encodeFilters() writes a big integer read from W&B as its exact digits", () => {
+  const big = 9007199254740993n;
+  assert.equal(encode(config("big").gt(big)), '{"config.big":{"$gt":9007199254740993}}');
+  assert.equal(
+    encode({ "summary_metrics.n": { $in: [1, big] } }),
+    '{"summary_metrics.n":{"$in":[1,9007199254740993]}}',
+  );
+});

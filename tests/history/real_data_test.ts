@@ -11,6 +11,7 @@ import {
   parquetFile,
   parseWandbJson,
   printWandbJson,
+  readParquetHistory,
   readParquetHistorySlice,
   type ScanHistoryOptions,
   summary,
@@ -362,4 +363,15 @@ Deno.test("sinks: CSV writes NaN and the infinities, Parquet stores IEEE values 
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("the local server exports a column of integers past INT64 as W&B does, as DOUBLE", async () => {
+  const rows = [
+    { _step: 0, big: 9007199254740993n, huge: 7e20 },
+    { _step: 1, big: 2n ** 62n, huge: 9007199254740993n },
+  ];
+  const back = await readParquetHistory(historyToParquet(rows));
+  // `big` fits INT64 and stays exact; `huge` holds 7e20, so it is a DOUBLE column.
+  assert.deepEqual(back.map((r) => r["big"]), [9007199254740993n, 2n ** 62n]);
+  assert.deepEqual(back.map((r) => r["huge"]), [7e20, 9007199254740992]);
 });
