@@ -260,6 +260,8 @@ export {
   apiConfigFromEnv,
   type ApiOptions,
   apiOptionsConfig,
+  apiOptionsFromEnv,
+  checkedEnvVarsProvider,
   defaultBaseUrl,
   defaultConcurrency,
   defaultMaxResponseBytes,

@@ -25,7 +25,7 @@ import {
   apiOptionsConfig,
   makeApiConfig,
 } from "../core/config.ts";
-import type { InvalidArgumentError, WandbError } from "../core/errors.ts";
+import type { InvalidArgumentError, RuntimePermissionError, WandbError } from "../core/errors.ts";
 import { encodeFilters, encodeOrder, type RunFilter } from "../core/filters.ts";
 import type { Page } from "../core/pagination.ts";
 import {
@@ -953,7 +953,7 @@ export class Api extends ApiBase {
    */
   static readonly layerFromEnv: Layer.Layer<
     Api,
-    Config.ConfigError | InvalidArgumentError,
+    Config.ConfigError | InvalidArgumentError | RuntimePermissionError,
     HttpClient.HttpClient
   > = Layer.effect(Api, Effect.flatMap(apiConfigFromEnv, makeApi));
 }

@@ -19,7 +19,7 @@ import * as Command from "effect/cli/Command";
 import * as Flag from "effect/cli/Flag";
 import * as FetchHttpClient from "effect/http/FetchHttpClient";
 import { Api } from "../api/api.ts";
-import { apiOptionsConfig, libraryVersion, wandbEnvProvider } from "../core/config.ts";
+import { apiOptionsFromEnv, libraryVersion } from "../core/config.ts";
 import {
   type ExportFormat,
   type ExportPart,
@@ -161,7 +161,7 @@ export const exportCommand: Command.Command<"export", ExportInput, {}, never, ne
           )
           : Layer.unwrap(
             Effect.map(
-              Effect.suspend(() => apiOptionsConfig.parse(wandbEnvProvider())),
+              apiOptionsFromEnv(),
               (options) => Api.layer({ ...options, concurrency, onRetry }),
             ),
           ).pipe(Layer.provide(FetchHttpClient.layer));

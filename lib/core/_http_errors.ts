@@ -16,6 +16,7 @@ import {
   TransportError,
 } from "./errors.ts";
 import { retryAfterMillisFromHeaders } from "./retry.ts";
+import { permissionDenied } from "./_permissions.ts";
 
 /** The longest a message quotes of what a server said. */
 export const quotedChars = 300;
@@ -156,29 +157,6 @@ function causeMessages(error: unknown): Array<string> {
   return messages;
 }
 
-/** The permission error of a Deno refusal found in `error`'s causes, if it is one. */
-function deniedNet(operation: string, url: string, error: unknown): RuntimePermissionError | null {
-  let current: unknown = error;
-  for (let depth = 0; depth < 6 && current !== undefined && current !== null; depth++) {
-    if (
-      current instanceof Deno.errors.NotCapable || current instanceof Deno.errors.PermissionDenied
-    ) {
-      const named = /net access to "([^"]+)"/.exec((current as Error).message)?.[1];
-      const target = named ?? new URL(url).host;
-      const flag = `--allow-net=${target}`;
-      return new RuntimePermissionError({
-        operation,
-        permission: "net",
-        target,
-        flag,
-        message: `Deno denied network access to ${target} (${shownUrl(url)}): run with ${flag}`,
-      });
-    }
-    current = (current as { cause?: unknown }).cause;
-  }
-  return null;
-}
-
 /**
  * What a failed connection or body read was, from the errors the runtime gave: a Deno
  * permission refusal becomes a {@link RuntimePermissionError} (never retried); the rest a
@@ -190,8 +168,18 @@ export function connectionError(
   error: unknown,
   stage: "connect" | "read",
 ): TransportError | RuntimePermissionError {
-  const denied = deniedNet(operation, url, error);
-  if (denied !== null) return denied;
+  const denied = permissionDenied(operation, error, {
+    permission: "net",
+    target: new URL(url).host,
+  });
+  if (denied !== undefined) {
+    return new RuntimePermissionError({
+      ...denied,
+      message: `Deno denied network access to ${denied.target} (${
+        shownUrl(url)
+      }): run with ${denied.flag}`,
+    });
+  }
   const messages = causeMessages(error);
   const all = messages.join(" | ");
   const shown = shownUrl(url);

@@ -10,7 +10,8 @@ import * as Effect from "effect/Effect";
 import * as Option from "effect/Option";
 import * as Redacted from "effect/Redacted";
 import type * as Schedule from "effect/Schedule";
-import { InvalidArgumentError, type WandbError } from "./errors.ts";
+import { InvalidArgumentError, RuntimePermissionError, type WandbError } from "./errors.ts";
+import { permissionDenied } from "./_permissions.ts";
 import { defaultRetrySchedule } from "./retry.ts";
 
 /** The public W&B cloud endpoint, used when no base URL is configured. */
@@ -283,7 +284,7 @@ export const apiOptionsConfig: Config.Config<ApiOptions> = Config.all({
  *
  * Effect's default provider enumerates the whole environment, which fails under a scoped
  * `--allow-env=…`; this one asks only for the names it is given. A variable the process may not
- * read counts as unset.
+ * read counts as unset (use {@link checkedEnvVarsProvider} to be told instead).
  *
  * @example
  * ```ts
@@ -292,15 +293,55 @@ export const apiOptionsConfig: Config.Config<ApiOptions> = Config.all({
  * ```
  */
 export function envVarsProvider(names: ReadonlyArray<string>): ConfigProvider.ConfigProvider {
-  const record: Record<string, string | undefined> = {};
+  return ConfigProvider.fromEnvRecord(readEnvVars(names).values);
+}
+
+/** The variables `names` as the process may read them, and those Deno refused. */
+function readEnvVars(names: ReadonlyArray<string>) {
+  const values: Record<string, string | undefined> = {};
+  const denied: Array<string> = [];
   for (const name of names) {
     try {
-      record[name] = Deno.env.get(name);
-    } catch {
-      record[name] = undefined;
+      values[name] = Deno.env.get(name);
+    } catch (error) {
+      if (permissionDenied("read environment", error, { permission: "env", target: name })) {
+        denied.push(name);
+      }
+      values[name] = undefined;
     }
   }
-  return ConfigProvider.fromEnvRecord(record);
+  return { values, denied };
+}
+
+/**
+ * {@link envVarsProvider}, failing with a {@link RuntimePermissionError} naming the flag when
+ * Deno refuses any of the variables (a `WANDB_BASE_URL` the process may not read would otherwise
+ * send it to W&B's cloud).
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect";
+ * import { checkedEnvVarsProvider } from "@effect-wandb/api";
+ * const provider = checkedEnvVarsProvider(["WANDB_API_KEY"]);
+ * ```
+ */
+export function checkedEnvVarsProvider(
+  names: ReadonlyArray<string>,
+): Effect.Effect<ConfigProvider.ConfigProvider, RuntimePermissionError> {
+  return Effect.suspend(() => {
+    const { values, denied } = readEnvVars(names);
+    if (denied.length === 0) return Effect.succeed(ConfigProvider.fromEnvRecord(values));
+    const flag = `--allow-env=${names.join(",")}`;
+    return Effect.fail(
+      new RuntimePermissionError({
+        operation: "read environment",
+        permission: "env",
+        target: denied.join(","),
+        flag,
+        message: `Deno denied reading ${denied.join(", ")}: run with ${flag}`,
+      }),
+    );
+  });
 }
 
 /**
@@ -318,8 +359,9 @@ export function wandbEnvProvider(): ConfigProvider.ConfigProvider {
 }
 
 /**
- * Reads {@link apiOptionsConfig} from the process environment with {@link wandbEnvProvider} and
- * validates it.
+ * Reads {@link apiOptionsConfig} from the process environment (the `WANDB_*` variables, one by
+ * one) and validates it; a variable Deno refuses is a {@link RuntimePermissionError} naming the
+ * `--allow-env` flag.
  *
  * @example
  * ```ts
@@ -328,7 +370,17 @@ export function wandbEnvProvider(): ConfigProvider.ConfigProvider {
  * const program = apiConfigFromEnv.pipe(Effect.map((c) => c.baseUrl));
  * ```
  */
-export const apiConfigFromEnv: Effect.Effect<ApiConfig, Config.ConfigError | InvalidArgumentError> =
-  Effect.suspend(() => apiOptionsConfig.parse(wandbEnvProvider())).pipe(
-    Effect.flatMap(makeApiConfig),
+export const apiConfigFromEnv: Effect.Effect<
+  ApiConfig,
+  Config.ConfigError | InvalidArgumentError | RuntimePermissionError
+> = apiOptionsFromEnv(wandbEnvVars).pipe(Effect.flatMap(makeApiConfig));
+
+/** {@link apiOptionsConfig} read from the variables `names` (all of `WANDB_*` and any others). */
+export function apiOptionsFromEnv(
+  names: ReadonlyArray<string> = wandbEnvVars,
+): Effect.Effect<ApiOptions, Config.ConfigError | RuntimePermissionError> {
+  return Effect.flatMap(
+    checkedEnvVarsProvider(names),
+    (provider) => apiOptionsConfig.parse(provider),
   );
+}

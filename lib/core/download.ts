@@ -19,8 +19,10 @@ import {
   LocalFileError,
   type NotFoundError,
   type RequestError,
+  type RuntimePermissionError,
 } from "./errors.ts";
 import type { OpenDownload, WandbClient } from "./transport.ts";
+import { permissionDenied } from "./_permissions.ts";
 import { BufferPool } from "./buffers.ts";
 import { writeAll } from "./_write_all.ts";
 import { localMd5, type Md5, prefixMd5, workerMd5, workerMd5Bytes } from "./_md5.ts";
@@ -128,12 +130,17 @@ export function safeLocalPath(
   return Effect.succeed(`${root.replace(/\/+$/, "")}/${clean.join("/")}`);
 }
 
+/** A failed file operation: Deno's refusal as what it is, anything else a `LocalFileError`. */
 const local = (operation: string, path: string) => (error: unknown) =>
-  new LocalFileError({
-    operation,
-    path,
-    message: `Cannot ${operation} ${path}: ${error instanceof Error ? error.message : error}`,
-  });
+  permissionDenied(operation, error, {
+    permission: operation === "stat" || operation === "read" ? "read" : "write",
+    target: path,
+  }) ??
+    new LocalFileError({
+      operation,
+      path,
+      message: `Cannot ${operation} ${path}: ${error instanceof Error ? error.message : error}`,
+    });
 
 const statOf = (path: string) =>
   Effect.tryPromise({
@@ -226,7 +233,10 @@ function readInto(
   operation: string,
   partPath: string,
   onWritten?: (bytes: number) => void,
-): Effect.Effect<{ readonly read: number; readonly broken: boolean }, LocalFileError> {
+): Effect.Effect<
+  { readonly read: number; readonly broken: boolean },
+  LocalFileError | RuntimePermissionError
+> {
   return settledOnInterrupt({
     try: async (signal) => {
       const reader = open.body.getReader({ mode: "byob" });

@@ -16,6 +16,8 @@ import type { ParquetWriter } from "hyparquet-writer";
 import { BufferPool } from "../core/buffers.ts";
 import { writeAll } from "../core/_write_all.ts";
 import { type NonFiniteNumbers, printWandbJson } from "../core/wandb_json.ts";
+import type { RuntimePermissionError } from "../core/errors.ts";
+import { permissionDenied } from "../core/_permissions.ts";
 
 /** A record to export: JSON-shaped values keyed by column name. */
 export type ExportRecord = Readonly<Record<string, unknown>>;
@@ -39,6 +41,25 @@ export class ExportError extends Data.Error<{
 }> {
   /** Discriminant for `Effect.catchTag`. */
   readonly _tag = "ExportError" as const;
+}
+
+/** Why a sink failed: the file (an {@link ExportError}), or Deno refusing to write it. */
+export type SinkError = ExportError | RuntimePermissionError;
+
+/**
+ * A failed file operation on `path`: Deno's refusal as what it is, else an `ExportError`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { fileFailure } from "./sinks.ts";
+ * assert.equal(fileFailure("out.csv")(new Error("disk full"))._tag, "ExportError");
+ * ```
+ */
+export function fileFailure(path: string): (error: unknown) => SinkError {
+  return (error) =>
+    permissionDenied("write", error, { permission: "write", target: path }) ??
+      new ExportError({ path, message: error instanceof Error ? error.message : String(error) });
 }
 
 /** Options of {@link writeNdjson}. */
@@ -70,7 +91,7 @@ export function writeNdjson<E, R>(
   path: string,
   records: Stream.Stream<ExportRecord, E, R>,
   options?: NdjsonOptions,
-): Effect.Effect<number, E | ExportError, R> {
+): Effect.Effect<number, E | SinkError, R> {
   const nonFinite = options?.nonFinite ?? "null";
   return writeJsonLines(path, Stream.map(records, (record) => printWandbJson(record, nonFinite)));
 }
@@ -94,7 +115,7 @@ export function writeNdjson<E, R>(
 export function writeJsonLines<E, R>(
   path: string,
   lines: Stream.Stream<string, E, R>,
-): Effect.Effect<number, E | ExportError, R> {
+): Effect.Effect<number, E | SinkError, R> {
   return writeText(path, lines, "\n");
 }
 
@@ -130,7 +151,7 @@ export function writeBytes<E, R>(
   path: string,
   chunks: Stream.Stream<Uint8Array, E, R>,
   options?: WriteBytesOptions,
-): Effect.Effect<number, E | ExportError, R> {
+): Effect.Effect<number, E | SinkError, R> {
   const recycle = options?.recycle ?? "origin";
   const giveBack = recycle === false
     ? undefined
@@ -159,7 +180,7 @@ function writeText<E, R>(
   path: string,
   pieces: Stream.Stream<string, E, R>,
   terminator: string,
-): Effect.Effect<number, E | ExportError, R> {
+): Effect.Effect<number, E | SinkError, R> {
   return Effect.scoped(Effect.gen(function* () {
     const file = yield* openFile(path);
     const encoder = new TextEncoder();
@@ -173,11 +194,11 @@ function writeText<E, R>(
 }
 
 /** Opens (creating or truncating) a file for the life of the scope. */
-function openFile(path: string): Effect.Effect<Deno.FsFile, ExportError, Scope.Scope> {
+function openFile(path: string): Effect.Effect<Deno.FsFile, SinkError, Scope.Scope> {
   return Effect.acquireRelease(
     Effect.tryPromise({
       try: () => Deno.open(path, { write: true, create: true, truncate: true }),
-      catch: (e) => new ExportError({ path, message: String(e) }),
+      catch: fileFailure(path),
     }),
     (file) => Effect.sync(() => file.close()),
   );
@@ -187,10 +208,10 @@ function writeAllOrFail(
   path: string,
   file: Deno.FsFile,
   bytes: Uint8Array,
-): Effect.Effect<void, ExportError> {
+): Effect.Effect<void, SinkError> {
   return Effect.tryPromise({
     try: () => writeAll(file, bytes),
-    catch: (e) => new ExportError({ path, message: String(e) }),
+    catch: fileFailure(path),
   });
 }
 
@@ -265,13 +286,13 @@ export function writeCsv<E, R>(
   path: string,
   records: Stream.Stream<ExportRecord, E, R>,
   options?: CsvOptions,
-): Effect.Effect<number, E | ExportError, R> {
+): Effect.Effect<number, E | SinkError, R> {
   return Effect.gen(function* () {
     const columns = options?.columns ?? (yield* unionColumns(records));
     if (columns.length === 0) {
       yield* Effect.tryPromise({
         try: () => Deno.writeTextFile(path, ""),
-        catch: (e) => new ExportError({ path, message: String(e) }),
+        catch: fileFailure(path),
       });
       return 0;
     }
@@ -287,7 +308,7 @@ export function writeCsv<E, R>(
       (text) => writeText(path, text, ""),
     );
     return count;
-  }) as Effect.Effect<number, E | ExportError, R>;
+  }) as Effect.Effect<number, E | SinkError, R>;
 }
 
 /** Options of {@link writeParquet}. */
@@ -345,7 +366,7 @@ export function writeParquet<E, R>(
   path: string,
   records: Stream.Stream<ExportRecord, E, R>,
   options?: ParquetOptions,
-): Effect.Effect<number, E | ExportError, R> {
+): Effect.Effect<number, E | SinkError, R> {
   const fail = (message: string) => new ExportError({ path, message });
   return Effect.gen(function* () {
     const columns = options?.columns ?? (yield* unionColumns(records));
@@ -379,7 +400,7 @@ export function writeParquet<E, R>(
             ],
           });
         },
-        catch: (e) => fail(String(e)),
+        catch: fileFailure(path),
       });
     const column = (group: ReadonlyArray<ExportRecord>, name: string, i: number) => {
       const type = types[i]!;
@@ -414,7 +435,7 @@ export function writeParquet<E, R>(
           });
           yield* Effect.tryPromise({
             try: async () => await writer!.write({ columnData, rowGroupSize: group.length }),
-            catch: (e) => fail(String(e)),
+            catch: fileFailure(path),
           });
           count += group.length;
         })
@@ -423,8 +444,8 @@ export function writeParquet<E, R>(
     if (writer === undefined) yield* open([]);
     yield* Effect.tryPromise({
       try: async () => await writer!.finish(),
-      catch: (e) => fail(String(e)),
+      catch: fileFailure(path),
     });
     return count;
-  }) as Effect.Effect<number, E | ExportError, R>;
+  }) as Effect.Effect<number, E | SinkError, R>;
 }

@@ -16,7 +16,7 @@ import { BufferPool } from "../core/buffers.ts";
 import type { WandbError } from "../core/errors.ts";
 import { and, or, runField, type RunFilter } from "../core/filters.ts";
 import { printWandbJson } from "../core/wandb_json.ts";
-import { ExportError } from "../export/sinks.ts";
+import { fileFailure, type SinkError } from "../export/sinks.ts";
 import type { Run } from "../runs/decoders.ts";
 import { runsTableRow } from "../runs/table.ts";
 import {
@@ -106,7 +106,7 @@ const openHistory = (path: string, bytes: number) =>
       await file.seek(bytes, Deno.SeekMode.Start);
       return file;
     },
-    catch: (e) => new ExportError({ path, message: e instanceof Error ? e.message : String(e) }),
+    catch: fileFailure(path),
   });
 
 const writeAndSync = (path: string, file: Deno.FsFile, chunk: Uint8Array) =>
@@ -116,7 +116,7 @@ const writeAndSync = (path: string, file: Deno.FsFile, chunk: Uint8Array) =>
       // On disk before the checkpoint says so.
       await file.syncData();
     },
-    catch: (e) => new ExportError({ path, message: e instanceof Error ? e.message : String(e) }),
+    catch: fileFailure(path),
   });
 
 /** Reads `runs.ndjson` into its lines by run path (none when missing). */
@@ -135,7 +135,7 @@ const readRunsTable = (path: string) =>
       }
       return lines;
     },
-    catch: (e) => new ExportError({ path, message: e instanceof Error ? e.message : String(e) }),
+    catch: fileFailure(path),
   });
 
 /** Replaces `runs.ndjson` whole (see {@link replaceFile}). */
@@ -146,7 +146,7 @@ const writeRunsTable = (path: string, lines: Iterable<string>) =>
         path,
         new TextEncoder().encode([...lines].map((line) => `${line}\n`).join("")),
       ),
-    catch: (e) => new ExportError({ path, message: e instanceof Error ? e.message : String(e) }),
+    catch: fileFailure(path),
   });
 
 /** The runs that may have changed since `checkpoint`, in creation order, each once. */
@@ -202,7 +202,7 @@ export function syncProject(
   options: SyncOptions,
 ): Effect.Effect<
   SyncReport,
-  WandbError | CheckpointError | ExportError,
+  WandbError | CheckpointError | SinkError,
   Api | Checkpoints
 > {
   return Effect.gen(function* () {
@@ -210,7 +210,7 @@ export function syncProject(
     const checkpoints = yield* Checkpoints;
     yield* Effect.tryPromise({
       try: () => Deno.mkdir(options.out, { recursive: true }),
-      catch: (e) => new ExportError({ path: options.out, message: String(e) }),
+      catch: fileFailure(options.out),
     });
     let checkpoint = yield* checkpoints.load;
     const historyPath = `${options.out}/history.ndjson`;

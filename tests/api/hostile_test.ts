@@ -8,6 +8,7 @@ import { TestClock } from "effect/testing";
 import { Api, type WandbError } from "../../mod.ts";
 import { LocalServer, startEmulator } from "../../lib/testing/mod.ts";
 import { countOperation, withServer } from "./_harness.ts";
+import { connectionError } from "../../lib/core/_http_errors.ts";
 
 const root = new URL("../../", import.meta.url).pathname;
 
@@ -357,4 +358,41 @@ Deno.test("a server that dies mid-scan is reported at once", async () => {
     error.message,
   );
   assert.ok(seconds < 10, `${seconds} s after the server stopped`);
+});
+
+Deno.test("connectionError() reads what Deno's fetch said: refused, unknown host, reset", () => {
+  // The causes as Deno 2.9's fetch gives them (a DNS lookup is not made here: the machine's
+  // resolver is not on loopback).
+  const said = (inner: string) => new TypeError("fetch failed", { cause: new Error(inner) });
+  const url = "http://nowhere.invalid:8080/graphql?x=secret";
+  const dns = connectionError(
+    "GetViewer",
+    url,
+    said(
+      "error sending request for url (http://nowhere.invalid:8080/graphql): client error (Connect): dns error: failed to lookup address information: Name or service not known",
+    ),
+    "connect",
+  );
+  assert.equal(dns._tag === "TransportError" && dns.reason, "dns");
+  assert.match(
+    dns.message,
+    /^The host name nowhere\.invalid does not resolve \(http:\/\/nowhere\.invalid:8080\/graphql\)/,
+  );
+  assert.ok(!dns.message.includes("secret"));
+  const refused = connectionError(
+    "GetViewer",
+    url,
+    said(
+      "client error (Connect): tcp connect error: Connection refused (os error 111)",
+    ),
+    "connect",
+  );
+  assert.equal(refused._tag === "TransportError" && refused.reason, "refused");
+  const reset = connectionError(
+    "GetViewer",
+    url,
+    new TypeError("error reading a body from connection"),
+    "read",
+  );
+  assert.equal(reset._tag === "TransportError" && reset.reason, "reset");
 });

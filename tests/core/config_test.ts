@@ -75,3 +75,42 @@ Deno.test("apiConfigFromEnv works under a scoped --allow-env", async (t) => {
     for (const [n, v] of saved) v === undefined ? Deno.env.delete(n) : Deno.env.set(n, v);
   }
 });
+
+Deno.test("apiConfigFromEnv names the --allow-env flag when Deno refuses a variable", async () => {
+  const root = new URL("../../", import.meta.url).pathname;
+  const script = `
+    import { Effect } from "effect";
+    import { apiConfigFromEnv } from "${root}mod.ts";
+    const error = Effect.runSync(Effect.flip(apiConfigFromEnv));
+    console.log(JSON.stringify({ tag: error._tag, flag: error.flag, message: error.message }));
+  `;
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--no-prompt",
+      `--config=${root}deno.json`,
+      "--allow-env=WANDB_API_KEY",
+      `--allow-read=${root}`,
+      "-",
+    ],
+    env: { WANDB_API_KEY: key, WANDB_BASE_URL: "http://127.0.0.1:1" },
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const writer = child.stdin.getWriter();
+  await writer.write(new TextEncoder().encode(script));
+  await writer.close();
+  const { stdout, stderr } = await child.output();
+  const result = JSON.parse(new TextDecoder().decode(stdout).trim() || "{}");
+  assert.equal(result.tag, "RuntimePermissionError", new TextDecoder().decode(stderr));
+  assert.equal(
+    result.flag,
+    "--allow-env=WANDB_API_KEY,WANDB_BASE_URL,WANDB_ENTITY,WANDB_PROJECT,WANDB_HTTP_TIMEOUT",
+  );
+  assert.match(
+    result.message,
+    /^Deno denied reading WANDB_BASE_URL, WANDB_ENTITY, WANDB_PROJECT, WANDB_HTTP_TIMEOUT/,
+  );
+  assert.ok(!result.message.includes(key));
+});
