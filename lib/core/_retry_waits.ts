@@ -6,8 +6,10 @@
  *
  * @module
  */
+import type * as Cause from "effect/Cause";
 import * as Context from "effect/Context";
 import * as Effect from "effect/Effect";
+import * as Queue from "effect/Queue";
 import * as Stream from "effect/Stream";
 
 /** Told by the transport when a request starts waiting to retry, and when it is about to. */
@@ -61,28 +63,113 @@ class RunPlaces {
 }
 
 /**
- * `scan` of every element of `items`, `active` at a time: a scan whose every request in flight
- * waits to retry steps aside for the next one, so a run stalled by a 429 does not hold a place.
- * At most `8 * active` scans are started: under the fault matrix's 5% of 429s, each waiting 1 s,
- * about 20 runs wait at any time (`bench:faults`); a waiting run holds no more than its windows.
- * Outputs of different scans interleave; each scan's stay in order.
+ * How many elements the runs ahead of the one being read may hold between them: the runs keep
+ * reading while the one before them is written out, without one run's whole history in memory.
+ * The run being read never waits for room (it would wait for itself).
  */
-export function gatedFlatMap<I, A, E, E2, R>(
+class AheadRoom {
+  private held = 0;
+  private head = 0;
+  private readonly waiting: Array<{ readonly run: number; readonly go: () => void }> = [];
+
+  constructor(private readonly room: number) {}
+
+  /** Waits until run `run` may add an element: at once for the run being read. */
+  take(run: number): Effect.Effect<boolean> {
+    return Effect.callback<boolean>((resume) => {
+      if (run <= this.head) return resume(Effect.succeed(false));
+      if (this.held < this.room) {
+        this.held++;
+        return resume(Effect.succeed(true));
+      }
+      const entry = {
+        run,
+        go: () => resume(Effect.succeed(run > this.head && (this.held++, true))),
+      };
+      this.waiting.push(entry);
+      return Effect.sync(() => {
+        const at = this.waiting.indexOf(entry);
+        if (at >= 0) this.waiting.splice(at, 1);
+      });
+    });
+  }
+
+  /** An element that held room was read. */
+  give(): void {
+    this.held--;
+    this.wake();
+  }
+
+  /** Run `run` is now the one being read: its waiting elements need no room. */
+  reading(run: number): void {
+    this.head = run;
+    this.wake();
+  }
+
+  private wake(): void {
+    for (let i = 0; i < this.waiting.length;) {
+      const entry = this.waiting[i]!;
+      if (entry.run <= this.head || this.held < this.room) {
+        this.waiting.splice(i, 1);
+        entry.go();
+      } else {
+        i++;
+      }
+    }
+  }
+}
+
+/**
+ * `scan` of every element of `items`, their outputs one run after another in the order of
+ * `items` (each run's in its own order), while up to `active` runs are read at once: the runs
+ * after the one being written out read ahead into memory, `aheadElements` elements between them
+ * at most. A run whose every request waits to retry steps aside for the next one (see
+ * {@link RetryWaits}); at most `8 * active` runs are started. The same items give the same
+ * output, whatever the timing: what an export's files and a resumed sync rely on.
+ */
+export function orderedFlatMap<I, A, E, E2, R>(
   items: Stream.Stream<I, E, R>,
   active: number,
   scan: (item: I) => Stream.Stream<A, E2>,
+  aheadElements: number = 4 * active,
 ): Stream.Stream<A, E | E2, R> {
-  return Stream.unwrap(Effect.sync(() => {
+  // The stream's own scope: the runs' readers live as long as it does.
+  return Stream.unwrap(Effect.gen(function* () {
+    const scope = yield* Effect.scope;
     const places = new RunPlaces(active);
+    const room = new AheadRoom(aheadElements);
+    let started = 0;
+    const start = (item: I) =>
+      Effect.gen(function* () {
+        const run = started++;
+        const queue = yield* Queue.unbounded<
+          { readonly value: A; readonly held: boolean },
+          E2 | Cause.Done
+        >();
+        yield* placed(places, scan(item)).pipe(
+          Stream.runForEach((value) =>
+            Effect.flatMap(room.take(run), (held) => Queue.offer(queue, { value, held }))
+          ),
+          Effect.matchCauseEffect({
+            onSuccess: () => Queue.end(queue),
+            onFailure: (cause) => Queue.failCause(queue, cause),
+          }),
+          Effect.forkIn(scope),
+        );
+        return Stream.fromQueue(queue).pipe(
+          Stream.map(({ value, held }) => {
+            if (held) room.give();
+            return value;
+          }),
+          Stream.onStart(Effect.sync(() => room.reading(run))),
+        );
+      });
     return items.pipe(
-      // A scan is started once it has a place: none waits inside the merge, holding its share.
-      Stream.mapEffect((item) => Effect.as(places.start, item)),
-      Stream.flatMap((item) => placed(places, scan(item)), {
-        concurrency: 8 * active,
-        // One buffered chunk per scan: with Effect's default (16 chunks of up to a window
-        // each) the merge would hold most of a large export in memory.
-        bufferSize: 1,
-      }),
+      // A run is started once it has a place: none waits inside, holding its share.
+      Stream.mapEffect((item) => Effect.andThen(places.start, start(item))),
+      // Runs are started ahead of the one being written out, as places free up.
+      Stream.buffer({ capacity: 8 * active }),
+      Stream.flatMap((run) => run),
     );
   }));
 }

@@ -8,7 +8,7 @@ import * as Effect from "effect/Effect";
 import * as Schema from "effect/Schema";
 import * as Stream from "effect/Stream";
 import { BufferPool } from "../core/buffers.ts";
-import { gatedFlatMap } from "../core/_retry_waits.ts";
+import { orderedFlatMap } from "../core/_retry_waits.ts";
 import {
   DecodeError,
   InvalidArgumentError,
@@ -1015,11 +1015,12 @@ const runPathOf = (run: Run): RunPath => ({
 /** Options of {@link histories} and {@link scanHistories}: how many runs at once. */
 export interface MultiRunOptions {
   /**
-   * Runs read at once. Rows of one run stay in step order; rows of different runs interleave
-   * when this is above 1 (each row carries `run_id`). By default enough runs to fill the
-   * `Api`'s request limit with their windows (`concurrency / windows`: 8 with the defaults).
-   * A run whose requests wait to retry (a 429's `RateLimit-Reset`) steps aside for another
-   * meanwhile, so more may be started (at most eight times as many), this many at work.
+   * Runs read at once. The rows come run after run in the order of the runs given, each run's
+   * in step order, the same on every scan: the runs after the one being emitted read ahead
+   * into memory (a few windows or row groups each). By default enough runs to fill the `Api`'s
+   * request limit with their windows (`concurrency / windows`: 8 with the defaults). A run whose
+   * requests wait to retry (a 429's `RateLimit-Reset`) steps aside for another meanwhile, so
+   * more may be started (at most eight times as many), this many at work.
    * @default {8}
    */
   readonly runConcurrency?: number | undefined;
@@ -1087,8 +1088,9 @@ const defaultRunConcurrency = (
 ): number => Math.max(1, Math.ceil(client.config.concurrency / (options?.concurrency ?? 2)));
 
 /**
- * The streams of every run merged, `runConcurrency` runs at a time; a run whose requests all
- * wait to retry (a 429's `RateLimit-Reset`, a back-off) steps aside for the next run meanwhile.
+ * The streams of every run one after another, `runConcurrency` runs read at a time; a run whose
+ * requests all wait to retry (a 429's `RateLimit-Reset`, a back-off) steps aside for the next
+ * run meanwhile.
  */
 function eachRun<A, E, R>(
   client: WandbClient,
@@ -1096,7 +1098,7 @@ function eachRun<A, E, R>(
   options: (MultiRunOptions & { readonly concurrency?: number | undefined }) | undefined,
   scanRun: (run: Run) => Stream.Stream<A, WandbError>,
 ): Stream.Stream<A, E | WandbError, R> {
-  return gatedFlatMap(
+  return orderedFlatMap(
     runs,
     options?.runConcurrency ?? defaultRunConcurrency(client, options),
     scanRun,

@@ -3,6 +3,9 @@
 // new one, never a part.
 import { writeAll } from "../core/_write_all.ts";
 
+/** The name of {@link replaceFile}'s temporary files: `<name>.<uuid>.tmp`. */
+const temporaryName = /\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.tmp$/;
+
 /** Replaces `path` with `bytes`: a temporary file, written whole and synced, then renamed. */
 export async function replaceFile(path: string, bytes: Uint8Array): Promise<void> {
   const temporary = `${path}.${crypto.randomUUID()}.tmp`;
@@ -16,4 +19,16 @@ export async function replaceFile(path: string, bytes: Uint8Array): Promise<void
     throw e;
   }
   await Deno.rename(temporary, path);
+}
+
+/**
+ * Removes the temporary files {@link replaceFile} left in `dir` when it was killed before its
+ * rename: what they held was never counted on, and nothing else writes that name.
+ */
+export async function removeLeftovers(dir: string): Promise<void> {
+  for await (const entry of Deno.readDir(dir)) {
+    if (entry.isFile && temporaryName.test(entry.name)) {
+      await Deno.remove(`${dir}/${entry.name}`).catch(() => {});
+    }
+  }
 }

@@ -26,8 +26,9 @@ import {
   type RunCheckpoint,
 } from "./checkpoints.ts";
 import { countLines, lastStepOf } from "./_chunks.ts";
-import { replaceFile } from "./_files.ts";
+import { removeLeftovers, replaceFile } from "./_files.ts";
 import { writeAll } from "../core/_write_all.ts";
+import { orderedFlatMap } from "../core/_retry_waits.ts";
 
 /** Options of {@link syncProject}. */
 export interface SyncOptions {
@@ -209,7 +210,10 @@ export function syncProject(
     const api = yield* Api;
     const checkpoints = yield* Checkpoints;
     yield* Effect.tryPromise({
-      try: () => Deno.mkdir(options.out, { recursive: true }),
+      try: async () => {
+        await Deno.mkdir(options.out, { recursive: true });
+        await removeLeftovers(options.out);
+      },
       catch: fileFailure(options.out),
     });
     let checkpoint = yield* checkpoints.load;
@@ -237,15 +241,17 @@ export function syncProject(
       heartbeatAt: checkpoint.runs[run.path]?.heartbeatAt ?? null,
       fingerprint: checkpoint.runs[run.path]?.fingerprint ?? "",
     });
-    yield* Stream.fromIterable(todo).pipe(
-      Stream.flatMap(
-        (run) =>
-          api.scanHistoriesNdjson(Stream.make(run), { minStep: lastStepOfRun(run) + 1 }).pipe(
-            Stream.map((chunk) => ({ run, chunk })),
-            Stream.concat(Stream.make({ run, chunk: undefined })),
-          ),
-        { concurrency: options.runConcurrency ?? 4, bufferSize: 1 },
-      ),
+    // Runs are appended one after another in creation order, whatever order their pages come
+    // in: a sync that was killed and run again writes the same bytes as one that was not.
+    yield* orderedFlatMap(
+      Stream.fromIterable(todo),
+      options.runConcurrency ?? 4,
+      (run) =>
+        api.scanHistoriesNdjson(Stream.make(run), { minStep: lastStepOfRun(run) + 1 }).pipe(
+          Stream.map((chunk) => ({ run, chunk })),
+          Stream.concat(Stream.make({ run, chunk: undefined })),
+        ),
+    ).pipe(
       Stream.runForEach(({ run, chunk }) => {
         if (chunk === undefined) {
           runsDone++;

@@ -302,13 +302,24 @@ Deno.test("a run waiting out a 429 steps aside: the next run goes on meanwhile",
         rows,
         seconds: (Date.now() - started) / 1000,
         seed: server.seed.runs.filter((r) => r.project === "cifar10"),
+        // The runs whose pages the server answered, in the order it answered them.
+        answered: server.requests.filter((r) =>
+          r.operationName === "HistoryPage" && r.status === 200
+        )
+          .map((r) => r.variables["run"]),
       };
     })
   );
   const [first, second] = result.seed;
   assert.ok(first !== undefined && second !== undefined);
-  // Without stepping aside, one run at a time would give every row of the first run first.
-  assert.equal(result.rows[0]!.run_id, second.name);
+  // Without stepping aside, one run at a time would read every page of the first run first;
+  // the rows still come out run after run, in the order of the runs.
+  assert.equal(result.answered[0], second.name);
+  assert.equal(result.rows[0]!.run_id, first.name);
+  assert.deepEqual(
+    [...new Set(result.rows.map((r) => r.run_id))],
+    result.seed.map((r) => r.name),
+  );
   assert.ok(result.seconds >= 1, `retried after ${result.seconds} s, before the reset`);
   for (const run of result.seed) {
     assert.deepEqual(
