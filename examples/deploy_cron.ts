@@ -79,8 +79,12 @@ async function tick(): Promise<void> {
     console.log("WANDB_EXPORT_ENABLED is not true here (a branch timeline?): nothing exported");
     return;
   }
-  // On Deploy, the project's KV; locally, a file of your choice (or Deno's default one).
-  const kv = await Deno.openKv(env("WANDB_EXPORT_KV_PATH"));
+  // On Deploy, the project's KV; locally, a file of your choice (or Deno's default one), in a
+  // folder made if need be (a fresh clone has no ./export yet).
+  const kvPath = env("WANDB_EXPORT_KV_PATH");
+  const kvDir = kvPath?.includes("/") ? kvPath.slice(0, kvPath.lastIndexOf("/")) : undefined;
+  if (kvDir !== undefined && kvDir !== "") await Deno.mkdir(kvDir, { recursive: true });
+  const kv = await Deno.openKv(kvPath);
   try {
     const report = await Effect.runPromise(
       exportWithLeases({

@@ -11,7 +11,6 @@ import * as Duration from "effect/Duration";
 import * as Effect from "effect/Effect";
 import * as Exit from "effect/Exit";
 import * as Fiber from "effect/Fiber";
-import * as Option from "effect/Option";
 import * as Stream from "effect/Stream";
 import { Api } from "../api/api.ts";
 import type { RunFilter } from "../core/filters.ts";
@@ -30,7 +29,8 @@ import { Checkpoints } from "../sync/checkpoints.ts";
 import { syncProject } from "../sync/sync.ts";
 import { countLines } from "../sync/_chunks.ts";
 import { spoolRecords } from "../export/_spool.ts";
-import { gatedFlatMap } from "../core/_retry_waits.ts";
+import { orderedFlatMap } from "../core/_retry_waits.ts";
+import { removeEmpty } from "./input.ts";
 
 /** The output formats. */
 export type ExportFormat = "ndjson" | "csv" | "parquet";
@@ -53,6 +53,8 @@ export interface ExportSettings {
   readonly keys?: ReadonlyArray<string> | undefined;
   /** Incremental: append what changed since the last sync (checkpoint in `out`). */
   readonly sync: boolean;
+  /** Where the data comes from: W&B, or the local server's seeded sample (`--local`). */
+  readonly source?: "wandb" | "local" | undefined;
   /** Retries so far, counted by the `Api`'s `onRetry`, for the progress display. */
   readonly retries?: { readonly count: number } | undefined;
   /** Where progress goes, and whether it may redraw one line (a TTY). */
@@ -80,12 +82,8 @@ export interface ExportSummary {
   readonly retries: number;
   readonly written: ReadonlyArray<string>;
   readonly failures: ReadonlyArray<ExportFailure>;
-}
-
-/** Bad usage found after parsing (a filter that is not JSON, `--sync` with CSV, …): exit 2. */
-export class UsageError extends Error {
-  /** Discriminant. */
-  readonly _tag = "UsageError" as const;
+  /** Where the data came from. */
+  readonly source: "wandb" | "local";
 }
 
 /** Live counters, shared by the parts and the progress display. */
@@ -159,7 +157,14 @@ function exportProject(
           }
         })
       ));
-    yield* Effect.promise(() => Deno.mkdir(dir, { recursive: true }));
+    const made = yield* Effect.promise(() =>
+      Deno.mkdir(dir).then(() => true, (e) => {
+        if (e instanceof Deno.errors.AlreadyExists) return false;
+        throw e;
+      })
+    );
+    // A project that wrote nothing (not there, say) leaves no empty folder behind.
+    yield* Effect.addFinalizer(() => made ? Effect.promise(() => removeEmpty([dir])) : Effect.void);
     if (settings.sync) {
       // Counters of earlier projects, which this project's progress adds to.
       const base = { runsTotal: c.runsTotal, runsDone: c.runsDone, rows: c.rows, bytes: c.bytes };
@@ -242,7 +247,7 @@ function exportProject(
         const done = () => Effect.sync(() => counted && c.runsDone++);
         if (format === "ndjson") {
           // Bytes to bytes, for every run in one stream: the library's export path.
-          const chunks = gatedFlatMap(
+          const chunks = orderedFlatMap(
             Stream.fromIterable(runs),
             8,
             (run) => api.scanHistoriesNdjson(Stream.make(run), scan).pipe(Stream.onEnd(done())),
@@ -255,7 +260,7 @@ function exportProject(
           );
           yield* attempt("history.ndjson", writeBytes(output("history.ndjson"), chunks));
         } else if (format === "csv") {
-          const records = gatedFlatMap(
+          const records = orderedFlatMap(
             Stream.fromIterable(runs),
             8,
             (run) => api.scanHistory(run, scan).pipe(Stream.map(tagged(run)), Stream.onEnd(done())),
@@ -312,7 +317,7 @@ function exportProject(
           (listing) => attempt(`files/${run.id}`, listing),
         ), { concurrency: 2, discard: true });
     }
-  });
+  }).pipe(Effect.scoped);
 }
 
 /**
@@ -372,6 +377,7 @@ export function runExport(settings: ExportSettings): Effect.Effect<ExportSummary
       retries: settings.retries?.count ?? 0,
       written: c.written,
       failures: c.failures,
+      source: settings.source ?? "wandb",
     };
   });
 }
@@ -379,11 +385,11 @@ export function runExport(settings: ExportSettings): Effect.Effect<ExportSummary
 /** The summary as the command prints it. */
 export function formatSummary(summary: ExportSummary): string {
   const lines = [
-    `Exported ${summary.runs} runs of ${summary.projects} project(s): ${
-      summary.rows.toLocaleString("en-US")
-    } history rows, ${summary.files} files, ${megabytes(summary.bytes)} in ${
-      summary.seconds.toFixed(1)
-    } s (${summary.retries} retries).`,
+    `Exported ${summary.runs} runs of ${summary.projects} project(s)${
+      summary.source === "local" ? " (local seeded data)" : ""
+    }: ${summary.rows.toLocaleString("en-US")} history rows, ${summary.files} files, ${
+      megabytes(summary.bytes)
+    } in ${summary.seconds.toFixed(1)} s (${summary.retries} retries).`,
     ...summary.written.map((path) => `  ${path}`),
   ];
   if (summary.failures.length > 0) {
@@ -391,19 +397,4 @@ export function formatSummary(summary: ExportSummary): string {
     for (const f of summary.failures) lines.push(`  ${f.project} ${f.part}: ${f.message}`);
   }
   return lines.join("\n");
-}
-
-/** Parses `--filter`'s JSON; a `UsageError` when it is not a JSON object. */
-export function parseFilter(text: Option.Option<string>): RunFilter | undefined {
-  if (Option.isNone(text)) return undefined;
-  let value: unknown;
-  try {
-    value = JSON.parse(text.value);
-  } catch (e) {
-    throw new UsageError(`--filter is not JSON: ${(e as Error).message}`);
-  }
-  if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    throw new UsageError('--filter must be a JSON object, e.g. \'{"state":"finished"}\'');
-  }
-  return value as RunFilter;
 }

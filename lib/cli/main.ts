@@ -25,23 +25,50 @@ import {
   type ExportPart,
   type ExportSettings,
   formatSummary,
-  parseFilter,
   runExport,
-  UsageError,
 } from "./export.ts";
+import {
+  filterOf,
+  keysOf,
+  listOf,
+  prepareOut,
+  projectsOf,
+  removeEmpty,
+  sinceOf,
+  UsageError,
+} from "./input.ts";
 import { denoCliLayer } from "./platform.ts";
 
 const formats: ReadonlyArray<ExportFormat> = ["ndjson", "csv", "parquet"];
 const parts: ReadonlyArray<ExportPart> = ["runs", "history", "system", "files"];
 
-/** A comma-separated list of some of `allowed`. */
-function listOf<A extends string>(flag: string, text: string, allowed: ReadonlyArray<A>): Array<A> {
-  const items = text.split(",").map((s) => s.trim()).filter((s) => s !== "");
-  const wrong = items.filter((s) => !(allowed as ReadonlyArray<string>).includes(s));
-  if (items.length === 0 || wrong.length > 0) {
-    throw new UsageError(`--${flag} takes a comma-separated list of ${allowed.join(", ")}`);
+/** The settings the command line asks for, or the first thing it gets wrong. */
+function checkInput(input: ExportInput, retries: { count: number }): ExportSettings | UsageError {
+  try {
+    const formatList = listOf("format", input.format, formats);
+    if (input.sync && formatList.some((f) => f !== "ndjson")) {
+      throw new UsageError(
+        "--sync writes NDJSON only (runs.ndjson, history.ndjson): drop --format or use " +
+          "--format ndjson",
+      );
+    }
+    return {
+      projects: projectsOf(input.projects),
+      out: input.out,
+      formats: formatList,
+      parts: listOf("what", input.what, parts),
+      filter: filterOf(input.filter),
+      since: sinceOf(input.since),
+      keys: keysOf(input.keys),
+      sync: input.sync,
+      source: input.local ? "local" : "wandb",
+      retries,
+      progress: { write, live: Deno.stderr.isTerminal() },
+    };
+  } catch (e) {
+    if (e instanceof UsageError) return e;
+    throw e;
   }
-  return items as Array<A>;
 }
 
 /** The exit code of the last run of the command: 0, 1 (partial failure) or 2 (bad usage). */
@@ -84,39 +111,56 @@ export const exportCommand: Command.Command<"export", ExportInput, {}, never, ne
         Argument.variadic({ min: 1 }),
       ),
       out: Flag.String("out").pipe(
-        Flag.withDescription("directory written to (a sub-directory per project when several)"),
+        Flag.withDescription(
+          "directory written to, made if need be (a sub-directory per project when several; " +
+            "default: export)",
+        ),
         Flag.withDefault("export"),
       ),
       format: Flag.String("format").pipe(
-        Flag.withDescription("ndjson, csv, parquet, or several comma-separated"),
+        Flag.withDescription("ndjson, csv, parquet, or several comma-separated (default: ndjson)"),
         Flag.withDefault("ndjson"),
       ),
       what: Flag.String("what").pipe(
-        Flag.withDescription("runs, history, system, files, comma-separated"),
+        Flag.withDescription(
+          "runs, history, system, files, comma-separated (default: runs,history)",
+        ),
         Flag.withDefault("runs,history"),
       ),
       filter: Flag.String("filter").pipe(
-        Flag.withDescription('a Mongo-style run filter as JSON, e.g. \'{"state":"finished"}\''),
+        Flag.withDescription(
+          'a Mongo-style run filter as JSON, e.g. \'{"state":"finished"}\' (default: every run)',
+        ),
         Flag.optional,
       ),
       since: Flag.String("since").pipe(
-        Flag.withDescription("only runs created or heartbeating since this ISO time"),
+        Flag.withDescription(
+          "only runs created or heartbeating since this ISO 8601 time, e.g. 2026-12-01 or " +
+            "2026-12-01T12:00+02:00 (UTC unless it names an offset; default: every run)",
+        ),
         Flag.optional,
       ),
       keys: Flag.String("keys").pipe(
-        Flag.withDescription("only these history keys, comma-separated"),
+        Flag.withDescription(
+          "only these history keys, comma-separated; rows holding all of them (default: every key)",
+        ),
         Flag.optional,
       ),
       concurrency: Flag.Int("concurrency").pipe(
-        Flag.withDescription("requests in flight (default 16)"),
+        Flag.withDescription("requests in flight (default: 16)"),
         Flag.optional,
       ),
       local: Flag.Boolean("local").pipe(
-        Flag.withDescription("export from the embedded local W&B server with its seeded data"),
+        Flag.withDescription(
+          "export from the embedded local W&B server's seeded sample data, no key needed",
+        ),
         Flag.withDefault(false),
       ),
       sync: Flag.Boolean("sync").pipe(
-        Flag.withDescription("incremental: append what changed since the last sync (NDJSON)"),
+        Flag.withDescription(
+          "incremental: append what changed since the last sync; writes NDJSON only " +
+            "(runs.ndjson, history.ndjson)",
+        ),
         Flag.withDefault(false),
       ),
     },
@@ -124,33 +168,19 @@ export const exportCommand: Command.Command<"export", ExportInput, {}, never, ne
       Effect.gen(function* () {
         const retries = { count: 0 };
         const onRetry = () => void retries.count++;
-        let settings: ExportSettings;
-        try {
-          const formatList = listOf("format", input.format, formats);
-          if (input.sync && formatList.some((f) => f !== "ndjson")) {
-            throw new UsageError("--sync writes NDJSON only");
-          }
-          settings = {
-            projects: input.projects,
-            out: input.out,
-            formats: formatList,
-            parts: listOf("what", input.what, parts),
-            filter: parseFilter(input.filter),
-            since: Option.getOrUndefined(input.since),
-            keys: Option.getOrUndefined(Option.map(input.keys, (k) =>
-              listOf("keys", k, [
-                ...k.split(","),
-              ]))),
-            sync: input.sync,
-            retries,
-            progress: { write, live: Deno.stderr.isTerminal() },
-          };
-        } catch (e) {
-          if (!(e instanceof UsageError)) throw e;
-          write(`${e.message}\n`);
-          exitCode = 2;
-          return;
-        }
+        const usage = (message: string) =>
+          Effect.sync(() => {
+            write(`${message}\n`);
+            exitCode = 2;
+          });
+        // Everything the command line can get wrong, before any request.
+        const checked = checkInput(input, retries);
+        if (checked instanceof UsageError) return yield* usage(checked.message);
+        const settings = checked;
+        const made = yield* Effect.promise(() =>
+          prepareOut(input.out).catch((e) => e instanceof UsageError ? e : Promise.reject(e))
+        );
+        if (made instanceof UsageError) return yield* usage(made.message);
         const concurrency = Option.getOrUndefined(input.concurrency);
         // The local server (SQLite, graphql-js's executor) is loaded only when asked for.
         const api: Layer.Layer<Api, unknown> = input.local
@@ -180,6 +210,8 @@ export const exportCommand: Command.Command<"export", ExportInput, {}, never, ne
             })
           ),
         );
+        // An export that wrote nothing (a project that is not there) leaves no empty folders.
+        yield* Effect.promise(() => removeEmpty(made));
         if (summary === undefined) return;
         console.log(formatSummary(summary));
         exitCode = summary.failures.length > 0 ? 1 : 0;

@@ -62,12 +62,49 @@ const isNumeric = (value: unknown): value is number | bigint =>
 /** An exact operand as mingo can hold it (it prints its query as JSON): a bigint as digits. */
 const exactOperand = (value: unknown): unknown => typeof value === "bigint" ? `${value}n` : value;
 
+/** The run columns that hold times: W&B compares them as instants, whatever their offset. */
+const timeColumns = new Set([
+  "createdAt",
+  "created_at",
+  "heartbeatAt",
+  "heartbeat_at",
+  "updatedAt",
+  "updated_at",
+]);
+
+/** A time as W&B's server reads one: ISO 8601, UTC unless it names an offset; else `NaN`. */
+export function instantMillis(text: string): number {
+  const trimmed = text.trim();
+  if (!/^\d{4}-\d{2}-\d{2}/.test(trimmed)) return NaN;
+  const withOffset = /(Z|[+-]\d{2}:?\d{2})$/i.test(trimmed) || !trimmed.includes("T")
+    ? trimmed
+    : `${trimmed}Z`;
+  return Date.parse(withOffset);
+}
+
+/** A time column's operand as milliseconds since the epoch (its operators' operands too). */
+function timeOperand(key: string, value: unknown): unknown {
+  if (Array.isArray(value)) return value.map((v) => timeOperand(key, v));
+  if (typeof value === "string") {
+    const millis = instantMillis(value);
+    if (Number.isNaN(millis)) {
+      throw new RunQueryError(`invalid filters: ${key} takes a time, not '${value}'`);
+    }
+    return millis;
+  }
+  if (typeof value === "object" && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([op, v]) => [op, timeOperand(key, v)]));
+  }
+  return value;
+}
+
 /** Rewrites `config.k…` to `config.k.value…` (the stored form) and checks operators. */
 function normalise(filter: unknown): unknown {
   if (Array.isArray(filter)) return filter.map(normalise);
   if (typeof filter !== "object" || filter === null) return filter;
   const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(filter)) {
+  for (const [key, rawValue] of Object.entries(filter)) {
+    const value = timeColumns.has(key) ? timeOperand(key, rawValue) : rawValue;
     if (key.startsWith("$")) {
       if (!operators.has(key)) {
         throw new RunQueryError(`invalid filters: unsupported operator ${key}`);
@@ -170,8 +207,8 @@ function filterDocument(run: StoredRun): Record<string, unknown> {
       return {};
     }
   };
-  const created = Date.parse(run.createdAt);
-  const heartbeat = run.heartbeatAt === null ? created : Date.parse(run.heartbeatAt);
+  const created = instantMillis(run.createdAt);
+  const heartbeat = run.heartbeatAt === null ? created : instantMillis(run.heartbeatAt);
   return {
     name: run.name,
     displayName: run.displayName,
@@ -184,10 +221,11 @@ function filterDocument(run: StoredRun): Record<string, unknown> {
     sweepName: run.sweepName,
     username: run.username,
     host: run.host,
-    createdAt: run.createdAt,
-    created_at: run.createdAt,
-    heartbeatAt: run.heartbeatAt,
-    heartbeat_at: run.heartbeatAt,
+    // Times as instants (milliseconds), compared with filters' times read the same way.
+    createdAt: created,
+    created_at: created,
+    heartbeatAt: run.heartbeatAt === null ? null : heartbeat,
+    heartbeat_at: run.heartbeatAt === null ? null : heartbeat,
     duration: (heartbeat - created) / 1000,
     config: safeParse(run.configJson),
     summary_metrics: safeParse(run.summaryJson),

@@ -86,21 +86,62 @@ Deno.test("export exits 1 when a part fails, listing it and keeping the rest", a
   });
 });
 
-Deno.test("export exits 2 on bad usage, before any request", async (t) => {
+/** Runs the CLI on `args`; gives its exit code and what it wrote to stderr. */
+async function cli(args: ReadonlyArray<string>): Promise<{ code: number; stderr: string }> {
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--allow-all",
+      new URL("../../lib/cli/main.ts", import.meta.url).pathname,
+      ...args,
+    ],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  return { code: output.code, stderr: new TextDecoder().decode(output.stderr) };
+}
+
+Deno.test("export exits 2 on bad usage, before any request, with one clear line", async (t) => {
   for (
-    const [name, args] of [
-      ["an unknown format", ["--format", "xml"]],
-      ["an unknown part", ["--what", "everything"]],
-      ["a filter that is not JSON", ["--filter", "{state"]],
-      ["a filter that is not an object", ["--filter", "[1]"]],
-      ["--sync with CSV", ["--sync", "--format", "csv"]],
-      ["a flag that does not exist", ["--fast"]],
+    const [name, args, said] of [
+      ["an unknown format", ["--format", "xml"], /^--format takes .* not xml$/],
+      ["an unknown part", ["--what", "everything"], /^--what takes .* not everything$/],
+      ["a filter that is not JSON", ["--filter", "{state"], /^--filter is not JSON/],
+      ["a filter that is not an object", ["--filter", "[1]"], /^--filter must be a JSON object/],
+      [
+        "an unknown filter operator",
+        ["--filter", '{"state":{"$like":"f%"}}'],
+        /unsupported operator '\$like'/,
+      ],
+      ["--sync with CSV", ["--sync", "--format", "csv"], /^--sync writes NDJSON only/],
+      ["--since yesterday", ["--since", "yesterday"], /^--since takes an ISO 8601 date/],
+      ["--since 2026-13-45", ["--since", "2026-13-45"], /^--since takes an ISO 8601 date/],
+      ["--since 2026-02-30", ["--since", "2026-02-30"], /^--since takes an ISO 8601 date/],
+      ["--keys ''", ["--keys", ""], /^--keys takes history keys/],
+      [
+        "an --out that cannot be made",
+        ["--out", "/proc/no/such/dir"],
+        /^--out: cannot write to \/proc\/no\/such\/dir: /,
+      ],
     ] as const
   ) {
     await t.step(name, async () => {
-      assert.equal(await main(["export", "acme/mnist", "--local", ...args]), 2);
+      const { code, stderr } = await cli(["export", "acme/mnist", "--local", ...args]);
+      assert.equal(code, 2, stderr);
+      assert.equal(stderr.trim().split("\n").length, 1, stderr);
+      assert.match(stderr.trim(), said);
     });
   }
+  for (const path of ["a/b/c", "../x", ""]) {
+    await t.step(`the project path '${path}'`, async () => {
+      const { code, stderr } = await cli(["export", path, "--local"]);
+      assert.equal(code, 2, stderr);
+      assert.match(stderr.trim(), path === "" ? /project path is empty/ : /is not a project path/);
+    });
+  }
+  await t.step("a flag that does not exist", async () => {
+    assert.equal(await main(["export", "acme/mnist", "--local", "--fast"]), 2);
+  });
   await t.step("no project", async () => {
     assert.equal(await main(["export", "--local"]), 2);
   });
@@ -164,4 +205,108 @@ Deno.test("export reads system metrics once however many formats", async () => {
     }
     await server.close();
   }
+});
+
+Deno.test("export --help shows every default", async () => {
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--allow-all",
+      new URL("../../lib/cli/main.ts", import.meta.url).pathname,
+      "export",
+      "--help",
+    ],
+    stdout: "piped",
+  }).output();
+  const help = new TextDecoder().decode(output.stdout);
+  assert.equal(output.code, 0);
+  for (
+    const said of [
+      "default: export",
+      "default: ndjson",
+      "default: runs,history",
+      "default: 16",
+      "writes NDJSON only",
+      "default: every run",
+      "default: every key",
+    ]
+  ) {
+    assert.ok(help.includes(said), `--help does not say "${said}"`);
+  }
+});
+
+Deno.test("export --since reads an instant, whatever its offset; the same project twice is one", async () => {
+  await withOut(async (out) => {
+    const runsSince = async (since: string, ...projects: Array<string>) => {
+      const dir = `${out}/${crypto.randomUUID()}`;
+      assert.equal(
+        await main([
+          "export",
+          ...projects,
+          "--local",
+          "--what",
+          "runs",
+          "--since",
+          since,
+          "--out",
+          dir,
+        ]),
+        0,
+      );
+      return (await lines(`${dir}/runs.ndjson`)).map((l) => JSON.parse(l).id);
+    };
+    const utc = await runsSince("2026-01-06T12:00Z", "acme/mnist");
+    assert.ok(utc.length > 0 && utc.length < 30, `${utc.length} runs`);
+    assert.deepEqual(await runsSince("2026-01-06T14:00:00+02:00", "acme/mnist"), utc);
+    assert.deepEqual(await runsSince("2026-01-06T14:00:00+0200", "acme/mnist", "acme/mnist"), utc);
+  });
+});
+
+Deno.test("an export of a project that is not there exits 1 and leaves no empty folder", async () => {
+  await withOut(async (out) => {
+    const code = await main([
+      "export",
+      "acme/no-such-project",
+      "--local",
+      "--out",
+      `${out}/new/deeper`,
+    ]);
+    assert.equal(code, 1);
+    assert.deepEqual([...Deno.readDirSync(out)], []);
+  });
+});
+
+Deno.test("every format writes the runs in the runs table's order, the same every time", async () => {
+  await withOut(async (out) => {
+    const exportTo = async (dir: string) => {
+      const args = [
+        "export",
+        "acme/mnist",
+        "--local",
+        "--format",
+        "csv,ndjson",
+        "--what",
+        "runs,history",
+        "--out",
+        dir,
+      ];
+      assert.equal(await main(args), 0);
+    };
+    await exportTo(`${out}/a`);
+    await exportTo(`${out}/b`);
+    const table = (await lines(`${out}/a/runs.ndjson`)).map((l) => JSON.parse(l).path);
+    const order = (paths: ReadonlyArray<string>) => paths.filter((p, i) => paths[i - 1] !== p);
+    const ndjsonRuns = (await lines(`${out}/a/history.ndjson`)).map((l) => JSON.parse(l).run_path);
+    assert.deepEqual(order(ndjsonRuns), table);
+    const csv = await lines(`${out}/a/history.csv`);
+    const csvRuns = csv.slice(1).map((l) => /acme\/mnist\/\w+/.exec(l)![0]);
+    assert.deepEqual(order(csvRuns), table);
+    for (const name of ["runs.ndjson", "history.ndjson", "runs.csv", "history.csv"]) {
+      assert.equal(
+        await Deno.readTextFile(`${out}/a/${name}`),
+        await Deno.readTextFile(`${out}/b/${name}`),
+        name,
+      );
+    }
+  });
 });

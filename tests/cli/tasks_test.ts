@@ -76,15 +76,14 @@ Deno.test("the export task's bundle exports the same rows as the CLI's modules",
     assert.equal(ran.code, 0, new TextDecoder().decode(ran.stderr));
     assert.match(new TextDecoder().decode(ran.stdout), /Exported 30 runs/);
     assert.equal(await main(exportArgs(`${work}/modules`)), 0);
-    // Each --local run starts a fresh server with the same seed: the same runs and rows (runs
-    // interleave as their pages arrive, so the lines are compared as sets).
-    const lines = async (path: string) => (await Deno.readTextFile(path)).split("\n").sort();
-    const history = await lines(`${work}/bundled/history.ndjson`);
-    assert.ok(history.length > 9_000);
-    assert.deepEqual(history, await lines(`${work}/modules/history.ndjson`));
-    assert.deepEqual(
-      await lines(`${work}/bundled/runs.ndjson`),
-      await lines(`${work}/modules/runs.ndjson`),
+    // Each --local run starts a fresh server with the same seed: the same runs and rows, in the
+    // same order, byte for byte.
+    const history = await Deno.readTextFile(`${work}/bundled/history.ndjson`);
+    assert.ok(history.split("\n").length > 9_000);
+    assert.equal(history, await Deno.readTextFile(`${work}/modules/history.ndjson`));
+    assert.equal(
+      await Deno.readTextFile(`${work}/bundled/runs.ndjson`),
+      await Deno.readTextFile(`${work}/modules/runs.ndjson`),
     );
   } finally {
     await Deno.remove(work, { recursive: true });

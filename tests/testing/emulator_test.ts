@@ -3,6 +3,7 @@ import { DatabaseSync } from "node:sqlite";
 import {
   generatedBytes,
   generatedMd5,
+  generateSeed,
   rangeResponse,
   startEmulator,
 } from "../../lib/testing/mod.ts";
@@ -319,4 +320,43 @@ Deno.test("generated file bytes: any range is that slice of the whole, and no tw
   }
   assert.notDeepEqual(await read(8, 0, block), blocks[0]);
   assert.equal(generatedMd5(7, size), createHash("md5").update(whole).digest("base64"));
+});
+
+Deno.test("deno task emulator: --help, unknown flags refused, every seeded project listed", async (t) => {
+  const root = new URL("../../", import.meta.url).pathname;
+  const emulator = (args: ReadonlyArray<string>) =>
+    new Deno.Command(Deno.execPath(), {
+      args: ["run", "--allow-net=127.0.0.1", `${root}lib/testing/main.ts`, ...args],
+      stdout: "piped",
+      stderr: "piped",
+    });
+  await t.step("--help starts nothing and exits 0", async () => {
+    const output = await emulator(["--help"]).output();
+    assert.equal(output.code, 0);
+    assert.match(new TextDecoder().decode(output.stdout), /--port integer/);
+  });
+  await t.step("an unknown flag exits 2", async () => {
+    const output = await emulator(["--fast"]).output();
+    assert.equal(output.code, 2);
+    assert.match(new TextDecoder().decode(output.stderr), /Unrecognized flag: --fast/);
+  });
+  await t.step("it lists every seeded project and stops on Ctrl-C", async () => {
+    const child = emulator(["--port", "0"]).spawn();
+    const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+    let text = "";
+    while (!text.includes("Ctrl-C")) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += value;
+    }
+    child.kill("SIGINT");
+    await reader.cancel();
+    const status = await child.status;
+    await child.stderr.cancel();
+    const projects = generateSeed().projects.map((p) => `${p.entity}/${p.name}`);
+    assert.ok(projects.includes("acme/real-world"));
+    for (const project of projects) assert.ok(text.includes(project), `${project} not listed`);
+    assert.match(text, /WANDB_BASE_URL=http:\/\/127\.0\.0\.1:\d+/);
+    assert.equal(status.code, 0);
+  });
 });
