@@ -2,7 +2,11 @@
  * effect-wandb: the Weights & Biases public API (Python's `wandb.Api()`) for Deno and Effect.
  *
  * Every call is an `Effect` with typed errors; every collection is a lazy `Stream`. Start with
- * the {@link Api} service, provided by `Api.layer(options)` or `Api.layerFromEnv`.
+ * the {@link Api} service, provided by `Api.layer(options)` or `Api.layerFromEnv`. This entry
+ * holds what a program calls: the `Api` and its layers, the options and results of its methods,
+ * errors, the retry policy, filters and sinks. Each resource's functions over a `WandbClient`
+ * have an entry of their own (`@effect-wandb/api/history`, `/artifacts`, `/launch`, …), and the
+ * query builders under them are in `@effect-wandb/api/graphql`.
  *
  * @example Counting a project's finished runs
  * ```ts
@@ -20,241 +24,26 @@
  *
  * @module
  */
-export {
-  Api,
-  type ApiShape,
-  makeApi,
-  type PathTarget,
-  type ProjectsOptions,
-  type RunRef,
-  type RunsOptions,
-} from "./lib/api/api.ts";
-export {
-  decodeHistoryRows,
-  histories,
-  history,
-  historyJsonStep,
-  type HistoryOptions,
-  lastHistoryStep,
-  type MultiRunOptions,
-  type NdjsonScanOptions,
-  scanHistories,
-  scanHistoriesJson,
-  scanHistoriesNdjson,
-  scanHistory,
-  scanHistoryJson,
-  scanHistoryNdjson,
-  type ScanHistoryOptions,
-  type ScanMode,
-  systemMetrics,
-  type TaggedHistoryRow,
-  tagHistoryJson,
-} from "./lib/history/operations.ts";
-export {
-  jsonColumnsMetadataKey,
-  type ParquetFile,
-  parquetFile,
-  parquetFooter,
-  parquetFooterLength,
-  readParquetHistory,
-  readParquetHistoryJson,
-  readParquetHistoryNdjson,
-  readParquetHistorySlice,
-  rowGroupByteRange,
-  withRowGroupBytes,
-} from "./lib/history/parquet.ts";
-export type { NdjsonBatch, RunTag } from "./lib/history/ndjson.ts";
-export { BufferPool } from "./lib/core/buffers.ts";
-export {
-  downloadBufferBytes,
-  downloadBufferPool,
-  type DownloadedFile,
-  downloadFiles,
-  type DownloadFilesOptions,
-  type DownloadSource,
-  downloadToFile,
-  type ExistingFileOptions,
-  type MultipartOptions,
-  safeLocalPath,
-} from "./lib/core/download.ts";
-export {
-  pathUriOf,
-  type RunFile,
-  RunFileNode,
-  type RunFileNodeData,
-  toRunFile,
-} from "./lib/files/decoders.ts";
-export {
-  type CreateRunFilesData,
-  createRunFilesMutation,
-  type DeleteFilesData,
-  deleteFilesMutation,
-  type RunFilesData,
-  runFilesFragment,
-  type RunFilesInput,
-  runFilesQuery,
-} from "./lib/files/queries.ts";
+export { Api, type ApiCore, type ApiShape, makeApi } from "./lib/api/api.ts";
 export {
   type Artifact,
   type ArtifactCollection,
-  ArtifactCollectionNode,
-  type ArtifactCollectionNodeData,
   type ArtifactFile,
-  ArtifactFileNode,
-  type ArtifactFileNodeData,
   type ArtifactManifest,
   type ArtifactManifestEntry,
-  type ArtifactManifestJson,
-  ArtifactManifestText,
-  ArtifactNode,
-  type ArtifactNodeData,
   type ArtifactType,
-  ArtifactTypeNode,
-  type ArtifactTypeNodeData,
-  type ManifestEntryJsonData,
-  type ProjectInfoData,
-  toArtifact,
-  toArtifactCollection,
-  toArtifactFile,
-  toManifest,
 } from "./lib/artifacts/decoders.ts";
-export {
-  aliasesMutation,
-  type ArtifactByIdData,
-  artifactByIdQuery,
-  type ArtifactByNameData,
-  artifactByNameQuery,
-  type ArtifactCollectionData,
-  artifactCollectionQuery,
-  type ArtifactCollectionsData,
-  artifactCollectionsQuery,
-  type ArtifactCreatedByData,
-  artifactCreatedByQuery,
-  type ArtifactFilesData,
-  artifactFilesQuery,
-  type ArtifactFileUrlsData,
-  artifactFileUrlsQuery,
-  artifactFragments,
-  type ArtifactTypeData,
-  artifactTypeQuery,
-  type ArtifactTypesData,
-  artifactTypesQuery,
-  type ArtifactUsedByData,
-  artifactUsedByQuery,
-  type ArtifactVersionsData,
-  artifactVersionsQuery,
-  type CollectionResultData,
-  type CollectionTagsData,
-  collectionTagsMutation,
-  type ConnectionData,
-  type CreateArtifactData,
-  type DeleteArtifactData,
-  deleteArtifactMutation,
-  type DeleteCollectionData,
-  deleteCollectionMutation,
-  type LinkArtifactData,
-  linkArtifactMutation,
-  logArtifactMutation,
-  type ManifestUrlData,
-  manifestUrlQuery,
-  moveCollectionMutation,
-  type RunArtifactsData,
-  runArtifactsQuery,
-  type RunInfoData,
-  type SuccessData,
-  type UpdateArtifactData,
-  type UpdateArtifactInput,
-  updateArtifactMutation,
-  updateCollectionMutation,
-  type UseArtifactData,
-  useArtifactMutation,
-} from "./lib/artifacts/queries.ts";
-export {
-  artifactCollectionExists,
-  type ArtifactError,
-  artifactExists,
-  type ArtifactVersionsOptions,
-  getArtifact,
-  getArtifactById,
-  getArtifactCollection,
-  getArtifactEntry,
-  getArtifactManifest,
-  type GetArtifactOptions,
-  getArtifactType,
-  listArtifactCollections,
-  listArtifactFiles,
-  listArtifactTypes,
-  listArtifactVersions,
-  parseArtifactPath,
-} from "./lib/artifacts/operations.ts";
-export {
-  type ArtifactDownload,
-  type ArtifactDownloadOptions,
-  checkoutArtifact,
-  defaultArtifactRoot,
-  downloadArtifact,
-  downloadArtifactFile,
-  verifyArtifact,
-} from "./lib/artifacts/download.ts";
+export { type ArtifactDownload, type ArtifactDownloadOptions } from "./lib/artifacts/download.ts";
 export {
   type ArtifactChanges,
   type CollectionChanges,
-  deleteArtifact,
-  deleteArtifactCollection,
-  linkArtifact,
   type LinkedArtifact,
-  saveArtifact,
-  saveArtifactCollection,
 } from "./lib/artifacts/mutations.ts";
 export {
-  artifactLoggedBy,
-  artifactUsedBy,
-  listRunArtifacts,
-  logArtifact,
-  useArtifact,
-} from "./lib/artifacts/lineage.ts";
-export {
-  deleteRunFile,
-  downloadRunFile,
-  downloadRunFiles,
-  getRunFile,
-  listRunFiles,
-  type RunFileDownloadOptions,
-  type RunFilesOptions,
-  runFileSource,
-  uploadRunFile,
-  type UploadRunFileOptions,
-} from "./lib/files/operations.ts";
-export {
-  checkWandbJsonBytes,
-  fromWandbJsonString,
-  HAS_NON_FINITE,
-  type NonFiniteNumbers,
-  parseWandbJson,
-  printWandbJson,
-  rewriteNonFiniteBytes,
-  rewriteNonFiniteText,
-  WandbJsonError,
-} from "./lib/core/wandb_json.ts";
-export {
-  badHistoryRow,
-  type EventsField,
-  type HistoryField,
-  type HistoryKeysField,
-  historyPageQuery,
-  type HistoryRow,
-  type ParquetHistoryField,
-  parquetHistoryQuery,
-  parseHistoryRows,
-  runEventsQuery,
-  type RunFieldData,
-  runFullHistoryQuery,
-  runHistoryKeysQuery,
-  runSampledHistoryQuery,
-  type SampledHistoryField,
-  sampledHistoryPageQuery,
-  type SampledHistorySpec,
-} from "./lib/history/queries.ts";
+  type ArtifactVersionsOptions,
+  type GetArtifactOptions,
+} from "./lib/artifacts/operations.ts";
+export { BufferPool } from "./lib/core/buffers.ts";
 export {
   type ApiConfig,
   apiConfigFromEnv,
@@ -273,6 +62,13 @@ export {
   wandbEnvProvider,
   wandbEnvVars,
 } from "./lib/core/config.ts";
+export { type RunRef } from "./lib/core/context.ts";
+export {
+  type DownloadedFile,
+  type DownloadFilesOptions,
+  type ExistingFileOptions,
+  type MultipartOptions,
+} from "./lib/core/download.ts";
 export {
   AuthenticationError,
   ChecksumError,
@@ -310,31 +106,8 @@ export {
   type RunFilter,
   summary,
 } from "./lib/core/filters.ts";
-export {
-  fragment,
-  type GraphqlRequest,
-  operationDocument,
-  printDocument,
-} from "./lib/core/graphql.ts";
-export {
-  distinctBy,
-  type Page,
-  paginate,
-  type PaginateOptions,
-  paginatePages,
-} from "./lib/core/pagination.ts";
-export {
-  classifyPath,
-  formatRunPath,
-  isValidName,
-  type ParsedPath,
-  parseProjectPath,
-  parseRunPath,
-  type PartialProjectPath,
-  type PartialRunPath,
-  type ProjectPath,
-  type RunPath,
-} from "./lib/core/paths.ts";
+export { type Page } from "./lib/core/pagination.ts";
+export { type ProjectPath, type RunPath } from "./lib/core/paths.ts";
 export {
   atLeastServerDelay,
   defaultRetrySchedule,
@@ -342,183 +115,11 @@ export {
   serverRequestedDelay,
 } from "./lib/core/retry.ts";
 export {
-  type BodyRead,
-  type ByteRange,
-  type DownloadOptions,
-  makeWandbClient,
-  type OpenDownload,
-  type OpenDownloadOptions,
-  type RangeDownload,
-  type WandbClient,
-} from "./lib/core/transport.ts";
-export {
-  getProject,
-  listProjects,
-  listProjectsPages,
-  type Project,
-  type ProjectData,
-  type ProjectNodeData,
-  projectQuery,
-  type ProjectsData,
-  projectsQuery,
-} from "./lib/projects/projects.ts";
-export {
-  type FullRunNodeData,
-  type HistoryKeysData,
-  type HistoryKeysInfo,
-  type JsonObject,
-  type LightRunNodeData,
-  type Run,
-  type RunNode,
-  unwrapConfig,
-} from "./lib/runs/decoders.ts";
-export {
-  countRuns,
-  getRun,
-  listRuns,
-  type ListRunsInput,
-  listRunsPages,
-} from "./lib/runs/operations.ts";
-export {
-  fullRunFragment,
-  lightRunFragment,
-  type RunCountData,
-  runCountQuery,
-  type RunData,
-  runQuery,
-  type RunsData,
-  runsQuery,
-  type RunsQueryInput,
-} from "./lib/runs/queries.ts";
-export { runsTableBaseColumns, type RunsTableRow, runsTableRow } from "./lib/runs/table.ts";
-export {
-  type CreateProjectData,
-  createProjectMutation,
-  createRunMutation,
-  type DeleteRunData,
-  deleteRunMutation,
-  type RunStateData,
-  runStateQuery,
-  type RunUpdateFields,
-  updateRunMutation,
-  type UpdateRunStateData,
-  updateRunStateMutation,
-  type UpsertBucketData,
-} from "./lib/runs/mutations.ts";
-export {
-  appUrl,
-  createProject,
-  createRun,
-  deleteRun,
-  isFinishedState,
-  type RunChanges,
-  runMetadata,
-  runUrl,
-  updateRun,
-  updateRunState,
-  type WaitOptions,
-  waitUntilFinished,
-} from "./lib/runs/changes.ts";
-export {
-  type ApiKeyInfo,
-  createUser,
-  type CreateUserData,
-  createUserMutation,
-  deleteApiKey,
-  deleteApiKeyMutation,
-  generateApiKey,
-  type GenerateApiKeyData,
-  generateApiKeyMutation,
-  type GeneratedApiKey,
-  getUser,
-  type ResultSuccessData,
-  searchUsers,
-  type SearchUsersData,
-  searchUsersQuery,
-  type UserAccount,
-  type UserNodeData,
-} from "./lib/users/users.ts";
-export {
-  createServiceAccount,
-  createTeam,
-  createTeamMutation,
-  deleteInviteMutation,
-  getTeam,
-  inviteMutation,
-  inviteToTeam,
-  removeTeamMember,
-  type ServiceAccountData,
-  serviceAccountMutation,
-  type Team,
-  type TeamEntityData,
-  type TeamEntityNodeData,
-  type TeamMember,
-  teamQuery,
-} from "./lib/teams/teams.ts";
-export {
-  createResourceConfigMutation,
-  createRunQueue,
-  createRunQueueMutation,
-  deleteQueuedRun,
-  deleteRunQueue,
-  getJob,
-  getQueuedRun,
-  getRunQueue,
-  launchProject,
-  listJobs,
-  type QueuedRun,
-  queuedRunState,
-  type ResourceConfigData,
-  resourceConfigQuery,
-  type RunQueue,
-  type RunQueueItemData,
-  runQueueItemQuery,
-  runQueueItems,
-  type RunQueueItemsData,
-  runQueueItemsQuery,
-  type RunQueueMetadataData,
-  runQueueMetadataQuery,
-  type RunQueueSpec,
-  upsertRunQueue,
-  upsertRunQueueMutation,
-  waitUntilQueuedRunFinished,
-  waitUntilRunning,
-} from "./lib/launch/launch.ts";
-export {
-  listReports,
-  type Report,
-  ReportNode,
-  type ReportNodeData,
-  type ReportsData,
-  type ReportSection,
-  reportsQuery,
-  toReport,
-} from "./lib/reports/reports.ts";
-export {
-  bestSweepRun,
-  getSweep,
-  listSweeps,
-  parseSweepConfig,
-  type Sweep,
-  type SweepData,
-  sweepFragment,
-  SweepNode,
-  type SweepNodeData,
-  sweepQuery,
-  sweepRuns,
-  type SweepsData,
-  sweepsQuery,
-  toSweep,
-} from "./lib/sweeps/sweeps.ts";
-export {
-  type DefaultEntityData,
-  defaultEntityQuery,
-  getDefaultEntity,
-  getViewer,
-  type User,
-  type ViewerData,
-  viewerQuery,
-} from "./lib/viewer/viewer.ts";
+  type NonFiniteNumbers,
+  parseWandbJson,
+  printWandbJson,
+  WandbJsonError,
+} from "./lib/core/wandb_json.ts";
 export {
   csvCell,
   type CsvOptions,
@@ -526,6 +127,7 @@ export {
   type ExportRecord,
   type NdjsonOptions,
   type ParquetOptions,
+  type SinkError,
   unionColumns,
   writeBytes,
   type WriteBytesOptions,
@@ -534,49 +136,36 @@ export {
   writeNdjson,
   writeParquet,
 } from "./lib/export/sinks.ts";
+export { type RunFile } from "./lib/files/decoders.ts";
 export {
-  type Checkpoint,
-  CheckpointError,
-  Checkpoints,
-  type CheckpointStore,
-  emptyCheckpoint,
-  type RunCheckpoint,
-} from "./lib/sync/checkpoints.ts";
+  type RunFileDownloadOptions,
+  type RunFilesOptions,
+  type UploadRunFileOptions,
+} from "./lib/files/operations.ts";
 export {
-  type SyncOptions,
-  type SyncProgress,
-  syncProject,
-  type SyncReport,
-} from "./lib/sync/sync.ts";
+  type MultiRunOptions,
+  type TaggedHistoryFormats,
+  type TaggedHistoryRow,
+} from "./lib/history/multi_run.ts";
+export { type HistoryRow } from "./lib/history/queries.ts";
+export { type HistoryOptions } from "./lib/history/sampled.ts";
 export {
-  exportWithLeases,
-  type LeasedExportOptions,
-  type LeasedExportReport,
-  readSegments,
-} from "./lib/sync/workers.ts";
-export {
-  maxRunsPerBatch,
-  RunCountLookup,
-  runCountResolver,
-  runCountsBatchQuery,
-  RunLookup,
-  runLookupResolver,
-  type RunsBatchData,
-  runsBatchQuery,
-} from "./lib/runs/batch.ts";
-export { QuotaPacer } from "./lib/core/quota.ts";
-export {
-  ArtifactLookup,
-  artifactLookupResolver,
-  artifactsBatchQuery,
-  maxArtifactsPerBatch,
-} from "./lib/artifacts/batch.ts";
-export { artifactOfProject } from "./lib/artifacts/operations.ts";
-export {
-  type BatchData,
-  batchedByEntity,
-  type BatchedLookup,
-  batchField,
-  type BatchPart,
-  batchQuery,
-} from "./lib/core/batch.ts";
+  decodeHistoryRows,
+  type HistoryFormat,
+  type HistoryFormats,
+  type ScanHistoryOptions,
+  type ScanMode,
+} from "./lib/history/scan.ts";
+export { type QueuedRun, type RunQueue, type RunQueueSpec } from "./lib/launch/launch.ts";
+export { type ProjectsOptions } from "./lib/projects/api.ts";
+export { type Project } from "./lib/projects/projects.ts";
+export { type ReportsOptions } from "./lib/reports/api.ts";
+export { type Report, type ReportSection } from "./lib/reports/reports.ts";
+export { type CreateRunOptions, type PathTarget, type RunsOptions } from "./lib/runs/api.ts";
+export { type RunChanges, type WaitOptions } from "./lib/runs/changes.ts";
+export { type JsonObject, type Run, unwrapConfig } from "./lib/runs/decoders.ts";
+export { type RunsTableRow, runsTableRow } from "./lib/runs/table.ts";
+export { type Sweep } from "./lib/sweeps/sweeps.ts";
+export { type Team, type TeamMember } from "./lib/teams/teams.ts";
+export { type ApiKeyInfo, type GeneratedApiKey, type UserAccount } from "./lib/users/users.ts";
+export { type User } from "./lib/viewer/viewer.ts";

@@ -13,7 +13,7 @@
  * - parquet: our Parquet path: the same, from exports read from signed URLs one row group at a
  *   time.
  * - defaults: the README's plain code, every setting left at its default:
- *   `writeBytes(out, api.scanHistoriesNdjson(api.runs(project)))`.
+ *   `writeBytes(out, api.scanHistories(api.runs(project), { format: "ndjson" }))`.
  */
 import { Effect, Layer, Stream } from "effect";
 import { FetchHttpClient } from "effect/http";
@@ -56,12 +56,12 @@ const program = Effect.gen(function* () {
   // writing json.dumps(row) does; our export writes the rows' NDJSON bytes as they come.
   if (mode === "baseline") yield* writeNdjson(out, api.scanHistories(runs, options));
   else if (mode === "defaults") {
-    yield* writeBytes(out, api.scanHistoriesNdjson(runs));
+    yield* writeBytes(out, api.scanHistories(runs, { format: "ndjson" }));
   } else {
     // Chunks are written and given back to the pool they came from: a few buffers serve the
     // whole export.
     const buffers = new BufferPool(4 * s.concurrency);
-    yield* writeBytes(out, api.scanHistoriesNdjson(runs, { ...options, buffers }), {
+    yield* writeBytes(out, api.scanHistories(runs, { ...options, buffers, format: "ndjson" }), {
       recycle: buffers,
     });
   }

@@ -16,7 +16,8 @@
  */
 import { Effect, Layer } from "effect";
 import { FetchHttpClient } from "effect/http";
-import { Api, Checkpoints, syncProject } from "../mod.ts";
+import { Api } from "../mod.ts";
+import { Checkpoints, syncProject } from "../lib/sync/mod.ts";
 import { startEmulator } from "../lib/testing/mod.ts";
 import { benchServer, bundled, clientArgs } from "./_processes.ts";
 

@@ -28,7 +28,8 @@
  */
 import { Effect, Layer } from "effect";
 import { FetchHttpClient } from "effect/http";
-import { Api, ExportError, exportWithLeases } from "../mod.ts";
+import { Api, ExportError } from "../mod.ts";
+import { exportWithLeases } from "../lib/sync/mod.ts";
 
 const env = (name: string): string | undefined => {
   try {

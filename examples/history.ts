@@ -22,7 +22,10 @@ const program = Effect.gen(function* () {
   // The rows go from the answers' bytes to the file's; the chunks' pooled buffers are written
   // and handed out again.
   const historyPath = `${outDir}/history.ndjson`;
-  const bytes = yield* writeBytes(historyPath, api.scanHistoriesNdjson(api.runs(project)));
+  const bytes = yield* writeBytes(
+    historyPath,
+    api.scanHistories(api.runs(project), { format: "ndjson" }),
+  );
   // One run, only the steps that logged both keys, as typed columns.
   const first = yield* Stream.runHead(api.runs(project, { order: "+created_at" }));
   const lossesPath = `${outDir}/losses.parquet`;

@@ -47,14 +47,13 @@ export const ArtifactLookup: Request.Constructor<ArtifactLookup, "_tag"> = Reque
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { print } from "graphql";
- * import { artifactsBatchQuery } from "@effect-wandb/api";
+ * import { artifactsBatchQuery, printDocument } from "@effect-wandb/api/graphql";
  * const project = { entity: "acme", project: "mnist" };
  * const request = artifactsBatchQuery([
  *   { project, name: "mnist-raw:v0", enableTracking: true },
  *   { project, name: "mnist-cnn:best", enableTracking: true },
  * ]);
- * assert.ok(print(request.document).includes("a1: project(name: $p1, entityName: $e1)"));
+ * assert.ok(printDocument(request.document).includes("a1: project(name: $p1, entityName: $e1)"));
  * assert.equal(request.variables.n1, "mnist-cnn:best");
  * ```
  */
@@ -84,7 +83,8 @@ const ProjectArtifact = Schema.NullOr(Schema.Struct({ artifact: Schema.NullOr(Ar
  * @example
  * ```ts
  * import { Effect } from "effect";
- * import { ArtifactLookup, artifactLookupResolver, type WandbClient } from "@effect-wandb/api";
+ * import { ArtifactLookup, artifactLookupResolver } from "@effect-wandb/api/artifacts";
+ * import { type WandbClient } from "@effect-wandb/api/graphql";
  * const two = (client: WandbClient) => {
  *   const resolver = artifactLookupResolver(client);
  *   const project = { entity: "acme", project: "mnist" };

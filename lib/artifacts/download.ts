@@ -17,9 +17,9 @@ import {
   downloadToFile,
   type MultipartOptions,
   partPermitsFor,
-  renewable,
   safeLocalPath,
 } from "../core/download.ts";
+import { renewable } from "../core/signed_urls.ts";
 import {
   ChecksumError,
   type DecodeError,
@@ -136,7 +136,8 @@ const isHttp = (uri: string) => uri.startsWith("https://") || uri.startsWith("ht
  * @example
  * ```ts
  * import { Effect } from "effect";
- * import { downloadArtifact, getArtifact, type WandbClient } from "@effect-wandb/api";
+ * import { downloadArtifact, getArtifact } from "@effect-wandb/api/artifacts";
+ * import { type WandbClient } from "@effect-wandb/api/graphql";
  * const fetchDataset = (client: WandbClient) =>
  *   getArtifact(client, { entity: "acme", project: "mnist" }, "mnist-raw:prod").pipe(
  *     Effect.flatMap((a) => downloadArtifact(client, a, { root: "data/mnist", concurrency: 32 })),
@@ -261,7 +262,8 @@ export function downloadArtifact(
  * @example
  * ```ts
  * import { Effect } from "effect";
- * import { downloadArtifactFile, getArtifact, type WandbClient } from "@effect-wandb/api";
+ * import { downloadArtifactFile, getArtifact } from "@effect-wandb/api/artifacts";
+ * import { type WandbClient } from "@effect-wandb/api/graphql";
  * const fetchOne = (client: WandbClient) =>
  *   getArtifact(client, { entity: "acme", project: "mnist" }, "config:latest").pipe(
  *     Effect.flatMap((a) => downloadArtifactFile(client, a)),
@@ -305,7 +307,8 @@ export async function filesUnder(dir: string, prefix = ""): Promise<Array<string
  * @example
  * ```ts
  * import { Effect } from "effect";
- * import { getArtifact, verifyArtifact, type WandbClient } from "@effect-wandb/api";
+ * import { getArtifact, verifyArtifact } from "@effect-wandb/api/artifacts";
+ * import { type WandbClient } from "@effect-wandb/api/graphql";
  * const check = (client: WandbClient) =>
  *   getArtifact(client, { entity: "acme", project: "mnist" }, "mnist-raw:prod").pipe(
  *     Effect.flatMap((a) => verifyArtifact(client, a, "data/mnist")),
@@ -382,7 +385,8 @@ export function verifyArtifact(
  * @example
  * ```ts
  * import { Effect } from "effect";
- * import { checkoutArtifact, getArtifact, type WandbClient } from "@effect-wandb/api";
+ * import { checkoutArtifact, getArtifact } from "@effect-wandb/api/artifacts";
+ * import { type WandbClient } from "@effect-wandb/api/graphql";
  * const sync = (client: WandbClient) =>
  *   getArtifact(client, { entity: "acme", project: "mnist" }, "mnist-raw:prod").pipe(
  *     Effect.flatMap((a) => checkoutArtifact(client, a, "data/mnist")),

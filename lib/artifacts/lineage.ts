@@ -34,7 +34,8 @@ import { checkChanges } from "./mutations.ts";
  * @example
  * ```ts
  * import { Stream } from "effect";
- * import { listRunArtifacts, type WandbClient } from "@effect-wandb/api";
+ * import { listRunArtifacts } from "@effect-wandb/api/artifacts";
+ * import { type WandbClient } from "@effect-wandb/api/graphql";
  * const inputs = (client: WandbClient) =>
  *   Stream.runCollect(listRunArtifacts(client, { entity: "acme", project: "mnist", runId: "abc" }, "used"));
  * ```
@@ -74,7 +75,9 @@ export function listRunArtifacts(
  *
  * @example
  * ```ts
- * import { type Artifact, useArtifact, type WandbClient } from "@effect-wandb/api";
+ * import { type Artifact } from "@effect-wandb/api";
+ * import { useArtifact } from "@effect-wandb/api/artifacts";
+ * import { type WandbClient } from "@effect-wandb/api/graphql";
  * const declare = (client: WandbClient, a: Artifact) =>
  *   useArtifact(client, { entity: "acme", project: "mnist", runId: "abc" }, a);
  * ```
@@ -102,7 +105,9 @@ export function useArtifact(
  *
  * @example
  * ```ts
- * import { type Artifact, logArtifact, type WandbClient } from "@effect-wandb/api";
+ * import { type Artifact } from "@effect-wandb/api";
+ * import { logArtifact } from "@effect-wandb/api/artifacts";
+ * import { type WandbClient } from "@effect-wandb/api/graphql";
  * const declare = (client: WandbClient, a: Artifact) =>
  *   logArtifact(client, { entity: "acme", project: "mnist", runId: "abc" }, a, { aliases: ["prod"] });
  * ```
@@ -146,7 +151,9 @@ export function logArtifact(
  *
  * @example
  * ```ts
- * import { type Artifact, artifactLoggedBy, type WandbClient } from "@effect-wandb/api";
+ * import { type Artifact } from "@effect-wandb/api";
+ * import { artifactLoggedBy } from "@effect-wandb/api/artifacts";
+ * import { type WandbClient } from "@effect-wandb/api/graphql";
  * const creator = (client: WandbClient, a: Artifact) => artifactLoggedBy(client, a);
  * ```
  */
@@ -174,7 +181,9 @@ export function artifactLoggedBy(
  *
  * @example
  * ```ts
- * import { type Artifact, artifactUsedBy, type WandbClient } from "@effect-wandb/api";
+ * import { type Artifact } from "@effect-wandb/api";
+ * import { artifactUsedBy } from "@effect-wandb/api/artifacts";
+ * import { type WandbClient } from "@effect-wandb/api/graphql";
  * const consumers = (client: WandbClient, a: Artifact) => artifactUsedBy(client, a);
  * ```
  */

@@ -93,7 +93,8 @@ export function checkChanges(changes: ArtifactChanges): Effect.Effect<void, Inva
  * @example
  * ```ts
  * import { Effect } from "effect";
- * import { getArtifact, saveArtifact, type WandbClient } from "@effect-wandb/api";
+ * import { getArtifact, saveArtifact } from "@effect-wandb/api/artifacts";
+ * import { type WandbClient } from "@effect-wandb/api/graphql";
  * const promote = (client: WandbClient) =>
  *   getArtifact(client, { entity: "acme", project: "mnist" }, "mnist-cnn:v2").pipe(
  *     Effect.flatMap((a) => saveArtifact(client, a, { aliases: [...a.aliases, "prod"], description: "shipped" })),
@@ -145,7 +146,9 @@ export function saveArtifact(
  *
  * @example
  * ```ts
- * import { deleteArtifact, type Artifact, type WandbClient } from "@effect-wandb/api";
+ * import { type Artifact } from "@effect-wandb/api";
+ * import { deleteArtifact } from "@effect-wandb/api/artifacts";
+ * import { type WandbClient } from "@effect-wandb/api/graphql";
  * const remove = (client: WandbClient, a: Artifact) => deleteArtifact(client, a, { deleteAliases: true });
  * ```
  */
@@ -178,7 +181,8 @@ export interface LinkedArtifact {
  * @example
  * ```ts
  * import { Effect } from "effect";
- * import { getArtifact, linkArtifact, type WandbClient } from "@effect-wandb/api";
+ * import { getArtifact, linkArtifact } from "@effect-wandb/api/artifacts";
+ * import { type WandbClient } from "@effect-wandb/api/graphql";
  * const ship = (client: WandbClient) =>
  *   getArtifact(client, { entity: "acme", project: "mnist" }, "mnist-cnn:best").pipe(
  *     Effect.flatMap((a) => linkArtifact(client, a, "acme/mnist/production-models", { aliases: ["champion"] })),
@@ -234,7 +238,8 @@ export interface CollectionChanges {
  * @example
  * ```ts
  * import { Effect } from "effect";
- * import { getArtifactCollection, saveArtifactCollection, type WandbClient } from "@effect-wandb/api";
+ * import { getArtifactCollection, saveArtifactCollection } from "@effect-wandb/api/artifacts";
+ * import { type WandbClient } from "@effect-wandb/api/graphql";
  * const describe = (client: WandbClient) =>
  *   getArtifactCollection(client, { entity: "acme", project: "mnist" }, "model", "mnist-cnn").pipe(
  *     Effect.flatMap((c) => saveArtifactCollection(client, c, { description: "CNNs", tags: ["cnn"] })),
@@ -292,7 +297,9 @@ export function saveArtifactCollection(
  *
  * @example
  * ```ts
- * import { type ArtifactCollection, deleteArtifactCollection, type WandbClient } from "@effect-wandb/api";
+ * import { type ArtifactCollection } from "@effect-wandb/api";
+ * import { deleteArtifactCollection } from "@effect-wandb/api/artifacts";
+ * import { type WandbClient } from "@effect-wandb/api/graphql";
  * const remove = (client: WandbClient, c: ArtifactCollection) => deleteArtifactCollection(client, c);
  * ```
  */

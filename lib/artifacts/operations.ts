@@ -65,7 +65,8 @@ export const invalid = (argument: string, value: unknown, message: string): Inva
  * @example
  * ```ts
  * import { Stream } from "effect";
- * import { listArtifactTypes, type WandbClient } from "@effect-wandb/api";
+ * import { listArtifactTypes } from "@effect-wandb/api/artifacts";
+ * import { type WandbClient } from "@effect-wandb/api/graphql";
  * const types = (client: WandbClient) =>
  *   Stream.runCollect(listArtifactTypes(client, { entity: "acme", project: "mnist" }));
  * ```
@@ -103,7 +104,8 @@ export function listArtifactTypes(
  *
  * @example
  * ```ts
- * import { getArtifactType, type WandbClient } from "@effect-wandb/api";
+ * import { getArtifactType } from "@effect-wandb/api/artifacts";
+ * import { type WandbClient } from "@effect-wandb/api/graphql";
  * const models = (client: WandbClient) => getArtifactType(client, { entity: "acme", project: "mnist" }, "model");
  * ```
  */
@@ -136,7 +138,8 @@ export function getArtifactType(
  * @example
  * ```ts
  * import { Stream } from "effect";
- * import { listArtifactCollections, type WandbClient } from "@effect-wandb/api";
+ * import { listArtifactCollections } from "@effect-wandb/api/artifacts";
+ * import { type WandbClient } from "@effect-wandb/api/graphql";
  * const models = (client: WandbClient) =>
  *   Stream.runCollect(listArtifactCollections(client, { entity: "acme", project: "mnist" }, "model"));
  * ```
@@ -184,7 +187,8 @@ export function listArtifactCollections(
  *
  * @example
  * ```ts
- * import { getArtifactCollection, type WandbClient } from "@effect-wandb/api";
+ * import { getArtifactCollection } from "@effect-wandb/api/artifacts";
+ * import { type WandbClient } from "@effect-wandb/api/graphql";
  * const cnn = (client: WandbClient) =>
  *   getArtifactCollection(client, { entity: "acme", project: "mnist" }, "model", "mnist-cnn");
  * ```
@@ -227,7 +231,8 @@ const exists = <E>(effect: Effect.Effect<unknown, E | NotFoundError>) =>
  *
  * @example
  * ```ts
- * import { artifactCollectionExists, type WandbClient } from "@effect-wandb/api";
+ * import { artifactCollectionExists } from "@effect-wandb/api/artifacts";
+ * import { type WandbClient } from "@effect-wandb/api/graphql";
  * const has = (client: WandbClient) =>
  *   artifactCollectionExists(client, { entity: "acme", project: "mnist" }, "model", "mnist-cnn");
  * ```
@@ -258,7 +263,8 @@ export interface ArtifactVersionsOptions {
  * @example
  * ```ts
  * import { Stream } from "effect";
- * import { listArtifactVersions, type WandbClient } from "@effect-wandb/api";
+ * import { listArtifactVersions } from "@effect-wandb/api/artifacts";
+ * import { type WandbClient } from "@effect-wandb/api/graphql";
  * const versions = (client: WandbClient) =>
  *   Stream.runCollect(listArtifactVersions(client, { entity: "acme", project: "mnist" }, "model", "mnist-cnn"));
  * ```
@@ -352,7 +358,8 @@ export interface GetArtifactOptions {
  *
  * @example
  * ```ts
- * import { getArtifact, type WandbClient } from "@effect-wandb/api";
+ * import { getArtifact } from "@effect-wandb/api/artifacts";
+ * import { type WandbClient } from "@effect-wandb/api/graphql";
  * const best = (client: WandbClient) =>
  *   getArtifact(client, { entity: "acme", project: "mnist" }, "mnist-cnn:best", { type: "model" });
  * ```
@@ -402,7 +409,8 @@ export function artifactOfProject(
  *
  * @example
  * ```ts
- * import { artifactExists, type WandbClient } from "@effect-wandb/api";
+ * import { artifactExists } from "@effect-wandb/api/artifacts";
+ * import { type WandbClient } from "@effect-wandb/api/graphql";
  * const has = (client: WandbClient) => artifactExists(client, { entity: "acme", project: "mnist" }, "mnist-cnn:v9");
  * ```
  */
@@ -420,7 +428,8 @@ export function artifactExists(
  *
  * @example
  * ```ts
- * import { getArtifactById, type WandbClient } from "@effect-wandb/api";
+ * import { getArtifactById } from "@effect-wandb/api/artifacts";
+ * import { type WandbClient } from "@effect-wandb/api/graphql";
  * const byId = (client: WandbClient, id: string) => getArtifactById(client, id);
  * ```
  */
@@ -449,7 +458,8 @@ const manifestOperation = "GET artifact manifest";
  * @example
  * ```ts
  * import { Effect } from "effect";
- * import { getArtifact, getArtifactManifest, type WandbClient } from "@effect-wandb/api";
+ * import { getArtifact, getArtifactManifest } from "@effect-wandb/api/artifacts";
+ * import { type WandbClient } from "@effect-wandb/api/graphql";
  * const entries = (client: WandbClient) =>
  *   getArtifact(client, { entity: "acme", project: "mnist" }, "mnist-raw:latest").pipe(
  *     Effect.flatMap((a) => getArtifactManifest(client, a)),
@@ -491,7 +501,8 @@ export function getArtifactManifest(
  * @example
  * ```ts
  * import { Effect } from "effect";
- * import { getArtifact, getArtifactEntry, type WandbClient } from "@effect-wandb/api";
+ * import { getArtifact, getArtifactEntry } from "@effect-wandb/api/artifacts";
+ * import { type WandbClient } from "@effect-wandb/api/graphql";
  * const labels = (client: WandbClient) =>
  *   getArtifact(client, { entity: "acme", project: "mnist" }, "mnist-raw:latest").pipe(
  *     Effect.flatMap((a) => getArtifactEntry(client, a, "labels.json")),
@@ -519,7 +530,8 @@ export function getArtifactEntry(
  * @example
  * ```ts
  * import { Effect, Stream } from "effect";
- * import { getArtifact, listArtifactFiles, type WandbClient } from "@effect-wandb/api";
+ * import { getArtifact, listArtifactFiles } from "@effect-wandb/api/artifacts";
+ * import { type WandbClient } from "@effect-wandb/api/graphql";
  * const files = (client: WandbClient) =>
  *   getArtifact(client, { entity: "acme", project: "mnist" }, "mnist-raw:v1").pipe(
  *     Effect.flatMap((a) => Stream.runCollect(listArtifactFiles(client, a))),

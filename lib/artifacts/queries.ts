@@ -7,8 +7,12 @@
  * @module
  */
 import * as Schema from "effect/Schema";
-import type { DocumentNode } from "graphql";
-import { fragment, type GraphqlRequest, operationDocument } from "../core/graphql.ts";
+import {
+  fragment,
+  type GraphqlDocument,
+  type GraphqlRequest,
+  operationDocument,
+} from "../core/graphql.ts";
 import type { ProjectPath, RunPath } from "../core/paths.ts";
 import {
   ArtifactCollectionNode,
@@ -22,7 +26,7 @@ import {
 } from "./decoders.ts";
 
 /** The official client's fragments of artifacts, collections and types. */
-export const artifactFragments: DocumentNode = fragment(`
+export const artifactFragments: GraphqlDocument = fragment(`
   fragment ProjectInfoFragment on Project { name entity { name } }
   fragment TagFragment on Tag { __typename id name }
   fragment ArtifactAliasFragment on ArtifactAlias { __typename id alias }
@@ -97,7 +101,7 @@ const artifactTypesDocument = doc(`
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { artifactTypesQuery } from "@effect-wandb/api";
+ * import { artifactTypesQuery } from "@effect-wandb/api/graphql";
  * const r = artifactTypesQuery({ entity: "acme", project: "mnist" }, 50, null);
  * assert.ok(r.operation === "ProjectArtifactTypes");
  * ```
@@ -132,7 +136,7 @@ const artifactTypeDocument = doc(`
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { artifactTypeQuery } from "@effect-wandb/api";
+ * import { artifactTypeQuery } from "@effect-wandb/api/graphql";
  * assert.ok(artifactTypeQuery({ entity: "a", project: "p" }, "model").variables.type === "model");
  * ```
  */
@@ -179,7 +183,7 @@ const collectionsDocument = doc(`
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { artifactCollectionsQuery } from "@effect-wandb/api";
+ * import { artifactCollectionsQuery } from "@effect-wandb/api/graphql";
  * const r = artifactCollectionsQuery({ entity: "a", project: "p" }, "model", 50, null);
  * assert.ok(r.operation === "ArtifactTypeArtifactCollections");
  * ```
@@ -227,7 +231,7 @@ const collectionDocument = doc(`
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { artifactCollectionQuery } from "@effect-wandb/api";
+ * import { artifactCollectionQuery } from "@effect-wandb/api/graphql";
  * assert.ok(artifactCollectionQuery({ entity: "a", project: "p" }, "model", "cnn").variables.name === "cnn");
  * ```
  */
@@ -285,7 +289,7 @@ const versionsDocument = doc(`
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { artifactVersionsQuery } from "@effect-wandb/api";
+ * import { artifactVersionsQuery } from "@effect-wandb/api/graphql";
  * const r = artifactVersionsQuery({ entity: "a", project: "p" }, "model", "cnn", 50, null);
  * assert.ok(r.variables.filters === '{"state":"COMMITTED"}');
  * ```
@@ -340,7 +344,7 @@ const byNameDocument = doc(`
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { artifactByNameQuery } from "@effect-wandb/api";
+ * import { artifactByNameQuery } from "@effect-wandb/api/graphql";
  * const r = artifactByNameQuery({ entity: "a", project: "p" }, "cnn:best", true);
  * assert.ok(r.variables.name === "cnn:best" && r.variables.enableTracking === true);
  * ```
@@ -373,7 +377,7 @@ const byIdDocument = doc(`
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { artifactByIdQuery } from "@effect-wandb/api";
+ * import { artifactByIdQuery } from "@effect-wandb/api/graphql";
  * assert.ok(artifactByIdQuery("QXJ0aWZhY3Q6MQ==").operation === "ArtifactByID");
  * ```
  */
@@ -408,7 +412,7 @@ const manifestDocument = operationDocument(`
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { manifestUrlQuery } from "@effect-wandb/api";
+ * import { manifestUrlQuery } from "@effect-wandb/api/graphql";
  * assert.ok(manifestUrlQuery("QXJ0aWZhY3Q6MQ==").operation === "FetchArtifactManifest");
  * ```
  */
@@ -457,7 +461,7 @@ const filesDocument = doc(`
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { artifactFilesQuery } from "@effect-wandb/api";
+ * import { artifactFilesQuery } from "@effect-wandb/api/graphql";
  * const r = artifactFilesQuery({ entity: "a", project: "p" }, "model", "cnn:v0", null, 50, null);
  * assert.ok(r.operation === "GetArtifactFiles");
  * ```
@@ -514,7 +518,7 @@ const fileUrlsDocument = doc(`
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { artifactFileUrlsQuery } from "@effect-wandb/api";
+ * import { artifactFileUrlsQuery } from "@effect-wandb/api/graphql";
  * assert.ok(artifactFileUrlsQuery("QXJ0aWZhY3Q6MQ==", 1000, null).variables.perPage === 1000);
  * ```
  */
@@ -569,7 +573,7 @@ const inputDocument = runArtifactsDocument("RunInputArtifacts", "inputArtifacts"
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { runArtifactsQuery } from "@effect-wandb/api";
+ * import { runArtifactsQuery } from "@effect-wandb/api/graphql";
  * const r = runArtifactsQuery({ entity: "a", project: "p", runId: "r" }, "used", 50, null);
  * assert.ok(r.operation === "RunInputArtifacts");
  * ```
@@ -622,7 +626,7 @@ const usedByDocument = doc(`
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { artifactUsedByQuery } from "@effect-wandb/api";
+ * import { artifactUsedByQuery } from "@effect-wandb/api/graphql";
  * assert.ok(artifactUsedByQuery("QXJ0aWZhY3Q6MQ==").operation === "ArtifactUsedBy");
  * ```
  */
@@ -658,7 +662,7 @@ const createdByDocument = doc(`
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { artifactCreatedByQuery } from "@effect-wandb/api";
+ * import { artifactCreatedByQuery } from "@effect-wandb/api/graphql";
  * assert.ok(artifactCreatedByQuery("QXJ0aWZhY3Q6MQ==").operation === "ArtifactCreatedBy");
  * ```
  */
@@ -714,7 +718,7 @@ export interface UpdateArtifactInput {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { updateArtifactMutation } from "@effect-wandb/api";
+ * import { updateArtifactMutation } from "@effect-wandb/api/graphql";
  * const r = updateArtifactMutation("QXJ0aWZhY3Q6MQ==", { tagsToAdd: ["a"], tagsToDelete: [] });
  * assert.ok(r.operation === "UpdateArtifact");
  * ```
@@ -759,7 +763,7 @@ const deleteAliasesDocument = operationDocument(`
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { aliasesMutation } from "@effect-wandb/api";
+ * import { aliasesMutation } from "@effect-wandb/api/graphql";
  * const r = aliasesMutation("add", "QXJ0aWZhY3Q6MQ==", { entity: "a", project: "p" }, "cnn", ["best"]);
  * assert.ok(r.operation === "AddAliases");
  * ```
@@ -806,7 +810,7 @@ const deleteArtifactDocument = operationDocument(`
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { deleteArtifactMutation } from "@effect-wandb/api";
+ * import { deleteArtifactMutation } from "@effect-wandb/api/graphql";
  * assert.ok(deleteArtifactMutation("QXJ0aWZhY3Q6MQ==", true).variables.input !== undefined);
  * ```
  */
@@ -856,7 +860,7 @@ const moveSequenceDocument = collectionMutation(
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { updateCollectionMutation } from "@effect-wandb/api";
+ * import { updateCollectionMutation } from "@effect-wandb/api/graphql";
  * const r = updateCollectionMutation("sequence", "id", { description: "d" });
  * assert.ok(r.operation === "UpdateArtifactSequence");
  * ```
@@ -887,7 +891,7 @@ export function updateCollectionMutation(
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { moveCollectionMutation } from "@effect-wandb/api";
+ * import { moveCollectionMutation } from "@effect-wandb/api/graphql";
  * assert.ok(moveCollectionMutation("id", "model").operation === "UpdateArtifactSequenceType");
  * ```
  */
@@ -929,7 +933,7 @@ const deletePortfolioDocument = operationDocument(`
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { deleteCollectionMutation } from "@effect-wandb/api";
+ * import { deleteCollectionMutation } from "@effect-wandb/api/graphql";
  * assert.ok(deleteCollectionMutation("portfolio", "id").operation === "DeleteArtifactPortfolio");
  * ```
  */
@@ -967,7 +971,7 @@ export type CollectionTagsData = { readonly result: unknown };
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { collectionTagsMutation } from "@effect-wandb/api";
+ * import { collectionTagsMutation } from "@effect-wandb/api/graphql";
  * const r = collectionTagsMutation("add", { entity: "a", project: "p" }, "cnn", ["x"]);
  * assert.ok(r.operation === "AddArtifactCollectionTags");
  * ```
@@ -1026,7 +1030,7 @@ const linkDocument = doc(`
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { linkArtifactMutation } from "@effect-wandb/api";
+ * import { linkArtifactMutation } from "@effect-wandb/api/graphql";
  * const r = linkArtifactMutation("id", { entity: "a", project: "p" }, "prod-models", ["champion"]);
  * assert.ok(r.operation === "LinkArtifact");
  * ```
@@ -1087,7 +1091,7 @@ const useArtifactDocument = operationDocument(`
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { useArtifactMutation } from "@effect-wandb/api";
+ * import { useArtifactMutation } from "@effect-wandb/api/graphql";
  * const r = useArtifactMutation({ entity: "a", project: "p", runId: "r" }, "id", null);
  * assert.ok(r.variables.runName === "r");
  * ```
@@ -1146,7 +1150,7 @@ const createArtifactDocument = operationDocument(`
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { logArtifactMutation } from "@effect-wandb/api";
+ * import { logArtifactMutation } from "@effect-wandb/api/graphql";
  * const r = logArtifactMutation({ entity: "a", project: "p", runId: "r" }, "model", "cnn", "d41d8cd9", [], []);
  * assert.ok(r.variables.digest === "d41d8cd9");
  * ```

@@ -250,7 +250,10 @@ function exportProject(
           const chunks = orderedFlatMap(
             Stream.fromIterable(runs),
             8,
-            (run) => api.scanHistoriesNdjson(Stream.make(run), scan).pipe(Stream.onEnd(done())),
+            (run) =>
+              api.scanHistories(Stream.make(run), { ...scan, format: "ndjson" }).pipe(
+                Stream.onEnd(done()),
+              ),
           ).pipe(
             Stream.map((chunk) => {
               if (counted) c.rows += countLines(chunk);

@@ -101,7 +101,7 @@ function graphqlMessage(errors: ReadonlyArray<GraphqlErrorEntry>): string {
  * ```ts
  * import assert from "node:assert/strict";
  * import { Effect } from "effect";
- * import { viewerQuery } from "@effect-wandb/api";
+ * import { viewerQuery } from "@effect-wandb/api/graphql";
  * import { decodeGraphqlResponse } from "./_graphql_execution.ts";
  * const error = Effect.runSync(Effect.flip(decodeGraphqlResponse(viewerQuery(), { data: null })));
  * assert.ok(error._tag === "DecodeError");

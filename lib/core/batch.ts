@@ -7,14 +7,13 @@
  *
  * @module
  */
-import type { DocumentNode } from "graphql/language/ast";
 import * as Effect from "effect/Effect";
 import * as Exit from "effect/Exit";
 import type * as Request from "effect/Request";
 import * as RequestResolver from "effect/RequestResolver";
 import * as Schema from "effect/Schema";
 import { DecodeError, type RequestError } from "./errors.ts";
-import { type GraphqlRequest, operationDocument } from "./graphql.ts";
+import { type GraphqlDocument, type GraphqlRequest, operationDocument } from "./graphql.ts";
 import type { WandbClient } from "./transport.ts";
 import { issuePath } from "./_graphql_execution.ts";
 
@@ -39,14 +38,13 @@ export interface BatchPart {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { print } from "graphql";
- * import { batchQuery } from "@effect-wandb/api";
+ * import { batchQuery, printDocument } from "@effect-wandb/api/graphql";
  * const request = batchQuery("Counts", "c", ["mnist", "cifar10"], (project, i) => ({
  *   declarations: `$p${i}: String!`,
  *   field: `project(name: $p${i}, entityName: "acme") { runCount }`,
  *   variables: { [`p${i}`]: project },
  * }));
- * assert.ok(print(request.document).includes("c1: project(name: $p1"));
+ * assert.ok(printDocument(request.document).includes("c1: project(name: $p1"));
  * assert.equal(request.variables.p1, "cifar10");
  * ```
  */
@@ -59,7 +57,7 @@ export function batchQuery<T>(
     /** Declarations every field shares, e.g. `$includeAliases: Boolean = true`. */
     readonly declarations?: string | undefined;
     /** The fragments the fields spread. */
-    readonly fragments?: ReadonlyArray<DocumentNode> | undefined;
+    readonly fragments?: ReadonlyArray<GraphqlDocument> | undefined;
   },
 ): GraphqlRequest<BatchData> {
   const parts = items.map(part);
@@ -85,7 +83,7 @@ export function batchQuery<T>(
  * ```ts
  * import assert from "node:assert/strict";
  * import { Exit, Schema } from "effect";
- * import { batchField } from "@effect-wandb/api";
+ * import { batchField } from "@effect-wandb/api/graphql";
  * const count = Schema.NullOr(Schema.Struct({ runCount: Schema.Number }));
  * assert.ok(Exit.isSuccess(batchField({ c0: { runCount: 3 } }, "Counts", "c0", count)));
  * assert.ok(Exit.isFailure(batchField({ c0: { runCount: "3" } }, "Counts", "c0", count)));
@@ -134,7 +132,7 @@ export interface BatchedLookup<R, A, E> {
  * @example
  * ```ts
  * import { Effect, Request, Schema } from "effect";
- * import { batchedByEntity, batchField, batchQuery, type WandbClient } from "@effect-wandb/api";
+ * import { batchedByEntity, batchField, batchQuery, type WandbClient } from "@effect-wandb/api/graphql";
  * interface Count extends Request.Request<number> {
  *   readonly _tag: "Count";
  *   readonly project: string;

@@ -243,6 +243,9 @@ export function makeApiConfig(options: ApiOptions): Effect.Effect<ApiConfig, Inv
   });
 }
 
+/** {@link apiOptionsConfig}, once built. */
+let wandbVariables: Config.Config<ApiOptions> | undefined;
+
 /**
  * The `WANDB_*` variables as an Effect `Config`, for use with any `ConfigProvider`.
  *
@@ -260,23 +263,29 @@ export function makeApiConfig(options: ApiOptions): Effect.Effect<ApiConfig, Inv
  * assert.ok(options.entity === "acme");
  * ```
  */
-export const apiOptionsConfig: Config.Config<ApiOptions> = Config.all({
-  apiKey: Config.Redacted("WANDB_API_KEY"),
-  baseUrl: Config.String("WANDB_BASE_URL").pipe(Config.withDefault(defaultBaseUrl)),
-  entity: Config.option(Config.String("WANDB_ENTITY")),
-  project: Config.option(Config.String("WANDB_PROJECT")),
-  timeout: Config.option(Config.Number("WANDB_HTTP_TIMEOUT")),
-}).pipe(
-  Config.map(({ apiKey, baseUrl, entity, project, timeout }): ApiOptions => ({
-    apiKey,
-    baseUrl,
-    entity: Option.getOrUndefined(entity),
-    project: Option.getOrUndefined(project),
-    timeout: Option.match(timeout, {
-      onNone: () => undefined,
-      onSome: (seconds) => Duration.millis(Math.round(seconds * 1000)),
-    }),
-  })),
+export const apiOptionsConfig: Config.Config<ApiOptions> = Config.flatMap(
+  // Built when first parsed: a Config of five variables costs ~2 MB at load, a program that
+  // gives its options in code pays nothing for it.
+  Config.succeed(undefined),
+  () =>
+    wandbVariables ??= Config.all({
+      apiKey: Config.Redacted("WANDB_API_KEY"),
+      baseUrl: Config.String("WANDB_BASE_URL").pipe(Config.withDefault(defaultBaseUrl)),
+      entity: Config.option(Config.String("WANDB_ENTITY")),
+      project: Config.option(Config.String("WANDB_PROJECT")),
+      timeout: Config.option(Config.Number("WANDB_HTTP_TIMEOUT")),
+    }).pipe(
+      Config.map(({ apiKey, baseUrl, entity, project, timeout }): ApiOptions => ({
+        apiKey,
+        baseUrl,
+        entity: Option.getOrUndefined(entity),
+        project: Option.getOrUndefined(project),
+        timeout: Option.match(timeout, {
+          onNone: () => undefined,
+          onSome: (seconds) => Duration.millis(Math.round(seconds * 1000)),
+        }),
+      })),
+    ),
 );
 
 /**

@@ -23,6 +23,7 @@ import {
 } from "./errors.ts";
 import type { OpenDownload, WandbClient } from "./transport.ts";
 import { permissionDenied } from "./_permissions.ts";
+import { type Renewable, renewable, withSignedUrl } from "./signed_urls.ts";
 import { BufferPool } from "./buffers.ts";
 import { writeAll } from "./_write_all.ts";
 import { localMd5, type Md5, prefixMd5, workerMd5, workerMd5Bytes } from "./_md5.ts";
@@ -106,7 +107,7 @@ const invalidPath = (name: string, why: string) =>
  * ```ts
  * import assert from "node:assert/strict";
  * import { Effect } from "effect";
- * import { safeLocalPath } from "@effect-wandb/api";
+ * import { safeLocalPath } from "@effect-wandb/api/files";
  * assert.ok(Effect.runSync(safeLocalPath("out", "media/a.png")) === "out/media/a.png");
  * assert.ok(Effect.runSync(Effect.flip(safeLocalPath("out", "../x")))._tag === "InvalidArgumentError");
  * ```
@@ -339,47 +340,6 @@ const defaultPartBytes = 64 * 1024 * 1024;
 /** {@link MultipartOptions.partsAtOnce} unless told otherwise. */
 const defaultPartsAtOnce = 8;
 
-/**
- * A value asked for again when it turns out stale (a signed URL storage refused): callers
- * holding the current value share one request for the next, and callers holding an older one
- * take the current without asking.
- */
-export interface Renewable<A, E> {
-  /** The newest value. */
-  readonly current: () => A;
-  /** Requests made so far. */
-  readonly renewals: () => number;
-  /** The value after `seen`: the current one if newer, else the answer to one shared request. */
-  readonly renew: (seen: A) => Effect.Effect<A, E>;
-}
-
-/** A {@link Renewable} starting at `initial`, renewed by `ask`. */
-export function renewable<A, E>(initial: A, ask: Effect.Effect<A, E>): Renewable<A, E> {
-  let value = initial;
-  let renewals = 0;
-  let asking: Effect.Effect<A, E> | undefined;
-  return {
-    current: () => value,
-    renewals: () => renewals,
-    renew: (seen) =>
-      Effect.gen(function* () {
-        if (seen !== value) return value;
-        let pending = asking;
-        if (pending === undefined) {
-          renewals++;
-          pending = yield* Effect.cached(Effect.map(ask, (fresh) => {
-            value = fresh;
-            return fresh;
-          }));
-          asking = pending;
-        }
-        return yield* pending.pipe(Effect.ensuring(Effect.sync(() => {
-          if (asking === pending) asking = undefined;
-        })));
-      }),
-  };
-}
-
 /** The URL a download holds, replaced when storage refuses it as expired. */
 type SignedUrl = Renewable<string, RequestError | NotFoundError>;
 
@@ -396,22 +356,13 @@ function openSigned(
   from: number,
   end: number | undefined,
 ): Effect.Effect<OpenDownload, RequestError | NotFoundError> {
-  return Effect.suspend(() => {
-    const url = signed.current();
-    return client.openDownload(url, from, {
+  const open = (url: string) =>
+    client.openDownload(url, from, {
       operation: source.operation,
       authenticated: source.authenticated === true,
       end,
-    }).pipe(
-      Effect.catchIf(
-        (e) =>
-          source.refresh !== undefined &&
-          (e._tag === "PermissionError" || (e._tag === "ServerError" && e.status === 400)) &&
-          (url !== signed.current() || signed.renewals() < 3),
-        () => Effect.andThen(signed.renew(url), openSigned(client, source, signed, from, end)),
-      ),
-    );
-  });
+    });
+  return source.refresh === undefined ? open(signed.current()) : withSignedUrl(signed, open);
 }
 
 /** The bytes of a part are written: a Md5 that hashes nothing (the parts are hashed after). */
@@ -658,7 +609,8 @@ function downloadInParts(
  *
  * @example
  * ```ts
- * import { downloadToFile, type WandbClient } from "@effect-wandb/api";
+ * import { downloadToFile } from "@effect-wandb/api/files";
+ * import { type WandbClient } from "@effect-wandb/api/graphql";
  * const fetchLog = (client: WandbClient, url: string) =>
  *   downloadToFile(client, { path: "output.log", url, operation: "GET run file" }, { root: "out" });
  * ```
@@ -890,7 +842,8 @@ export interface DownloadFilesOptions extends ExistingFileOptions, MultipartOpti
  * @example
  * ```ts
  * import { Stream } from "effect";
- * import { type DownloadSource, downloadFiles, type WandbClient } from "@effect-wandb/api";
+ * import { type DownloadSource, downloadFiles } from "@effect-wandb/api/files";
+ * import { type WandbClient } from "@effect-wandb/api/graphql";
  * const fetchAll = (client: WandbClient, sources: Stream.Stream<DownloadSource>) =>
  *   Stream.runCollect(downloadFiles(client, sources, { root: "out", concurrency: 16 }));
  * ```

@@ -42,7 +42,7 @@ export interface PaginateOptions<A, E, R> {
  * ```ts
  * import assert from "node:assert/strict";
  * import { Effect, Stream } from "effect";
- * import { paginatePages } from "@effect-wandb/api";
+ * import { paginatePages } from "@effect-wandb/api/graphql";
  * let requests = 0;
  * const pages = paginatePages({
  *   operation: "Numbers",
@@ -98,7 +98,7 @@ export function paginatePages<A, E, R>(
  * ```ts
  * import assert from "node:assert/strict";
  * import { Effect, Stream } from "effect";
- * import { paginate } from "@effect-wandb/api";
+ * import { paginate } from "@effect-wandb/api/graphql";
  * const items = paginate({
  *   operation: "Letters",
  *   fetchPage: (cursor) =>
@@ -129,7 +129,7 @@ export function paginate<A, E, R>(
  * ```ts
  * import assert from "node:assert/strict";
  * import { Effect, Stream } from "effect";
- * import { distinctBy } from "@effect-wandb/api";
+ * import { distinctBy } from "@effect-wandb/api/graphql";
  * const out = await Effect.runPromise(
  *   Stream.runCollect(distinctBy(Stream.make("a", "b", "a", "c"), (s) => s)),
  * );

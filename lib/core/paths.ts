@@ -65,7 +65,7 @@ const runForms = "e/p/runs/id, e/p/id, e/p:id, p/id, p:id or id";
  * ```ts
  * import assert from "node:assert/strict";
  * import { Effect } from "effect";
- * import { parseRunPath } from "@effect-wandb/api";
+ * import { parseRunPath } from "@effect-wandb/api/runs";
  * const path = Effect.runSync(parseRunPath("acme/mnist:abc123"));
  * assert.ok(path.entity === "acme" && path.project === "mnist" && path.runId === "abc123");
  * ```
@@ -112,7 +112,7 @@ export function parseRunPath(path: string): Effect.Effect<PartialRunPath, Invali
  * ```ts
  * import assert from "node:assert/strict";
  * import { Effect } from "effect";
- * import { parseProjectPath } from "@effect-wandb/api";
+ * import { parseProjectPath } from "@effect-wandb/api/runs";
  * const path = Effect.runSync(parseProjectPath("acme/mnist"));
  * assert.ok(path.entity === "acme" && path.project === "mnist");
  * ```
@@ -157,7 +157,7 @@ export type ParsedPath =
  * ```ts
  * import assert from "node:assert/strict";
  * import { Effect } from "effect";
- * import { classifyPath } from "@effect-wandb/api";
+ * import { classifyPath } from "@effect-wandb/api/runs";
  * assert.ok(Effect.runSync(classifyPath("acme/mnist/runs/abc"))._tag === "run");
  * ```
  */
@@ -187,7 +187,7 @@ export function classifyPath(path: string): Effect.Effect<ParsedPath, InvalidArg
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { formatRunPath } from "@effect-wandb/api";
+ * import { formatRunPath } from "@effect-wandb/api/runs";
  * assert.ok(formatRunPath({ entity: "a", project: "b", runId: "c" }) === "a/b/c");
  * ```
  */

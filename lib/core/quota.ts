@@ -27,7 +27,7 @@ interface QuotaState {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { QuotaPacer } from "@effect-wandb/api";
+ * import { QuotaPacer } from "@effect-wandb/api/graphql";
  * let now = 0;
  * const pacer = new QuotaPacer(() => now);
  * pacer.observe("acme/mnist", { "ratelimit-remaining": "30", "ratelimit-reset": "5" });

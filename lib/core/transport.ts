@@ -146,7 +146,8 @@ export interface RangeDownload {
  * ```ts
  * import { Effect } from "effect";
  * import { FetchHttpClient } from "effect/http";
- * import { makeApiConfig, makeWandbClient } from "@effect-wandb/api";
+ * import { makeApiConfig } from "@effect-wandb/api";
+ * import { makeWandbClient } from "@effect-wandb/api/graphql";
  * const client = makeApiConfig({ apiKey: "secret" }).pipe(
  *   Effect.flatMap(makeWandbClient),
  *   Effect.provide(FetchHttpClient.layer),

@@ -451,7 +451,7 @@ function checkNumber(src: Uint8Array, i: number, end: number): number {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { checkWandbJsonBytes, HAS_NON_FINITE } from "@effect-wandb/api";
+ * import { checkWandbJsonBytes, HAS_NON_FINITE } from "@effect-wandb/api/graphql";
  * const bytes = (text: string) => new TextEncoder().encode(text);
  * const check = (text: string) => checkWandbJsonBytes(bytes(text), 0, bytes(text).length);
  * assert.ok(check('{"a":[1,"NaN"]}') === 0);
@@ -610,7 +610,7 @@ const encoder = new TextEncoder();
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { rewriteNonFiniteBytes } from "@effect-wandb/api";
+ * import { rewriteNonFiniteBytes } from "@effect-wandb/api/graphql";
  * const row = new TextEncoder().encode('{"a":NaN,"b":"NaN","c":-Infinity}');
  * const text = (b: Uint8Array) => new TextDecoder().decode(b);
  * assert.ok(text(rewriteNonFiniteBytes(row, 0, row.length, "null")) === '{"a":null,"b":"NaN","c":null}');
@@ -675,7 +675,7 @@ export function rewriteNonFiniteBytes(
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { rewriteNonFiniteText } from "@effect-wandb/api";
+ * import { rewriteNonFiniteText } from "@effect-wandb/api/graphql";
  * assert.ok(rewriteNonFiniteText('{"a": -Infinity}', "string") === '{"a": "-Infinity"}');
  * ```
  */
@@ -694,7 +694,7 @@ export function rewriteNonFiniteText(text: string, nonFinite: NonFiniteNumbers):
  * ```ts
  * import assert from "node:assert/strict";
  * import { Schema } from "effect";
- * import { fromWandbJsonString } from "@effect-wandb/api";
+ * import { fromWandbJsonString } from "@effect-wandb/api/graphql";
  * const Summary = fromWandbJsonString(Schema.Record(Schema.String, Schema.Unknown));
  * const summary = Schema.decodeUnknownSync(Summary)('{"loss": NaN, "acc": 0.5}');
  * assert.ok(Number.isNaN(summary.loss) && summary.acc === 0.5);

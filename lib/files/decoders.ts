@@ -65,7 +65,7 @@ export interface RunFile {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { pathUriOf } from "@effect-wandb/api";
+ * import { pathUriOf } from "@effect-wandb/api/files";
  * assert.ok(pathUriOf("https://storage.googleapis.com/bkt/a/b.txt?X-Goog-Signature=s") === "gs://bkt/a/b.txt");
  * assert.ok(pathUriOf("https://bkt.s3.amazonaws.com/a/b.txt?sig=s") === "s3://bkt/a/b.txt");
  * ```

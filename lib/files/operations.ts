@@ -51,7 +51,8 @@ export interface RunFilesOptions {
  * @example
  * ```ts
  * import { Stream } from "effect";
- * import { listRunFiles, type WandbClient } from "@effect-wandb/api";
+ * import { listRunFiles } from "@effect-wandb/api/files";
+ * import { type WandbClient } from "@effect-wandb/api/graphql";
  * const jsonFiles = (client: WandbClient) =>
  *   Stream.runCollect(listRunFiles(client, { entity: "acme", project: "mnist", runId: "abc" }, { pattern: "%.json" }));
  * ```
@@ -103,7 +104,8 @@ function filePages(
  *
  * @example
  * ```ts
- * import { getRunFile, type WandbClient } from "@effect-wandb/api";
+ * import { getRunFile } from "@effect-wandb/api/files";
+ * import { type WandbClient } from "@effect-wandb/api/graphql";
  * const log = (client: WandbClient) =>
  *   getRunFile(client, { entity: "acme", project: "mnist", runId: "abc" }, "output.log");
  * ```
@@ -166,7 +168,8 @@ export interface RunFileDownloadOptions extends ExistingFileOptions, MultipartOp
  * @example
  * ```ts
  * import { Effect } from "effect";
- * import { downloadRunFile, getRunFile, type WandbClient } from "@effect-wandb/api";
+ * import { downloadRunFile, getRunFile } from "@effect-wandb/api/files";
+ * import { type WandbClient } from "@effect-wandb/api/graphql";
  * const fetchLog = (client: WandbClient) =>
  *   getRunFile(client, { entity: "acme", project: "mnist", runId: "abc" }, "output.log").pipe(
  *     Effect.flatMap((file) => downloadRunFile(client, file, { root: "out", replace: true })),
@@ -191,7 +194,8 @@ export function downloadRunFile(
  * @example
  * ```ts
  * import { Stream } from "effect";
- * import { downloadRunFiles, listRunFiles, type WandbClient } from "@effect-wandb/api";
+ * import { downloadRunFiles, listRunFiles } from "@effect-wandb/api/files";
+ * import { type WandbClient } from "@effect-wandb/api/graphql";
  * const fetchAll = (client: WandbClient) => {
  *   const files = listRunFiles(client, { entity: "acme", project: "mnist", runId: "abc" });
  *   return Stream.runCollect(downloadRunFiles(client, files, { root: "out", concurrency: 16 }));
@@ -211,7 +215,9 @@ export function downloadRunFiles<E, R>(
  *
  * @example
  * ```ts
- * import { deleteRunFile, type RunFile, type WandbClient } from "@effect-wandb/api";
+ * import { type RunFile } from "@effect-wandb/api";
+ * import { deleteRunFile } from "@effect-wandb/api/files";
+ * import { type WandbClient } from "@effect-wandb/api/graphql";
  * const remove = (client: WandbClient, file: RunFile) => deleteRunFile(client, file);
  * ```
  */
@@ -241,7 +247,8 @@ export interface UploadRunFileOptions {
  *
  * @example
  * ```ts
- * import { uploadRunFile, type WandbClient } from "@effect-wandb/api";
+ * import { uploadRunFile } from "@effect-wandb/api/files";
+ * import { type WandbClient } from "@effect-wandb/api/graphql";
  * const upload = (client: WandbClient) =>
  *   uploadRunFile(client, { entity: "acme", project: "mnist", runId: "abc" }, "out/notes.txt", { root: "out" });
  * ```

@@ -5,13 +5,17 @@
  * @module
  */
 import * as Schema from "effect/Schema";
-import type { DocumentNode } from "graphql";
-import { fragment, type GraphqlRequest, operationDocument } from "../core/graphql.ts";
+import {
+  fragment,
+  type GraphqlDocument,
+  type GraphqlRequest,
+  operationDocument,
+} from "../core/graphql.ts";
 import type { RunPath } from "../core/paths.ts";
 import { RunFileNode, type RunFileNodeData } from "./decoders.ts";
 
 /** The official client's `RunFilesFragment`. */
-export const runFilesFragment: DocumentNode = fragment(`
+export const runFilesFragment: GraphqlDocument = fragment(`
   fragment RunFilesFragment on Run {
     files(names: $fileNames, after: $fileCursor, first: $fileLimit, pattern: $pattern) {
       edges { node { id name url(upload: $upload) directUrl sizeBytes mimetype updatedAt md5 } cursor }
@@ -82,7 +86,7 @@ export interface RunFilesInput {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { runFilesQuery } from "@effect-wandb/api";
+ * import { runFilesQuery } from "@effect-wandb/api/graphql";
  * const r = runFilesQuery({ entity: "acme", project: "mnist", runId: "abc" }, {
  *   names: [],
  *   perPage: 50,
@@ -144,7 +148,7 @@ const CreateRunFilesData: Schema.Decoder<CreateRunFilesData> = Schema.Struct({
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { createRunFilesMutation } from "@effect-wandb/api";
+ * import { createRunFilesMutation } from "@effect-wandb/api/graphql";
  * const r = createRunFilesMutation({ entity: "acme", project: "mnist", runId: "abc" }, ["a.txt"]);
  * assert.ok(r.operation === "CreateRunFiles");
  * ```
@@ -182,7 +186,7 @@ const DeleteFilesData: Schema.Decoder<DeleteFilesData> = Schema.Struct({
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { deleteFilesMutation } from "@effect-wandb/api";
+ * import { deleteFilesMutation } from "@effect-wandb/api/graphql";
  * assert.ok(deleteFilesMutation(["RmlsZTox"], 7).variables.projectId === 7);
  * ```
  */

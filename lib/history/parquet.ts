@@ -41,7 +41,8 @@ function loadHyparquet(): Promise<typeof import("hyparquet")> {
  * ```ts
  * import assert from "node:assert/strict";
  * import { Effect, Stream } from "effect";
- * import { readParquetHistory, writeParquet } from "@effect-wandb/api";
+ * import { writeParquet } from "@effect-wandb/api";
+ * import { readParquetHistory } from "@effect-wandb/api/history";
  * const path = await Deno.makeTempFile();
  * await Effect.runPromise(writeParquet(path, Stream.make({ _step: 0, loss: 1 })));
  * const rows = await readParquetHistory(await Deno.readFile(path));
@@ -79,7 +80,8 @@ export interface ParquetFile {
  * ```ts
  * import assert from "node:assert/strict";
  * import { Effect, Stream } from "effect";
- * import { parquetFile, readParquetHistorySlice, writeParquet } from "@effect-wandb/api";
+ * import { writeParquet } from "@effect-wandb/api";
+ * import { parquetFile, readParquetHistorySlice } from "@effect-wandb/api/history";
  * const path = await Deno.makeTempFile();
  * await Effect.runPromise(writeParquet(path, Stream.make({ _step: 0 }, { _step: 1 }, { _step: 2 })));
  * const file = await parquetFile(await Deno.readFile(path));
@@ -115,7 +117,7 @@ function fileOf(source: AsyncBuffer, metadata: FileMetaData): ParquetFile {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { parquetFooterLength } from "@effect-wandb/api";
+ * import { parquetFooterLength } from "@effect-wandb/api/history";
  * const tail = new Uint8Array([0, 0, 0, 0, 100, 0, 0, 0, 0x50, 0x41, 0x52, 0x31]); // …, 100, "PAR1"
  * assert.ok(parquetFooterLength(tail) === 108);
  * ```
@@ -137,13 +139,8 @@ export function parquetFooterLength(tail: Uint8Array): number {
  * ```ts
  * import assert from "node:assert/strict";
  * import { Effect, Stream } from "effect";
- * import {
- *   parquetFooter,
- *   readParquetHistorySlice,
- *   rowGroupByteRange,
- *   withRowGroupBytes,
- *   writeParquet,
- * } from "@effect-wandb/api";
+ * import { writeParquet } from "@effect-wandb/api";
+ * import { parquetFooter, readParquetHistorySlice, rowGroupByteRange, withRowGroupBytes } from "@effect-wandb/api/history";
  * const path = await Deno.makeTempFile();
  * await Effect.runPromise(writeParquet(path, Stream.make({ _step: 0 }, { _step: 1 })));
  * const bytes = await Deno.readFile(path);
@@ -364,7 +361,8 @@ function ownKey(object: Record<string, unknown>, key: string, value: unknown): v
  * ```ts
  * import assert from "node:assert/strict";
  * import { Effect, Stream } from "effect";
- * import { parquetFile, readParquetHistoryJson, writeParquet } from "@effect-wandb/api";
+ * import { writeParquet } from "@effect-wandb/api";
+ * import { parquetFile, readParquetHistoryJson } from "@effect-wandb/api/history";
  * const path = await Deno.makeTempFile();
  * await Effect.runPromise(writeParquet(path, Stream.make({ _step: 0, loss: 1.5 }, { _step: 1 })));
  * const lines = await readParquetHistoryJson(await parquetFile(await Deno.readFile(path)), 0, 2);
@@ -391,7 +389,8 @@ export async function readParquetHistoryJson(
  * ```ts
  * import assert from "node:assert/strict";
  * import { Effect, Stream } from "effect";
- * import { parquetFile, readParquetHistoryNdjson, writeParquet } from "@effect-wandb/api";
+ * import { writeParquet } from "@effect-wandb/api";
+ * import { parquetFile, readParquetHistoryNdjson } from "@effect-wandb/api/history";
  * const path = await Deno.makeTempFile();
  * await Effect.runPromise(writeParquet(path, Stream.make({ _step: 0, loss: 1.5 }, { _step: 1 })));
  * const rows = await readParquetHistoryNdjson(await parquetFile(await Deno.readFile(path)), 0, 2);

@@ -9,8 +9,7 @@
 import * as Effect from "effect/Effect";
 import * as Schema from "effect/Schema";
 import { DecodeError } from "../core/errors.ts";
-import type { DocumentNode } from "graphql";
-import { type GraphqlRequest, operationDocument } from "../core/graphql.ts";
+import { type GraphqlDocument, type GraphqlRequest, operationDocument } from "../core/graphql.ts";
 import { parseWandbJson, WandbJsonError } from "../core/wandb_json.ts";
 import type { RunPath } from "../core/paths.ts";
 
@@ -42,7 +41,7 @@ const stepPattern = /"_step"\s*:\s*(-?\d+)/;
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { badHistoryRow } from "@effect-wandb/api";
+ * import { badHistoryRow } from "@effect-wandb/api/history";
  * const e = badHistoryRow("HistoryPage", "project.run.history", 1, '{"_step":4,"loss":nan}', 18);
  * assert.ok(e.path === "project.run.history.1" && e.message.includes("step 4"));
  * ```
@@ -78,7 +77,7 @@ export function badHistoryRow(
  * ```ts
  * import assert from "node:assert/strict";
  * import { Effect } from "effect";
- * import { parseHistoryRows } from "@effect-wandb/api";
+ * import { parseHistoryRows } from "@effect-wandb/api/history";
  * const rows = Effect.runSync(parseHistoryRows("HistoryPage", "history", ['{"_step":0,"loss":NaN}']));
  * assert.ok(rows[0]!._step === 0 && Number.isNaN(rows[0]!.loss));
  * ```
@@ -146,7 +145,7 @@ const HistoryKeysData: Schema.Decoder<RunFieldData<HistoryKeysField>> = runField
   }),
 );
 
-const historyKeysDocument: DocumentNode = operationDocument(`
+const historyKeysDocument: GraphqlDocument = operationDocument(`
   query RunHistoryKeys($project: String!, $entity: String!, $name: String!) {
     project(name: $project, entityName: $entity) { run(name: $name) { historyKeys } }
   }
@@ -158,7 +157,7 @@ const historyKeysDocument: DocumentNode = operationDocument(`
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { runHistoryKeysQuery } from "@effect-wandb/api";
+ * import { runHistoryKeysQuery } from "@effect-wandb/api/graphql";
  * const r = runHistoryKeysQuery({ entity: "acme", project: "mnist", runId: "abc" });
  * assert.ok(r.operation === "RunHistoryKeys");
  * ```
@@ -181,7 +180,7 @@ const HistoryPageData: Schema.Decoder<RunFieldData<HistoryField>> = runField(
   Schema.Struct({ history: RowList }),
 );
 
-const historyPageDocument: DocumentNode = operationDocument(`
+const historyPageDocument: GraphqlDocument = operationDocument(`
   query HistoryPage($entity: String!, $project: String!, $run: String!, $minStep: Int64!,
                     $maxStep: Int64!, $pageSize: Int!) {
     project(name: $project, entityName: $entity) {
@@ -196,7 +195,7 @@ const historyPageDocument: DocumentNode = operationDocument(`
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { historyPageQuery } from "@effect-wandb/api";
+ * import { historyPageQuery } from "@effect-wandb/api/graphql";
  * const r = historyPageQuery({ entity: "acme", project: "mnist", runId: "abc" }, 0, 1000, 1000);
  * assert.ok(r.variables.maxStep === 1000);
  * ```
@@ -231,7 +230,7 @@ const SampledHistoryData: Schema.Decoder<RunFieldData<SampledHistoryField>> = ru
   Schema.Struct({ sampledHistory: Schema.Array(RowList) }),
 );
 
-const sampledHistoryPageDocument: DocumentNode = operationDocument(`
+const sampledHistoryPageDocument: GraphqlDocument = operationDocument(`
   query SampledHistoryPage($entity: String!, $project: String!, $run: String!,
                            $spec: JSONString!) {
     project(name: $project, entityName: $entity) { run(name: $run) { sampledHistory(specs: [$spec]) } }
@@ -256,7 +255,7 @@ export interface SampledHistorySpec {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { sampledHistoryPageQuery } from "@effect-wandb/api";
+ * import { sampledHistoryPageQuery } from "@effect-wandb/api/graphql";
  * const r = sampledHistoryPageQuery(
  *   { entity: "acme", project: "mnist", runId: "abc" },
  *   { keys: ["loss"], samples: 1000, minStep: 0, maxStep: 999 },
@@ -281,7 +280,7 @@ export function sampledHistoryPageQuery(
   };
 }
 
-const runSampledHistoryDocument: DocumentNode = operationDocument(`
+const runSampledHistoryDocument: GraphqlDocument = operationDocument(`
   query RunSampledHistory($project: String!, $entity: String!, $name: String!,
                           $specs: [JSONString!]!) {
     project(name: $project, entityName: $entity) { run(name: $name) { sampledHistory(specs: $specs) } }
@@ -294,7 +293,7 @@ const runSampledHistoryDocument: DocumentNode = operationDocument(`
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { runSampledHistoryQuery } from "@effect-wandb/api";
+ * import { runSampledHistoryQuery } from "@effect-wandb/api/graphql";
  * const r = runSampledHistoryQuery({ entity: "a", project: "b", runId: "c" }, [{ keys: ["_step", "loss"], samples: 10 }]);
  * assert.ok(r.operation === "RunSampledHistory");
  * ```
@@ -328,13 +327,13 @@ const EventsData: Schema.Decoder<RunFieldData<EventsField>> = runField(
   Schema.Struct({ events: RowList }),
 );
 
-const fullHistoryDocument: DocumentNode = operationDocument(`
+const fullHistoryDocument: GraphqlDocument = operationDocument(`
   query RunFullHistory($project: String!, $entity: String!, $name: String!, $samples: Int) {
     project(name: $project, entityName: $entity) { run(name: $name) { history(samples: $samples) } }
   }
 `);
 
-const eventsDocument: DocumentNode = operationDocument(`
+const eventsDocument: GraphqlDocument = operationDocument(`
   query RunFullHistory($project: String!, $entity: String!, $name: String!, $samples: Int) {
     project(name: $project, entityName: $entity) { run(name: $name) { events(samples: $samples) } }
   }
@@ -347,7 +346,7 @@ const eventsDocument: DocumentNode = operationDocument(`
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { runFullHistoryQuery } from "@effect-wandb/api";
+ * import { runFullHistoryQuery } from "@effect-wandb/api/graphql";
  * assert.ok(runFullHistoryQuery({ entity: "a", project: "b", runId: "c" }, 500).variables.samples === 500);
  * ```
  */
@@ -370,7 +369,7 @@ export function runFullHistoryQuery(
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { runEventsQuery } from "@effect-wandb/api";
+ * import { runEventsQuery } from "@effect-wandb/api/graphql";
  * assert.ok(runEventsQuery({ entity: "a", project: "b", runId: "c" }, 500).operation === "RunFullHistory");
  * ```
  */
@@ -403,7 +402,7 @@ const ParquetHistoryData: Schema.Decoder<RunFieldData<ParquetHistoryField>> = ru
   }),
 );
 
-const parquetHistoryDocument: DocumentNode = operationDocument(`
+const parquetHistoryDocument: GraphqlDocument = operationDocument(`
   query RunParquetHistory($entity: String!, $project: String!, $runName: String!,
                           $liveKeys: [String!]!) {
     project(name: $project, entityName: $entity) {
@@ -419,7 +418,7 @@ const parquetHistoryDocument: DocumentNode = operationDocument(`
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { parquetHistoryQuery } from "@effect-wandb/api";
+ * import { parquetHistoryQuery } from "@effect-wandb/api/graphql";
  * assert.ok(parquetHistoryQuery({ entity: "a", project: "b", runId: "c" }).variables.liveKeys[0] === "_step");
  * ```
  */

@@ -93,7 +93,7 @@ export interface RunQueueMetadataData {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { runQueueMetadataQuery } from "@effect-wandb/api";
+ * import { runQueueMetadataQuery } from "@effect-wandb/api/graphql";
  * assert.ok(runQueueMetadataQuery("acme", "gpu-queue").variables.projectName === "model-registry");
  * ```
  */
@@ -146,7 +146,7 @@ export interface ResourceConfigData {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { resourceConfigQuery } from "@effect-wandb/api";
+ * import { resourceConfigQuery } from "@effect-wandb/api/graphql";
  * assert.ok(resourceConfigQuery("acme", "RGVm").operation === "GetDefaultResourceConfig");
  * ```
  */
@@ -193,7 +193,8 @@ const queueNotFound = (entity: string, name: string) =>
  *
  * @example
  * ```ts
- * import { getRunQueue, type WandbClient } from "@effect-wandb/api";
+ * import { type WandbClient } from "@effect-wandb/api/graphql";
+ * import { getRunQueue } from "@effect-wandb/api/launch";
  * const queue = (client: WandbClient) => getRunQueue(client, "acme", "gpu-queue");
  * ```
  */
@@ -253,7 +254,7 @@ export interface RunQueueItemsData {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { runQueueItemsQuery } from "@effect-wandb/api";
+ * import { runQueueItemsQuery } from "@effect-wandb/api/graphql";
  * assert.ok(runQueueItemsQuery("acme", "gpu-queue").operation === "GetRunQueueItems");
  * ```
  */
@@ -284,7 +285,8 @@ export function runQueueItemsQuery(
  * @example
  * ```ts
  * import { Stream } from "effect";
- * import { runQueueItems, type WandbClient } from "@effect-wandb/api";
+ * import { type WandbClient } from "@effect-wandb/api/graphql";
+ * import { runQueueItems } from "@effect-wandb/api/launch";
  * const items = (client: WandbClient) => Stream.runCollect(runQueueItems(client, "acme", "gpu-queue", "mnist"));
  * ```
  */
@@ -383,7 +385,7 @@ const createQueueDocument = operationDocument(`
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { createResourceConfigMutation } from "@effect-wandb/api";
+ * import { createResourceConfigMutation } from "@effect-wandb/api/graphql";
  * assert.ok(createResourceConfigMutation("acme", "kubernetes", {}, null).variables.config === "{}");
  * ```
  */
@@ -422,7 +424,7 @@ export function createResourceConfigMutation(
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { createRunQueueMutation } from "@effect-wandb/api";
+ * import { createRunQueueMutation } from "@effect-wandb/api/graphql";
  * assert.ok(createRunQueueMutation("acme", "q", null, null).variables.access === "PROJECT");
  * ```
  */
@@ -455,7 +457,8 @@ export function createRunQueueMutation(
  *
  * @example
  * ```ts
- * import { createRunQueue, type WandbClient } from "@effect-wandb/api";
+ * import { type WandbClient } from "@effect-wandb/api/graphql";
+ * import { createRunQueue } from "@effect-wandb/api/launch";
  * const make = (client: WandbClient) =>
  *   createRunQueue(client, { name: "cpu-queue", resource: "local-process", entity: "acme" });
  * ```
@@ -506,7 +509,7 @@ const upsertDocument = operationDocument(`
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { upsertRunQueueMutation } from "@effect-wandb/api";
+ * import { upsertRunQueueMutation } from "@effect-wandb/api/graphql";
  * const r = upsertRunQueueMutation({ name: "q", resource: "kubernetes", entity: "acme" });
  * assert.ok(r.variables.resourceType === "kubernetes");
  * ```
@@ -542,7 +545,8 @@ export function upsertRunQueueMutation(
  *
  * @example
  * ```ts
- * import { upsertRunQueue, type WandbClient } from "@effect-wandb/api";
+ * import { type WandbClient } from "@effect-wandb/api/graphql";
+ * import { upsertRunQueue } from "@effect-wandb/api/launch";
  * const set = (client: WandbClient) =>
  *   upsertRunQueue(client, { name: "gpu-queue", resource: "local-container", entity: "acme", config: { gpus: 2 } });
  * ```
@@ -566,7 +570,9 @@ const deleteQueueDocument = operationDocument(`
  *
  * @example
  * ```ts
- * import { deleteRunQueue, type RunQueue, type WandbClient } from "@effect-wandb/api";
+ * import { type RunQueue } from "@effect-wandb/api";
+ * import { type WandbClient } from "@effect-wandb/api/graphql";
+ * import { deleteRunQueue } from "@effect-wandb/api/launch";
  * const drop = (client: WandbClient, q: RunQueue) => deleteRunQueue(client, q);
  * ```
  */
@@ -611,7 +617,7 @@ export interface RunQueueItemData {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { runQueueItemQuery } from "@effect-wandb/api";
+ * import { runQueueItemQuery } from "@effect-wandb/api/graphql";
  * const q = { id: "1", queueName: "gpu-queue", entity: "acme", project: "mnist", projectQueue: "model-registry" };
  * assert.ok(runQueueItemQuery(q).variables.itemId === "1");
  * ```
@@ -665,7 +671,8 @@ function itemOf(client: WandbClient, queued: QueuedRun) {
  *
  * @example
  * ```ts
- * import { getQueuedRun, type WandbClient } from "@effect-wandb/api";
+ * import { type WandbClient } from "@effect-wandb/api/graphql";
+ * import { getQueuedRun } from "@effect-wandb/api/launch";
  * const item = (client: WandbClient) => getQueuedRun(client, { entity: "acme", project: "mnist", queueName: "gpu-queue", id: "1" });
  * ```
  */
@@ -682,7 +689,9 @@ export function getQueuedRun(
  *
  * @example
  * ```ts
- * import { queuedRunState, type QueuedRun, type WandbClient } from "@effect-wandb/api";
+ * import { type QueuedRun } from "@effect-wandb/api";
+ * import { type WandbClient } from "@effect-wandb/api/graphql";
+ * import { queuedRunState } from "@effect-wandb/api/launch";
  * const state = (client: WandbClient, q: QueuedRun) => queuedRunState(client, q);
  * ```
  */
@@ -701,7 +710,9 @@ export function queuedRunState(
  * @example
  * ```ts
  * import { Schedule } from "effect";
- * import { type QueuedRun, waitUntilRunning, type WandbClient } from "@effect-wandb/api";
+ * import { type QueuedRun } from "@effect-wandb/api";
+ * import { type WandbClient } from "@effect-wandb/api/graphql";
+ * import { waitUntilRunning } from "@effect-wandb/api/launch";
  * const run = (client: WandbClient, q: QueuedRun) =>
  *   waitUntilRunning(client, q, { schedule: Schedule.spaced("10 seconds"), timeout: "30 minutes" });
  * ```
@@ -740,7 +751,9 @@ export function waitUntilRunning(
  *
  * @example
  * ```ts
- * import { type QueuedRun, waitUntilQueuedRunFinished, type WandbClient } from "@effect-wandb/api";
+ * import { type QueuedRun } from "@effect-wandb/api";
+ * import { type WandbClient } from "@effect-wandb/api/graphql";
+ * import { waitUntilQueuedRunFinished } from "@effect-wandb/api/launch";
  * const done = (client: WandbClient, q: QueuedRun) => waitUntilQueuedRunFinished(client, q, { timeout: "2 hours" });
  * ```
  */
@@ -775,7 +788,9 @@ const deleteItemDocument = operationDocument(`
  *
  * @example
  * ```ts
- * import { deleteQueuedRun, type QueuedRun, type WandbClient } from "@effect-wandb/api";
+ * import { type QueuedRun } from "@effect-wandb/api";
+ * import { type WandbClient } from "@effect-wandb/api/graphql";
+ * import { deleteQueuedRun } from "@effect-wandb/api/launch";
  * const drop = (client: WandbClient, q: QueuedRun) => deleteQueuedRun(client, q);
  * ```
  */
@@ -805,7 +820,8 @@ export function deleteQueuedRun(
  *
  * @example
  * ```ts
- * import { getJob, type WandbClient } from "@effect-wandb/api";
+ * import { type WandbClient } from "@effect-wandb/api/graphql";
+ * import { getJob } from "@effect-wandb/api/launch";
  * const job = (client: WandbClient) => getJob(client, { entity: "acme", project: "mnist" }, "job-mnist-train:latest");
  * ```
  */
@@ -824,7 +840,8 @@ export function getJob(
  * @example
  * ```ts
  * import { Stream } from "effect";
- * import { listJobs, type WandbClient } from "@effect-wandb/api";
+ * import { type WandbClient } from "@effect-wandb/api/graphql";
+ * import { listJobs } from "@effect-wandb/api/launch";
  * const jobs = (client: WandbClient) => Stream.runCollect(listJobs(client, { entity: "acme", project: "mnist" }));
  * ```
  */

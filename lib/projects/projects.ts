@@ -95,7 +95,7 @@ const ProjectsData: Schema.Decoder<ProjectsData> = Schema.Struct({
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { projectsQuery } from "@effect-wandb/api";
+ * import { projectsQuery } from "@effect-wandb/api/graphql";
  * assert.ok(projectsQuery("acme", null, 200).variables.perPage === 200);
  * ```
  */
@@ -133,7 +133,7 @@ const ProjectData: Schema.Decoder<ProjectData> = Schema.Struct({
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { projectQuery } from "@effect-wandb/api";
+ * import { projectQuery } from "@effect-wandb/api/graphql";
  * assert.ok(projectQuery({ entity: "acme", project: "mnist" }).variables.name === "mnist");
  * ```
  */

@@ -112,7 +112,7 @@ const reportsDocument = operationDocument(`
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { reportsQuery } from "@effect-wandb/api";
+ * import { reportsQuery } from "@effect-wandb/api/graphql";
  * assert.ok(reportsQuery({ entity: "a", project: "p" }, null, 50, null).operation === "ProjectViews");
  * ```
  */
@@ -208,7 +208,8 @@ export function toReport(
  * @example
  * ```ts
  * import { Stream } from "effect";
- * import { listReports, type WandbClient } from "@effect-wandb/api";
+ * import { type WandbClient } from "@effect-wandb/api/graphql";
+ * import { listReports } from "@effect-wandb/api/reports";
  * const all = (client: WandbClient) => Stream.runCollect(listReports(client, { entity: "acme", project: "mnist" }));
  * ```
  */

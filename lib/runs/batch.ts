@@ -32,13 +32,12 @@ export type RunsBatchData = BatchData;
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { print } from "graphql";
- * import { runsBatchQuery } from "@effect-wandb/api";
+ * import { runsBatchQuery, printDocument } from "@effect-wandb/api/graphql";
  * const request = runsBatchQuery([
  *   { entity: "acme", project: "mnist", runId: "a" },
  *   { entity: "acme", project: "mnist", runId: "b" },
  * ]);
- * assert.ok(print(request.document).includes("r1: project(name: $p1, entityName: $e1)"));
+ * assert.ok(printDocument(request.document).includes("r1: project(name: $p1, entityName: $e1)"));
  * assert.equal(request.variables.n1, "b");
  * ```
  */
@@ -74,7 +73,8 @@ export const RunLookup: Request.Constructor<RunLookup, "_tag"> = Request.tagged<
  * @example
  * ```ts
  * import { Effect } from "effect";
- * import { RunLookup, runLookupResolver, type WandbClient } from "@effect-wandb/api";
+ * import { type WandbClient } from "@effect-wandb/api/graphql";
+ * import { RunLookup, runLookupResolver } from "@effect-wandb/api/runs";
  * const both = (client: WandbClient) => {
  *   const resolver = runLookupResolver(client);
  *   return Effect.all([
@@ -108,13 +108,12 @@ export function runLookupResolver(
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { print } from "graphql";
- * import { runCountsBatchQuery } from "@effect-wandb/api";
+ * import { runCountsBatchQuery, printDocument } from "@effect-wandb/api/graphql";
  * const request = runCountsBatchQuery([
  *   { project: { entity: "acme", project: "mnist" }, filters: "{}" },
  *   { project: { entity: "acme", project: "mnist" }, filters: '{"state":"finished"}' },
  * ]);
- * assert.ok(print(request.document).includes("c1: project(name: $p1, entityName: $e1)"));
+ * assert.ok(printDocument(request.document).includes("c1: project(name: $p1, entityName: $e1)"));
  * assert.equal(request.variables.f1, '{"state":"finished"}');
  * ```
  */
@@ -152,7 +151,8 @@ export const RunCountLookup: Request.Constructor<RunCountLookup, "_tag"> = Reque
  * @example
  * ```ts
  * import { Effect } from "effect";
- * import { RunCountLookup, runCountResolver, type WandbClient } from "@effect-wandb/api";
+ * import { type WandbClient } from "@effect-wandb/api/graphql";
+ * import { RunCountLookup, runCountResolver } from "@effect-wandb/api/runs";
  * const counts = (client: WandbClient) => {
  *   const resolver = runCountResolver(client);
  *   const project = { entity: "acme", project: "mnist" };

@@ -46,7 +46,8 @@ const namePattern = /^[-\w.]+$/;
  *
  * @example
  * ```ts
- * import { createProject, type WandbClient } from "@effect-wandb/api";
+ * import { type WandbClient } from "@effect-wandb/api/graphql";
+ * import { createProject } from "@effect-wandb/api/runs";
  * const make = (client: WandbClient) => createProject(client, { entity: "acme", project: "new-idea" });
  * ```
  */
@@ -70,7 +71,8 @@ export function createProject(
  *
  * @example
  * ```ts
- * import { createRun, type WandbClient } from "@effect-wandb/api";
+ * import { type WandbClient } from "@effect-wandb/api/graphql";
+ * import { createRun } from "@effect-wandb/api/runs";
  * const make = (client: WandbClient) => createRun(client, { entity: "acme", project: "mnist", runId: "import-1" });
  * ```
  */
@@ -179,7 +181,8 @@ function checkChanges(changes: RunChanges): Effect.Effect<void, InvalidArgumentE
  * @example
  * ```ts
  * import { Effect } from "effect";
- * import { getRun, updateRun, type WandbClient } from "@effect-wandb/api";
+ * import { type WandbClient } from "@effect-wandb/api/graphql";
+ * import { getRun, updateRun } from "@effect-wandb/api/runs";
  * const retag = (client: WandbClient) =>
  *   getRun(client, { entity: "acme", project: "mnist", runId: "abc" }).pipe(
  *     Effect.flatMap((run) => updateRun(client, run, { tags: [...run.tags, "reviewed"], notes: "ok" })),
@@ -232,7 +235,9 @@ export function updateRun(
  *
  * @example
  * ```ts
- * import { deleteRun, type Run, type WandbClient } from "@effect-wandb/api";
+ * import { type Run } from "@effect-wandb/api";
+ * import { type WandbClient } from "@effect-wandb/api/graphql";
+ * import { deleteRun } from "@effect-wandb/api/runs";
  * const remove = (client: WandbClient, run: Run) => deleteRun(client, run, { deleteArtifacts: false });
  * ```
  */
@@ -255,7 +260,9 @@ const finishedStates: ReadonlySet<string> = new Set(["finished", "crashed", "fai
  *
  * @example
  * ```ts
- * import { type Run, updateRunState, type WandbClient } from "@effect-wandb/api";
+ * import { type Run } from "@effect-wandb/api";
+ * import { type WandbClient } from "@effect-wandb/api/graphql";
+ * import { updateRunState } from "@effect-wandb/api/runs";
  * const requeue = (client: WandbClient, run: Run) => updateRunState(client, run, "pending");
  * ```
  */
@@ -294,7 +301,8 @@ export interface WaitOptions {
  * @example
  * ```ts
  * import { Schedule } from "effect";
- * import { waitUntilFinished, type WandbClient } from "@effect-wandb/api";
+ * import { type WandbClient } from "@effect-wandb/api/graphql";
+ * import { waitUntilFinished } from "@effect-wandb/api/runs";
  * const done = (client: WandbClient) =>
  *   waitUntilFinished(client, { entity: "acme", project: "mnist", runId: "abc" }, {
  *     schedule: Schedule.spaced("10 seconds"),
@@ -335,7 +343,8 @@ export function waitUntilFinished(
  *
  * @example
  * ```ts
- * import { runMetadata, type WandbClient } from "@effect-wandb/api";
+ * import { type WandbClient } from "@effect-wandb/api/graphql";
+ * import { runMetadata } from "@effect-wandb/api/runs";
  * const gpu = (client: WandbClient) => runMetadata(client, { entity: "acme", project: "mnist", runId: "abc" });
  * ```
  */
@@ -374,7 +383,7 @@ export function runMetadata(
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { runUrl } from "@effect-wandb/api";
+ * import { runUrl } from "@effect-wandb/api/runs";
  * const url = runUrl("https://api.wandb.ai", { entity: "acme", project: "mnist", runId: "abc" });
  * assert.ok(url === "https://wandb.ai/acme/mnist/runs/abc");
  * ```

@@ -59,7 +59,7 @@ const updatable: ReadonlyArray<readonly [keyof RunUpdateFields, string, string, 
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { printDocument, updateRunMutation } from "@effect-wandb/api";
+ * import { printDocument, updateRunMutation } from "@effect-wandb/api/graphql";
  * const r = updateRunMutation("UnVuOnYxOnIxOnA6ZQ==", { tags: ["a"], notes: "n" });
  * assert.ok(r.variables.tags !== undefined && !("config" in r.variables));
  * assert.ok(printDocument(r.document).includes("$notes: String"));
@@ -108,7 +108,7 @@ const createRunDocument = operationDocument(
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { createRunMutation } from "@effect-wandb/api";
+ * import { createRunMutation } from "@effect-wandb/api/graphql";
  * const r = createRunMutation({ entity: "acme", project: "mnist", runId: "new1" }, "running");
  * assert.ok(r.variables.name === "new1");
  * ```
@@ -139,7 +139,7 @@ const deleteRunDocument = operationDocument(`
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { deleteRunMutation } from "@effect-wandb/api";
+ * import { deleteRunMutation } from "@effect-wandb/api/graphql";
  * assert.ok(deleteRunMutation("UnVu", true).variables.deleteArtifacts === true);
  * ```
  */
@@ -174,7 +174,7 @@ const runStateDocument = operationDocument(`
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { runStateQuery } from "@effect-wandb/api";
+ * import { runStateQuery } from "@effect-wandb/api/graphql";
  * assert.ok(runStateQuery({ entity: "a", project: "p", runId: "r" }).operation === "RunState");
  * ```
  */
@@ -208,7 +208,7 @@ const updateRunStateDocument = operationDocument(`
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { updateRunStateMutation } from "@effect-wandb/api";
+ * import { updateRunStateMutation } from "@effect-wandb/api/graphql";
  * assert.ok(updateRunStateMutation("UnVu", "pending").variables.state === "pending");
  * ```
  */
@@ -251,7 +251,7 @@ const createProjectDocument = operationDocument(`
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { createProjectMutation } from "@effect-wandb/api";
+ * import { createProjectMutation } from "@effect-wandb/api/graphql";
  * assert.ok(createProjectMutation({ entity: "acme", project: "new" }).operation === "CreateProject");
  * ```
  */

@@ -5,8 +5,12 @@
  * @module
  */
 import * as Schema from "effect/Schema";
-import type { DocumentNode } from "graphql";
-import { fragment, type GraphqlRequest, operationDocument } from "../core/graphql.ts";
+import {
+  fragment,
+  type GraphqlDocument,
+  type GraphqlRequest,
+  operationDocument,
+} from "../core/graphql.ts";
 import type { ProjectPath, RunPath } from "../core/paths.ts";
 import {
   FullRunNode,
@@ -17,7 +21,7 @@ import {
 } from "./decoders.ts";
 
 /** The official client's `LightweightRunFragment`: everything but the JSON blobs. */
-export const lightRunFragment: DocumentNode = fragment(`
+export const lightRunFragment: GraphqlDocument = fragment(`
   fragment LightweightRunFragment on Run {
     id tags name displayName sweepName state group jobType commit readOnly createdAt heartbeatAt
     description notes historyLineCount user { name username }
@@ -25,7 +29,7 @@ export const lightRunFragment: DocumentNode = fragment(`
 `);
 
 /** The official client's `RunFragment`: adds config, summary, system metrics, history keys. */
-export const fullRunFragment: DocumentNode = fragment(`
+export const fullRunFragment: GraphqlDocument = fragment(`
   fragment RunFragment on Run {
     id tags name displayName sweepName state config group jobType commit readOnly createdAt
     heartbeatAt description notes systemMetrics summaryMetrics historyLineCount
@@ -103,7 +107,7 @@ export interface RunsQueryInput {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { runsQuery } from "@effect-wandb/api";
+ * import { runsQuery } from "@effect-wandb/api/graphql";
  * const request = runsQuery({
  *   project: { entity: "acme", project: "mnist" },
  *   filters: "{}",
@@ -157,7 +161,7 @@ const RunData: Schema.Decoder<RunData> = Schema.Struct({
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { runQuery } from "@effect-wandb/api";
+ * import { runQuery } from "@effect-wandb/api/graphql";
  * const request = runQuery({ entity: "acme", project: "mnist", runId: "abc123" });
  * assert.ok(request.variables.name === "abc123");
  * ```
@@ -192,7 +196,7 @@ const RunCountData: Schema.Decoder<RunCountData> = Schema.Struct({
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { runCountQuery } from "@effect-wandb/api";
+ * import { runCountQuery } from "@effect-wandb/api/graphql";
  * const request = runCountQuery({ entity: "acme", project: "mnist" }, "{}");
  * assert.ok(request.operation === "RunCount");
  * ```

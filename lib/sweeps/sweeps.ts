@@ -9,7 +9,6 @@
 import * as Effect from "effect/Effect";
 import * as Schema from "effect/Schema";
 import * as Stream from "effect/Stream";
-import type { DocumentNode } from "graphql";
 import { load } from "js-yaml";
 import {
   DecodeError,
@@ -17,7 +16,12 @@ import {
   NotFoundError,
   type RequestError,
 } from "../core/errors.ts";
-import { fragment, type GraphqlRequest, operationDocument } from "../core/graphql.ts";
+import {
+  fragment,
+  type GraphqlDocument,
+  type GraphqlRequest,
+  operationDocument,
+} from "../core/graphql.ts";
 import { paginate } from "../core/pagination.ts";
 import type { ProjectPath } from "../core/paths.ts";
 import { checkedStream, positiveInteger } from "../core/_arguments.ts";
@@ -29,7 +33,7 @@ import { listRuns } from "../runs/operations.ts";
 import { appUrl } from "../runs/changes.ts";
 
 /** The official client's `SweepFragment`. */
-export const sweepFragment: DocumentNode = fragment(`
+export const sweepFragment: GraphqlDocument = fragment(`
   fragment SweepFragment on Sweep {
     __typename id name displayName method state description bestLoss config createdAt updatedAt
     runCount runCountExpected
@@ -103,7 +107,7 @@ export interface Sweep {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { parseSweepConfig } from "@effect-wandb/api";
+ * import { parseSweepConfig } from "@effect-wandb/api/sweeps";
  * const c = parseSweepConfig("method: bayes\nmetric:\n  name: loss\n  goal: minimize\n");
  * assert.ok(c.method === "bayes");
  * ```
@@ -184,7 +188,7 @@ const sweepDocument = operationDocument(
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { sweepQuery } from "@effect-wandb/api";
+ * import { sweepQuery } from "@effect-wandb/api/graphql";
  * assert.ok(sweepQuery({ entity: "a", project: "p" }, "swp1").variables.name === "swp1");
  * ```
  */
@@ -230,7 +234,7 @@ const sweepsDocument = operationDocument(
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { sweepsQuery } from "@effect-wandb/api";
+ * import { sweepsQuery } from "@effect-wandb/api/graphql";
  * assert.ok(sweepsQuery({ entity: "a", project: "p" }, 50, null).operation === "GetSweeps");
  * ```
  */
@@ -263,7 +267,8 @@ export function sweepsQuery(
  *
  * @example
  * ```ts
- * import { getSweep, type WandbClient } from "@effect-wandb/api";
+ * import { type WandbClient } from "@effect-wandb/api/graphql";
+ * import { getSweep } from "@effect-wandb/api/sweeps";
  * const sweep = (client: WandbClient) => getSweep(client, { entity: "acme", project: "mnist" }, "swp1");
  * ```
  */
@@ -297,7 +302,8 @@ export function getSweep(
  * @example
  * ```ts
  * import { Stream } from "effect";
- * import { listSweeps, type WandbClient } from "@effect-wandb/api";
+ * import { type WandbClient } from "@effect-wandb/api/graphql";
+ * import { listSweeps } from "@effect-wandb/api/sweeps";
  * const all = (client: WandbClient) => Stream.runCollect(listSweeps(client, { entity: "acme", project: "mnist" }));
  * ```
  */
@@ -339,7 +345,8 @@ export function listSweeps(
  * @example
  * ```ts
  * import { Effect, Stream } from "effect";
- * import { getSweep, sweepRuns, type WandbClient } from "@effect-wandb/api";
+ * import { type WandbClient } from "@effect-wandb/api/graphql";
+ * import { getSweep, sweepRuns } from "@effect-wandb/api/sweeps";
  * const runs = (client: WandbClient) =>
  *   getSweep(client, { entity: "acme", project: "mnist" }, "swp1").pipe(
  *     Effect.flatMap((s) => Stream.runCollect(sweepRuns(client, s))),
@@ -368,7 +375,8 @@ export function sweepRuns(
  * @example
  * ```ts
  * import { Effect } from "effect";
- * import { bestSweepRun, getSweep, type WandbClient } from "@effect-wandb/api";
+ * import { type WandbClient } from "@effect-wandb/api/graphql";
+ * import { bestSweepRun, getSweep } from "@effect-wandb/api/sweeps";
  * const best = (client: WandbClient) =>
  *   getSweep(client, { entity: "acme", project: "mnist" }, "swp1").pipe(
  *     Effect.flatMap((s) => bestSweepRun(client, s)),

@@ -46,7 +46,7 @@ export const emptyCheckpoint: Checkpoint = { historyBytes: 0, highWaterMark: nul
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { CheckpointError } from "@effect-wandb/api";
+ * import { CheckpointError } from "@effect-wandb/api/sync";
  * const e = new CheckpointError({ where: "export/.checkpoint.json", message: "not JSON" });
  * assert.ok(e._tag === "CheckpointError");
  * ```
@@ -183,7 +183,7 @@ const CheckpointsBase: Context.ServiceClass<
  * ```ts
  * import assert from "node:assert/strict";
  * import { Effect } from "effect";
- * import { Checkpoints } from "@effect-wandb/api";
+ * import { Checkpoints } from "@effect-wandb/api/sync";
  * const dir = await Deno.makeTempDir();
  * const runs = Effect.gen(function* () {
  *   const checkpoints = yield* Checkpoints;

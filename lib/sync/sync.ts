@@ -189,7 +189,7 @@ function changedRuns(
  * ```ts
  * import assert from "node:assert/strict";
  * import { Effect, Layer } from "effect";
- * import { Checkpoints, syncProject } from "@effect-wandb/api";
+ * import { Checkpoints, syncProject } from "@effect-wandb/api/sync";
  * import { testApiLayer } from "@effect-wandb/api/testing";
  * const out = await Deno.makeTempDir();
  * const layer = Layer.merge(testApiLayer(), Checkpoints.file(`${out}/.checkpoint.json`));
@@ -247,10 +247,11 @@ export function syncProject(
       Stream.fromIterable(todo),
       options.runConcurrency ?? 4,
       (run) =>
-        api.scanHistoriesNdjson(Stream.make(run), { minStep: lastStepOfRun(run) + 1 }).pipe(
-          Stream.map((chunk) => ({ run, chunk })),
-          Stream.concat(Stream.make({ run, chunk: undefined })),
-        ),
+        api.scanHistories(Stream.make(run), { minStep: lastStepOfRun(run) + 1, format: "ndjson" })
+          .pipe(
+            Stream.map((chunk) => ({ run, chunk })),
+            Stream.concat(Stream.make({ run, chunk: undefined })),
+          ),
     ).pipe(
       Stream.runForEach(({ run, chunk }) => {
         if (chunk === undefined) {

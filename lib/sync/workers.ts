@@ -19,7 +19,7 @@ import { BufferPool } from "../core/buffers.ts";
 import type { WandbError } from "../core/errors.ts";
 import type { RunFilter } from "../core/filters.ts";
 import { ExportError } from "../export/sinks.ts";
-import type { ScanHistoryOptions } from "../history/operations.ts";
+import type { ScanHistoryOptions } from "../history/scan.ts";
 import type { Run } from "../runs/decoders.ts";
 import { type CheckpointError, kvCall } from "./checkpoints.ts";
 import { countLines, lastStepOf } from "./_chunks.ts";
@@ -102,7 +102,7 @@ const writeSegment = (dir: string, firstStep: number, chunk: Uint8Array) =>
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { readSegments } from "@effect-wandb/api";
+ * import { readSegments } from "@effect-wandb/api/sync";
  * const dir = await Deno.makeTempDir();
  * await Deno.writeTextFile(`${dir}/000000000002.ndjson`, '{"_step":2}\n');
  * await Deno.writeTextFile(`${dir}/000000000000.ndjson`, '{"_step":0}\n{"_step":1}\n');
@@ -128,7 +128,7 @@ export async function readSegments(dir: string): Promise<string> {
  * @example
  * ```ts
  * import { Effect } from "effect";
- * import { exportWithLeases } from "@effect-wandb/api";
+ * import { exportWithLeases } from "@effect-wandb/api/sync";
  * import { testApiLayer } from "@effect-wandb/api/testing";
  * const out = await Deno.makeTempDir();
  * const kv = await Deno.openKv(`${out}/kv.sqlite`);
@@ -183,9 +183,10 @@ export function exportWithLeases(
         let versionstamp = claimed.versionstamp;
         let lastStep = claimed.lastStep;
         const dir = `${options.out}/${run.path}`;
-        const chunks = api.scanHistoriesNdjson(Stream.make(run), {
+        const chunks = api.scanHistories(Stream.make(run), {
           ...options.scan,
           minStep: lastStep + 1,
+          format: "ndjson",
         });
         const lost = yield* chunks.pipe(
           Stream.mapEffect((chunk) =>

@@ -86,7 +86,7 @@ const teamDocument = operationDocument(`
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { teamQuery } from "@effect-wandb/api";
+ * import { teamQuery } from "@effect-wandb/api/graphql";
  * assert.ok(teamQuery("acme").variables.name === "acme");
  * ```
  */
@@ -105,7 +105,8 @@ export function teamQuery(name: string): GraphqlRequest<TeamEntityData> {
  *
  * @example
  * ```ts
- * import { getTeam, type WandbClient } from "@effect-wandb/api";
+ * import { type WandbClient } from "@effect-wandb/api/graphql";
+ * import { getTeam } from "@effect-wandb/api/teams";
  * const acme = (client: WandbClient) => getTeam(client, "acme");
  * ```
  */
@@ -156,7 +157,7 @@ const createTeamDocument = operationDocument(`
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { createTeamMutation } from "@effect-wandb/api";
+ * import { createTeamMutation } from "@effect-wandb/api/graphql";
  * assert.ok(createTeamMutation("new-team", null).operation === "CreateTeam");
  * ```
  */
@@ -180,7 +181,8 @@ const teamNamePattern = /^[-\w]+$/;
  *
  * @example
  * ```ts
- * import { createTeam, type WandbClient } from "@effect-wandb/api";
+ * import { type WandbClient } from "@effect-wandb/api/graphql";
+ * import { createTeam } from "@effect-wandb/api/teams";
  * const found = (client: WandbClient) => createTeam(client, "research");
  * ```
  */
@@ -217,7 +219,7 @@ const inviteDocument = operationDocument(`
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { inviteMutation } from "@effect-wandb/api";
+ * import { inviteMutation } from "@effect-wandb/api/graphql";
  * assert.ok(inviteMutation("acme", "dan@x.io", false).variables.email === "dan@x.io");
  * ```
  */
@@ -246,7 +248,8 @@ export function inviteMutation(
  *
  * @example
  * ```ts
- * import { inviteToTeam, type WandbClient } from "@effect-wandb/api";
+ * import { type WandbClient } from "@effect-wandb/api/graphql";
+ * import { inviteToTeam } from "@effect-wandb/api/teams";
  * const add = (client: WandbClient) => inviteToTeam(client, "acme", "carol", { admin: false });
  * ```
  */
@@ -276,7 +279,7 @@ const deleteInviteDocument = operationDocument(`
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { deleteInviteMutation } from "@effect-wandb/api";
+ * import { deleteInviteMutation } from "@effect-wandb/api/graphql";
  * assert.ok(deleteInviteMutation("acme", "VXNlcjoy").operation === "DeleteInvite");
  * ```
  */
@@ -298,7 +301,9 @@ export function deleteInviteMutation(
  *
  * @example
  * ```ts
- * import { removeTeamMember, type TeamMember, type WandbClient } from "@effect-wandb/api";
+ * import { type TeamMember } from "@effect-wandb/api";
+ * import { type WandbClient } from "@effect-wandb/api/graphql";
+ * import { removeTeamMember } from "@effect-wandb/api/teams";
  * const drop = (client: WandbClient, m: TeamMember) => removeTeamMember(client, "acme", m);
  * ```
  */
@@ -329,7 +334,7 @@ export interface ServiceAccountData {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { serviceAccountMutation } from "@effect-wandb/api";
+ * import { serviceAccountMutation } from "@effect-wandb/api/graphql";
  * assert.ok(serviceAccountMutation("acme", "CI").variables.description === "CI");
  * ```
  */
@@ -355,7 +360,8 @@ export function serviceAccountMutation(
  *
  * @example
  * ```ts
- * import { createServiceAccount, type WandbClient } from "@effect-wandb/api";
+ * import { type WandbClient } from "@effect-wandb/api/graphql";
+ * import { createServiceAccount } from "@effect-wandb/api/teams";
  * const bot = (client: WandbClient) => createServiceAccount(client, "acme", "nightly export");
  * ```
  */

@@ -42,7 +42,7 @@ const isNumeric = (value: unknown): boolean =>
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { readParquetHistory } from "@effect-wandb/api";
+ * import { readParquetHistory } from "@effect-wandb/api/history";
  * import { historyToParquet } from "@effect-wandb/api/testing";
  * const rows = [{ _step: 0, loss: 1, media: { _type: "histogram", values: [1] } }, { _step: 1 }];
  * const back = await readParquetHistory(historyToParquet(rows));

@@ -114,7 +114,7 @@ const searchUsersDocument = operationDocument(`
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { searchUsersQuery } from "@effect-wandb/api";
+ * import { searchUsersQuery } from "@effect-wandb/api/graphql";
  * assert.ok(searchUsersQuery("bob").variables.query === "bob");
  * ```
  */
@@ -148,7 +148,8 @@ export const checkWho = (
  *
  * @example
  * ```ts
- * import { searchUsers, type WandbClient } from "@effect-wandb/api";
+ * import { type WandbClient } from "@effect-wandb/api/graphql";
+ * import { searchUsers } from "@effect-wandb/api/users";
  * const bobs = (client: WandbClient) => searchUsers(client, "bob");
  * ```
  */
@@ -171,7 +172,8 @@ export function searchUsers(
  *
  * @example
  * ```ts
- * import { getUser, type WandbClient } from "@effect-wandb/api";
+ * import { type WandbClient } from "@effect-wandb/api/graphql";
+ * import { getUser } from "@effect-wandb/api/users";
  * const bob = (client: WandbClient) => getUser(client, "bob@example.com");
  * ```
  */
@@ -218,7 +220,7 @@ const createUserDocument = operationDocument(`
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { createUserMutation } from "@effect-wandb/api";
+ * import { createUserMutation } from "@effect-wandb/api/graphql";
  * assert.ok(createUserMutation("dan@x.io", false).operation === "CreateUserFromAdmin");
  * ```
  */
@@ -245,7 +247,8 @@ export function createUserMutation(email: string, admin: boolean): GraphqlReques
  *
  * @example
  * ```ts
- * import { createUser, type WandbClient } from "@effect-wandb/api";
+ * import { type WandbClient } from "@effect-wandb/api/graphql";
+ * import { createUser } from "@effect-wandb/api/users";
  * const hire = (client: WandbClient) => createUser(client, "dan@example.com");
  * ```
  */
@@ -294,7 +297,7 @@ export interface GenerateApiKeyData {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { generateApiKeyMutation } from "@effect-wandb/api";
+ * import { generateApiKeyMutation } from "@effect-wandb/api/graphql";
  * assert.ok(generateApiKeyMutation("ci").variables.description === "ci");
  * ```
  */
@@ -323,7 +326,8 @@ export function generateApiKeyMutation(
  *
  * @example
  * ```ts
- * import { generateApiKey, type WandbClient } from "@effect-wandb/api";
+ * import { type WandbClient } from "@effect-wandb/api/graphql";
+ * import { generateApiKey } from "@effect-wandb/api/users";
  * const mint = (client: WandbClient) => generateApiKey(client, { description: "CI" });
  * ```
  */
@@ -365,7 +369,7 @@ export const ResultSuccess: Schema.Decoder<ResultSuccessData> = Schema.Struct({
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { deleteApiKeyMutation } from "@effect-wandb/api";
+ * import { deleteApiKeyMutation } from "@effect-wandb/api/graphql";
  * assert.ok(deleteApiKeyMutation("7").variables.id === "7");
  * ```
  */
@@ -383,7 +387,8 @@ export function deleteApiKeyMutation(id: string): GraphqlRequest<ResultSuccessDa
  *
  * @example
  * ```ts
- * import { deleteApiKey, type WandbClient } from "@effect-wandb/api";
+ * import { type WandbClient } from "@effect-wandb/api/graphql";
+ * import { deleteApiKey } from "@effect-wandb/api/users";
  * const revoke = (client: WandbClient, id: string) => deleteApiKey(client, id);
  * ```
  */

@@ -5,10 +5,9 @@
  */
 import * as Effect from "effect/Effect";
 import * as Schema from "effect/Schema";
-import type { DocumentNode } from "graphql";
 import type { RequestError } from "../core/errors.ts";
 import { AuthenticationError } from "../core/errors.ts";
-import { type GraphqlRequest, operationDocument } from "../core/graphql.ts";
+import { type GraphqlDocument, type GraphqlRequest, operationDocument } from "../core/graphql.ts";
 import type { WandbClient } from "../core/transport.ts";
 
 /** A W&B user, as the viewer query returns it. API keys are never requested. */
@@ -61,7 +60,7 @@ const ViewerData: Schema.Decoder<ViewerData> = Schema.Struct({
   })),
 });
 
-const viewerDocument: DocumentNode = operationDocument(`
+const viewerDocument: GraphqlDocument = operationDocument(`
   query GetViewer {
     viewer { id name username email admin entity teams { edges { node { name } } } }
   }
@@ -73,7 +72,7 @@ const viewerDocument: DocumentNode = operationDocument(`
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { viewerQuery } from "@effect-wandb/api";
+ * import { viewerQuery } from "@effect-wandb/api/graphql";
  * assert.ok(viewerQuery().operation === "GetViewer");
  * ```
  */
@@ -98,7 +97,7 @@ const defaultEntityDocument = operationDocument(`query GetDefaultEntity { viewer
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { defaultEntityQuery } from "@effect-wandb/api";
+ * import { defaultEntityQuery } from "@effect-wandb/api/graphql";
  * assert.ok(defaultEntityQuery().operation === "GetDefaultEntity");
  * ```
  */
@@ -126,7 +125,8 @@ const noViewer = (operation: string) =>
  * @example
  * ```ts
  * import { Effect } from "effect";
- * import { getViewer, type WandbClient } from "@effect-wandb/api";
+ * import { type WandbClient } from "@effect-wandb/api/graphql";
+ * import { getViewer } from "@effect-wandb/api/viewer";
  * const username = (client: WandbClient) => getViewer(client).pipe(Effect.map((u) => u.username));
  * ```
  */
@@ -151,7 +151,8 @@ export function getViewer(client: WandbClient): Effect.Effect<User, RequestError
  *
  * @example
  * ```ts
- * import { getDefaultEntity, type WandbClient } from "@effect-wandb/api";
+ * import { type WandbClient } from "@effect-wandb/api/graphql";
+ * import { getDefaultEntity } from "@effect-wandb/api/viewer";
  * const entity = (client: WandbClient) => getDefaultEntity(client);
  * ```
  */

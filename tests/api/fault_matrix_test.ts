@@ -21,7 +21,10 @@ const exportHistories = (baseUrl: string, apiKey: string, path: string) =>
   Effect.runPromise(
     Effect.gen(function* () {
       const api = yield* Api;
-      return yield* writeBytes(path, api.scanHistoriesNdjson(api.runs(project), scan));
+      return yield* writeBytes(
+        path,
+        api.scanHistories(api.runs(project), { ...scan, format: "ndjson" }),
+      );
     }).pipe(
       Effect.provide(Api.layer({ apiKey, baseUrl }).pipe(Layer.provide(FetchHttpClient.layer))),
     ),

@@ -23,7 +23,7 @@ async function exportUnderQuota(adaptiveThrottling: boolean) {
         const api = yield* Api;
         const runs = api.runs("acme/cifar10");
         return yield* Stream.runCount(
-          api.scanHistoriesNdjson(runs, { mode: "graphql", pageSize: 50 }).pipe(
+          api.scanHistories(runs, { mode: "graphql", pageSize: 50, format: "ndjson" }).pipe(
             Stream.flatMap((chunk) => Stream.fromIterable(chunk)),
             Stream.filter((byte) => byte === 10),
           ),

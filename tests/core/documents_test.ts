@@ -7,7 +7,7 @@ import {
   runQueueItemsQuery,
   runQueueMetadataQuery,
   upsertRunQueueMutation,
-} from "../../mod.ts";
+} from "../../lib/graphql.ts";
 import {
   createTeamMutation,
   createUserMutation,
@@ -19,7 +19,7 @@ import {
   searchUsersQuery,
   serviceAccountMutation,
   teamQuery,
-} from "../../mod.ts";
+} from "../../lib/graphql.ts";
 import {
   aliasesMutation,
   artifactByIdQuery,
@@ -42,12 +42,14 @@ import {
   deleteCollectionMutation,
   deleteFilesMutation,
   deleteRunMutation,
+  fragment,
   type GraphqlRequest,
   historyPageQuery,
   linkArtifactMutation,
   logArtifactMutation,
   manifestUrlQuery,
   moveCollectionMutation,
+  operationDocument,
   parquetHistoryQuery,
   printDocument,
   projectQuery,
@@ -71,8 +73,9 @@ import {
   updateRunStateMutation,
   useArtifactMutation,
   viewerQuery,
-} from "../../mod.ts";
+} from "../../lib/graphql.ts";
 import { buildWandbSchema, validateOperation } from "../../lib/testing/schema/mod.ts";
+import { parse } from "graphql";
 
 const project = { entity: "acme", project: "mnist" };
 
@@ -178,4 +181,26 @@ Deno.test("every document the query builders produce validates against our W&B S
       assert.deepEqual(errors.map((e) => e.message), []);
     });
   }
+});
+
+Deno.test("operationDocument() composes fragments by their spreads: each once, only those reached", () => {
+  const leaf = fragment(`fragment Leaf on User { id }`);
+  const unused = fragment(`fragment Unused on User { name }`);
+  const mid = fragment(`fragment Mid on User { ...Leaf username }`, leaf);
+  const doc = operationDocument(
+    `# a comment with { a brace
+     query Q($s: String = "}{ ...Unused") { viewer { ...Mid ...Leaf } }`,
+    mid,
+    leaf,
+    unused,
+  );
+  const text = printDocument(doc);
+  assert.equal(text.match(/fragment Leaf on User/g)?.length, 1);
+  assert.ok(text.includes("fragment Mid on User"));
+  assert.ok(!text.includes("fragment Unused"), "a fragment no operation reaches is left out");
+  // Text graphql-js reads: the operation first, then the fragments.
+  assert.deepEqual(
+    parse(text).definitions.map((d) => "name" in d ? d.name?.value : undefined),
+    ["Q", "Mid", "Leaf"],
+  );
 });

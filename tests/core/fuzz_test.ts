@@ -4,27 +4,27 @@
 import assert from "node:assert/strict";
 import { Arbitrary, Cause, Effect, Exit, Schema } from "effect";
 import {
-  artifactByNameQuery,
-  classifyPath,
   encodeFilters,
   encodeOrder,
+  parseWandbJson,
+  type RunFilter,
+  WandbJsonError,
+} from "../../mod.ts";
+import {
+  artifactByNameQuery,
   type GraphqlRequest,
   historyPageQuery,
-  parseHistoryRows,
-  parseProjectPath,
-  parseRunPath,
-  parseWandbJson,
   printDocument,
   projectsQuery,
   runFilesQuery,
-  type RunFilter,
   runQuery,
   type RunsData,
   runsQuery,
   sweepsQuery,
   viewerQuery,
-  WandbJsonError,
-} from "../../mod.ts";
+} from "../../lib/graphql.ts";
+import { parseHistoryRows } from "../../lib/history/mod.ts";
+import { classifyPath, parseProjectPath, parseRunPath } from "../../lib/runs/mod.ts";
 import { decodeGraphqlResponse } from "../../lib/core/_graphql_execution.ts";
 import { toRun } from "../../lib/runs/decoders.ts";
 import { startEmulator } from "../../lib/testing/mod.ts";

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { Effect, Exit } from "effect";
-import { classifyPath, parseProjectPath, parseRunPath } from "../../mod.ts";
+import { classifyPath, parseProjectPath, parseRunPath } from "../../lib/runs/mod.ts";
 
 const parse = (path: string) => Effect.runSync(parseRunPath(path));
 

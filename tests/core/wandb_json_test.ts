@@ -1,13 +1,7 @@
 // W&B's JSON: the tolerant parser, the printer, and the bytes checker the export paths use.
 import assert from "node:assert/strict";
-import {
-  checkWandbJsonBytes,
-  HAS_NON_FINITE,
-  parseWandbJson,
-  printWandbJson,
-  rewriteNonFiniteBytes,
-  WandbJsonError,
-} from "../../mod.ts";
+import { parseWandbJson, printWandbJson, WandbJsonError } from "../../mod.ts";
+import { checkWandbJsonBytes, HAS_NON_FINITE, rewriteNonFiniteBytes } from "../../lib/graphql.ts";
 
 const encoder = new TextEncoder();
 const check = (text: string): number => {

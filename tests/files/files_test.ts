@@ -6,12 +6,12 @@ import { Effect, Fiber, Stream } from "effect";
 import {
   Api,
   ChecksumError,
-  downloadToFile,
   InvalidArgumentError,
   type MultipartOptions,
   NotFoundError,
   type RunFile,
 } from "../../mod.ts";
+import { downloadToFile } from "../../lib/files/mod.ts";
 import {
   type Emulator,
   type FileContent,

@@ -2,17 +2,14 @@
 // path and the seeded data, over real HTTP.
 import assert from "node:assert/strict";
 import { Effect, Stream } from "effect";
+import { Api, type ScanHistoryOptions, writeJsonLines, writeParquet } from "../../mod.ts";
 import {
-  Api,
   historyJsonStep,
   parquetFile,
   readParquetHistoryJson,
   readParquetHistorySlice,
-  type ScanHistoryOptions,
   tagHistoryJson,
-  writeJsonLines,
-  writeParquet,
-} from "../../mod.ts";
+} from "../../lib/history/mod.ts";
 import type { SeedRun } from "../../lib/testing/mod.ts";
 import { countOperation } from "../api/_harness.ts";
 import {
@@ -30,12 +27,12 @@ const bothPaths = (run: SeedRun, options?: ScanHistoryOptions) =>
   Effect.gen(function* () {
     const api = yield* Api;
     const path = `acme/mnist/${run.name}`;
-    const lines = yield* Stream.runCollect(api.scanHistoryJson(path, options));
+    const lines = yield* Stream.runCollect(api.scanHistory(path, { ...options, format: "json" }));
     const rows = yield* Stream.runCollect(api.scanHistory(path, options));
     return { lines, rows };
   });
 
-Deno.test("scanHistoryJson() gives the rows of scanHistory() as JSON text, in every mode", async (t) => {
+Deno.test("scanHistory(…, { format: 'json' }) gives the rows of scanHistory() as JSON text, in every mode", async (t) => {
   for (const [name, state, options] of scanModes) {
     await t.step(name, async () => {
       const { lines, rows } = await inServer((server) =>
@@ -57,7 +54,7 @@ Deno.test("scanHistoryJson() gives the rows of scanHistory() as JSON text, in ev
   });
 });
 
-Deno.test("scanHistoryJson() orders and de-duplicates rows a server sends out of order", async () => {
+Deno.test("scanHistory(…, { format: 'json' }) orders and de-duplicates rows a server sends out of order", async () => {
   // One window holds every step; the server answers it with shuffled, repeated rows, some
   // outside the window, spaced and with `_step` not first.
   const { result: lines, pages } = await scanAnsweredWith(
@@ -69,7 +66,8 @@ Deno.test("scanHistoryJson() orders and de-duplicates rows a server sends out of
       '{"_step":-4}',
       '{"no_step":true}',
     ]),
-    (api, path, options) => Stream.runCollect(api.scanHistoryJson(path, options)),
+    (api, path, options) =>
+      Stream.runCollect(api.scanHistory(path, { ...options, format: "json" })),
   );
   assert.equal(pages, 1);
   assert.deepEqual(lines.map((l) => JSON.parse(l)), [
@@ -82,16 +80,17 @@ Deno.test("scanHistoryJson() orders and de-duplicates rows a server sends out of
   ]);
 });
 
-Deno.test("scanHistoryJson() fails with a DecodeError on a row that is not a JSON object", async () => {
+Deno.test("scanHistory(…, { format: 'json' }) fails with a DecodeError on a row that is not a JSON object", async () => {
   const { result: error } = await scanAnsweredWith(
     historyAnswer(['{"_step":0}', "[1,2]"]),
-    (api, path, options) => Effect.flip(Stream.runCollect(api.scanHistoryJson(path, options))),
+    (api, path, options) =>
+      Effect.flip(Stream.runCollect(api.scanHistory(path, { ...options, format: "json" }))),
   );
   assert.equal(error._tag, "DecodeError");
   assert.equal(error._tag === "DecodeError" && error.path, "project.run.history.1");
 });
 
-Deno.test("scanHistoriesJson() tags every row; writeJsonLines() writes them as NDJSON", async () => {
+Deno.test("scanHistories(…, { format: 'json' }) tags every row; writeJsonLines() writes them as NDJSON", async () => {
   const dir = await Deno.makeTempDir();
   try {
     const { written, objects, seed } = await inServer((server) =>
@@ -100,7 +99,12 @@ Deno.test("scanHistoriesJson() tags every row; writeJsonLines() writes them as N
         const runs = api.runs("acme/cifar10");
         const written = yield* writeJsonLines(
           `${dir}/h.ndjson`,
-          api.scanHistoriesJson(runs, { runConcurrency: 3, mode: "graphql", pageSize: 40 }),
+          api.scanHistories(runs, {
+            runConcurrency: 3,
+            mode: "graphql",
+            pageSize: 40,
+            format: "json",
+          }),
         );
         const objects = yield* Stream.runCollect(
           api.scanHistories(runs, { runConcurrency: 3, mode: "graphql", pageSize: 40 }),
@@ -149,7 +153,9 @@ Deno.test("a long run's Parquet export is read by HTTP range, a row group at a t
         const api = yield* Api;
         const path = `acme/bench/${run.name}`;
         server.resetRequests();
-        const lines = yield* Stream.runCollect(api.scanHistoryJson(path, { mode: "parquet" }));
+        const lines = yield* Stream.runCollect(
+          api.scanHistory(path, { mode: "parquet", format: "json" }),
+        );
         const storage = server.requests.filter((r) => r.path.startsWith("/_storage/")).length;
         const rows = yield* Stream.runCollect(api.scanHistory(path, { mode: "parquet" }));
         return { lines, rows, storage, expected: expectedRows(run) };

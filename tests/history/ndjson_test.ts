@@ -2,15 +2,12 @@
 // path and the seeded data, over real HTTP.
 import assert from "node:assert/strict";
 import { Effect, Stream } from "effect";
+import { Api, BufferPool, type ScanHistoryOptions, writeBytes } from "../../mod.ts";
 import {
-  Api,
-  BufferPool,
   parquetFile,
   readParquetHistoryJson,
   readParquetHistoryNdjson,
-  type ScanHistoryOptions,
-  writeBytes,
-} from "../../mod.ts";
+} from "../../lib/history/mod.ts";
 import { historyToParquet, type SeedRun } from "../../lib/testing/mod.ts";
 import { countOperation } from "../api/_harness.ts";
 import {
@@ -42,12 +39,14 @@ const bothPaths = (run: SeedRun, options?: ScanHistoryOptions) =>
   Effect.gen(function* () {
     const api = yield* Api;
     const path = `acme/mnist/${run.name}`;
-    const chunks = yield* Stream.runCollect(api.scanHistoryNdjson(path, options));
+    const chunks = yield* Stream.runCollect(
+      api.scanHistory(path, { ...options, format: "ndjson" }),
+    );
     const rows = yield* Stream.runCollect(api.scanHistory(path, options));
     return { lines: linesOf(chunks), chunks, rows };
   });
 
-Deno.test("scanHistoryNdjson() gives the rows of scanHistory() as NDJSON, in every mode", async (t) => {
+Deno.test("scanHistory(…, { format: 'ndjson' }) gives the rows of scanHistory() as NDJSON, in every mode", async (t) => {
   for (const [name, state, options] of scanModes) {
     await t.step(name, async () => {
       const { lines, rows } = await inServer((server) =>
@@ -70,7 +69,7 @@ Deno.test("scanHistoryNdjson() gives the rows of scanHistory() as NDJSON, in eve
   });
 });
 
-Deno.test("scanHistoryNdjson() orders and de-duplicates rows a server sends out of order", async () => {
+Deno.test("scanHistory(…, { format: 'ndjson' }) orders and de-duplicates rows a server sends out of order", async () => {
   // One window holds every step; the server answers it with shuffled, repeated rows, some
   // outside the window, spaced, with `_step` not first, and with escapes of every kind; the
   // answer itself spaced like a pretty-printing server's, `errors: null` first.
@@ -85,7 +84,10 @@ Deno.test("scanHistoryNdjson() orders and de-duplicates rows a server sends out 
   const { result: lines, pages } = await scanAnsweredWith(
     JSON.stringify({ errors: null, data: { project: { run: { history } } } }, null, 2),
     (api, path, options) =>
-      Effect.map(Stream.runCollect(api.scanHistoryNdjson(path, options)), linesOf),
+      Effect.map(
+        Stream.runCollect(api.scanHistory(path, { ...options, format: "ndjson" })),
+        linesOf,
+      ),
   );
   assert.equal(pages, 1);
   assert.deepEqual(lines.map((l) => JSON.parse(l)), [
@@ -100,11 +102,12 @@ Deno.test("scanHistoryNdjson() orders and de-duplicates rows a server sends out 
   assert.equal(lines[0], '{ "_step" : 1,  "a": 1 }');
 });
 
-Deno.test("scanHistoryNdjson() reports what the rows' reader cannot take as typed errors", async (t) => {
+Deno.test("scanHistory(…, { format: 'ndjson' }) reports what the rows' reader cannot take as typed errors", async (t) => {
   const failWith = async (body: string) =>
     (await scanAnsweredWith(
       body,
-      (api, path, options) => Effect.flip(Stream.runCollect(api.scanHistoryNdjson(path, options))),
+      (api, path, options) =>
+        Effect.flip(Stream.runCollect(api.scanHistory(path, { ...options, format: "ndjson" }))),
     )).result;
   await t.step("a row that is not a JSON object: DecodeError at its index", async () => {
     const error = await failWith(historyAnswer(['{"_step":0}', "[1,2]"]));
@@ -127,14 +130,18 @@ Deno.test("scanHistoryNdjson() reports what the rows' reader cannot take as type
   });
 });
 
-Deno.test("scanHistoryNdjson() retries a page whose body was cut off", async () => {
+Deno.test("scanHistory(…, { format: 'ndjson' }) retries a page whose body was cut off", async () => {
   const { lines, expected, pages } = await inServer((server) =>
     Effect.gen(function* () {
       const run = seedRun(server, "finished");
       server.injectFaults({ kind: "truncate", operationName: "HistoryPage" });
       const api = yield* Api;
       const chunks = yield* Stream.runCollect(
-        api.scanHistoryNdjson(`acme/mnist/${run.name}`, { mode: "graphql", pageSize: 1000 }),
+        api.scanHistory(`acme/mnist/${run.name}`, {
+          mode: "graphql",
+          pageSize: 1000,
+          format: "ndjson",
+        }),
       );
       return {
         lines: linesOf(chunks),
@@ -147,7 +154,7 @@ Deno.test("scanHistoryNdjson() retries a page whose body was cut off", async () 
   assert.equal(pages, Math.ceil(expected.length / 1000) + 1);
 });
 
-Deno.test("scanHistoriesNdjson() tags every row; writeBytes() writes the NDJSON", async () => {
+Deno.test("scanHistories(…, { format: 'ndjson' }) tags every row; writeBytes() writes the NDJSON", async () => {
   const dir = await Deno.makeTempDir();
   try {
     const { written, objects, seed } = await inServer((server) =>
@@ -157,7 +164,7 @@ Deno.test("scanHistoriesNdjson() tags every row; writeBytes() writes the NDJSON"
         const options = { runConcurrency: 3, mode: "graphql", pageSize: 40 } as const;
         const written = yield* writeBytes(
           `${dir}/h.ndjson`,
-          api.scanHistoriesNdjson(runs, options),
+          api.scanHistories(runs, { ...options, format: "ndjson" }),
         );
         const objects = yield* Stream.runCollect(api.scanHistories(runs, options));
         return { written, objects, seed: server.seed.runs.filter((r) => r.project === "cifar10") };
@@ -179,7 +186,7 @@ Deno.test("a long run's Parquet export streams as NDJSON a row group per chunk",
         const run = server.seed.runs.find((r) => r.project === "bench")!;
         const api = yield* Api;
         const chunks = yield* Stream.runCollect(
-          api.scanHistoryNdjson(`acme/bench/${run.name}`, { mode: "parquet" }),
+          api.scanHistory(`acme/bench/${run.name}`, { mode: "parquet", format: "ndjson" }),
         );
         return { chunks, expected: expectedRows(run) };
       }),
@@ -190,7 +197,7 @@ Deno.test("a long run's Parquet export streams as NDJSON a row group per chunk",
   assert.deepEqual(linesOf(chunks).map((l) => JSON.parse(l)), expected);
 });
 
-Deno.test("scanHistoryNdjson() streams: requests stay a bounded distance ahead of the consumer", async () => {
+Deno.test("scanHistory(…, { format: 'ndjson' }) streams: requests stay a bounded distance ahead of the consumer", async () => {
   const pageSize = 100;
   const concurrency = 4;
   const { maxAhead, total } = await inServer((server) =>
@@ -199,10 +206,11 @@ Deno.test("scanHistoryNdjson() streams: requests stay a bounded distance ahead o
       const api = yield* Api;
       let consumed = 0;
       let maxAhead = 0;
-      yield* api.scanHistoryNdjson(`acme/mnist/${run.name}`, {
+      yield* api.scanHistory(`acme/mnist/${run.name}`, {
         pageSize,
         concurrency,
         mode: "graphql",
+        format: "ndjson",
       }).pipe(
         Stream.runForEach((chunk) =>
           Effect.sync(() => {
@@ -255,9 +263,10 @@ Deno.test("a page streamed in pieces without a Content-Length is read whole", as
       });
       const api = yield* Api;
       const chunks = yield* Stream.runCollect(
-        api.scanHistoryNdjson(`acme/mnist/${run.name}`, {
+        api.scanHistory(`acme/mnist/${run.name}`, {
           mode: "graphql",
           pageSize: run.history.steps,
+          format: "ndjson",
         }),
       );
       return { lines: linesOf(chunks), history };
@@ -277,7 +286,7 @@ Deno.test("a pooled export writes the same bytes, its buffers reused", async () 
         const options = { runConcurrency: 3, mode: "graphql", pageSize: 40 } as const;
         const plain = yield* writeBytes(
           `${dir}/plain.ndjson`,
-          api.scanHistoriesNdjson(runs, options),
+          api.scanHistories(runs, { ...options, format: "ndjson" }),
         );
         // Counts the buffers asked for, and the distinct ones the pool handed out.
         let taken = 0;
@@ -293,7 +302,7 @@ Deno.test("a pooled export writes the same bytes, its buffers reused", async () 
         };
         const pooled = yield* writeBytes(
           `${dir}/pooled.ndjson`,
-          api.scanHistoriesNdjson(runs, { ...options, buffers: pool }),
+          api.scanHistories(runs, { ...options, buffers: pool, format: "ndjson" }),
           { recycle: pool },
         );
         return {
@@ -347,7 +356,7 @@ Deno.test("a run exported as one huge row group is decoded a slice at a time", a
         const path = `acme/mnist/${run.name}`;
         const api = yield* Api;
         const chunks = yield* Stream.runCollect(
-          api.scanHistoryNdjson(path, { mode: "parquet", pageSize: 500 }),
+          api.scanHistory(path, { mode: "parquet", pageSize: 500, format: "ndjson" }),
         );
         const graphqlRows = yield* Stream.runCollect(api.scanHistory(path, { mode: "graphql" }));
         return {

@@ -8,17 +8,15 @@ import {
   DecodeError,
   type HistoryRow,
   type NonFiniteNumbers,
-  parquetFile,
   parseWandbJson,
   printWandbJson,
-  readParquetHistory,
-  readParquetHistorySlice,
   type ScanHistoryOptions,
   summary,
   writeCsv,
   writeNdjson,
   writeParquet,
 } from "../../mod.ts";
+import { parquetFile, readParquetHistory, readParquetHistorySlice } from "../../lib/history/mod.ts";
 import { historyToParquet, type SeedRun } from "../../lib/testing/mod.ts";
 import { countOperation, postGraphql } from "../api/_harness.ts";
 import { expectedRows, historyAnswer, inServer, scanAnsweredWith } from "./_seeded.ts";
@@ -56,7 +54,7 @@ Deno.test("NaN and ±Infinity in history rows reach every path, none dropped", a
       const { result } = await scanAnsweredWith(
         divergedPage,
         (api, path, options) =>
-          Stream.runCollect(api.scanHistoryJson(path, { ...options, nonFinite })),
+          Stream.runCollect(api.scanHistory(path, { ...options, nonFinite, format: "json" })),
       );
       assert.equal(result.length, 3);
       if (nonFinite !== "token") result.forEach((line) => JSON.parse(line)); // valid JSON
@@ -70,7 +68,7 @@ Deno.test("NaN and ±Infinity in history rows reach every path, none dropped", a
         divergedPage,
         (api, path, options) =>
           Effect.map(
-            Stream.runCollect(api.scanHistoryNdjson(path, { ...options, nonFinite })),
+            Stream.runCollect(api.scanHistory(path, { ...options, nonFinite, format: "ndjson" })),
             linesOf,
           ),
       );
@@ -86,7 +84,10 @@ Deno.test("NaN and ±Infinity in history rows reach every path, none dropped", a
     const { result } = await scanAnsweredWith(
       divergedPage,
       (api, path, options) =>
-        Effect.map(Stream.runCollect(api.scanHistoryNdjson(path, options)), linesOf),
+        Effect.map(
+          Stream.runCollect(api.scanHistory(path, { ...options, format: "ndjson" })),
+          linesOf,
+        ),
     );
     assert.deepEqual(result, [
       '{"_step": 0, "loss": null, "acc": 0.5}',
@@ -113,8 +114,14 @@ Deno.test("a row that cannot be decoded fails every path with a DecodeError nami
     ]
   > = [
     ["objects", (api, path, o) => Stream.runCollect(api.scanHistory(path, o))],
-    ["JSON text", (api, path, o) => Stream.runCollect(api.scanHistoryJson(path, o))],
-    ["NDJSON bytes", (api, path, o) => Stream.runCollect(api.scanHistoryNdjson(path, o))],
+    [
+      "JSON text",
+      (api, path, o) => Stream.runCollect(api.scanHistory(path, { ...o, format: "json" })),
+    ],
+    [
+      "NDJSON bytes",
+      (api, path, o) => Stream.runCollect(api.scanHistory(path, { ...o, format: "ndjson" })),
+    ],
   ];
   for (const [what, bad, step] of badRows) {
     for (const [path, scan] of scans) {
@@ -178,8 +185,12 @@ Deno.test("every path returns exactly the rows the server holds for real-world r
             server.resetRequests();
             const objects = yield* Stream.runCollect(api.scanHistory(path, options));
             const parquetReads = countOperation(server, "RunParquetHistory");
-            const text = yield* Stream.runCollect(api.scanHistoryJson(path, options));
-            const bytes = linesOf(yield* Stream.runCollect(api.scanHistoryNdjson(path, options)));
+            const text = yield* Stream.runCollect(
+              api.scanHistory(path, { ...options, format: "json" }),
+            );
+            const bytes = linesOf(
+              yield* Stream.runCollect(api.scanHistory(path, { ...options, format: "ndjson" })),
+            );
             return { run, objects, text, bytes, parquetReads };
           })
         );
@@ -205,7 +216,7 @@ Deno.test("every path returns exactly the rows the server holds for real-world r
         const objects = yield* Stream.runCollect(api.scanHistory(path, options));
         const bytes = linesOf(
           yield* Stream.runCollect(
-            api.scanHistoryNdjson(path, { ...options, nonFinite: "string" }),
+            api.scanHistory(path, { ...options, nonFinite: "string", format: "ndjson" }),
           ),
         );
         return { run, objects, bytes };

@@ -2,7 +2,8 @@
 //   deno run … _sync_child.ts <baseUrl> <apiKey> <project> <outDir>
 import { Effect, Layer } from "effect";
 import { FetchHttpClient } from "effect/http";
-import { Api, Checkpoints, syncProject } from "../../mod.ts";
+import { Api } from "../../mod.ts";
+import { Checkpoints, syncProject } from "../../lib/sync/mod.ts";
 
 const [baseUrl, apiKey, project, out] = Deno.args as [string, string, string, string];
 const layer = Layer.merge(

@@ -3,7 +3,8 @@
 //   deno run … _worker_child.ts <baseUrl> <apiKey> <project> <outDir> <kvPath> <worker>
 import { Effect, Layer } from "effect";
 import { FetchHttpClient } from "effect/http";
-import { Api, exportWithLeases } from "../../mod.ts";
+import { Api } from "../../mod.ts";
+import { exportWithLeases } from "../../lib/sync/mod.ts";
 
 const [baseUrl, apiKey, project, out, kvPath, worker] = Deno.args as [
   string,

@@ -1,14 +1,8 @@
 import assert from "node:assert/strict";
 import { Effect, Layer } from "effect";
 import { FetchHttpClient } from "effect/http";
-import {
-  Api,
-  Checkpoints,
-  readSegments,
-  type SyncOptions,
-  syncProject,
-  writeBytes,
-} from "../../mod.ts";
+import { Api, writeBytes } from "../../mod.ts";
+import { Checkpoints, readSegments, type SyncOptions, syncProject } from "../../lib/sync/mod.ts";
 import { type Emulator, startEmulator } from "../../lib/testing/mod.ts";
 import { linesByRun } from "../_exports.ts";
 
@@ -61,7 +55,7 @@ async function fullExport(server: Emulator, path: string) {
   await Effect.runPromise(
     Effect.gen(function* () {
       const api = yield* Api;
-      yield* writeBytes(path, api.scanHistoriesNdjson(api.runs(project)));
+      yield* writeBytes(path, api.scanHistories(api.runs(project), { format: "ndjson" }));
     }).pipe(Effect.provide(layerFor(server, Checkpoints.file(`${path}.unused`)))),
   );
   return historyByRun(path);

@@ -1,0 +1,33 @@
+/**
+ * Run files, and the download engine under them and artifacts: streamed, MD5-verified, resumed, re-signed, in parts.
+ *
+ * Everything here is also reachable through the `Api` (its `FilesApi` slice); import this entry for
+ * the functions over a `WandbClient`, the types, and what the `Api` builds on.
+ *
+ * @example The slice of the Api this folder owns, as a type
+ * ```ts
+ * import type { FilesApi } from "@effect-wandb/api/files";
+ * type Methods = keyof FilesApi;
+ * ```
+ *
+ * @module
+ */
+export {
+  downloadBufferBytes,
+  downloadBufferPool,
+  downloadFiles,
+  type DownloadSource,
+  downloadToFile,
+  safeLocalPath,
+} from "../core/download.ts";
+export { type FilesApi, filesApi } from "./api.ts";
+export { pathUriOf, toRunFile } from "./decoders.ts";
+export {
+  deleteRunFile,
+  downloadRunFile,
+  downloadRunFiles,
+  getRunFile,
+  listRunFiles,
+  runFileSource,
+  uploadRunFile,
+} from "./operations.ts";

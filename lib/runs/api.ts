@@ -1,0 +1,201 @@
+/**
+ * The runs' slice of the `Api`: listing and counting runs, one run, a path of either kind, and a
+ * run's changes (create, update, delete, state, waiting for its end), metadata and URL.
+ *
+ * @module
+ */
+import * as Effect from "effect/Effect";
+import * as Stream from "effect/Stream";
+import { positiveInteger } from "../core/_arguments.ts";
+import { type ApiContext, loadOnce, memoized, type RunRef } from "../core/context.ts";
+import type { WandbError } from "../core/errors.ts";
+import { encodeFilters, encodeOrder, type RunFilter } from "../core/filters.ts";
+import type { Page } from "../core/pagination.ts";
+import { classifyPath, type RunPath } from "../core/paths.ts";
+import type { Project } from "../projects/projects.ts";
+import type { Run } from "./decoders.ts";
+import type { RunChanges, WaitOptions } from "./changes.ts";
+
+/** Options of {@link RunsApi.runs}. */
+export interface RunsOptions {
+  /** A filter built with `and`, `runField`, `config`, `summary`, … or a raw Mongo-style object. */
+  readonly filters?: RunFilter | undefined;
+  /**
+   * Order key: `+created_at`, `-summary_metrics.loss`, `+config.lr.value`, or a field's
+   * `.asc` / `.desc`.
+   * @default {"+created_at"}
+   */
+  readonly order?: string | undefined;
+  /**
+   * Runs per request (Python's `per_page`).
+   * @default {50}
+   */
+  readonly perPage?: number | undefined;
+  /**
+   * Load config, summary, system metrics and history keys in the listing (Python's
+   * `lazy=False`). Light listings are cheaper; `run()` always loads everything.
+   * @default {false}
+   */
+  readonly full?: boolean | undefined;
+}
+
+/** What {@link RunsApi.fromPath} found. */
+export type PathTarget =
+  | { readonly kind: "project"; readonly project: Project }
+  | { readonly kind: "run"; readonly run: Run };
+
+/** Options of {@link RunsApi.createRun}. */
+export interface CreateRunOptions {
+  /** The run's id; a random 8-character one when absent. */
+  readonly runId?: string | undefined;
+  /** `project` or `entity/project`; the default project when absent. */
+  readonly project?: string | undefined;
+  /** The entity; the default one when absent. */
+  readonly entity?: string | undefined;
+  /**
+   * The run's state.
+   * @default {"pending"}
+   */
+  readonly state?: string | undefined;
+}
+
+/** The runs' methods of the `Api`. */
+export interface RunsApi {
+  /**
+   * A project's runs (Python's `Api.runs`), lazily paged, in the requested order, each run once.
+   *
+   * One `Runs` request per page, made only when the stream is pulled: `Stream.take(n)` stops
+   * requesting. Each page is retried on its own (never the whole stream). Memory: one page plus
+   * the ids already emitted.
+   */
+  runs(path?: string, options?: RunsOptions): Stream.Stream<Run, WandbError>;
+  /** Pages of runs, each with the filtered total in `totalCount`. */
+  runsPages(path?: string, options?: RunsOptions): Stream.Stream<Page<Run>, WandbError>;
+  /** How many runs match (Python's `len(api.runs(...))`). */
+  runCount(
+    path?: string,
+    options?: Pick<RunsOptions, "filters">,
+  ): Effect.Effect<number, WandbError>;
+  /** One run with all its fields (Python's `Api.run`); lookups in flight together share a request. */
+  run(path: string): Effect.Effect<Run, WandbError>;
+  /** A project or a run, from any path the Python `Api.from_path` accepts. */
+  fromPath(path: string): Effect.Effect<PathTarget, WandbError>;
+  /**
+   * Creates a run (Python's `api.create_run(run_id, project, entity)`), `pending` unless
+   * `state` says otherwise; a random 8-character id when none is given. Returns it.
+   */
+  createRun(options?: CreateRunOptions): Effect.Effect<Run, WandbError>;
+  /**
+   * Updates a run (Python's `run.update()`): one `UpsertBucket` with only the fields given;
+   * returns the run as the server now holds it.
+   */
+  updateRun(run: Run, changes: RunChanges): Effect.Effect<Run, WandbError>;
+  /** Deletes a run (Python's `run.delete(delete_artifacts)`); returns it. */
+  deleteRun(
+    run: Run,
+    options?: { readonly deleteArtifacts?: boolean | undefined },
+  ): Effect.Effect<Run, WandbError>;
+  /** Sets a run's state where W&B allows it (Python's `run.update_state`). */
+  updateRunState(run: Run, state: string): Effect.Effect<Run, WandbError>;
+  /**
+   * Waits for a run to finish, crash, fail or be killed (Python's `run.wait_until_finished()`),
+   * polling on a `Schedule`, failing with a `WaitTimeoutError` after `timeout`.
+   */
+  waitUntilFinished(run: RunRef, options?: WaitOptions): Effect.Effect<Run, WandbError>;
+  /** A run's `wandb-metadata.json` (Python's `run.metadata`), or `null`. */
+  runMetadata(run: RunRef): Effect.Effect<Readonly<Record<string, unknown>> | null, WandbError>;
+  /** A run's page in the W&B app (Python's `run.url`). */
+  runUrl(run: RunRef): Effect.Effect<string, WandbError>;
+}
+
+const operations = loadOnce(() => import("./operations.ts"));
+const changes = loadOnce(() => import("./changes.ts"));
+const batch = loadOnce(() => import("./batch.ts"));
+const projects = loadOnce(() => import("../projects/projects.ts"));
+
+/** Builds the runs' slice. */
+export function runsApi(context: ApiContext): RunsApi {
+  const { client, config, paths } = context;
+  // Lookups in flight together share one request (see ./batch.ts): one resolver per `Api`.
+  const lookups = memoized(
+    Effect.map(batch, (m) => ({
+      run: m.runLookupResolver(client),
+      count: m.runCountResolver(client),
+      RunLookup: m.RunLookup,
+      RunCountLookup: m.RunCountLookup,
+    })),
+  );
+  const runsInput = (path: string | undefined, options: RunsOptions | undefined) =>
+    Effect.all({
+      project: paths.project(path),
+      filters: encodeFilters(options?.filters),
+      order: encodeOrder(options?.order),
+      perPage: positiveInteger("perPage", options?.perPage ?? 50),
+    }).pipe(Effect.map((input) => ({ ...input, full: options?.full ?? false })));
+  const withRun = <A>(run: RunRef, use: (path: RunPath) => Effect.Effect<A, WandbError>) =>
+    Effect.flatMap(paths.run(run), use);
+  return {
+    runs: (path, options) =>
+      Stream.unwrap(
+        Effect.map(Effect.zip(runsInput(path, options), operations), ([input, m]) =>
+          m.listRuns(client, input)),
+      ),
+    runsPages: (path, options) =>
+      Stream.unwrap(
+        Effect.map(Effect.zip(runsInput(path, options), operations), ([input, m]) =>
+          m.listRunsPages(client, input)),
+      ),
+    runCount: (path, options) =>
+      Effect.all([paths.project(path), encodeFilters(options?.filters), lookups]).pipe(
+        Effect.flatMap(([project, filters, r]) =>
+          Effect.request(r.RunCountLookup({ project, filters }), r.count)
+        ),
+      ),
+    run: (path) =>
+      Effect.flatMap(
+        Effect.zip(Effect.flatMap(Effect.succeed(path), (p) => paths.run(p)), lookups),
+        ([runPath, r]) => Effect.request(r.RunLookup({ path: runPath }), r.run),
+      ),
+    fromPath: (path) =>
+      classifyPath(path).pipe(
+        Effect.flatMap((target): Effect.Effect<PathTarget, WandbError> =>
+          target._tag === "project"
+            ? Effect.flatMap(Effect.zip(paths.projectOf(target.path), projects), ([p, m]) =>
+              Effect.map(m.getProject(client, p), (project) =>
+                ({ kind: "project", project }) as const))
+            : Effect.flatMap(Effect.zip(paths.runOf(target.path), operations), ([p, m]) =>
+              Effect.map(m.getRun(client, p), (run) =>
+                ({ kind: "run", run }) as const))
+        ),
+      ),
+    createRun: (options) =>
+      paths.project(
+        options?.project === undefined
+          ? undefined
+          : options.entity === undefined
+          ? options.project
+          : `${options.entity}/${options.project}`,
+      ).pipe(
+        Effect.zip(changes),
+        Effect.flatMap(([project, m]) =>
+          m.createRun(client, {
+            ...project,
+            runId: options?.runId ?? crypto.randomUUID().replaceAll("-", "").slice(0, 8),
+          }, { state: options?.state })
+        ),
+      ),
+    updateRun: (run, update) => Effect.flatMap(changes, (m) => m.updateRun(client, run, update)),
+    deleteRun: (run, options) => Effect.flatMap(changes, (m) => m.deleteRun(client, run, options)),
+    updateRunState: (run, state) =>
+      Effect.flatMap(changes, (m) => m.updateRunState(client, run, state)),
+    waitUntilFinished: (run, options) =>
+      withRun(
+        run,
+        (path) => Effect.flatMap(changes, (m) => m.waitUntilFinished(client, path, options)),
+      ),
+    runMetadata: (run) =>
+      withRun(run, (path) => Effect.flatMap(changes, (m) => m.runMetadata(client, path))),
+    runUrl: (run) =>
+      withRun(run, (path) => Effect.map(changes, (m) => m.runUrl(config.baseUrl, path))),
+  };
+}
