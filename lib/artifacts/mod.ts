@@ -15,13 +15,21 @@
 export { type ArtifactsApi, artifactsApi } from "./api.ts";
 export { ArtifactLookup, artifactLookupResolver, maxArtifactsPerBatch } from "./batch.ts";
 export {
+  type Artifact,
+  type ArtifactCollection,
+  type ArtifactFile,
+  type ArtifactManifest,
+  type ArtifactManifestEntry,
   type ArtifactManifestJson,
+  type ArtifactType,
   toArtifact,
   toArtifactCollection,
   toArtifactFile,
   toManifest,
 } from "./decoders.ts";
 export {
+  type ArtifactDownload,
+  type ArtifactDownloadOptions,
   checkoutArtifact,
   defaultArtifactRoot,
   downloadArtifact,
@@ -36,9 +44,12 @@ export {
   useArtifact,
 } from "./lineage.ts";
 export {
+  type ArtifactChanges,
+  type CollectionChanges,
   deleteArtifact,
   deleteArtifactCollection,
   linkArtifact,
+  type LinkedArtifact,
   saveArtifact,
   saveArtifactCollection,
 } from "./mutations.ts";
@@ -47,11 +58,13 @@ export {
   type ArtifactError,
   artifactExists,
   artifactOfProject,
+  type ArtifactVersionsOptions,
   getArtifact,
   getArtifactById,
   getArtifactCollection,
   getArtifactEntry,
   getArtifactManifest,
+  type GetArtifactOptions,
   getArtifactType,
   listArtifactCollections,
   listArtifactFiles,

@@ -21,13 +21,16 @@ export {
   safeLocalPath,
 } from "../core/download.ts";
 export { type FilesApi, filesApi } from "./api.ts";
-export { pathUriOf, toRunFile } from "./decoders.ts";
+export { pathUriOf, type RunFile, toRunFile } from "./decoders.ts";
 export {
   deleteRunFile,
   downloadRunFile,
   downloadRunFiles,
   getRunFile,
   listRunFiles,
+  type RunFileDownloadOptions,
+  type RunFilesOptions,
   runFileSource,
   uploadRunFile,
+  type UploadRunFileOptions,
 } from "./operations.ts";

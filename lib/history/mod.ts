@@ -14,7 +14,14 @@
  */
 export { type HistoryApi, historyApi } from "./api.ts";
 export { historyJsonStep } from "./formats.ts";
-export { histories, scanHistories, tagHistoryJson } from "./multi_run.ts";
+export {
+  histories,
+  type MultiRunOptions,
+  scanHistories,
+  type TaggedHistoryFormats,
+  type TaggedHistoryRow,
+  tagHistoryJson,
+} from "./multi_run.ts";
 export { type NdjsonBatch, type RunTag } from "./ndjson.ts";
 export {
   jsonColumnsMetadataKey,
@@ -29,6 +36,14 @@ export {
   rowGroupByteRange,
   withRowGroupBytes,
 } from "./parquet.ts";
-export { badHistoryRow, parseHistoryRows } from "./queries.ts";
-export { history, systemMetrics } from "./sampled.ts";
-export { lastHistoryStep, scanHistory } from "./scan.ts";
+export { badHistoryRow, type HistoryRow, parseHistoryRows } from "./queries.ts";
+export { history, type HistoryOptions, systemMetrics } from "./sampled.ts";
+export {
+  decodeHistoryRows,
+  type HistoryFormat,
+  type HistoryFormats,
+  lastHistoryStep,
+  scanHistory,
+  type ScanHistoryOptions,
+  type ScanMode,
+} from "./scan.ts";

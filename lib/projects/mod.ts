@@ -12,5 +12,5 @@
  *
  * @module
  */
-export { type ProjectsApi, projectsApi } from "./api.ts";
-export { getProject, listProjects, listProjectsPages } from "./projects.ts";
+export { type ProjectsApi, projectsApi, type ProjectsOptions } from "./api.ts";
+export { getProject, listProjects, listProjectsPages, type Project } from "./projects.ts";

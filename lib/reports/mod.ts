@@ -12,5 +12,5 @@
  *
  * @module
  */
-export { type ReportsApi, reportsApi } from "./api.ts";
-export { listReports, toReport } from "./reports.ts";
+export { type ReportsApi, reportsApi, type ReportsOptions } from "./api.ts";
+export { listReports, type Report, type ReportSection, toReport } from "./reports.ts";

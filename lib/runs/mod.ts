@@ -22,7 +22,13 @@ export {
   type PartialProjectPath,
   type PartialRunPath,
 } from "../core/paths.ts";
-export { type RunsApi, runsApi } from "./api.ts";
+export {
+  type CreateRunOptions,
+  type PathTarget,
+  type RunsApi,
+  runsApi,
+  type RunsOptions,
+} from "./api.ts";
 export {
   maxRunsPerBatch,
   RunCountLookup,
@@ -36,12 +42,14 @@ export {
   createRun,
   deleteRun,
   isFinishedState,
+  type RunChanges,
   runMetadata,
   runUrl,
   updateRun,
   updateRunState,
+  type WaitOptions,
   waitUntilFinished,
 } from "./changes.ts";
-export { type HistoryKeysInfo } from "./decoders.ts";
+export { type HistoryKeysInfo, type JsonObject, type Run, unwrapConfig } from "./decoders.ts";
 export { countRuns, getRun, listRuns, listRunsPages } from "./operations.ts";
-export { runsTableBaseColumns } from "./table.ts";
+export { runsTableBaseColumns, type RunsTableRow, runsTableRow } from "./table.ts";

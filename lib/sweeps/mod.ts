@@ -18,6 +18,7 @@ export {
   getSweep,
   listSweeps,
   parseSweepConfig,
+  type Sweep,
   sweepRuns,
   toSweep,
 } from "./sweeps.ts";

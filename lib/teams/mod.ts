@@ -19,4 +19,6 @@ export {
   getTeam,
   inviteToTeam,
   removeTeamMember,
+  type Team,
+  type TeamMember,
 } from "./teams.ts";

@@ -13,4 +13,13 @@
  * @module
  */
 export { type UsersApi, usersApi } from "./api.ts";
-export { createUser, deleteApiKey, generateApiKey, getUser, searchUsers } from "./users.ts";
+export {
+  type ApiKeyInfo,
+  createUser,
+  deleteApiKey,
+  generateApiKey,
+  type GeneratedApiKey,
+  getUser,
+  searchUsers,
+  type UserAccount,
+} from "./users.ts";

@@ -13,4 +13,4 @@
  * @module
  */
 export { type ViewerApi, viewerApi } from "./api.ts";
-export { getDefaultEntity, getViewer } from "./viewer.ts";
+export { getDefaultEntity, getViewer, type User } from "./viewer.ts";
