@@ -150,9 +150,12 @@ export interface ArtifactCollection {
 export interface Artifact {
   /** The server's node id. */
   readonly id: string;
-  /** `collection:vN` (Python's `name`, of the sequence it was logged to). */
+  /**
+   * Python's `name`: `collection:alias` as it was asked for (`api.artifact("…/mnist-raw:latest")`
+   * is `mnist-raw:latest`), `collection:vN` when listed.
+   */
   readonly name: string;
-  /** `entity/project/collection:vN`. */
+  /** `entity/project/<name>`. */
   readonly qualifiedName: string;
   readonly entity: string;
   readonly project: string;

@@ -136,7 +136,9 @@ export function saveArtifact(
     if (updated.result === null) {
       return yield* Effect.fail(notFound("UpdateArtifact", "artifact", artifact.qualifiedName));
     }
-    return toArtifact(updated.result.artifact);
+    // Saved under the name it was asked by, as Python keeps `artifact.name`.
+    const saved = toArtifact(updated.result.artifact);
+    return { ...saved, name: artifact.name, qualifiedName: artifact.qualifiedName };
   });
 }
 

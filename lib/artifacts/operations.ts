@@ -376,6 +376,19 @@ export function getArtifact(
 }
 
 /**
+ * A version named as it was asked for, as Python names it: `collection:alias` when fetched by an
+ * alias (`:latest` for a bare name), its `version` still `vN`.
+ */
+export function asked(artifact: Artifact, project: ProjectPath, name: string): Artifact {
+  const named = name.includes(":") ? name : `${name}:latest`;
+  return {
+    ...artifact,
+    name: named,
+    qualifiedName: `${project.entity}/${project.project}/${named}`,
+  };
+}
+
+/**
  * The artifact an `ArtifactByName` answer's `project` holds, or why there is none: the project
  * or the artifact is missing, or it is not of the type asked for.
  */
@@ -390,7 +403,7 @@ export function artifactOfProject(
   if (found.artifact === null) {
     return Effect.fail(notFound("ArtifactByName", "artifact", qualified));
   }
-  const artifact = toArtifact(found.artifact);
+  const artifact = asked(toArtifact(found.artifact), project, name);
   if (options?.type !== undefined && artifact.type !== options.type) {
     return Effect.fail(
       invalid(

@@ -74,9 +74,12 @@ export const SweepNode: Schema.Decoder<SweepNodeData> = Schema.Struct({
 
 /** A sweep (Python's `Sweep`). */
 export interface Sweep {
+  /** The sweep's id, as in its path (`entity/project/<id>`) and Python's `sweep.id`. */
   readonly id: string;
-  /** The sweep id used in paths (`entity/project/<name>`). */
+  /** The same id: what W&B's GraphQL calls the sweep's `name`. */
   readonly name: string;
+  /** The server's node id (`U3dlZXA6MQ==`), as `Run.storageId` is a run's. */
+  readonly storageId: string;
   readonly displayName: string | null;
   readonly entity: string;
   readonly project: string;
@@ -145,8 +148,9 @@ export function toSweep(
   }).pipe(Effect.map((config) => {
     const metric = config["metric"] as { name?: unknown; goal?: unknown } | undefined;
     return {
-      id: node.id,
+      id: node.name,
       name: node.name,
+      storageId: node.id,
       displayName: node.displayName,
       entity: project.entity,
       project: project.project,

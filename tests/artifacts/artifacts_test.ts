@@ -136,7 +136,10 @@ Deno.test("artifact() finds versions by alias and vN, with the server's fields d
     })
   );
   const [seedV0, seedV1] = r.seed as [SeedArtifact, SeedArtifact];
-  assert.equal(r.prod.qualifiedName, "acme/mnist/mnist-raw:v1");
+  // Named as asked, as Python names it; the version is still vN.
+  assert.equal(r.prod.qualifiedName, "acme/mnist/mnist-raw:prod");
+  assert.equal(r.prod.name, "mnist-raw:prod");
+  assert.equal(r.prod.version, "v1");
   assert.deepEqual([...r.prod.aliases].sort(), ["latest", "prod"]);
   assert.deepEqual(r.prod.tags, ["curated"]);
   assert.deepEqual(r.prod.metadata, seedV1.metadata);
@@ -152,6 +155,7 @@ Deno.test("artifact() finds versions by alias and vN, with the server's fields d
   assert.deepEqual(r.v0.aliases, ["baseline"]);
   assert.equal(r.v0.description, seedV0.description);
   assert.equal(r.latest.id, r.prod.id);
+  assert.equal(r.latest.name, "mnist-raw:latest");
   assert.ok(r.wrongType instanceof InvalidArgumentError);
   assert.ok(r.missing instanceof NotFoundError);
   assert.equal(r.exists, false);
@@ -375,7 +379,10 @@ Deno.test("deleteArtifact() needs deleteAliases for a version with aliases; link
   assert.equal(r.linked.portfolio, "acme/mnist/production-models");
   assert.equal(r.linked.version, "v1");
   assert.ok(r.linked.aliases.includes("staging"));
-  assert.equal(r.viaPortfolio.name, "mnist-cnn:v0");
+  // Python's name of a link fetched through its portfolio: the path asked for.
+  assert.equal(r.viaPortfolio.name, "production-models:staging");
+  assert.equal(r.viaPortfolio.collection, "mnist-cnn");
+  assert.equal(r.viaPortfolio.version, "v0");
   assert.equal(r.champion.id, r.best.id);
   assert.equal(r.deleted.state, "DELETED");
   assert.ok(r.after instanceof NotFoundError);

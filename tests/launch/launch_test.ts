@@ -140,7 +140,9 @@ Deno.test("jobs: a job by name, a project's jobs", async () => {
     return { job, notAJob, jobs, none };
   }));
   assert.equal(r.job.type, "job");
-  assert.equal(r.job.name, "job-mnist-train:v0");
+  // A bare name means :latest, as Python names it.
+  assert.equal(r.job.name, "job-mnist-train:latest");
+  assert.equal(r.job.version, "v0");
   assert.ok(r.notAJob instanceof InvalidArgumentError);
   assert.deepEqual(r.jobs.map((j) => j.name), ["job-mnist-train:v0"]);
   assert.deepEqual(r.none, []);

@@ -230,9 +230,12 @@ Deno.test("sweeps: the sweep, its config and metric, its runs, its best run", as
       }`,
     );
     const ofOutsider = yield* api.runSweep(outsider);
+    // Python's `sweep.id` is the id in the sweep's path: found again by it.
+    const byId = yield* api.sweep(`${sweep.entity}/${sweep.project}/${sweep.id}`);
     return {
       seed: server.seed,
       sweep,
+      byId,
       all,
       missing,
       runs,
@@ -253,6 +256,9 @@ Deno.test("sweeps: the sweep, its config and metric, its runs, its best run", as
   assert.equal(r.sweep.runCount, members.length);
   assert.equal(r.sweep.bestLoss, Math.min(...losses));
   assert.equal(r.sweep.url, `${r.base}/acme/mnist/sweeps/swp1`);
+  assert.equal(r.sweep.id, "swp1");
+  assert.equal(r.byId.storageId, r.sweep.storageId);
+  assert.equal(atob(r.sweep.storageId).split(":")[0], "Sweep");
   assert.deepEqual(r.all.map((s) => s.name), ["swp1"]);
   assert.ok(r.missing instanceof NotFoundError && r.missing.resource === "sweep");
   assert.deepEqual(r.runs.map((x) => x.id).sort(), members.map((x) => x.name).sort());
