@@ -114,12 +114,7 @@ export {
   retryAfterMillisFromHeaders,
   serverRequestedDelay,
 } from "./lib/core/retry.ts";
-export {
-  type NonFiniteNumbers,
-  parseWandbJson,
-  printWandbJson,
-  WandbJsonError,
-} from "./lib/core/wandb_json.ts";
+export { type NonFiniteNumbers, parseWandbJson, printWandbJson, WandbJsonError } from "./lib/core/wandb_json.ts";
 export {
   csvCell,
   type CsvOptions,
@@ -156,7 +151,7 @@ export {
   type ScanHistoryOptions,
   type ScanMode,
 } from "./lib/history/scan.ts";
-export { type QueuedRun, type RunQueue, type RunQueueSpec } from "./lib/launch/launch.ts";
+export { type QueuedRun, type RunQueue, type RunQueueSpec } from "./lib/launch/decoders.ts";
 export { type ProjectsOptions } from "./lib/projects/api.ts";
 export { type Project } from "./lib/projects/projects.ts";
 export { type ReportsOptions } from "./lib/reports/api.ts";

@@ -39,6 +39,23 @@ export {
 } from "./artifacts/decoders.ts";
 export {
   aliasesMutation,
+  type CollectionResultData,
+  type CollectionTagsData,
+  collectionTagsMutation,
+  type DeleteArtifactData,
+  deleteArtifactMutation,
+  type DeleteCollectionData,
+  deleteCollectionMutation,
+  type LinkArtifactData,
+  linkArtifactMutation,
+  moveCollectionMutation,
+  type SuccessData,
+  type UpdateArtifactData,
+  type UpdateArtifactInput,
+  updateArtifactMutation,
+  updateCollectionMutation,
+} from "./artifacts/change_queries.ts";
+export {
   type ArtifactByIdData,
   artifactByIdQuery,
   type ArtifactByNameData,
@@ -47,8 +64,6 @@ export {
   artifactCollectionQuery,
   type ArtifactCollectionsData,
   artifactCollectionsQuery,
-  type ArtifactCreatedByData,
-  artifactCreatedByQuery,
   type ArtifactFilesData,
   artifactFilesQuery,
   type ArtifactFileUrlsData,
@@ -58,36 +73,25 @@ export {
   artifactTypeQuery,
   type ArtifactTypesData,
   artifactTypesQuery,
-  type ArtifactUsedByData,
-  artifactUsedByQuery,
   type ArtifactVersionsData,
   artifactVersionsQuery,
-  type CollectionResultData,
-  type CollectionTagsData,
-  collectionTagsMutation,
   type ConnectionData,
-  type CreateArtifactData,
-  type DeleteArtifactData,
-  deleteArtifactMutation,
-  type DeleteCollectionData,
-  deleteCollectionMutation,
-  type LinkArtifactData,
-  linkArtifactMutation,
-  logArtifactMutation,
   type ManifestUrlData,
   manifestUrlQuery,
-  moveCollectionMutation,
+} from "./artifacts/queries.ts";
+export {
+  type ArtifactCreatedByData,
+  artifactCreatedByQuery,
+  type ArtifactUsedByData,
+  artifactUsedByQuery,
+  type CreateArtifactData,
+  logArtifactMutation,
   type RunArtifactsData,
   runArtifactsQuery,
   type RunInfoData,
-  type SuccessData,
-  type UpdateArtifactData,
-  type UpdateArtifactInput,
-  updateArtifactMutation,
-  updateCollectionMutation,
   type UseArtifactData,
   useArtifactMutation,
-} from "./artifacts/queries.ts";
+} from "./artifacts/lineage_queries.ts";
 export {
   type BatchData,
   batchedByEntity,
@@ -111,11 +115,11 @@ export {
 } from "./core/transport.ts";
 export {
   checkWandbJsonBytes,
-  fromWandbJsonString,
   HAS_NON_FINITE,
   rewriteNonFiniteBytes,
   rewriteNonFiniteText,
-} from "./core/wandb_json.ts";
+} from "./core/wandb_json_bytes.ts";
+export { fromWandbJsonString } from "./core/wandb_json.ts";
 export { RunFileNode, type RunFileNodeData } from "./files/decoders.ts";
 export {
   type CreateRunFilesData,
@@ -146,6 +150,8 @@ export {
 export {
   createResourceConfigMutation,
   createRunQueueMutation,
+  deleteFromRunQueueMutation,
+  deleteRunQueueMutation,
   type ResourceConfigData,
   resourceConfigQuery,
   type RunQueueItemData,
@@ -155,7 +161,7 @@ export {
   type RunQueueMetadataData,
   runQueueMetadataQuery,
   upsertRunQueueMutation,
-} from "./launch/launch.ts";
+} from "./launch/queries.ts";
 export {
   type ProjectData,
   type ProjectNodeData,

@@ -23,7 +23,7 @@ import {
   logArtifactMutation,
   runArtifactsQuery,
   useArtifactMutation,
-} from "./queries.ts";
+} from "./lineage_queries.ts";
 import { type ArtifactError, getArtifactById, invalid, notFound } from "./operations.ts";
 import { checkChanges } from "./mutations.ts";
 

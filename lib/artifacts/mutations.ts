@@ -24,7 +24,7 @@ import {
   moveCollectionMutation,
   updateArtifactMutation,
   updateCollectionMutation,
-} from "./queries.ts";
+} from "./change_queries.ts";
 import { type ArtifactError, invalid, notFound, parseArtifactPath } from "./operations.ts";
 
 /** What {@link saveArtifact} changes: each field given is the value wanted (not a delta). */

@@ -13,11 +13,9 @@ import type { RunPath } from "../core/paths.ts";
 import {
   checkWandbJsonBytes,
   HAS_NON_FINITE,
-  type NonFiniteNumbers,
-  parseWandbJson,
-  printWandbJson,
   rewriteNonFiniteText,
-} from "../core/wandb_json.ts";
+} from "../core/wandb_json_bytes.ts";
+import { type NonFiniteNumbers, parseWandbJson, printWandbJson } from "../core/wandb_json.ts";
 import { runNotFound } from "../core/_not_found.ts";
 import type { WandbClient } from "../core/transport.ts";
 import {

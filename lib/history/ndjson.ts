@@ -20,10 +20,9 @@ import {
 import {
   checkWandbJsonBytes,
   HAS_NON_FINITE,
-  type NonFiniteNumbers,
-  parseWandbJson,
   rewriteNonFiniteBytes,
-} from "../core/wandb_json.ts";
+} from "../core/wandb_json_bytes.ts";
+import { type NonFiniteNumbers, parseWandbJson } from "../core/wandb_json.ts";
 
 /** NDJSON rows of one page or row group: the bytes, and where each row ends and its step. */
 export interface NdjsonBatch {

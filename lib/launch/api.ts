@@ -11,7 +11,7 @@ import type { WandbError } from "../core/errors.ts";
 import type { Artifact } from "../artifacts/decoders.ts";
 import type { Run } from "../runs/decoders.ts";
 import type { WaitOptions } from "../runs/changes.ts";
-import type { QueuedRun, RunQueue, RunQueueSpec } from "./launch.ts";
+import type { QueuedRun, RunQueue, RunQueueSpec } from "./decoders.ts";
 
 /** Launch's methods of the `Api`. */
 export interface LaunchApi {
@@ -46,12 +46,12 @@ export interface LaunchApi {
   listJobs(project?: string): Stream.Stream<Artifact, WandbError>;
 }
 
-const launch = loadOnce(() => import("./launch.ts"));
+const launch = loadOnce(() => import("./operations.ts"));
 
 /** Builds Launch's slice. */
 export function launchApi(context: ApiContext): LaunchApi {
   const { client, paths } = context;
-  const using = <A>(use: (m: typeof import("./launch.ts")) => Effect.Effect<A, WandbError>) =>
+  const using = <A>(use: (m: typeof import("./operations.ts")) => Effect.Effect<A, WandbError>) =>
     Effect.flatMap(launch, use);
   return {
     runQueue: (entity, name) => using((m) => m.getRunQueue(client, entity, name)),

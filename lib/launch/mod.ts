@@ -20,14 +20,11 @@ export {
   getJob,
   getQueuedRun,
   getRunQueue,
-  launchProject,
   listJobs,
-  type QueuedRun,
   queuedRunState,
-  type RunQueue,
   runQueueItems,
-  type RunQueueSpec,
   upsertRunQueue,
   waitUntilQueuedRunFinished,
   waitUntilRunning,
-} from "./launch.ts";
+} from "./operations.ts";
+export { launchProject, type QueuedRun, type RunQueue, type RunQueueSpec } from "./decoders.ts";
