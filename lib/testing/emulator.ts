@@ -12,10 +12,16 @@
 import * as Effect from "effect/Effect";
 import type * as Scope from "effect/Scope";
 import { type DocumentNode, execute, GraphQLError, parse, validate } from "graphql";
-import { type ParquetExportOptions, type ParquetExports, parquetExports } from "./parquet.ts";
-import { ForbiddenError, rootResolvers } from "./resolvers.ts";
+import {
+  type ParquetExportOptions,
+  type ParquetExports,
+  parquetExports,
+} from "./history/parquet.ts";
+import { resolverContext, rootResolvers } from "./resolvers.ts";
+import { ForbiddenError, type ServerResource } from "./resource.ts";
+import { serverResources } from "./resources.ts";
 import { buildWandbSchema } from "./schema/mod.ts";
-import { generateSeed, prng, type SeedData, type SeedOptions } from "./seed.ts";
+import { emptySeed, generateSeed, prng, type SeedData, type SeedOptions } from "./seed.ts";
 import {
   cutAfter,
   type FailureRates,
@@ -32,9 +38,10 @@ import { type ObjectStorage, objectStorage, type ObjectStorageOptions } from "./
 
 import { printWandbJson } from "../core/wandb_json.ts";
 import { type CostProfile, historyRowsIn, ProjectQuota, throttledBody } from "./cost_profile.ts";
-import { manifestJson } from "./artifacts/resolvers.ts";
-import { mimetypeOf } from "./files/store.ts";
-import { fileKey } from "./files/resolvers.ts";
+
+const resources = Object.values(serverResources) as ReadonlyArray<
+  ServerResource<unknown, unknown>
+>;
 
 /** One request the server saw. The API key is never recorded. */
 export interface RecordedRequest {
@@ -191,26 +198,14 @@ function apiKeyOf(request: Request): string | undefined {
  */
 export function startEmulator(options?: EmulatorOptions): Promise<Emulator> {
   const store = EmulatorStore.open(options?.storagePath);
-  const seed: SeedData = options?.seed === false
-    ? {
-      users: [],
-      entities: [],
-      projects: [],
-      runs: [],
-      artifacts: [],
-      collectionTags: {},
-      sweeps: [],
-      reports: [],
-      runQueues: [],
-    }
-    : generateSeed(options?.seed);
+  const seed: SeedData = options?.seed === false ? emptySeed() : generateSeed(options?.seed);
   if (options?.seed === false) {
-    store.createUser(
+    store.users.create(
       { username: "alice", name: "Alice Archer", email: "alice@example.com", admin: true },
       "a".repeat(40),
     );
-    store.createEntity("alice", false, ["alice"]);
-  } else if (store.userByName("alice") === undefined) {
+    store.users.createEntity("alice", false, ["alice"]);
+  } else if (store.users.byName("alice") === undefined) {
     store.load(seed);
   }
   const apiKey = seed.users[0]?.apiKey ?? "a".repeat(40);
@@ -268,7 +263,7 @@ export function startEmulator(options?: EmulatorOptions): Promise<Emulator> {
         : {}) as Record<string, unknown>;
     const operationName = operationNameOf(query);
     const key = apiKeyOf(request);
-    const viewer = key === undefined ? undefined : store.userByKey(key);
+    const viewer = key === undefined ? undefined : store.users.byKey(key);
     const done = (status: number, response: Response) => {
       record({ operationName, variables, status, authorized: viewer !== undefined });
       return response;
@@ -337,17 +332,14 @@ export function startEmulator(options?: EmulatorOptions): Promise<Emulator> {
         schema,
         document,
         rootValue: rootResolvers,
-        contextValue: {
+        contextValue: resolverContext({
           store,
           viewer,
           parquet: staleUrls ? exports?.staleProvider : exports?.provider,
           rawJson,
-          files: {
-            files: store.files,
-            storage: staleUrls ? storage.stale : storage,
-            baseUrl: handle.url,
-          },
-        },
+          storage: staleUrls ? storage.stale : storage,
+          baseUrl: handle.url,
+        }),
         variableValues: variables,
       })
       : { errors: document, data: undefined };
@@ -375,29 +367,16 @@ export function startEmulator(options?: EmulatorOptions): Promise<Emulator> {
     );
   };
 
-  /**
-   * `GET /files/<entity>/<project>/<run>/<name>` with the API key: a file's `url`, which the
-   * official client's `File.download` reads (clients that read `directUrl` send no key).
-   */
-  const runFileDownload = (request: Request, path: string): Response | undefined => {
-    const match = /^\/files\/([^/]+)\/([^/]+)\/([^/]+)\/(.+)$/.exec(path);
-    if (match === null || request.method !== "GET") return undefined;
+  const viewerOf = (request: Request) => {
     const key = apiKeyOf(request);
-    const viewer = key === undefined ? undefined : store.userByKey(key);
-    if (viewer === undefined) return json(401, { error: "user is not logged in" });
-    const [, entity, project, runName, name] = match.map((p) => decodeURIComponent(p ?? ""));
-    if (!store.entity(entity!)?.members.includes(viewer.username)) {
-      return json(403, { error: "permission denied" });
+    return key === undefined ? undefined : store.users.byKey(key);
+  };
+  const resourceRoute = (request: Request): Response | undefined => {
+    for (const resource of resources) {
+      const answer = resource.route?.(request, { store, storage, viewerOf });
+      if (answer !== undefined) return answer;
     }
-    const run = store.getRun(entity!, project!, runName!);
-    const file = run === undefined ? undefined : store.files.byName(run.seq, name!);
-    if (file === undefined) return json(404, { error: "file not found" });
-    // As W&B does: a redirect to the file's signed URL in storage, another origin, where the
-    // key must not follow.
-    return new Response(null, {
-      status: 302,
-      headers: { location: storage.signedUrl(fileKey(file)) },
-    });
+    return undefined;
   };
 
   const abort = new AbortController();
@@ -447,7 +426,7 @@ export function startEmulator(options?: EmulatorOptions): Promise<Emulator> {
         request = new Request(request.url, { method: request.method, headers });
       }
       let extra = exports?.route(request) ?? await storage.route(request) ??
-        runFileDownload(request, path);
+        resourceRoute(request);
       if (storageFault?.kind === "cut" && extra !== undefined && extra.body !== null) {
         extra = new Response(cutAfter(extra.body, storageFault.afterBytes), {
           status: extra.status,
@@ -490,29 +469,20 @@ export function startEmulator(options?: EmulatorOptions): Promise<Emulator> {
     };
     storage = objectStorage(handle.storageUrl, {
       find: (key) => {
-        const [kind, id, ...rest] = key.split("/");
-        if (kind === "manifest") {
-          return store.artifacts.artifact(Number(id)) === undefined ? undefined : {
-            content: { bytes: new TextEncoder().encode(manifestJson(store.artifacts, Number(id))) },
-            contentType: "application/json",
-          };
+        const [kind = "", ...rest] = key.split("/");
+        for (const resource of resources) {
+          const find = resource.storageObjects?.[kind];
+          if (find !== undefined) return find(store, rest);
         }
-        if (kind === "artifact-file") {
-          const path = decodeURIComponent(rest.join("/"));
-          const content = store.artifacts.entryContent(Number(id), path);
-          return content === undefined ? undefined : { content, contentType: mimetypeOf(path) };
-        }
-        const file = kind === "file" ? store.files.get(Number(id)) : undefined;
-        return file === undefined
-          ? undefined
-          : { content: store.files.content(file), contentType: file.mimetype };
+        return undefined;
       },
       store: (key, bytes) => {
-        const [kind, seq, name] = key.split("/");
-        const run = kind === "upload" ? store.runBySeq(Number(seq)) : undefined;
-        if (run === undefined || name === undefined) return false;
-        store.files.put(run.seq, decodeURIComponent(name), { bytes });
-        return true;
+        const [kind = "", ...rest] = key.split("/");
+        for (const resource of resources) {
+          const take = resource.uploads?.[kind];
+          if (take !== undefined) return take(store, rest, bytes);
+        }
+        return false;
       },
     }, options?.storage);
     exports = options?.parquet === false ? undefined : parquetExports(handle, options?.parquet);

@@ -38,7 +38,7 @@ export {
   type ParquetExports,
   parquetExports,
   rangeResponse,
-} from "./parquet.ts";
+} from "./history/parquet.ts";
 export { generatedBytes, generatedMd5 } from "./files/content.ts";
 export { type FileContent, mimetypeOf, RunFileStore, type StoredFile } from "./files/store.ts";
 export {
@@ -69,53 +69,63 @@ export {
 export { type StoredApiKey, TeamStore } from "./teams/store.ts";
 export { LocalServer, localServerLayer, testApiLayer, type TestApiOptions } from "./layer.ts";
 export {
+  emptyPageInfo,
+  type Fields,
   ForbiddenError,
+  type PageArgs,
   type ParquetHistoryProvider,
+  type RequestContext,
   type ResolverContext,
-  rootResolvers,
-} from "./resolvers.ts";
-export {
-  decodeOffsetCursor,
-  offsetCursor,
-  offsetPage,
-  runFilter,
-  runOrder,
-  RunQueryError,
-} from "./run_query.ts";
+  type RootField,
+  type ServerResource,
+  type ServerRouteContext,
+} from "./resource.ts";
+export { serverResources } from "./resources.ts";
+export { resolverContext, rootResolvers } from "./resolvers.ts";
+export { decodeOffsetCursor, offsetCursor, offsetPage } from "./pages.ts";
+export { runFilter, runOrder, RunQueryError } from "./runs/query.ts";
 export { buildWandbSchema, validateOperation, wandbSdl } from "./schema/mod.ts";
+export {
+  type CoreSeed,
+  emptySeed,
+  generateSeed,
+  prng,
+  type SeedData,
+  type SeedOptions,
+  type SeedParts,
+} from "./seed.ts";
+export { seedApiKey, type SeedEntity, type SeedUser } from "./users/seed.ts";
+export { type SeedProject } from "./projects/seed.ts";
+export { type SeedRun } from "./runs/seed.ts";
+export { type SeedFile } from "./files/seed.ts";
+export { type SeedArtifact, type SeedArtifactEntry } from "./artifacts/seed.ts";
+export { type SeedSweep } from "./sweeps/seed.ts";
+export { type SeedReport } from "./reports/seed.ts";
+export { type SeedRunQueue } from "./launch/seed.ts";
 export {
   denseMetricName,
   generatedEvent,
   type GeneratedHistorySpec,
   generatedRow,
-  generateSeed,
   hashUnit,
   type HistoryQuirks,
-  prng,
-  seedApiKey,
-  type SeedArtifact,
-  type SeedArtifactEntry,
-  type SeedData,
-  type SeedEntity,
-  type SeedFile,
-  type SeedOptions,
-  type SeedProject,
-  type SeedReport,
-  type SeedRun,
-  type SeedRunQueue,
-  type SeedSweep,
-  type SeedUser,
-} from "./seed.ts";
-export {
-  EmulatorStore,
-  type HistoryRow,
-  historyValueType,
-  type NewRun,
-  sampleEvenly,
-  type StoredProject,
-  type StoredRun,
-  type StoredUser,
-} from "./store.ts";
+} from "./history/generate.ts";
+export { EmulatorStore, type ResourceStores } from "./store.ts";
+export { inTransaction, Statements } from "./sqlite.ts";
+export { type StoredEntity, type StoredUser, UserStore } from "./users/store.ts";
+export { ProjectStore, type StoredProject } from "./projects/store.ts";
+export { type NewRun, RunStore, type StoredRun } from "./runs/store.ts";
+export { type HistoryRow, HistoryStore, historyValueType, sampleEvenly } from "./history/store.ts";
+export { usersResource } from "./users/resource.ts";
+export { projectsResource } from "./projects/resource.ts";
+export { runsResource } from "./runs/resource.ts";
+export { historyResource } from "./history/resource.ts";
+export { filesResource } from "./files/resource.ts";
+export { artifactsResource } from "./artifacts/resource.ts";
+export { sweepsResource } from "./sweeps/resource.ts";
+export { teamsResource } from "./teams/resource.ts";
+export { reportsResource } from "./reports/resource.ts";
+export { launchResource } from "./launch/resource.ts";
 export {
   type CostProfile,
   historyRowsIn,

@@ -164,7 +164,7 @@ Deno.test("every error class comes from the server as its own tagged error", asy
       Effect.gen(function* () {
         const server = yield* LocalServer;
         // The run's config is stored as a string that is not JSON, as a broken writer could.
-        server.store.insertRun("acme", "mnist", { name: "badcfg01", configJson: "{not json" });
+        server.store.runs.insert("acme", "mnist", { name: "badcfg01", configJson: "{not json" });
         const api = yield* Api;
         return yield* failure(api.run("acme/mnist/badcfg01"));
       }),

@@ -53,7 +53,7 @@ Deno.test("no run is emitted twice when runs are created mid-scan", async () => 
             // Newest-first order: runs created now go to the front and shift every later page.
             if (i === perPage - 1) {
               for (let n = 0; n < 3; n++) {
-                server.store.insertRun("acme", "mnist", { name: `mid${i}x${n}${ids0++}` });
+                server.store.runs.insert("acme", "mnist", { name: `mid${i}x${n}${ids0++}` });
               }
             }
           })

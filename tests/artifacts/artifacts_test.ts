@@ -475,7 +475,7 @@ Deno.test("a user outside an artifact's entity can neither read nor change it", 
     Effect.gen(function* () {
       const server = yield* LocalServer;
       const api = yield* Api;
-      const project = server.store.project("bob", "private")!;
+      const project = server.store.projects.get("bob", "private")!;
       const type = server.store.artifacts.type(project.internalId, "dataset", true)!;
       const secret = server.store.artifacts.createVersion(type, "secret", [
         { path: "s.txt", content: { bytes: new TextEncoder().encode("secret") } },

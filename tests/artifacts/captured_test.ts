@@ -29,7 +29,7 @@ Deno.test("the official client's file and artifact operations get the shapes it 
   try {
     const raw = server.seed.artifacts.filter((a) => a.collection === "mnist-raw");
     const logger = raw[0]!.loggedBy;
-    const project = server.store.project("acme", "mnist")!;
+    const project = server.store.projects.get("acme", "mnist")!;
     const sequence = server.store.artifacts.collection(project.internalId, "mnist-raw")!;
     const v0 = server.store.artifacts.resolve(sequence, "v0")!.artifact;
     const id = btoa(`Artifact:${v0.id}`);

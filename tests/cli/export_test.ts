@@ -183,7 +183,7 @@ Deno.test("export reads system metrics once however many formats", async () => {
       // and each format again.
       assert.equal(
         server.requests.filter((r) => r.operationName === "RunFullHistory").length,
-        server.store.listRuns("acme", "mnist").length,
+        server.store.runs.list("acme", "mnist").length,
       );
       const ndjson = (await lines(`${out}/system.ndjson`)).map((l) => JSON.parse(l));
       assert.ok(ndjson.length > 0);

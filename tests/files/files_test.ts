@@ -102,7 +102,7 @@ const downloadChanged = (
       const run = bigRun(server);
       const file = yield* api.file(`acme/mnist/${run.name}`, name);
       // The stored bytes change after the listing: same size, other content.
-      const stored = server.store.getRun("acme", "mnist", run.name)!;
+      const stored = server.store.runs.get("acme", "mnist", run.name)!;
       server.store.files.put(stored.seq, name, content(file.size));
       const error = yield* Effect.flip(api.downloadFile(file, { root: dir, ...options }));
       return { error, left: yield* namesIn(dir), file };
@@ -474,7 +474,7 @@ Deno.test("many large files at once share a bounded number of connections for th
         const server = yield* LocalServer;
         const api = yield* Api;
         const run = bigRun(server);
-        const stored = server.store.getRun("acme", "mnist", run.name)!;
+        const stored = server.store.runs.get("acme", "mnist", run.name)!;
         const names = ["shard-0.bin", "shard-1.bin", "shard-2.bin"];
         names.forEach((name, i) =>
           server.store.files.put(stored.seq, name, { seed: 500 + i, size: 12 * 1024 * 1024 })
@@ -596,7 +596,7 @@ Deno.test("deleteFile() deletes for a member and is refused, changing nothing, f
       const gone = yield* Effect.flip(api.file(path, "config.yaml"));
       // Bob's private run: alice is not a member of bob's entity.
       const bobRun = server.seed.runs.find((r) => r.entity === "bob")!;
-      const stored = server.store.getRun("bob", bobRun.project, bobRun.name)!;
+      const stored = server.store.runs.get("bob", bobRun.project, bobRun.name)!;
       const bobFile = server.store.files.list(stored.seq)[0]!;
       const foreign: RunFile = {
         ...deleted,

@@ -66,7 +66,7 @@ export const scanModes: ReadonlyArray<readonly [string, string, ScanHistoryOptio
 
 /** Adds a run of acme/mnist with a generated history of 20,000 steps of 4 metrics. */
 export const insertLongRun = (server: Emulator, name: string, seed: number): StoredRun =>
-  server.store.insertRun("acme", "mnist", {
+  server.store.runs.insert("acme", "mnist", {
     name,
     history: {
       seed,

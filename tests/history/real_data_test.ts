@@ -320,7 +320,7 @@ Deno.test("the local server takes NaN summaries from the official client's Upser
     Effect.gen(function* () {
       const api = yield* Api;
       const run = server.seed.runs.find((r) => r.project === "mnist")!;
-      const stored = server.store.getRun("acme", "mnist", run.name)!;
+      const stored = server.store.runs.get("acme", "mnist", run.name)!;
       // What `run.summary["x"] = float("nan"); run.update()` sends.
       const { body: response } = yield* Effect.promise(() =>
         postGraphql(

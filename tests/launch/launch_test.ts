@@ -17,7 +17,7 @@ Deno.test("runQueue(): access, prioritization, resource config and template vari
     const queue = yield* api.runQueue("acme", "gpu-queue");
     const missing = yield* Effect.flip(api.runQueue("acme", "nope"));
     const items = yield* Stream.runCollect(api.runQueueItems(queue, "mnist"));
-    return { seed: server.seed.runQueues[0]!, queue, missing, items };
+    return { seed: server.seed.launch[0]!, queue, missing, items };
   }));
   assert.equal(r.queue.access, "PROJECT");
   assert.equal(r.queue.prioritizationMode, "V0");

@@ -111,7 +111,7 @@ Deno.test("a user outside a run's entity cannot change or delete it, and nothing
     const server = yield* LocalServer;
     const api = yield* Api;
     const seedRun = server.seed.runs.find((x) => x.entity === "bob")!;
-    const stored = server.store.getRun("bob", seedRun.project, seedRun.name)!;
+    const stored = server.store.runs.get("bob", seedRun.project, seedRun.name)!;
     // Alice cannot read bob's run, so she forges it from one of hers with bob's storage id.
     const mine = yield* api.run(`acme/mnist/${finishedRun(server).name}`);
     const forged = {
@@ -123,7 +123,7 @@ Deno.test("a user outside a run's entity cannot change or delete it, and nothing
     };
     const update = yield* Effect.flip(api.updateRun(forged, { tags: ["pwned"], notes: "x" }));
     const del = yield* Effect.flip(api.deleteRun(forged));
-    const after = server.store.getRun("bob", seedRun.project, seedRun.name);
+    const after = server.store.runs.get("bob", seedRun.project, seedRun.name);
     return { update, del, before: stored, after };
   }));
   assert.equal(r.update._tag, "PermissionError");
@@ -191,7 +191,7 @@ Deno.test("waitUntilFinished() polls on its Schedule until the run ends, and tim
       }),
     );
     yield* Effect.sleep("300 millis");
-    server.store.updateRun(server.store.getRun("acme", "mnist", first!.name)!, {
+    server.store.runs.update(server.store.runs.get("acme", "mnist", first!.name)!, {
       state: "finished",
     });
     const ended = yield* Fiber.join(waiting);

@@ -10,9 +10,9 @@ const project = "acme/sync";
 
 /** Adds `count` runs with generated histories (a few NaN-free metrics) to acme/sync. */
 function seedProject(server: Emulator, count: number, steps: number): void {
-  server.store.createProject("acme", "sync");
+  server.store.projects.create("acme", "sync");
   for (let i = 0; i < count; i++) {
-    server.store.insertRun("acme", "sync", {
+    server.store.runs.insert("acme", "sync", {
       name: `run${i}`,
       state: "finished",
       createdAt: `2026-01-0${1 + (i % 9)}T00:00:0${i % 10}`,
@@ -112,18 +112,18 @@ Deno.test("syncProject(): the first sync exports everything; the next ones only 
     assert.deepEqual(server.requests.map((r) => r.operationName), ["Runs"]);
 
     // run2 logs 1,000 more steps and heartbeats; run4's summary changes (a newer heartbeat too).
-    const run2 = server.store.getRun("acme", "sync", "run2")!;
+    const run2 = server.store.runs.get("acme", "sync", "run2")!;
     // The rows it had, and 1,000 more (generated as for a longer run: its logged steps stay).
     const longer = { ...run2, history: { ...run2.history!, steps: 2500 } };
     const rows = [
-      ...server.store.historyRows(run2, 0, 1500),
-      ...server.store.historyRows(longer, 1500, 2500),
+      ...server.store.history.rows(run2, 0, 1500),
+      ...server.store.history.rows(longer, 1500, 2500),
     ];
     // Stored rows from now on, as a run that keeps logging has.
-    server.store.setHistory(server.store.materializeHistory(run2), rows);
-    server.store.updateRun(run2, { state: "running", heartbeatAt: "2026-02-01T00:00:00" });
-    const run4 = server.store.getRun("acme", "sync", "run4")!;
-    server.store.updateRun(run4, {
+    server.store.history.set(server.store.history.materialize(run2), rows);
+    server.store.runs.update(run2, { state: "running", heartbeatAt: "2026-02-01T00:00:00" });
+    const run4 = server.store.runs.get("acme", "sync", "run4")!;
+    server.store.runs.update(run4, {
       summaryJson: JSON.stringify({ loss: 0.001 }),
       heartbeatAt: "2026-02-01T00:00:01",
     });

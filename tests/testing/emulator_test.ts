@@ -136,12 +136,12 @@ Deno.test("the local server answers the official client's captured queries in th
       const summary = requests.find((r) => r.query.includes("$summaryMetrics"))!;
       await post(server.url, server.apiKey, summary.query, { ...summary.variables, id });
       assert.equal(
-        JSON.parse(server.store.getRun("acme", "mnist", "newrun")!.summaryJson).loss,
+        JSON.parse(server.store.runs.get("acme", "mnist", "newrun")!.summaryJson).loss,
         0.5,
       );
       const del = byName("DeleteRun")[0]!;
       await post(server.url, server.apiKey, del.query, { id });
-      assert.equal(server.store.getRun("acme", "mnist", "newrun"), undefined);
+      assert.equal(server.store.runs.get("acme", "mnist", "newrun"), undefined);
     });
   } finally {
     await server.close();
@@ -179,13 +179,13 @@ Deno.test("storagePath keeps the server's data in a SQLite file across restarts"
   const dir = await Deno.makeTempDir();
   const storagePath = `${dir}/wandb.sqlite`;
   const first = await startEmulator({ storagePath });
-  first.store.insertRun("acme", "mnist", { name: "kept0001", config: { lr: 0.5 } });
-  const count = first.store.listRuns("acme", "mnist").length;
+  first.store.runs.insert("acme", "mnist", { name: "kept0001", config: { lr: 0.5 } });
+  const count = first.store.runs.list("acme", "mnist").length;
   await first.close();
   const second = await startEmulator({ storagePath });
   try {
     // The seed is not loaded twice, and the run written before the restart is still there.
-    assert.equal(second.store.listRuns("acme", "mnist").length, count);
+    assert.equal(second.store.runs.list("acme", "mnist").length, count);
     const { body } = await post(
       second.url,
       second.apiKey,
@@ -202,14 +202,14 @@ Deno.test("storagePath keeps the server's data in a SQLite file across restarts"
 Deno.test("a materialized history serves the same rows, keys and system metrics as the generated one", async () => {
   const server = await startEmulator();
   try {
-    const generated = server.store.listRuns("acme", "mnist")[0]!;
+    const generated = server.store.runs.list("acme", "mnist")[0]!;
     const query = `{ project(name: "mnist", entityName: "acme") { run(name: "${generated.name}") {
       historyKeys history(minStep: 3, maxStep: 40, samples: 100) events(samples: 1000)
       sampled: history(minStep: 0, maxStep: 200, samples: 7) historyLineCount
       empty: history(minStep: 100000, maxStep: 100010, samples: 5)
       sampledHistory(specs: ["{\\"keys\\": [\\"val/loss\\"], \\"samples\\": 1000}"]) } } }`;
     const before = (await post(server.url, server.apiKey, query, {})).body.data.project.run;
-    const stored = server.store.materializeHistory(generated);
+    const stored = server.store.history.materialize(generated);
     assert.equal(stored.history, null);
     const after = (await post(server.url, server.apiKey, query, {})).body.data.project.run;
     assert.equal(after.history.length, 37);
@@ -239,8 +239,8 @@ Deno.test("a storage file from before rows were stored quoted is read as it was"
   const storagePath = `${dir}/wandb.sqlite`;
   try {
     const first = await startEmulator({ storagePath });
-    const run = first.store.insertRun("acme", "mnist", { name: "oldrows1" });
-    first.store.setHistory(run, [{ _step: 0, loss: 1 }, { _step: 1, loss: 'a"b' }]);
+    const run = first.store.runs.insert("acme", "mnist", { name: "oldrows1" });
+    first.store.history.set(run, [{ _step: 0, loss: 1 }, { _step: 1, loss: 'a"b' }]);
     await first.close();
     // Rewrite the rows as the earlier layout held them: a plain JSON text column named `row`.
     const db = new DatabaseSync(storagePath);

@@ -43,7 +43,7 @@ Deno.test("teams: members with roles; create, invite, service accounts and remov
       const badName = yield* Effect.flip(asUser(bobApi, (b) => b.createTeam("bad name")));
       const invited = yield* asUser(bobApi, (b) => b.inviteToTeam("globex", "alice@example.com"));
       const refused = yield* Effect.flip(asUser(bobApi, (b) => b.inviteToTeam("acme", "carol")));
-      const acmeAfter = server.store.entity("acme")!.members;
+      const acmeAfter = server.store.users.entity("acme")!.members;
       const bot = yield* asUser(bobApi, (b) => b.createServiceAccount("globex", "nightly export"));
       const carolMember = invited.members.find((m) => m.username === "carol")!;
       const byCarol = yield* Effect.flip(
@@ -99,7 +99,7 @@ Deno.test("users: search and create for admins only, refused changing nothing fo
       const createRefused = yield* Effect.flip(
         asUser(bobApi, (b) => b.createUser("eve@example.com")),
       );
-      const eve = server.store.users().find((u) => u.email === "eve@example.com");
+      const eve = server.store.users.list().find((u) => u.email === "eve@example.com");
       return { found, bobUser, nobody, empty, dan, badEmail, searchRefused, createRefused, eve };
     })
   );
@@ -124,7 +124,7 @@ Deno.test("API keys: generated Redacted and working, listed to their owner, dele
       const secret = Redacted.value(generated.key);
       const viewer = yield* asUser(as(secret), (k) => k.viewer);
       const server = yield* LocalServer;
-      const bobId = server.store.userByName("bob")!.id;
+      const bobId = server.store.users.byName("bob")!.id;
       const listed = server.store.teams.apiKeys(bobId).map((k) => k.description);
       const deleted = yield* asUser(bobApi, (b) => b.deleteApiKey(generated.id));
       const after = yield* Effect.flip(asUser(as(secret), (k) => k.viewer));

@@ -7,9 +7,10 @@
  * @module
  */
 import { GraphQLError } from "graphql";
-import type { EmulatorStore, StoredProject, StoredRun, StoredUser } from "../store.ts";
-import type { UrlIssuer } from "../storage.ts";
-import { offsetPage } from "../run_query.ts";
+import type { ResolverContext } from "../resource.ts";
+import type { StoredProject } from "../projects/store.ts";
+import type { StoredRun } from "../runs/store.ts";
+import { offsetPage } from "../pages.ts";
 import { mimetypeOf } from "../files/store.ts";
 import type {
   ArtifactStore,
@@ -18,20 +19,6 @@ import type {
   StoredCollection,
   StoredEntry,
 } from "./store.ts";
-
-/** What the artifact resolvers need of the server. */
-export interface ArtifactContext {
-  readonly store: EmulatorStore;
-  readonly viewer: StoredUser;
-  readonly storage: UrlIssuer;
-  readonly baseUrl: string;
-  /** The `Project` view of a project. */
-  readonly projectView: (project: StoredProject) => unknown;
-  /** The `Run` view of a run. */
-  readonly runView: (run: StoredRun) => unknown;
-  /** Throws the server's refusal when the viewer may not use the entity. */
-  readonly checkEntity: (entity: string) => void;
-}
 
 /** W&B node ids: base64 of `<Type>:<id>`. */
 export const nodeId = (type: string, id: number | string): string => btoa(`${type}:${id}`);
@@ -86,14 +73,14 @@ const connection = <A>(
   };
 };
 
-const projectOf = (ctx: ArtifactContext, projectId: number): StoredProject => {
-  const project = ctx.store.projectById(projectId);
+export const projectOf = (ctx: ResolverContext, projectId: number): StoredProject => {
+  const project = ctx.store.projects.byId(projectId);
   if (project === undefined) throw new GraphQLError(`project ${projectId} does not exist`);
   return project;
 };
 
 /** The `ArtifactType` view. */
-export function typeView(ctx: ArtifactContext, type: StoredArtifactType): Record<string, unknown> {
+export function typeView(ctx: ResolverContext, type: StoredArtifactType): Record<string, unknown> {
   const artifacts = ctx.store.artifacts;
   return {
     id: nodeId("ArtifactType", type.id),
@@ -131,10 +118,10 @@ export function resolveName(
   return member === undefined ? undefined : { artifact: member.artifact, collection };
 }
 
-const tagView = (name: string) => ({ id: nodeId("Tag", name), name, tagCategoryName: null });
+export const tagView = (name: string) => ({ id: nodeId("Tag", name), name, tagCategoryName: null });
 
 /** The `ArtifactCollection` view (an `ArtifactSequence` or an `ArtifactPortfolio`). */
-export function collectionView(ctx: ArtifactContext, c: StoredCollection): Record<string, unknown> {
+export function collectionView(ctx: ResolverContext, c: StoredCollection): Record<string, unknown> {
   const artifacts = ctx.store.artifacts;
   const typename = c.kind === "sequence" ? "ArtifactSequence" : "ArtifactPortfolio";
   return {
@@ -187,7 +174,7 @@ export function collectionView(ctx: ArtifactContext, c: StoredCollection): Recor
 }
 
 /** A manifest entry as a `File`. */
-function entryView(ctx: ArtifactContext, a: StoredArtifact, e: StoredEntry) {
+function entryView(ctx: ResolverContext, a: StoredArtifact, e: StoredEntry) {
   return {
     id: nodeId("File", `a${a.id}:${e.path}`),
     name: e.path,
@@ -204,7 +191,7 @@ function entryView(ctx: ArtifactContext, a: StoredArtifact, e: StoredEntry) {
 }
 
 /** The `Artifact` view. */
-export function artifactView(ctx: ArtifactContext, a: StoredArtifact): Record<string, unknown> {
+export function artifactView(ctx: ResolverContext, a: StoredArtifact): Record<string, unknown> {
   const artifacts = ctx.store.artifacts;
   const entries = () => artifacts.entries(a.id);
   const sequence = () => artifacts.collectionById(a.sequenceId)!;
@@ -258,7 +245,7 @@ export function artifactView(ctx: ArtifactContext, a: StoredArtifact): Record<st
     },
     usedBy: (args: { after?: string | null; first?: number | null }) =>
       connection(
-        artifacts.artifactRuns(a.id, "input").map((seq) => ctx.store.runBySeq(seq)!).filter(
+        artifacts.artifactRuns(a.id, "input").map((seq) => ctx.store.runs.bySeq(seq)!).filter(
           Boolean,
         ),
         args,
@@ -266,7 +253,7 @@ export function artifactView(ctx: ArtifactContext, a: StoredArtifact): Record<st
       ),
     createdBy: () => {
       const seq = artifacts.artifactRuns(a.id, "output")[0];
-      const run = seq === undefined ? undefined : ctx.store.runBySeq(seq);
+      const run = seq === undefined ? undefined : ctx.store.runs.bySeq(seq);
       return run === undefined ? null : { __typename: "Run", ...(ctx.runView(run) as object) };
     },
     artifactMemberships: (args: { after?: string | null; first?: number | null }) =>
@@ -274,8 +261,8 @@ export function artifactView(ctx: ArtifactContext, a: StoredArtifact): Record<st
   };
 }
 
-function membershipView(
-  ctx: ArtifactContext,
+export function membershipView(
+  ctx: ResolverContext,
   a: StoredArtifact,
   m: { collection: StoredCollection; versionIndex: number },
 ) {
@@ -300,7 +287,7 @@ function membershipView(
 
 /** The `Project` fields about artifacts. */
 export function projectArtifactFields(
-  ctx: ArtifactContext,
+  ctx: ResolverContext,
   project: StoredProject,
 ): Record<string, unknown> {
   const artifacts = ctx.store.artifacts;
@@ -332,7 +319,7 @@ export function projectArtifactFields(
 }
 
 /** The `Run` fields about artifacts: what it logged and what it used. */
-export function runArtifactFields(ctx: ArtifactContext, run: StoredRun): Record<string, unknown> {
+export function runArtifactFields(ctx: ResolverContext, run: StoredRun): Record<string, unknown> {
   const list =
     (role: "input" | "output") => (args: { after?: string | null; first?: number | null }) =>
       connection(
@@ -344,7 +331,7 @@ export function runArtifactFields(ctx: ArtifactContext, run: StoredRun): Record<
 }
 
 /** The artifact of a node id, its viewer's access checked; a GraphQL error when there is none. */
-function artifactById(ctx: ArtifactContext, id: string): StoredArtifact {
+export function artifactById(ctx: ResolverContext, id: string): StoredArtifact {
   const artifact = ctx.store.artifacts.artifact(idOf(id, "Artifact") ?? -1);
   if (artifact === undefined || artifact.state === "DELETED") {
     throw new GraphQLError(`artifact ${id} does not exist`);
@@ -353,13 +340,13 @@ function artifactById(ctx: ArtifactContext, id: string): StoredArtifact {
   return artifact;
 }
 
-function checkArtifact(ctx: ArtifactContext, artifact: StoredArtifact): StoredCollection {
+function checkArtifact(ctx: ResolverContext, artifact: StoredArtifact): StoredCollection {
   const sequence = ctx.store.artifacts.collectionById(artifact.sequenceId)!;
   ctx.checkEntity(projectOf(ctx, sequence.projectId).entity);
   return sequence;
 }
 
-function collectionById(ctx: ArtifactContext, id: string): StoredCollection {
+export function collectionById(ctx: ResolverContext, id: string): StoredCollection {
   const c = ctx.store.artifacts.collectionById(
     idOf(id, "ArtifactSequence", "ArtifactPortfolio", "ArtifactCollection") ?? -1,
   );
@@ -370,14 +357,14 @@ function collectionById(ctx: ArtifactContext, id: string): StoredCollection {
   return c;
 }
 
-function projectFor(ctx: ArtifactContext, entity: string, project: string): StoredProject {
+export function projectFor(ctx: ResolverContext, entity: string, project: string): StoredProject {
   ctx.checkEntity(entity);
-  const found = ctx.store.project(entity, project);
+  const found = ctx.store.projects.get(entity, project);
   if (found === undefined) throw new GraphQLError(`project ${entity}/${project} does not exist`);
   return found;
 }
 
-const tagNames = (tags: ReadonlyArray<{ tagName: string }> | null | undefined) =>
+export const tagNames = (tags: ReadonlyArray<{ tagName: string }> | null | undefined) =>
   (tags ?? []).map((t) => {
     if (!/^[-\w]+([ ]+[-\w]+)*$/.test(t.tagName)) {
       throw new GraphQLError(`invalid tag ${t.tagName}`);
@@ -385,7 +372,7 @@ const tagNames = (tags: ReadonlyArray<{ tagName: string }> | null | undefined) =
     return t.tagName;
   });
 
-interface AliasInput {
+export interface AliasInput {
   readonly alias: string;
   readonly artifactCollectionName: string;
   readonly entityName: string;
@@ -394,317 +381,14 @@ interface AliasInput {
 
 /** Query root fields about artifacts. */
 export const artifactQueries = {
-  artifact: ({ id }: { id: string }, ctx: ArtifactContext) => {
+  artifact: ({ id }: { id: string }, ctx: ResolverContext) => {
     const artifact = ctx.store.artifacts.artifact(idOf(id, "Artifact") ?? -1);
     if (artifact === undefined || artifact.state === "DELETED") return null;
     checkArtifact(ctx, artifact);
     return artifactView(ctx, artifact);
   },
-  artifactCollection: ({ id }: { id: string }, ctx: ArtifactContext) =>
+  artifactCollection: ({ id }: { id: string }, ctx: ResolverContext) =>
     collectionView(ctx, collectionById(ctx, id)),
-  artifactSequence: ({ id }: { id: string }, ctx: ArtifactContext) =>
+  artifactSequence: ({ id }: { id: string }, ctx: ResolverContext) =>
     collectionView(ctx, collectionById(ctx, id)),
 };
-
-/** Mutation root fields about artifacts. */
-export const artifactMutations = {
-  updateArtifact: (
-    { input }: {
-      input: {
-        artifactID: string;
-        description?: string | null;
-        metadata?: string | null;
-        ttlDurationSeconds?: number | null;
-        tagsToAdd?: ReadonlyArray<{ tagName: string }> | null;
-        tagsToDelete?: ReadonlyArray<{ tagName: string }> | null;
-        aliases?: ReadonlyArray<AliasInput> | null;
-      };
-    },
-    ctx: ArtifactContext,
-  ) => {
-    const artifact = artifactById(ctx, input.artifactID);
-    if (input.metadata !== null && input.metadata !== undefined) {
-      try {
-        const parsed = JSON.parse(input.metadata);
-        if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw 0;
-      } catch {
-        throw new GraphQLError("invalid metadata: not a JSON object");
-      }
-    }
-    const updated = ctx.store.artifacts.updateArtifact(artifact, {
-      description: input.description ?? undefined,
-      metadata: input.metadata ?? undefined,
-      ttl: input.ttlDurationSeconds ?? undefined,
-      tagsToAdd: tagNames(input.tagsToAdd),
-      tagsToDelete: tagNames(input.tagsToDelete),
-    });
-    return { artifact: artifactView(ctx, updated) };
-  },
-  addAliases: (
-    { input }: { input: { artifactID: string; aliases: ReadonlyArray<AliasInput> } },
-    ctx: ArtifactContext,
-  ) => {
-    const artifact = artifactById(ctx, input.artifactID);
-    for (const a of input.aliases) {
-      const project = projectFor(ctx, a.entityName, a.projectName);
-      const c = ctx.store.artifacts.collection(project.internalId, a.artifactCollectionName);
-      if (c === undefined) {
-        throw new GraphQLError(`collection ${a.artifactCollectionName} does not exist`);
-      }
-      if (a.alias.length === 0 || /^v\d+$/.test(a.alias) || a.alias.includes(":")) {
-        throw new GraphQLError(`invalid alias ${JSON.stringify(a.alias)}`);
-      }
-      ctx.store.artifacts.setAlias(c.id, a.alias, artifact.id);
-    }
-    return { success: true };
-  },
-  deleteAliases: (
-    { input }: { input: { artifactID: string; aliases: ReadonlyArray<AliasInput> } },
-    ctx: ArtifactContext,
-  ) => {
-    const artifact = artifactById(ctx, input.artifactID);
-    for (const a of input.aliases) {
-      const project = projectFor(ctx, a.entityName, a.projectName);
-      const c = ctx.store.artifacts.collection(project.internalId, a.artifactCollectionName);
-      if (c !== undefined) ctx.store.artifacts.removeAlias(c.id, a.alias, artifact.id);
-    }
-    return { success: true };
-  },
-  deleteArtifact: (
-    { input }: { input: { artifactID: string; deleteAliases?: boolean | null } },
-    ctx: ArtifactContext,
-  ) => {
-    const artifact = artifactById(ctx, input.artifactID);
-    const aliases = ctx.store.artifacts.aliases(artifact.id).filter((a) => a.alias !== "latest");
-    if (aliases.length > 0 && input.deleteAliases !== true) {
-      throw new GraphQLError(
-        `cannot delete artifact with aliases (${
-          aliases.map((a) => a.alias).join(", ")
-        }): delete its aliases too`,
-      );
-    }
-    return { artifact: artifactView(ctx, ctx.store.artifacts.deleteArtifact(artifact)) };
-  },
-  updateArtifactSequence: (
-    { input }: {
-      input: { artifactSequenceID: string; name?: string | null; description?: string | null };
-    },
-    ctx: ArtifactContext,
-  ) => updateCollection(ctx, input.artifactSequenceID, input),
-  updateArtifactPortfolio: (
-    { input }: {
-      input: { artifactPortfolioID: string; name?: string | null; description?: string | null };
-    },
-    ctx: ArtifactContext,
-  ) => updateCollection(ctx, input.artifactPortfolioID, input),
-  deleteArtifactSequence: (
-    { input }: { input: { artifactSequenceID: string } },
-    ctx: ArtifactContext,
-  ) => {
-    const c = collectionById(ctx, input.artifactSequenceID);
-    return {
-      artifactCollection: collectionView(
-        ctx,
-        ctx.store.artifacts.updateCollection(c, { deleted: true }),
-      ),
-    };
-  },
-  deleteArtifactPortfolio: (
-    { input }: { input: { artifactPortfolioID: string } },
-    ctx: ArtifactContext,
-  ) => {
-    const c = collectionById(ctx, input.artifactPortfolioID);
-    return {
-      artifactCollection: collectionView(
-        ctx,
-        ctx.store.artifacts.updateCollection(c, { deleted: true }),
-      ),
-    };
-  },
-  moveArtifactSequence: (
-    { input }: { input: { artifactSequenceID: string; destinationArtifactTypeName: string } },
-    ctx: ArtifactContext,
-  ) => {
-    const c = collectionById(ctx, input.artifactSequenceID);
-    if (c.kind !== "sequence") throw new GraphQLError("only a sequence's type can change");
-    const type = ctx.store.artifacts.type(c.projectId, input.destinationArtifactTypeName, true)!;
-    return {
-      artifactCollection: collectionView(
-        ctx,
-        ctx.store.artifacts.updateCollection(c, { typeId: type.id }),
-      ),
-    };
-  },
-  createArtifactCollectionTagAssignments: (
-    { input }: {
-      input: {
-        entityName: string;
-        projectName: string;
-        artifactCollectionName: string;
-        tags: ReadonlyArray<{ tagName: string }>;
-      };
-    },
-    ctx: ArtifactContext,
-  ) => {
-    const c = namedCollection(ctx, input);
-    const tags = tagNames(input.tags);
-    ctx.store.artifacts.setCollectionTags(c.id, tags, []);
-    return { tags: tags.map(tagView) };
-  },
-  deleteArtifactCollectionTagAssignments: (
-    { input }: {
-      input: {
-        entityName: string;
-        projectName: string;
-        artifactCollectionName: string;
-        tags: ReadonlyArray<{ tagName: string }>;
-      };
-    },
-    ctx: ArtifactContext,
-  ) => {
-    const c = namedCollection(ctx, input);
-    ctx.store.artifacts.setCollectionTags(c.id, [], tagNames(input.tags));
-    return { success: true };
-  },
-  linkArtifact: (
-    { input }: {
-      input: {
-        artifactID?: string | null;
-        artifactPortfolioName?: string | null;
-        entityName?: string | null;
-        projectName?: string | null;
-        aliases?: ReadonlyArray<{ alias: string }> | null;
-      };
-    },
-    ctx: ArtifactContext,
-  ) => {
-    const artifact = artifactById(ctx, input.artifactID ?? "");
-    const sequence = ctx.store.artifacts.collectionById(artifact.sequenceId)!;
-    const home = projectOf(ctx, sequence.projectId);
-    const project = projectFor(
-      ctx,
-      input.entityName ?? home.entity,
-      input.projectName ?? home.name,
-    );
-    const name = input.artifactPortfolioName ?? "";
-    if (name.length === 0) throw new GraphQLError("linkArtifact needs artifactPortfolioName");
-    const type = ctx.store.artifacts.type(
-      project.internalId,
-      ctx.store.artifacts.typeById(sequence.typeId)!.name,
-      true,
-    )!;
-    let portfolio = ctx.store.artifacts.collection(project.internalId, name);
-    if (portfolio !== undefined && portfolio.kind !== "portfolio") {
-      throw new GraphQLError(`${name} is a sequence: artifacts are linked into portfolios`);
-    }
-    portfolio ??= ctx.store.artifacts.createCollection(type, name, "portfolio");
-    const versionIndex = ctx.store.artifacts.link(
-      portfolio,
-      artifact.id,
-      (input.aliases ?? []).map((a) => a.alias),
-    );
-    return {
-      versionIndex,
-      artifactMembership: membershipView(ctx, artifact, { collection: portfolio, versionIndex }),
-    };
-  },
-  unlinkArtifact: (
-    { input }: { input: { artifactID: string; artifactPortfolioID: string } },
-    ctx: ArtifactContext,
-  ) => {
-    const artifact = artifactById(ctx, input.artifactID);
-    const portfolio = collectionById(ctx, input.artifactPortfolioID);
-    return { success: ctx.store.artifacts.unlink(portfolio.id, artifact.id) };
-  },
-  useArtifact: (
-    { input }: {
-      input: { entityName: string; projectName: string; runName: string; artifactID: string };
-    },
-    ctx: ArtifactContext,
-  ) => {
-    ctx.checkEntity(input.entityName);
-    const run = ctx.store.getRun(input.entityName, input.projectName, input.runName);
-    if (run === undefined) {
-      throw new GraphQLError(
-        `run ${input.entityName}/${input.projectName}/${input.runName} does not exist`,
-      );
-    }
-    const artifact = artifactById(ctx, input.artifactID);
-    ctx.store.artifacts.addRun(run.seq, artifact.id, "input");
-    return { artifact: artifactView(ctx, artifact) };
-  },
-  createArtifact: (
-    { input }: {
-      input: {
-        artifactTypeName: string;
-        artifactCollectionNames?: ReadonlyArray<string> | null;
-        entityName: string;
-        projectName: string;
-        runName?: string | null;
-        digest: string;
-        aliases?: ReadonlyArray<{ alias: string; artifactCollectionName: string }> | null;
-        tags?: ReadonlyArray<{ tagName: string }> | null;
-      };
-    },
-    ctx: ArtifactContext,
-  ) => {
-    // Through the public API a run can only log a version that exists (Python's
-    // `Run.log_artifact` refuses drafts): the digest must name one of the collection's versions.
-    const project = projectFor(ctx, input.entityName, input.projectName);
-    const name = input.artifactCollectionNames?.[0] ?? "";
-    const collection = ctx.store.artifacts.collection(project.internalId, name);
-    const existing = collection === undefined
-      ? undefined
-      : ctx.store.artifacts.members(collection.id).find((m) => m.artifact.digest === input.digest);
-    if (collection === undefined || existing === undefined) {
-      throw new GraphQLError(
-        `no version of ${name} has digest ${input.digest}: upload its files first (not supported by this server)`,
-      );
-    }
-    const run = input.runName === null || input.runName === undefined
-      ? undefined
-      : ctx.store.getRun(input.entityName, input.projectName, input.runName);
-    if (run !== undefined) ctx.store.artifacts.addRun(run.seq, existing.artifact.id, "output");
-    for (const alias of input.aliases ?? []) {
-      ctx.store.artifacts.setAlias(collection.id, alias.alias, existing.artifact.id);
-    }
-    const updated = ctx.store.artifacts.updateArtifact(existing.artifact, {
-      tagsToAdd: tagNames(input.tags),
-    });
-    return { artifact: artifactView(ctx, updated) };
-  },
-};
-
-function updateCollection(
-  ctx: ArtifactContext,
-  id: string,
-  input: { name?: string | null; description?: string | null },
-) {
-  const c = collectionById(ctx, id);
-  if (input.name !== null && input.name !== undefined) {
-    if (!/^[-\w.]+$/.test(input.name)) {
-      throw new GraphQLError(`invalid collection name ${input.name}`);
-    }
-    const clash = ctx.store.artifacts.collection(c.projectId, input.name);
-    if (clash !== undefined && clash.id !== c.id) {
-      throw new GraphQLError(`a collection named ${input.name} exists`);
-    }
-  }
-  const updated = ctx.store.artifacts.updateCollection(c, {
-    name: input.name ?? undefined,
-    description: input.description ?? undefined,
-  });
-  return { artifactCollection: collectionView(ctx, updated) };
-}
-
-function namedCollection(
-  ctx: ArtifactContext,
-  input: { entityName: string; projectName: string; artifactCollectionName: string },
-): StoredCollection {
-  const project = projectFor(ctx, input.entityName, input.projectName);
-  const c = ctx.store.artifacts.collection(project.internalId, input.artifactCollectionName);
-  if (c === undefined) {
-    throw new GraphQLError(`collection ${input.artifactCollectionName} does not exist`);
-  }
-  return c;
-}

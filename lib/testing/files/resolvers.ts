@@ -5,18 +5,10 @@
  * @module
  */
 import { GraphQLError } from "graphql";
-import type { UrlIssuer } from "../storage.ts";
-import type { StoredRun } from "../store.ts";
-import type { RunFileStore, StoredFile } from "./store.ts";
-import { offsetPage } from "../run_query.ts";
-
-/** What the file resolvers need of the server. */
-export interface FileContext {
-  readonly files: RunFileStore;
-  readonly storage: UrlIssuer;
-  /** The server's base URL, for the authenticated `url` of a file. */
-  readonly baseUrl: string;
-}
+import type { ResolverContext } from "../resource.ts";
+import type { StoredRun } from "../runs/store.ts";
+import type { StoredFile } from "./store.ts";
+import { offsetPage } from "../pages.ts";
 
 /** The storage key of a run file's bytes. */
 export const fileKey = (file: StoredFile): string => `file/${file.id}`;
@@ -40,7 +32,7 @@ export function fileIdOf(nodeId: string): number | undefined {
 
 /** A file as the `File` type resolves it. */
 export function fileView(
-  ctx: FileContext,
+  ctx: ResolverContext,
   run: StoredRun,
   file: StoredFile,
 ): Record<string, unknown> {
@@ -56,23 +48,23 @@ export function fileView(
     sizeBytes: file.size,
     mimetype: file.mimetype,
     updatedAt: file.updatedAt,
-    md5: () => ctx.files.md5(file),
-    digest: () => ctx.files.md5(file),
+    md5: () => ctx.store.files.md5(file),
+    digest: () => ctx.store.files.md5(file),
     storagePath: `${run.entity}/${run.project}/${run.name}/${file.name}`,
   };
 }
 
 /** `Run.files` and `Run.fileCount` of a run. */
-export function runFileFields(ctx: FileContext, run: StoredRun): Record<string, unknown> {
+export function runFileFields(ctx: ResolverContext, run: StoredRun): Record<string, unknown> {
   return {
-    fileCount: () => ctx.files.count(run.seq),
+    fileCount: () => ctx.store.files.count(run.seq),
     files: (args: {
       names?: ReadonlyArray<string> | null;
       after?: string | null;
       first?: number | null;
       pattern?: string | null;
     }) => {
-      const all = ctx.files.list(run.seq, args.names, args.pattern);
+      const all = ctx.store.files.list(run.seq, args.names, args.pattern);
       const page = offsetPage(all, args.after, args.first, 50);
       return {
         totalCount: all.length,
@@ -88,7 +80,7 @@ export function runFileFields(ctx: FileContext, run: StoredRun): Record<string, 
  * answers carry them.
  */
 export function createRunFiles(
-  ctx: FileContext,
+  ctx: ResolverContext,
   run: StoredRun,
   names: ReadonlyArray<string>,
 ): Record<string, unknown> {

@@ -81,6 +81,9 @@ export class RunFileStore {
         id INTEGER PRIMARY KEY, run_seq INTEGER NOT NULL, name TEXT NOT NULL,
         size INTEGER NOT NULL, md5 TEXT, mimetype TEXT NOT NULL, updated_at TEXT NOT NULL,
         generator INTEGER, content BLOB, UNIQUE (run_seq, name));
+      CREATE TRIGGER IF NOT EXISTS files_of_deleted_run AFTER DELETE ON runs BEGIN
+        DELETE FROM run_files WHERE run_seq = OLD.seq;
+      END;
     `);
   }
 
@@ -180,10 +183,5 @@ export class RunFileStore {
       n += Number(this.db.prepare("DELETE FROM run_files WHERE id = ?").run(id).changes);
     }
     return n;
-  }
-
-  /** Deletes every file of a run. */
-  deleteRun(runSeq: number): void {
-    this.db.prepare("DELETE FROM run_files WHERE run_seq = ?").run(runSeq);
   }
 }

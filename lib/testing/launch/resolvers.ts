@@ -7,16 +7,10 @@
  * @module
  */
 import { GraphQLError } from "graphql";
-import type { EmulatorStore, StoredProject } from "../store.ts";
-import { offsetPage } from "../run_query.ts";
+import type { ResolverContext } from "../resource.ts";
+import type { StoredProject } from "../projects/store.ts";
+import { offsetPage } from "../pages.ts";
 import type { StoredQueueItem, StoredRunQueue } from "./store.ts";
-
-/** What the Launch resolvers need of the server. */
-export interface LaunchContext {
-  readonly store: EmulatorStore;
-  /** Throws the server's refusal when the viewer may not use the entity. */
-  readonly checkEntity: (entity: string) => void;
-}
 
 const nodeId = (type: string, id: number) => btoa(`${type}:${id}`);
 
@@ -38,7 +32,7 @@ const itemView = (item: StoredQueueItem) => ({
 });
 
 /** The `RunQueue` view. */
-export function queueView(ctx: LaunchContext, queue: StoredRunQueue): Record<string, unknown> {
+export function queueView(ctx: ResolverContext, queue: StoredRunQueue): Record<string, unknown> {
   return {
     id: nodeId("RunQueue", queue.id),
     name: queue.name,
@@ -64,7 +58,7 @@ export function queueView(ctx: LaunchContext, queue: StoredRunQueue): Record<str
 
 /** The `Project` fields about run queues. */
 export function projectLaunchFields(
-  ctx: LaunchContext,
+  ctx: ResolverContext,
   project: StoredProject,
 ): Record<string, unknown> {
   return {
@@ -77,7 +71,7 @@ export function projectLaunchFields(
 }
 
 /** `Entity.defaultResourceConfig`. */
-export function entityLaunchFields(ctx: LaunchContext, entity: string): Record<string, unknown> {
+export function entityLaunchFields(ctx: ResolverContext, entity: string): Record<string, unknown> {
   return {
     defaultResourceConfig: ({ id }: { id: string }) => {
       const config = ctx.store.launch.resourceConfig(idOf("DefaultResourceConfig", id) ?? -1);
@@ -109,7 +103,7 @@ const checkJsonObject = (field: string, text: string | null | undefined) => {
   }
 };
 
-function queueById(ctx: LaunchContext, id: string): StoredRunQueue {
+function queueById(ctx: ResolverContext, id: string): StoredRunQueue {
   const queue = ctx.store.launch.queueById(idOf("RunQueue", id) ?? -1);
   if (queue === undefined) throw new GraphQLError(`run queue ${id} does not exist`);
   ctx.checkEntity(queue.entity);
@@ -127,7 +121,7 @@ export const launchMutations = {
         templateVariables?: string | null;
       };
     },
-    ctx: LaunchContext,
+    ctx: ResolverContext,
   ) => {
     ctx.checkEntity(input.entityName);
     checkJsonObject("config", input.config);
@@ -151,7 +145,7 @@ export const launchMutations = {
         defaultResourceConfigID?: string | null;
       };
     },
-    ctx: LaunchContext,
+    ctx: ResolverContext,
   ) => {
     ctx.checkEntity(input.entityName);
     if (
@@ -159,7 +153,7 @@ export const launchMutations = {
     ) {
       throw new GraphQLError(`run queue ${input.queueName} exists`);
     }
-    ctx.store.createProject(input.entityName, input.projectName);
+    ctx.store.projects.create(input.entityName, input.projectName);
     const queue = ctx.store.launch.createQueue({
       entity: input.entityName,
       project: input.projectName,
@@ -186,7 +180,7 @@ export const launchMutations = {
         externalLinks?: string | null;
       };
     },
-    ctx: LaunchContext,
+    ctx: ResolverContext,
   ) => {
     ctx.checkEntity(input.entityName);
     checkJsonObject("resourceConfig", input.resourceConfig);
@@ -194,7 +188,7 @@ export const launchMutations = {
     checkJsonObject("externalLinks", input.externalLinks);
     const existing = ctx.store.launch.queue(input.entityName, input.projectName, input.queueName);
     if (existing === undefined) {
-      ctx.store.createProject(input.entityName, input.projectName);
+      ctx.store.projects.create(input.entityName, input.projectName);
       const config = ctx.store.launch.createResourceConfig(
         input.entityName,
         input.resourceType,
@@ -235,14 +229,14 @@ export const launchMutations = {
     }
     return { success: true, configSchemaValidationErrors: [] };
   },
-  deleteRunQueues: ({ input }: { input: { queueIDs: Array<string> } }, ctx: LaunchContext) => {
+  deleteRunQueues: ({ input }: { input: { queueIDs: Array<string> } }, ctx: ResolverContext) => {
     const queues = input.queueIDs.map((id) => queueById(ctx, id));
     for (const queue of queues) ctx.store.launch.deleteQueue(queue.id);
     return { success: true };
   },
   deleteFromRunQueue: (
     { input }: { input: { queueID: string; runQueueItemId: string } },
-    ctx: LaunchContext,
+    ctx: ResolverContext,
   ) => {
     const queue = queueById(ctx, input.queueID);
     const deleted = /^\d+$/.test(input.runQueueItemId) &&

@@ -8,11 +8,26 @@
 
 /** The SDL of Launch. */
 export const launchSdl: string = /* GraphQL */ `
-extend type RunQueue {
+extend type Project {
+  runQueue(name: String!): RunQueue
+  runQueues: [RunQueue!]!
+}
+
+type RunQueue {
+  id: ID!
+  name: String
+  access: String
+  defaultResourceConfigID: ID
+  prioritizationMode: String
+  externalLinks: JSONString
+  runQueueItem(id: ID!): RunQueueItem
   runQueueItems(first: Int, after: String): RunQueueItemConnection!
 }
 
-extend type RunQueueItem {
+type RunQueueItem {
+  id: ID!
+  state: String
+  associatedRunId: String
   priority: Int
   createdAt: DateTime
 }

@@ -4,8 +4,10 @@
  *
  * @module
  */
-import type { EmulatorStore, StoredProject, StoredUser } from "../store.ts";
-import { offsetPage } from "../run_query.ts";
+import type { EmulatorStore } from "../store.ts";
+import type { StoredProject } from "../projects/store.ts";
+import type { StoredUser } from "../users/store.ts";
+import { offsetPage } from "../pages.ts";
 
 /** The `Project` field about reports. */
 export function projectReportFields(
@@ -27,7 +29,7 @@ export function projectReportFields(
       return {
         pageInfo: page.pageInfo,
         edges: page.edges.map(({ node, cursor }) => {
-          const user = node.username === null ? undefined : store.userByName(node.username);
+          const user = node.username === null ? undefined : store.users.byName(node.username);
           return {
             cursor,
             node: {

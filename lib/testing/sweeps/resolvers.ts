@@ -6,8 +6,9 @@
  * @module
  */
 import { load } from "js-yaml";
-import type { EmulatorStore, StoredProject } from "../store.ts";
-import { offsetPage } from "../run_query.ts";
+import type { EmulatorStore } from "../store.ts";
+import type { StoredProject } from "../projects/store.ts";
+import { offsetPage } from "../pages.ts";
 import { parseWandbJson } from "../../core/wandb_json.ts";
 import type { StoredSweep } from "./store.ts";
 
@@ -28,7 +29,7 @@ export function sweepView(
   sweep: StoredSweep,
 ): Record<string, unknown> {
   const runs = () =>
-    store.listRuns(project.entity, project.name).filter((r) => r.sweepName === sweep.name);
+    store.runs.list(project.entity, project.name).filter((r) => r.sweepName === sweep.name);
   return {
     id: btoa(`Sweep:${sweep.id}`),
     name: sweep.name,

@@ -8,25 +8,15 @@
  */
 import { randomBytes } from "node:crypto";
 import { GraphQLError } from "graphql";
-import type { EmulatorStore, StoredUser } from "../store.ts";
-
-/** What the team resolvers need of the server. */
-export interface TeamContext {
-  readonly store: EmulatorStore;
-  readonly viewer: StoredUser;
-  /** The `User` view of a user. */
-  readonly userView: (user: StoredUser) => unknown;
-  /** The `Entity` view of an entity. */
-  readonly entityView: (name: string) => unknown;
-  /** The refusal of a call the viewer may not make (HTTP 403). */
-  readonly forbid: (message: string) => never;
-}
+import type { EmulatorStore } from "../store.ts";
+import type { StoredUser } from "../users/store.ts";
+import type { ResolverContext } from "../resource.ts";
 
 /** A team's members as `Entity.members` lists them, with their role and account type. */
-export function memberViews(ctx: TeamContext, entity: string): Array<Record<string, unknown>> {
-  const found = ctx.store.entity(entity);
+export function memberViews(ctx: ResolverContext, entity: string): Array<Record<string, unknown>> {
+  const found = ctx.store.users.entity(entity);
   return (found?.members ?? []).map((username) => {
-    const user = ctx.store.userByName(username)!;
+    const user = ctx.store.users.byName(username)!;
     return {
       id: btoa(`User:${user.id}`),
       admin: ctx.store.teams.isTeamAdmin(entity, user.id),
@@ -42,7 +32,7 @@ export function memberViews(ctx: TeamContext, entity: string): Array<Record<stri
 }
 
 /** A user's API keys as `User.apiKeys` lists them: to the owner only, never the key itself. */
-export function apiKeysView(ctx: TeamContext, user: StoredUser): Record<string, unknown> {
+export function apiKeysView(ctx: ResolverContext, user: StoredUser): Record<string, unknown> {
   const keys = user.id === ctx.viewer.id ? ctx.store.teams.apiKeys(user.id) : [];
   return {
     edges: keys.map((k) => ({
@@ -62,8 +52,8 @@ const userIdOf = (id: string | null | undefined): number | undefined => {
   }
 };
 
-function requireTeamAdmin(ctx: TeamContext, entity: string): void {
-  if (ctx.store.entity(entity) === undefined) {
+function requireTeamAdmin(ctx: ResolverContext, entity: string): void {
+  if (ctx.store.users.entity(entity) === undefined) {
     throw new GraphQLError(`team ${entity} does not exist`);
   }
   if (!ctx.viewer.admin && !ctx.store.teams.isTeamAdmin(entity, ctx.viewer.id)) {
@@ -72,14 +62,14 @@ function requireTeamAdmin(ctx: TeamContext, entity: string): void {
 }
 
 const userByNameOrEmail = (store: EmulatorStore, who: string) =>
-  store.users().find((u) => u.username === who || u.email === who);
+  store.users.list().find((u) => u.username === who || u.email === who);
 
 /** The root fields about teams and users. */
 export const teamFields = {
-  users: ({ query }: { query?: string | null }, ctx: TeamContext) => {
+  users: ({ query }: { query?: string | null }, ctx: ResolverContext) => {
     if (!ctx.viewer.admin) ctx.forbid("permission denied: only admins can search users");
     const q = (query ?? "").toLowerCase();
-    const found = ctx.store.users().filter((u) =>
+    const found = ctx.store.users.list().filter((u) =>
       q === "" || u.username.toLowerCase().includes(q) || u.email.toLowerCase().includes(q)
     );
     return {
@@ -89,41 +79,41 @@ export const teamFields = {
   },
   createTeam: (
     { input }: { input: { teamName: string; teamAdminUserName?: string | null } },
-    ctx: TeamContext,
+    ctx: ResolverContext,
   ) => {
     if (!/^[-\w]+$/.test(input.teamName)) {
       throw new GraphQLError(`invalid team name ${input.teamName}`);
     }
-    if (ctx.store.entity(input.teamName) !== undefined) {
+    if (ctx.store.users.entity(input.teamName) !== undefined) {
       throw new GraphQLError(`entity ${input.teamName} exists`);
     }
     const admin = input.teamAdminUserName ?? ctx.viewer.username;
-    const user = ctx.store.userByName(admin);
+    const user = ctx.store.users.byName(admin);
     if (user === undefined) throw new GraphQLError(`user ${admin} does not exist`);
     if (admin !== ctx.viewer.username && !ctx.viewer.admin) {
       ctx.forbid("permission denied: only admins can create a team for another user");
     }
-    ctx.store.createEntity(input.teamName, true, [admin]);
+    ctx.store.users.createEntity(input.teamName, true, [admin]);
     ctx.store.teams.setRole(input.teamName, user.id, true);
     return { entity: ctx.entityView(input.teamName) };
   },
   createUser: (
     { input }: { input: { email: string; admin?: boolean | null } },
-    ctx: TeamContext,
+    ctx: ResolverContext,
   ) => {
     if (!ctx.viewer.admin) ctx.forbid("permission denied: only admins can create users");
     if (!/^[^@\s]+@[^@\s]+$/.test(input.email)) {
       throw new GraphQLError(`invalid email ${input.email}`);
     }
-    if (ctx.store.users().some((u) => u.email === input.email)) {
+    if (ctx.store.users.list().some((u) => u.email === input.email)) {
       throw new GraphQLError(`a user with email ${input.email} exists`);
     }
     const username = input.email.split("@")[0]!.replace(/[^\w-]/g, "-");
-    const user = ctx.store.createUser(
+    const user = ctx.store.users.create(
       { username, name: username, email: input.email, admin: input.admin === true },
       randomBytes(20).toString("hex"),
     );
-    ctx.store.createEntity(username, false, [username]);
+    ctx.store.users.createEntity(username, false, [username]);
     return { user: ctx.userView(user) };
   },
   createInvite: (
@@ -135,7 +125,7 @@ export const teamFields = {
         admin?: boolean | null;
       };
     },
-    ctx: TeamContext,
+    ctx: ResolverContext,
   ) => {
     requireTeamAdmin(ctx, input.entityName);
     const who = input.username ?? input.email ?? "";
@@ -156,7 +146,7 @@ export const teamFields = {
   },
   deleteInvite: (
     { input }: { input: { id?: string | null; entityName?: string | null } },
-    ctx: TeamContext,
+    ctx: ResolverContext,
   ) => {
     const entity = input.entityName ?? "";
     requireTeamAdmin(ctx, entity);
@@ -168,13 +158,13 @@ export const teamFields = {
   },
   createServiceAccount: (
     { input }: { input: { entityName: string; description: string } },
-    ctx: TeamContext,
+    ctx: ResolverContext,
   ) => {
     requireTeamAdmin(ctx, input.entityName);
     const n =
-      ctx.store.users().filter((u) => u.username.startsWith(`${input.entityName}-sa`)).length;
+      ctx.store.users.list().filter((u) => u.username.startsWith(`${input.entityName}-sa`)).length;
     const username = `${input.entityName}-sa${n + 1}`;
-    const user = ctx.store.createUser(
+    const user = ctx.store.users.create(
       { username, name: input.description, email: `${username}@service.local`, admin: false },
       randomBytes(20).toString("hex"),
     );
@@ -184,13 +174,13 @@ export const teamFields = {
   },
   generateApiKey: (
     { input }: { input: { description?: string | null } },
-    ctx: TeamContext,
+    ctx: ResolverContext,
   ) => {
     const key = ctx.store.teams.generateApiKey(ctx.viewer.id, input.description ?? null);
     // The one answer that carries the key itself, as W&B's does.
     return { apiKey: { id: String(key.id), name: key.key, description: key.description } };
   },
-  deleteApiKey: ({ input }: { input: { id: string } }, ctx: TeamContext) => {
+  deleteApiKey: ({ input }: { input: { id: string } }, ctx: ResolverContext) => {
     const id = Number(input.id);
     if (!Number.isInteger(id) || !ctx.store.teams.deleteApiKey(ctx.viewer.id, id)) {
       throw new GraphQLError(`no API key ${input.id} of ${ctx.viewer.username}`);

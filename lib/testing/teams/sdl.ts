@@ -8,7 +8,13 @@
 
 /** The SDL of teams and users. */
 export const teamsSdl: string = /* GraphQL */ `
+extend type Query {
+  users(query: String, before: String, after: String, first: Int, last: Int, usernames: [String!], ids: [ID!]): UserConnection
+}
+
 extend type Mutation {
+  createTeam(input: CreateTeamInput!): CreateTeamPayload
+  createUser(input: CreateUserInput!): CreateUserPayload
   createInvite(input: CreateInviteInput!): CreateInvitePayload
   deleteInvite(input: DeleteInviteInput!): DeleteInvitePayload
   createServiceAccount(input: CreateServiceAccountInput!): CreateServiceAccountPayload
@@ -18,6 +24,50 @@ extend type Mutation {
 
 extend type Entity {
   entityType: String
+  members: [Member!]!
+}
+
+extend type User {
+  accountType: String
+  apiKeys: ApiKeyConnection
+}
+
+type UserConnection {
+  pageInfo: PageInfo!
+  edges: [UserEdge!]!
+}
+
+type UserEdge {
+  node: User
+  cursor: String!
+}
+
+type Member {
+  id: ID
+  admin: Boolean
+  pending: Boolean
+  email: String
+  username: String
+  name: String!
+  photoUrl: String
+  accountType: String
+  apiKey: String
+}
+
+type ApiKey implements Node {
+  id: ID!
+  name: String!
+  description: String
+}
+
+type ApiKeyConnection {
+  pageInfo: PageInfo
+  edges: [ApiKeyEdge!]!
+}
+
+type ApiKeyEdge {
+  node: ApiKey
+  cursor: String
 }
 
 type Invite {
@@ -80,6 +130,29 @@ input DeleteApiKeyInput {
 
 type DeleteApiKeyPayload {
   success: Boolean
+  clientMutationId: String
+}
+
+input CreateTeamInput {
+  teamName: String!
+  teamAdminUserName: String
+  organizationId: String
+  clientMutationId: String
+}
+
+type CreateTeamPayload {
+  entity: Entity
+  clientMutationId: String
+}
+
+input CreateUserInput {
+  email: String!
+  admin: Boolean
+  clientMutationId: String
+}
+
+type CreateUserPayload {
+  user: User
   clientMutationId: String
 }
 `;

@@ -23,7 +23,7 @@ export interface StoredApiKey {
  * import assert from "node:assert/strict";
  * import { EmulatorStore } from "@effect-wandb/api/testing";
  * const store = EmulatorStore.open();
- * const user = store.createUser({ username: "u", name: "U", email: "u@x", admin: false }, "k".repeat(40));
+ * const user = store.users.create({ username: "u", name: "U", email: "u@x", admin: false }, "k".repeat(40));
  * const key = store.teams.generateApiKey(user.id, "ci");
  * assert.ok(store.teams.apiKeys(user.id).some((k) => k.id === key.id));
  * store.close();

@@ -1,11 +1,9 @@
 /**
- * Run filtering, ordering and paging with the real server's semantics.
+ * Run filtering and ordering with the real server's semantics.
  *
  * Filters are W&B's MongoDB-style documents, evaluated with mingo over one document per run:
  * run columns, `config.<key>` (stored `{value, desc}`, so `config.lr` is read as
- * `config.lr.value` unless the path says `.value` itself) and `summary_metrics.<key>`. Paging
- * uses offset cursors, as W&B does: a cursor is the position after an edge, so runs created
- * mid-scan shift later pages (wandb/wandb#6614, #7666).
+ * `config.lr.value` unless the path says `.value` itself) and `summary_metrics.<key>`.
  *
  * @module
  */
@@ -13,7 +11,7 @@ import { Query } from "mingo";
 import { Context } from "mingo/core";
 import type { AnyObject, Options, QueryOperator } from "mingo/types";
 import { resolve } from "mingo/util";
-import { parseWandbJson } from "../core/wandb_json.ts";
+import { parseWandbJson } from "../../core/wandb_json.ts";
 import type { StoredRun } from "./store.ts";
 
 /** A filter or order the server refuses; the resolver turns it into a GraphQL error. */
@@ -327,56 +325,5 @@ export function runOrder(order: string | null | undefined): (a: StoredRun, b: St
     }
     const cmp = va < vb ? -1 : va > vb ? 1 : 0;
     return cmp !== 0 ? (descending ? -cmp : cmp) : a.seq - b.seq;
-  };
-}
-
-/** Encodes an offset cursor. */
-export function offsetCursor(offset: number): string {
-  return btoa(`offset:${offset}`);
-}
-
-/** Decodes an offset cursor; `null` is the start. */
-export function decodeOffsetCursor(cursor: string | null | undefined): number {
-  if (cursor === null || cursor === undefined) return 0;
-  let text: string;
-  try {
-    text = atob(cursor);
-  } catch {
-    throw new RunQueryError(`invalid cursor ${cursor}`);
-  }
-  const match = /^offset:(\d+)$/.exec(text);
-  if (match === null) throw new RunQueryError(`invalid cursor ${cursor}`);
-  return Number(match[1]);
-}
-
-/** One page of a list with offset cursors, in the Relay connection shape. */
-export function offsetPage<A>(
-  items: ReadonlyArray<A>,
-  after: string | null | undefined,
-  first: number | null | undefined,
-  defaultFirst = 50,
-): {
-  edges: Array<{ node: A; cursor: string }>;
-  pageInfo: {
-    startCursor: string | null;
-    endCursor: string | null;
-    hasNextPage: boolean;
-    hasPreviousPage: boolean;
-  };
-  totalCount: number;
-} {
-  const start = decodeOffsetCursor(after);
-  const size = first ?? defaultFirst;
-  const slice = items.slice(start, start + size);
-  const edges = slice.map((node, i) => ({ node, cursor: offsetCursor(start + i + 1) }));
-  return {
-    edges,
-    pageInfo: {
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges[edges.length - 1]?.cursor ?? null,
-      hasNextPage: start + slice.length < items.length,
-      hasPreviousPage: start > 0,
-    },
-    totalCount: items.length,
   };
 }

@@ -8,11 +8,13 @@
  * @module
  */
 import { parquetWriteBuffer } from "hyparquet-writer";
-import { jsonColumnsMetadataKey } from "../history/parquet.ts";
-import { printWandbJson } from "../core/wandb_json.ts";
-import type { ParquetHistoryProvider } from "./resolvers.ts";
-import type { EmulatorStore, HistoryRow, StoredRun } from "./store.ts";
-import { UrlSigner } from "./storage.ts";
+import { jsonColumnsMetadataKey } from "../../history/parquet.ts";
+import { printWandbJson } from "../../core/wandb_json.ts";
+import type { ParquetHistoryProvider } from "../resource.ts";
+import type { EmulatorStore } from "../store.ts";
+import type { StoredRun } from "../runs/store.ts";
+import type { HistoryRow } from "./store.ts";
+import { UrlSigner } from "../storage.ts";
 
 /** What the exports see of their server: its store, and storage's origin for their URLs. */
 export interface ParquetServer {
@@ -181,13 +183,13 @@ export function parquetExports(
   const cache = new Map<number, { count: number; name: string; exportedEnd: number }>();
 
   const exportRun = (run: StoredRun) => {
-    const count = server.store.historyCount(run);
+    const count = server.store.history.count(run);
     const cached = cache.get(run.seq);
     if (cached !== undefined && cached.count === count) return cached;
     if (cached !== undefined) files.delete(cached.name);
-    const last = server.store.lastStep(run);
+    const last = server.store.history.lastStep(run);
     const exportedEnd = run.state === "running" ? Math.floor((last + 1) * share) : last + 1;
-    const rows = [...server.store.historyRows(run, 0, exportedEnd)];
+    const rows = [...server.store.history.rows(run, 0, exportedEnd)];
     const name = `${run.seq}-${count}-${crypto.randomUUID()}.parquet`;
     files.set(name, historyToParquet(rows, options?.rowGroupRows));
     const entry = { count, name, exportedEnd };
@@ -203,7 +205,7 @@ export function parquetExports(
       }`;
       const liveData: Array<HistoryRow> = [];
       for (
-        const row of server.store.historyRows(run, exported.exportedEnd, Number.MAX_SAFE_INTEGER)
+        const row of server.store.history.rows(run, exported.exportedEnd, Number.MAX_SAFE_INTEGER)
       ) {
         liveData.push(
           Object.fromEntries(liveKeys.filter((k) => k in row).map((k) => [k, row[k]])),
