@@ -16,7 +16,7 @@ const server = await startEmulator({
   ...(Deno.args[3] === "saas" ? { costProfile: saasCostProfile } : { latencyMs: 20 }),
 });
 const store = server.store;
-const project = store.createProject("acme", "artifact-bench", { username: "alice" }).project;
+const project = store.projects.create("acme", "artifact-bench", { username: "alice" }).project;
 // Log-uniform sizes between 1 KB and 10 MB, scaled to the total asked (none above 10 MB).
 const raw = Array.from({ length: files }, (_, i) => 1024 * 10 ** (4 * hashUnit(7, i, 1)));
 const scale = (totalMb * 1024 * 1024) / raw.reduce((a, b) => a + b, 0);
@@ -30,7 +30,7 @@ store.artifacts.createVersion(
     content: { seed: 10_000 + i, size },
   })),
 );
-const run = store.insertRun("acme", "artifact-bench", { name: "huge", state: "finished" });
+const run = store.runs.insert("acme", "artifact-bench", { name: "huge", state: "finished" });
 const huge = store.files.put(run.seq, "huge.bin", { seed: 99, size: hugeMb * 1024 * 1024 });
 store.files.md5(huge);
 console.error(

@@ -48,7 +48,7 @@ const serverScript = (failureRate: Record<string, number>, port = 0, storagePath
       : ""
   }
    });
-   for (const run of server.store.listRuns("acme", "bench")) server.store.materializeHistory(run);
+   for (const run of server.store.runs.list("acme", "bench")) server.store.history.materialize(run);
    console.log(JSON.stringify({ url: server.url, apiKey: server.apiKey }));`;
 
 let clean: { seconds: number; runs: Map<string, string> } | undefined;

@@ -11,10 +11,10 @@ import { Api } from "../mod.ts";
 import { startEmulator } from "../lib/testing/mod.ts";
 
 const server = await startEmulator({ seed: false, latencyMs: 20 });
-server.store.createEntity("acme", true, ["alice"]);
-server.store.createProject("acme", "bench");
+server.store.users.createEntity("acme", true, ["alice"]);
+server.store.projects.create("acme", "bench");
 const paths = Array.from({ length: 100 }, (_, i) => {
-  server.store.insertRun("acme", "bench", { name: `run${i}`, state: "finished" });
+  server.store.runs.insert("acme", "bench", { name: `run${i}`, state: "finished" });
   return `acme/bench/run${i}`;
 });
 const layer = Api.layer({ apiKey: server.apiKey, baseUrl: server.url }).pipe(

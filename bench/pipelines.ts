@@ -31,7 +31,7 @@ await Deno.mkdir(outDir, { recursive: true });
     seed: { benchmark: { runs: 100, steps: 2000, metrics: 10 } },
     latencyMs: 20,
   });
-  for (const run of server.store.listRuns("acme", "bench")) server.store.materializeHistory(run);
+  for (const run of server.store.runs.list("acme", "bench")) server.store.history.materialize(run);
   const out = await Deno.makeTempDir({ dir: outDir });
   const layer = Layer.merge(
     Api.layer({ apiKey: server.apiKey, baseUrl: server.url }).pipe(
@@ -52,11 +52,11 @@ await Deno.mkdir(outDir, { recursive: true });
     };
   };
   const full = await sync();
-  const [grown] = server.store.listRuns("acme", "bench");
-  const rows = [...server.store.historyRows(grown!, 0, 2000)];
+  const [grown] = server.store.runs.list("acme", "bench");
+  const rows = [...server.store.history.rows(grown!, 0, 2000)];
   for (let step = 2000; step < 3000; step++) rows.push({ ...rows[step % 2000]!, _step: step });
-  server.store.setHistory(grown!, rows);
-  server.store.updateRun(grown!, { heartbeatAt: "2099-01-01T00:00:00" });
+  server.store.history.set(grown!, rows);
+  server.store.runs.update(grown!, { heartbeatAt: "2099-01-01T00:00:00" });
   const incremental = await sync();
   console.log("Incremental sync, 100 runs x 2,000 steps, 1 run +1,000 steps, 20 ms/request:");
   console.log(

@@ -19,8 +19,8 @@ const server = await startEmulator({
 });
 // W&B serves history rows from storage: store the generated rows, as JSON text, before timing.
 const materializing = performance.now();
-const benchRuns = server.store.listRuns("acme", "bench");
-for (const run of benchRuns) server.store.materializeHistory(run);
+const benchRuns = server.store.runs.list("acme", "bench");
+for (const run of benchRuns) server.store.history.materialize(run);
 console.error(
   `bench server: ${runs! * steps!} rows stored in ${
     ((performance.now() - materializing) / 1000).toFixed(1)
