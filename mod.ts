@@ -114,7 +114,12 @@ export {
   retryAfterMillisFromHeaders,
   serverRequestedDelay,
 } from "./lib/core/retry.ts";
-export { type NonFiniteNumbers, parseWandbJson, printWandbJson, WandbJsonError } from "./lib/core/wandb_json.ts";
+export {
+  type NonFiniteNumbers,
+  parseWandbJson,
+  printWandbJson,
+  WandbJsonError,
+} from "./lib/core/wandb_json.ts";
 export {
   csvCell,
   type CsvOptions,
