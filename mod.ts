@@ -46,22 +46,24 @@ export {
 export { BufferPool } from "./lib/core/buffers.ts";
 export {
   type ApiConfig,
-  apiConfigFromEnv,
   type ApiOptions,
-  apiOptionsConfig,
-  apiOptionsFromEnv,
-  checkedEnvVarsProvider,
   defaultBaseUrl,
   defaultConcurrency,
   defaultMaxResponseBytes,
   defaultRetryBudget,
   defaultTimeout,
-  envVarsProvider,
   libraryVersion,
   makeApiConfig,
+} from "./lib/core/config.ts";
+export {
+  apiConfigFromEnv,
+  apiOptionsConfig,
+  apiOptionsFromEnv,
+  checkedEnvVarsProvider,
+  envVarsProvider,
   wandbEnvProvider,
   wandbEnvVars,
-} from "./lib/core/config.ts";
+} from "./lib/core/env.ts";
 export { type RunRef } from "./lib/core/context.ts";
 export {
   type DownloadedFile,

@@ -9,7 +9,7 @@
  *   every row parsed into a record and printed again (`scanHistories` into `writeNdjson`).
  * - graphql: our GraphQL path: 8 runs at once, 2 windows of 2,000 steps per run, at most 16
  *   requests in flight for the whole Api, rows unescaped from the answers' bytes into NDJSON
- *   bytes (`scanHistoriesNdjson` into `writeBytes`, the chunks' buffers recycled).
+ *   bytes (`scanHistories` with `format: "ndjson"` into `writeBytes`, the chunks' buffers recycled).
  * - parquet: our Parquet path: the same, from exports read from signed URLs one row group at a
  *   time.
  * - defaults: the README's plain code, every setting left at its default:

@@ -6,7 +6,7 @@
  * with 20 ms of latency per request, from rows stored as W&B stores them. Clients (each its own
  * process, so peak RSS is its own) export every row to NDJSON: the Python client's way
  * (baseline: one run, one 1,000-step window at a time, every row parsed and printed again), our
- * GraphQL path and our Parquet path (both `scanHistoriesNdjson` into `writeBytes`, recycling
+ * GraphQL path and our Parquet path (both `scanHistories(…, { format: "ndjson" })` into `writeBytes`, recycling
  * their buffers through a `BufferPool`), and the README's plain code with every default, run
  * as modules and bundled by `deno bundle` (one module graph of a few files, as a memory-bound
  * job ships it), on 30 runs (300k rows) and on all. Then our paths export 5M rows (100 runs x

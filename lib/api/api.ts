@@ -17,13 +17,8 @@ import * as Effect from "effect/Effect";
 import * as Layer from "effect/Layer";
 import * as Stream from "effect/Stream";
 import type * as HttpClient from "effect/http/HttpClient";
-import {
-  type ApiConfig,
-  apiConfigFromEnv,
-  type ApiOptions,
-  apiOptionsConfig,
-  makeApiConfig,
-} from "../core/config.ts";
+import { type ApiConfig, type ApiOptions, makeApiConfig } from "../core/config.ts";
+import { apiConfigFromEnv, apiOptionsConfig } from "../core/env.ts";
 import { type ApiContext, makePaths } from "../core/context.ts";
 import type { InvalidArgumentError, RuntimePermissionError, WandbError } from "../core/errors.ts";
 import type { ProjectPath, RunPath } from "../core/paths.ts";

@@ -19,7 +19,8 @@ import * as Command from "effect/cli/Command";
 import * as Flag from "effect/cli/Flag";
 import * as FetchHttpClient from "effect/http/FetchHttpClient";
 import { Api } from "../api/api.ts";
-import { apiOptionsFromEnv, libraryVersion } from "../core/config.ts";
+import { libraryVersion } from "../core/config.ts";
+import { apiOptionsFromEnv } from "../core/env.ts";
 import {
   type ExportFormat,
   type ExportPart,

@@ -18,7 +18,7 @@ import * as Stream from "effect/Stream";
 import * as Terminal from "effect/Terminal";
 import * as TerminalCapabilities from "effect/cli/TerminalCapabilities";
 import * as ChildProcessSpawner from "effect/process/ChildProcessSpawner";
-import { envVarsProvider } from "../core/config.ts";
+import { envVarsProvider } from "../core/env.ts";
 
 const encoder = new TextEncoder();
 

@@ -1,17 +1,15 @@
 /**
- * Client configuration: where W&B is, how to authenticate, and how patient to be.
+ * Client configuration: where W&B is, how to authenticate, and how patient to be. Reading it
+ * from the `WANDB_*` variables is `env.ts`.
  *
  * @module
  */
-import * as Config from "effect/Config";
-import * as ConfigProvider from "effect/ConfigProvider";
 import * as Duration from "effect/Duration";
 import * as Effect from "effect/Effect";
 import * as Option from "effect/Option";
 import * as Redacted from "effect/Redacted";
 import type * as Schedule from "effect/Schedule";
-import { InvalidArgumentError, RuntimePermissionError, type WandbError } from "./errors.ts";
-import { permissionDenied } from "./_permissions.ts";
+import { InvalidArgumentError, type WandbError } from "./errors.ts";
 import { defaultRetrySchedule } from "./retry.ts";
 
 /** The public W&B cloud endpoint, used when no base URL is configured. */
@@ -42,15 +40,6 @@ export const defaultMaxResponseBytes = 64 * 1024 * 1024;
  * limit.
  */
 export const defaultConcurrency = 16;
-
-/** The environment variables {@link apiOptionsFromEnv} reads, and nothing else. */
-export const wandbEnvVars: ReadonlyArray<string> = [
-  "WANDB_API_KEY",
-  "WANDB_BASE_URL",
-  "WANDB_ENTITY",
-  "WANDB_PROJECT",
-  "WANDB_HTTP_TIMEOUT",
-];
 
 /**
  * The resolved configuration of an `Api`. Build it with {@link makeApiConfig}.
@@ -241,155 +230,4 @@ export function makeApiConfig(options: ApiOptions): Effect.Effect<ApiConfig, Inv
       onRetry: options.onRetry,
     });
   });
-}
-
-/** {@link apiOptionsConfig}, once built. */
-let wandbVariables: Config.Config<ApiOptions> | undefined;
-
-/**
- * The `WANDB_*` variables as an Effect `Config`, for use with any `ConfigProvider`.
- *
- * Reads `WANDB_API_KEY` (required), `WANDB_BASE_URL`, `WANDB_ENTITY`, `WANDB_PROJECT` and
- * `WANDB_HTTP_TIMEOUT` (seconds).
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { ConfigProvider, Effect } from "effect";
- * import { apiOptionsConfig } from "@effect-wandb/api";
- * const options = Effect.runSync(
- *   apiOptionsConfig.parse(ConfigProvider.fromUnknown({ WANDB_API_KEY: "k", WANDB_ENTITY: "acme" })),
- * );
- * assert.ok(options.entity === "acme");
- * ```
- */
-export const apiOptionsConfig: Config.Config<ApiOptions> = Config.flatMap(
-  // Built when first parsed: a Config of five variables costs ~2 MB at load, a program that
-  // gives its options in code pays nothing for it.
-  Config.succeed(undefined),
-  () =>
-    wandbVariables ??= Config.all({
-      apiKey: Config.Redacted("WANDB_API_KEY"),
-      baseUrl: Config.String("WANDB_BASE_URL").pipe(Config.withDefault(defaultBaseUrl)),
-      entity: Config.option(Config.String("WANDB_ENTITY")),
-      project: Config.option(Config.String("WANDB_PROJECT")),
-      timeout: Config.option(Config.Number("WANDB_HTTP_TIMEOUT")),
-    }).pipe(
-      Config.map(({ apiKey, baseUrl, entity, project, timeout }): ApiOptions => ({
-        apiKey,
-        baseUrl,
-        entity: Option.getOrUndefined(entity),
-        project: Option.getOrUndefined(project),
-        timeout: Option.match(timeout, {
-          onNone: () => undefined,
-          onSome: (seconds) => Duration.millis(Math.round(seconds * 1000)),
-        }),
-      })),
-    ),
-);
-
-/**
- * A `ConfigProvider` over exactly the variables `names`, read one by one with `Deno.env.get`.
- *
- * Effect's default provider enumerates the whole environment, which fails under a scoped
- * `--allow-env=…`; this one asks only for the names it is given. A variable the process may not
- * read counts as unset (use {@link checkedEnvVarsProvider} to be told instead).
- *
- * @example
- * ```ts
- * import { envVarsProvider } from "@effect-wandb/api";
- * const provider = envVarsProvider(["NO_COLOR", "TERM"]);
- * ```
- */
-export function envVarsProvider(names: ReadonlyArray<string>): ConfigProvider.ConfigProvider {
-  return ConfigProvider.fromEnvRecord(readEnvVars(names).values);
-}
-
-/** The variables `names` as the process may read them, and those Deno refused. */
-function readEnvVars(names: ReadonlyArray<string>) {
-  const values: Record<string, string | undefined> = {};
-  const denied: Array<string> = [];
-  for (const name of names) {
-    try {
-      values[name] = Deno.env.get(name);
-    } catch (error) {
-      if (permissionDenied("read environment", error, { permission: "env", target: name })) {
-        denied.push(name);
-      }
-      values[name] = undefined;
-    }
-  }
-  return { values, denied };
-}
-
-/**
- * {@link envVarsProvider}, failing with a {@link RuntimePermissionError} naming the flag when
- * Deno refuses any of the variables (a `WANDB_BASE_URL` the process may not read would otherwise
- * send it to W&B's cloud).
- *
- * @example
- * ```ts
- * import { Effect } from "effect";
- * import { checkedEnvVarsProvider } from "@effect-wandb/api";
- * const provider = checkedEnvVarsProvider(["WANDB_API_KEY"]);
- * ```
- */
-export function checkedEnvVarsProvider(
-  names: ReadonlyArray<string>,
-): Effect.Effect<ConfigProvider.ConfigProvider, RuntimePermissionError> {
-  return Effect.suspend(() => {
-    const { values, denied } = readEnvVars(names);
-    if (denied.length === 0) return Effect.succeed(ConfigProvider.fromEnvRecord(values));
-    const flag = `--allow-env=${names.join(",")}`;
-    return Effect.fail(
-      new RuntimePermissionError({
-        operation: "read environment",
-        permission: "env",
-        target: denied.join(","),
-        flag,
-        message: `Deno denied reading ${denied.join(", ")}: run with ${flag}`,
-      }),
-    );
-  });
-}
-
-/**
- * A `ConfigProvider` over exactly the `WANDB_*` variables ({@link wandbEnvVars}): see
- * {@link envVarsProvider}.
- *
- * @example
- * ```ts
- * import { wandbEnvProvider } from "@effect-wandb/api";
- * const provider = wandbEnvProvider();
- * ```
- */
-export function wandbEnvProvider(): ConfigProvider.ConfigProvider {
-  return envVarsProvider(wandbEnvVars);
-}
-
-/**
- * Reads {@link apiOptionsConfig} from the process environment (the `WANDB_*` variables, one by
- * one) and validates it; a variable Deno refuses is a {@link RuntimePermissionError} naming the
- * `--allow-env` flag.
- *
- * @example
- * ```ts
- * import { Effect } from "effect";
- * import { apiConfigFromEnv } from "@effect-wandb/api";
- * const program = apiConfigFromEnv.pipe(Effect.map((c) => c.baseUrl));
- * ```
- */
-export const apiConfigFromEnv: Effect.Effect<
-  ApiConfig,
-  Config.ConfigError | InvalidArgumentError | RuntimePermissionError
-> = apiOptionsFromEnv(wandbEnvVars).pipe(Effect.flatMap(makeApiConfig));
-
-/** {@link apiOptionsConfig} read from the variables `names` (all of `WANDB_*` and any others). */
-export function apiOptionsFromEnv(
-  names: ReadonlyArray<string> = wandbEnvVars,
-): Effect.Effect<ApiOptions, Config.ConfigError | RuntimePermissionError> {
-  return Effect.flatMap(
-    checkedEnvVarsProvider(names),
-    (provider) => apiOptionsConfig.parse(provider),
-  );
 }

@@ -97,7 +97,7 @@ export function writeNdjson<E, R>(
 }
 
 /**
- * Writes lines of JSON text (one JSON value each, such as the rows of `scanHistoryJson`) as an
+ * Writes lines of JSON text (one JSON value each, such as the rows of `scanHistory(run, { format: "json" })`) as an
  * NDJSON file and returns how many were written. The lines are written as they are: nothing is
  * parsed or printed again, which makes this the fast end of a history export.
  *
@@ -123,7 +123,7 @@ export function writeJsonLines<E, R>(
 export interface WriteBytesOptions {
   /**
    * What becomes of each chunk's buffer once written. By default (`"origin"`) it goes back to
-   * the {@link BufferPool} it was taken from, if any, as the chunks of `scanHistoriesNdjson` are:
+   * the {@link BufferPool} it was taken from, if any, as the chunks of `scanHistories(runs, { format: "ndjson" })` are:
    * an export then reuses a few buffers instead of allocating one per page. A pool gives every
    * buffer to that pool; `false` keeps them all, for chunks something else still reads (a
    * stream broadcast to two sinks).
@@ -133,7 +133,7 @@ export interface WriteBytesOptions {
 }
 
 /**
- * Writes a stream of bytes (such as the NDJSON of `scanHistoriesNdjson`) to a file, chunk by
+ * Writes a stream of bytes (such as the NDJSON of `scanHistories(runs, { format: "ndjson" })`) to a file, chunk by
  * chunk as it streams, and returns how many bytes were written.
  *
  * @example

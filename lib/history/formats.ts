@@ -55,7 +55,7 @@ export const stepOf = (row: HistoryRow): number => stepValue(row["_step"]);
 
 /**
  * How a scan carries rows: parsed objects ({@link scanHistory}), the JSON text of each row
- * ({@link scanHistoryJson}) or NDJSON bytes ({@link scanHistoryNdjson}). Requests, windows,
+ * (`format: "json"`) or NDJSON bytes (`format: "ndjson"`). Requests, windows,
  * order and de-duplication are the same for all three: each page or row group is read into a
  * `Source`, and the rows a scan keeps are picked out of it as `Out`s.
  */

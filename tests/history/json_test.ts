@@ -1,4 +1,4 @@
-// The JSON-text path (scanHistoryJson, scanHistoriesJson, writeJsonLines) against the object
+// The JSON-text path (scanHistory and scanHistories with format "json", writeJsonLines) against the object
 // path and the seeded data, over real HTTP.
 import assert from "node:assert/strict";
 import { Effect, Stream } from "effect";

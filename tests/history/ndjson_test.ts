@@ -1,4 +1,4 @@
-// The NDJSON-bytes path (scanHistoryNdjson, scanHistoriesNdjson, writeBytes) against the object
+// The NDJSON-bytes path (scanHistory and scanHistories with format "ndjson", writeBytes) against the object
 // path and the seeded data, over real HTTP.
 import assert from "node:assert/strict";
 import { Effect, Stream } from "effect";

@@ -50,7 +50,7 @@ Deno.test("NaN and ±Infinity in history rows reach every path, none dropped", a
     assert.deepEqual(result, divergedRows);
   });
   for (const nonFinite of ["null", "string", "token"] as const) {
-    await t.step(`scanHistoryJson, nonFinite: ${nonFinite}`, async () => {
+    await t.step(`scanHistory as JSON, nonFinite: ${nonFinite}`, async () => {
       const { result } = await scanAnsweredWith(
         divergedPage,
         (api, path, options) =>
@@ -63,7 +63,7 @@ Deno.test("NaN and ±Infinity in history rows reach every path, none dropped", a
         divergedRows.map((r) => printedAs(r, nonFinite)),
       );
     });
-    await t.step(`scanHistoryNdjson, nonFinite: ${nonFinite}`, async () => {
+    await t.step(`scanHistory as NDJSON, nonFinite: ${nonFinite}`, async () => {
       const { result } = await scanAnsweredWith(
         divergedPage,
         (api, path, options) =>
