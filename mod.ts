@@ -91,6 +91,7 @@ export {
   ServerError,
   TransportError,
   type TransportFailure,
+  UnsupportedByServerError,
   WaitTimeoutError,
   type WandbError,
 } from "./lib/core/errors.ts";

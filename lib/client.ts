@@ -32,6 +32,7 @@ export {
   defaultTimeout,
   makeApiConfig,
 } from "./core/config.ts";
+export { type ServerCapabilities, type ServerFeature } from "./core/capabilities.ts";
 export {
   type BodyRead,
   type ByteRange,

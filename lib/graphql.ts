@@ -47,6 +47,7 @@ export {
   type DeleteCollectionData,
   deleteCollectionMutation,
   type LinkArtifactData,
+  linkArtifactLegacyMutation,
   linkArtifactMutation,
   moveCollectionMutation,
   type SuccessData,
@@ -101,6 +102,14 @@ export {
   batchQuery,
 } from "./core/batch.ts";
 export { fragment, type GraphqlRequest, operationDocument, printDocument } from "./core/graphql.ts";
+export {
+  learnCapabilities,
+  requireFeature,
+  type ServerCapabilities,
+  type ServerFeature,
+  serverFeaturesQuery,
+  serverVersionQuery,
+} from "./core/capabilities.ts";
 export { distinctBy, paginate, type PaginateOptions, paginatePages } from "./core/pagination.ts";
 export { QuotaPacer } from "./core/quota.ts";
 export {
@@ -191,6 +200,8 @@ export {
   type RunStateData,
   runStateQuery,
   type RunUpdateFields,
+  type StopRunData,
+  stopRunMutation,
   updateRunMutation,
   type UpdateRunStateData,
   updateRunStateMutation,

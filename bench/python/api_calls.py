@@ -30,7 +30,8 @@ def check(name, fn):
     try:
         results.append((name, "ok", repr(fn())[:100]))
     except Exception as e:  # noqa: BLE001  (every failure is reported, none stops the others)
-        results.append((name, "FAIL", f"{type(e).__name__}: {str(e)[:300]}"))
+        message = " ".join(str(e).split())
+        results.append((name, "FAIL", f"{type(e).__name__}: {message[:300]}"))
 
 
 runs = list(api.runs("acme/mnist"))

@@ -34,6 +34,7 @@ import { type SweepsApi, sweepsApi } from "../sweeps/api.ts";
 import { type TeamsApi, teamsApi } from "../teams/api.ts";
 import { type UsersApi, usersApi } from "../users/api.ts";
 import { askDefaultEntity, type ViewerApi, viewerApi } from "../viewer/api.ts";
+import { type ConsoleApi, consoleApi } from "../console/api.ts";
 
 /** What the `Api` holds besides its slices. */
 export interface ApiCore {
@@ -64,7 +65,8 @@ export interface ApiShape
     ReportsApi,
     UsersApi,
     TeamsApi,
-    LaunchApi {}
+    LaunchApi,
+    ConsoleApi {}
 
 /** The slices, each built from the same context. */
 const slices = (context: ApiContext) => ({
@@ -79,6 +81,7 @@ const slices = (context: ApiContext) => ({
   ...usersApi(context),
   ...teamsApi(context),
   ...launchApi(context),
+  ...consoleApi(context),
 });
 
 /** The members of the `Api` that are not traced calls: its configuration and client. */

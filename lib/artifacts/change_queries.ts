@@ -340,6 +340,37 @@ export type LinkArtifactData = {
   } | null;
 };
 
+const linkLegacyDocument = doc(`
+  mutation LinkArtifact($input: LinkArtifactInput!) {
+    result: linkArtifact(input: $input) { versionIndex }
+  }
+`);
+
+/**
+ * `LinkArtifact` as a server without `ARTIFACT_MEMBERSHIP_IN_LINK_ARTIFACT_RESPONSE` takes it:
+ * the answer holds the new version's index only.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { linkArtifactLegacyMutation } from "@effect-wandb/api/graphql";
+ * const r = linkArtifactLegacyMutation("id", { entity: "a", project: "p" }, "prod-models", []);
+ * assert.ok(r.operation === "LinkArtifact" && !r.document.text.includes("artifactMembership"));
+ * ```
+ */
+export function linkArtifactLegacyMutation(
+  id: string,
+  target: ProjectPath,
+  portfolio: string,
+  aliases: ReadonlyArray<string>,
+): GraphqlRequest<{ readonly result: { readonly versionIndex: number | null } | null }> {
+  return {
+    ...linkArtifactMutation(id, target, portfolio, aliases),
+    document: linkLegacyDocument,
+    decoder: resultOf(Schema.Struct({ versionIndex: Schema.NullOr(Schema.Number) })),
+  };
+}
+
 const linkDocument = doc(`
   mutation LinkArtifact($input: LinkArtifactInput!, $includeAliases: Boolean = true) {
     result: linkArtifact(input: $input) {

@@ -20,11 +20,13 @@ import {
   collectionTagsMutation,
   deleteArtifactMutation,
   deleteCollectionMutation,
+  linkArtifactLegacyMutation,
   linkArtifactMutation,
   moveCollectionMutation,
   updateArtifactMutation,
   updateCollectionMutation,
 } from "./change_queries.ts";
+import { artifactByNameQuery } from "./queries.ts";
 import { type ArtifactError, invalid, notFound, parseArtifactPath } from "./operations.ts";
 
 /** What {@link saveArtifact} changes: each field given is the value wanted (not a delta). */
@@ -208,6 +210,36 @@ export function linkArtifact(
       );
     }
     yield* checkChanges({ aliases: options?.aliases });
+    const portfolio = `${target.project.entity}/${target.project.project}/${target.name}`;
+    const { features } = yield* client.capabilities;
+    if (!features.has("ARTIFACT_MEMBERSHIP_IN_LINK_ARTIFACT_RESPONSE")) {
+      // An older server answers with the index alone: the link is read back through the
+      // portfolio, as the official client does there.
+      const legacy = yield* client.execute(
+        linkArtifactLegacyMutation(
+          artifact.id,
+          target.project,
+          target.name,
+          options?.aliases ?? [],
+        ),
+      );
+      if (legacy.result === null) {
+        return yield* Effect.fail(notFound("LinkArtifact", "artifact", artifact.qualifiedName));
+      }
+      const version = `v${legacy.result.versionIndex ?? 0}`;
+      const name = `${target.name}:${version}`;
+      const found = yield* client.execute(artifactByNameQuery(target.project, name, false));
+      const node = found.project?.artifact ?? null;
+      if (node === null) return yield* Effect.fail(notFound("ArtifactByName", "artifact", name));
+      return {
+        portfolio,
+        version,
+        // Its aliases in the portfolio: the node carries those of every collection it is in.
+        aliases: (node.aliases ?? []).filter((a) => a.artifactCollection?.name === target.name)
+          .map((a) => a.alias),
+        artifact: toArtifact(node),
+      };
+    }
     const linked = yield* client.execute(
       linkArtifactMutation(artifact.id, target.project, target.name, options?.aliases ?? []),
     );
@@ -216,7 +248,7 @@ export function linkArtifact(
       return yield* Effect.fail(notFound("LinkArtifact", "artifact", artifact.qualifiedName));
     }
     return {
-      portfolio: `${target.project.entity}/${target.project.project}/${target.name}`,
+      portfolio,
       version: `v${linked.result.versionIndex ?? 0}`,
       aliases: membership.aliases.map((a) => a.alias),
       artifact: toArtifact(membership.artifact),

@@ -38,10 +38,12 @@ export interface ReadBodyOptions {
 }
 
 /**
- * Reads a body whole, up to `limit` bytes, by BYOB reads of the fetch body into one buffer (no
- * copy per chunk, as `arrayBuffer` makes), sized by the declared length when it is within the
- * limit and grown by doubling up to it otherwise. Clients that are not fetch-based are read as a
- * stream, to the same limit.
+ * Reads a body whole, up to `limit` bytes, by BYOB reads of the fetch body into blocks (no copy
+ * per chunk, as `arrayBuffer` makes). The first block is the declared length when it is within the
+ * limit (a body that keeps its word is one block, returned as it is); past it, each new block is
+ * as large as what came so far, never past the limit, and the blocks are joined once at the end.
+ * Refusing a body that goes on costs the limit, not twice it as a buffer grown by copying would.
+ * Clients that are not fetch-based are read as a stream, to the same limit.
  */
 export function readBody(
   operation: string,
@@ -61,44 +63,51 @@ export function readBody(
     return readStreamed(operation, url, response, limit);
   }
   const body = web.value.body;
-  // One byte more than the limit: the read that finds the end (or the excess) needs room.
-  const allocate = (size: number) => {
-    const wanted = Math.min(size, limit) + 1;
-    return pool?.take(wanted) ?? new Uint8Array(wanted);
-  };
+  const allocate = (size: number) => pool?.take(size) ?? new Uint8Array(size);
   return Effect.tryPromise({
     try: async (signal): Promise<Uint8Array | "too-large"> => {
       const reader = body.getReader({ mode: "byob" });
       const stop = () => void reader.cancel().catch(() => {});
       signal.addEventListener("abort", stop, { once: true });
+      const full: Array<Uint8Array> = [];
+      const giveBack = (blocks: ReadonlyArray<Uint8Array>) => {
+        for (const b of blocks) pool?.give(b.buffer as ArrayBuffer);
+      };
       try {
-        let buffer = allocate(Number.isFinite(declared) ? declared : 64 * 1024);
+        // One byte more than the limit in all: the read that finds the excess needs room.
+        let block = allocate(Math.min(Number.isFinite(declared) ? declared : 64 * 1024, limit) + 1);
         let filled = 0;
+        let total = 0;
         for (;;) {
-          if (filled === buffer.length) {
-            if (filled > limit) {
-              stop();
-              pool?.give(buffer.buffer);
-              return "too-large";
-            }
-            const bigger = allocate(buffer.length * 2);
-            bigger.set(buffer);
-            pool?.give(buffer.buffer);
-            buffer = bigger;
+          if (filled === block.length) {
+            full.push(block);
+            block = allocate(Math.min(Math.max(total, 64 * 1024), limit + 1 - total));
+            filled = 0;
           }
           const { value, done } = await reader.read(
-            new Uint8Array(buffer.buffer, filled, buffer.length - filled),
+            new Uint8Array(block.buffer, filled, block.length - filled),
           );
           // A BYOB read moves the buffer: the view it returns holds it now.
-          if (value !== undefined) buffer = new Uint8Array(value.buffer);
+          if (value !== undefined) block = new Uint8Array(value.buffer);
           if (done) break;
           filled += value!.byteLength;
+          total += value!.byteLength;
+          if (total > limit) {
+            stop();
+            giveBack([...full, block]);
+            return "too-large";
+          }
         }
-        if (filled > limit) {
-          pool?.give(buffer.buffer);
-          return "too-large";
+        if (full.length === 0) return block.subarray(0, filled);
+        const whole = new Uint8Array(total);
+        let at = 0;
+        for (const b of full) {
+          whole.set(b, at);
+          at += b.length;
         }
-        return buffer.subarray(0, filled);
+        whole.set(block.subarray(0, filled), at);
+        giveBack([...full, block]);
+        return whole;
       } finally {
         signal.removeEventListener("abort", stop);
       }

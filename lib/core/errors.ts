@@ -437,6 +437,41 @@ export class WaitTimeoutError extends Data.Error<RequestFacts & { readonly waite
   }
 }
 
+/**
+ * The server does not offer what the call needs: an older W&B Server release without the
+ * feature (as its `serverInfo.features` says) and with no fallback the client could take.
+ *
+ * Retrying cannot help: the server has to be upgraded, or the call made without what it lacks
+ * (a listing without its filters, say).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { UnsupportedByServerError } from "@effect-wandb/api";
+ * const e = new UnsupportedByServerError({
+ *   operation: "FetchRegistries",
+ *   feature: "ARTIFACT_REGISTRY_SEARCH",
+ *   message: "Listing registries is not supported by this W&B server (it lacks ARTIFACT_REGISTRY_SEARCH)",
+ * });
+ * assert.ok(e._tag === "UnsupportedByServerError" && !e.isRetryable);
+ * ```
+ */
+export class UnsupportedByServerError extends Data.Error<
+  RequestFacts & {
+    /** The server feature the call needs (a name of W&B's `ServerFeature` list). */
+    readonly feature: string;
+    /** The server's version, when it says. */
+    readonly serverVersion?: string | undefined;
+  }
+> {
+  /** Discriminant for `Effect.catchTag`. */
+  readonly _tag = "UnsupportedByServerError" as const;
+  /** Never retryable: the server must be upgraded. */
+  get isRetryable(): boolean {
+    return false;
+  }
+}
+
 /** The failures of a download to disk: those of its requests, and of the bytes and the disk. */
 export type DownloadError = RequestError | NotFoundError | ChecksumError | LocalFileError;
 
@@ -462,7 +497,8 @@ export type WandbError =
   | ChecksumError
   | LocalFileError
   | WaitTimeoutError
-  | RuntimePermissionError;
+  | RuntimePermissionError
+  | UnsupportedByServerError;
 
 /**
  * The errors a request can fail with once it has been sent (all but `InvalidArgumentError` and
@@ -476,7 +512,8 @@ export type RequestError =
   | TransportError
   | GraphqlError
   | DecodeError
-  | RuntimePermissionError;
+  | RuntimePermissionError
+  | UnsupportedByServerError;
 
 /**
  * Whether retrying the failed request could succeed.

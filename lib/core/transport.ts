@@ -17,6 +17,7 @@ import * as HttpClient from "effect/http/HttpClient";
 import * as HttpClientRequest from "effect/http/HttpClientRequest";
 import * as HttpClientResponse from "effect/http/HttpClientResponse";
 import type { ApiConfig } from "./config.ts";
+import { learnCapabilities, type ServerCapabilities } from "./capabilities.ts";
 import { DecodeError, type NotFoundError, type RequestError, ServerError } from "./errors.ts";
 import type { GraphqlRequest } from "./graphql.ts";
 import { readBody, readErrorText } from "./_bodies.ts";
@@ -54,6 +55,11 @@ export interface OpenDownloadOptions extends DownloadOptions {
 export interface WandbClient {
   /** The configuration this client was built with. */
   readonly config: ApiConfig;
+  /**
+   * What the server offers (its features and version), asked the first time an operation needs
+   * to know and kept for the client's life.
+   */
+  readonly capabilities: Effect.Effect<ServerCapabilities, RequestError>;
   /**
    * Sends a GraphQL request and decodes its `data`, retrying retryable failures.
    */
@@ -316,6 +322,7 @@ export function makeWandbClient(
 
     return {
       config,
+      capabilities: yield* learnCapabilities(graphql.execute),
       execute: graphql.execute,
       executeReading: graphql.executeReading,
       download: (url, options) =>

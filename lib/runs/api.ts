@@ -98,6 +98,11 @@ export interface RunsApi {
   /** Sets a run's state where W&B allows it (Python's `run.update_state`). */
   updateRunState(run: Run, state: string): Effect.Effect<Run, WandbError>;
   /**
+   * Asks a run to stop gracefully (Python's `run.stop()`): its process stops at its next
+   * heartbeat; this returns once W&B has flagged it.
+   */
+  stopRun(run: RunRef): Effect.Effect<void, WandbError>;
+  /**
    * Waits for a run to finish, crash, fail or be killed (Python's `run.wait_until_finished()`),
    * polling on a `Schedule`, failing with a `WaitTimeoutError` after `timeout`.
    */
@@ -188,6 +193,17 @@ export function runsApi(context: ApiContext): RunsApi {
     deleteRun: (run, options) => Effect.flatMap(changes, (m) => m.deleteRun(client, run, options)),
     updateRunState: (run, state) =>
       Effect.flatMap(changes, (m) => m.updateRunState(client, run, state)),
+    stopRun: (run) =>
+      // The mutation takes the run's storage id: a run already fetched has it.
+      Effect.flatMap(changes, (m) =>
+        typeof run === "object" && "storageId" in run
+          ? m.stopRun(client, run as Run)
+          : withRun(run, (path) =>
+            Effect.flatMap(
+              Effect.flatMap(operations, (o) =>
+                o.getRun(client, path)),
+              (found) => m.stopRun(client, found),
+            ))),
     waitUntilFinished: (run, options) =>
       withRun(
         run,

@@ -29,6 +29,7 @@ import {
   deleteRunMutation,
   runStateQuery,
   type RunUpdateFields,
+  stopRunMutation,
   updateRunMutation,
   updateRunStateMutation,
 } from "./mutations.ts";
@@ -277,6 +278,33 @@ export function updateRunState(
   return client.execute(updateRunStateMutation(run.storageId, state)).pipe(
     Effect.flatMap(() =>
       getRun(client, { entity: run.entity, project: run.project, runId: run.id })
+    ),
+  );
+}
+
+/**
+ * Asks a run to stop gracefully (Python's `run.stop()`): W&B flags it, and the process running
+ * it shuts the run down at its next heartbeat, so this is safe for remote runs (a Kubernetes
+ * pod, say). It returns once the flag is set, not once the run ends (wait with
+ * {@link waitUntilFinished}); asking again, or asking a run that ended, changes nothing.
+ *
+ * @example
+ * ```ts
+ * import { type Run } from "@effect-wandb/api";
+ * import { type WandbClient } from "@effect-wandb/api/client";
+ * import { stopRun } from "@effect-wandb/api/runs";
+ * const stop = (client: WandbClient, run: Run) => stopRun(client, run);
+ * ```
+ */
+export function stopRun(
+  client: WandbClient,
+  run: Pick<Run, "storageId" | "entity" | "project" | "id">,
+): Effect.Effect<void, RequestError | NotFoundError> {
+  return client.execute(stopRunMutation(run.storageId)).pipe(
+    Effect.flatMap((data) =>
+      data.stopRun?.success === true ? Effect.void : Effect.fail(
+        runNotFound("StopRun", { entity: run.entity, project: run.project, runId: run.id }),
+      )
     ),
   );
 }

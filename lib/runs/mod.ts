@@ -45,6 +45,7 @@ export {
   type RunChanges,
   runMetadata,
   runUrl,
+  stopRun,
   updateRun,
   updateRunState,
   type WaitOptions,

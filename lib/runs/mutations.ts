@@ -226,6 +226,38 @@ export function updateRunStateMutation(
   };
 }
 
+/** The decoded answer of `StopRun`. */
+export interface StopRunData {
+  readonly stopRun: { readonly success: boolean | null } | null;
+}
+
+const stopRunDocument = operationDocument(`
+  mutation StopRun($id: ID!) {
+    stopRun(input: {id: $id}) { success }
+  }
+`);
+
+/**
+ * `StopRun` (Python's `run.stop()`): flags a run to stop, as the App's "Stop run" button does.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { stopRunMutation } from "@effect-wandb/api/graphql";
+ * assert.ok(stopRunMutation("UnVu").operation === "StopRun");
+ * ```
+ */
+export function stopRunMutation(storageId: string): GraphqlRequest<StopRunData> {
+  return {
+    operation: "StopRun",
+    document: stopRunDocument,
+    variables: { id: storageId },
+    decoder: Schema.Struct({
+      stopRun: Schema.NullOr(Schema.Struct({ success: Schema.NullOr(Schema.Boolean) })),
+    }),
+  };
+}
+
 /** The decoded answer of `CreateProject`. */
 export interface CreateProjectData {
   readonly result: {

@@ -19,6 +19,7 @@ import {
 } from "./history/parquet.ts";
 import { resolverContext, rootResolvers } from "./resolvers.ts";
 import { ForbiddenError, type ServerResource } from "./resource.ts";
+import { serverProfile, type ServerVersion } from "./server_versions.ts";
 import { serverResources } from "./resources.ts";
 import { buildWandbSchema } from "./schema/mod.ts";
 import { emptySeed, generateSeed, prng, type SeedData, type SeedOptions } from "./seed.ts";
@@ -96,6 +97,12 @@ export interface EmulatorOptions {
    * `saasCostProfile` is W&B's. Replaces `latencyMs`.
    */
   readonly costProfile?: CostProfile | undefined;
+  /**
+   * The W&B Server release to act as: its schema lacks what later releases brought, and its
+   * `serverInfo` lists only its features (see `server_versions.ts`).
+   * @default {"latest"}
+   */
+  readonly serverVersion?: ServerVersion | undefined;
   /** A token-bucket rate limit: beyond it, HTTP 429 with a retry header. */
   readonly rateLimit?: RateLimit | undefined;
   /** Random failures, reproducible from `seed`. */
@@ -126,6 +133,8 @@ export interface Emulator extends EmulatorHandle {
   readonly apiKey: string;
   /** The seed data the server was loaded with (empty lists when unseeded). */
   readonly seed: SeedData;
+  /** The W&B Server release it acts as (`latest`: SaaS). */
+  readonly serverVersion: ServerVersion;
   /** Every request so far, oldest first. */
   readonly requests: ReadonlyArray<RecordedRequest>;
   /**
@@ -209,7 +218,8 @@ export function startEmulator(options?: EmulatorOptions): Promise<Emulator> {
     store.load(seed);
   }
   const apiKey = seed.users[0]?.apiKey ?? "a".repeat(40);
-  const schema = buildWandbSchema();
+  const release = serverProfile(options?.serverVersion);
+  const schema = buildWandbSchema(release.version);
   // Clients send the same few documents over and over: parse and validate each once.
   const documents = new Map<string, DocumentNode | ReadonlyArray<GraphQLError>>();
   const prepare = (source: string): DocumentNode | ReadonlyArray<GraphQLError> => {
@@ -339,6 +349,7 @@ export function startEmulator(options?: EmulatorOptions): Promise<Emulator> {
           rawJson,
           storage: staleUrls ? storage.stale : storage,
           baseUrl: handle.url,
+          profile: release,
         }),
         variableValues: variables,
       })
@@ -492,6 +503,7 @@ export function startEmulator(options?: EmulatorOptions): Promise<Emulator> {
       store,
       apiKey,
       seed,
+      serverVersion: release.version,
       get requests() {
         return requests;
       },

@@ -14,6 +14,7 @@ import * as Flag from "effect/cli/Flag";
 import { libraryVersion } from "../core/config.ts";
 import { denoCliLayer } from "../cli/platform.ts";
 import { type Emulator, startEmulator } from "./emulator.ts";
+import { type ServerVersion, serverVersions } from "./server_versions.ts";
 
 /** The `emulator` command's flags, as `effect/cli` parses them. */
 export interface EmulatorInput {
@@ -23,6 +24,7 @@ export interface EmulatorInput {
   readonly storagePort: number;
   /** `--latency-ms`: latency added to every request. */
   readonly latencyMs: number;
+  readonly serverVersion: ServerVersion;
 }
 
 /** The exit code of the last run of the command: 0, or 2 (bad usage). */
@@ -40,6 +42,9 @@ export function banner(server: Emulator): string {
     `  WANDB_API_KEY=${server.apiKey}   (user ${server.seed.users[0]?.username ?? "alice"}; ` +
     `entities ${server.seed.entities.map((e) => e.name).join(", ")})`,
     `Projects: ${projects.join(", ")}.`,
+    `Acting as W&B Server ${
+      server.serverVersion === "latest" ? "SaaS (latest)" : server.serverVersion
+    }.`,
     "Ctrl-C stops it.",
   ].join("\n");
 }
@@ -57,6 +62,12 @@ export const emulatorCommand: Command.Command<"emulator", EmulatorInput, {}, nev
         0,
       ),
       latencyMs: port("latency-ms", "milliseconds added to every request (default: 0)", 0),
+      serverVersion: Flag.Literals("server-version", serverVersions).pipe(
+        Flag.withDescription(
+          "the W&B Server release to act as: its schema and features (default: latest, as SaaS)",
+        ),
+        Flag.withDefault("latest" as const),
+      ),
     },
     (input) =>
       Effect.gen(function* () {
@@ -72,6 +83,7 @@ export const emulatorCommand: Command.Command<"emulator", EmulatorInput, {}, nev
             port: input.port,
             storagePort: input.storagePort,
             latencyMs: input.latencyMs,
+            serverVersion: input.serverVersion,
           })
         );
         yield* Effect.callback<void>((resume) => {

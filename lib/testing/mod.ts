@@ -84,7 +84,16 @@ export { serverResources } from "./resources.ts";
 export { resolverContext, rootResolvers } from "./resolvers.ts";
 export { decodeOffsetCursor, offsetCursor, offsetPage } from "./pages.ts";
 export { runFilter, runOrder, RunQueryError } from "./runs/query.ts";
-export { buildWandbSchema, validateOperation, wandbSdl } from "./schema/mod.ts";
+export { buildWandbSchema, missingCoordinates, validateOperation, wandbSdl } from "./schema/mod.ts";
+export {
+  featureReleases,
+  featuresFieldRelease,
+  isServerVersion,
+  type ServerProfile,
+  serverProfile,
+  type ServerVersion,
+  serverVersions,
+} from "./server_versions.ts";
 export {
   type CoreSeed,
   emptySeed,
@@ -126,6 +135,9 @@ export { sweepsResource } from "./sweeps/resource.ts";
 export { teamsResource } from "./teams/resource.ts";
 export { reportsResource } from "./reports/resource.ts";
 export { launchResource } from "./launch/resource.ts";
+export { consoleLinesCap, consoleResource } from "./console/resource.ts";
+export { ConsoleLogStore, type NewLogLine, type StoredLogLine } from "./console/store.ts";
+export { type SeedConsoleLog } from "./console/seed.ts";
 export {
   type CostProfile,
   historyRowsIn,

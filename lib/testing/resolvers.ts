@@ -48,12 +48,14 @@ const runFields = merged((r) => r.runFields);
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { EmulatorStore, resolverContext } from "@effect-wandb/api/testing";
+ * import { EmulatorStore, resolverContext, serverProfile } from "@effect-wandb/api/testing";
  * const store = EmulatorStore.open();
  * const viewer = store.users.create({ username: "u", name: "U", email: "u@x", admin: false }, "k".repeat(40));
  * store.users.createEntity("u", false, ["u"]);
  * const storage = { signedUrl: (key: string) => key, uploadUrl: (key: string) => key };
- * const ctx = resolverContext({ store, viewer, parquet: undefined, rawJson: (t) => [t], storage, baseUrl: "" });
+ * const ctx = resolverContext({
+ *   store, viewer, parquet: undefined, rawJson: (t) => [t], storage, baseUrl: "", profile: serverProfile(),
+ * });
  * assert.ok(ctx.entityView("u")?.name === "u");
  * assert.ok(ctx.entityView("nobody") === null);
  * store.close();
@@ -100,8 +102,16 @@ export function resolverContext(request: RequestContext): ResolverContext {
  */
 export const rootResolvers: Readonly<Record<string, RootField>> = Object.assign(
   {
-    // Features this server has (the official client asks before using some fields): none yet.
-    serverInfo: () => ({ features: [], latestLocalVersionInfo: null }),
+    // The release the server acts as: its features (the official client asks before using some
+    // fields) and, for a W&B Server install, its version (SaaS answers null).
+    serverInfo: (_args: Record<string, never>, ctx: ResolverContext) => ({
+      features: [...ctx.profile.features].map((name) => ({ name, isEnabled: true })),
+      latestLocalVersionInfo: ctx.profile.versionString === undefined ? null : {
+        outOfDate: ctx.profile.version !== "latest",
+        latestVersionString: ctx.profile.versionString,
+        versionOnThisInstanceString: ctx.profile.versionString,
+      },
+    }),
   },
   ...resources.map((r) => r.rootFields ?? {}),
 );

@@ -18,6 +18,7 @@ import type { StoredProject } from "./projects/store.ts";
 import type { StoredRun } from "./runs/store.ts";
 import type { HistoryRow } from "./history/store.ts";
 import type { CoreSeed } from "./seed.ts";
+import type { ServerProfile } from "./server_versions.ts";
 
 /** Thrown by a resolver when the viewer may not read an entity: the server answers HTTP 403. */
 export class ForbiddenError extends Error {
@@ -52,6 +53,8 @@ export interface RequestContext {
   readonly storage: UrlIssuer;
   /** The server's base URL, for the authenticated `url` of a file. */
   readonly baseUrl: string;
+  /** The W&B Server release the server acts as: its version and features. */
+  readonly profile: ServerProfile;
 }
 
 /** What every resolver sees: the request, the views of the core types, and access checks. */
@@ -93,6 +96,11 @@ export interface ServerResource<Store = never, SeedItem = never> {
   readonly open?: ((db: DatabaseSync, opened: EmulatorStore) => Store) | undefined;
   /** Its part of the SDL: its types, and `extend type` for what it adds to others. */
   readonly sdl?: string | undefined;
+  /**
+   * What older releases lack: per server feature, the schema coordinates it brings (`Type`,
+   * `Type.field`, `Type.field(arg:)`), removed from the schema of a release without it.
+   */
+  readonly gated?: Readonly<Record<string, ReadonlyArray<string>>> | undefined;
   /** The root `Query` and `Mutation` fields it answers. */
   readonly rootFields?: Readonly<Record<string, RootField>> | undefined;
   /** The fields it adds to a `User`. */

@@ -15,6 +15,7 @@ import { sweepsResource } from "./sweeps/resource.ts";
 import { teamsResource } from "./teams/resource.ts";
 import { reportsResource } from "./reports/resource.ts";
 import { launchResource } from "./launch/resource.ts";
+import { consoleResource } from "./console/resource.ts";
 
 /**
  * Every resource of the local server, by name: `server.store.<name>` is its store and
@@ -38,4 +39,5 @@ export const serverResources = {
   teams: teamsResource,
   reports: reportsResource,
   launch: launchResource,
+  console: consoleResource,
 };

@@ -118,7 +118,12 @@ Deno.test("the local server answers the official client's captured queries in th
     await t.step("GetViewer-style anonymous viewer query and ServerFeaturesQuery", async () => {
       const { body } = await post(server.url, server.apiKey, captured[0]!.query, {});
       assert.equal(typeof body.data.viewer.id, "string");
-      assert.deepEqual((await ask("ServerFeaturesQuery")).serverInfo.features, []);
+      // As SaaS: every feature the client branches on, each enabled.
+      const features = (await ask("ServerFeaturesQuery")).serverInfo.features as Array<
+        { name: string; isEnabled: boolean }
+      >;
+      assert.ok(features.some((f) => f.name === "ARTIFACT_REGISTRY_SEARCH"));
+      assert.ok(features.length >= 10 && features.every((f) => f.isEnabled));
     });
     await t.step("write path: UpsertBucket, CreateProject, DeleteRun", async () => {
       const created = await ask("CreateProject");

@@ -30,6 +30,16 @@ import { type SeedArtifact, seedArtifacts } from "./seed.ts";
 export const artifactsResource: ServerResource<ArtifactStore, SeedArtifact> = {
   open: (db) => new ArtifactStore(db),
   sdl: artifactsSdl,
+  gated: {
+    // The official client sends `filters` and `order` to `ArtifactType.artifactCollections` on
+    // every release, and omits them from `Project.artifactCollections` without the feature.
+    ARTIFACT_COLLECTIONS_FILTERING_SORTING: [
+      "Project.artifactCollections(filters:)",
+      "Project.artifactCollections(order:)",
+    ],
+    ARTIFACT_DIGEST_ALGORITHM: ["Artifact.digestAlgorithm"],
+    ARTIFACT_MEMBERSHIP_IN_LINK_ARTIFACT_RESPONSE: ["LinkArtifactPayload.artifactMembership"],
+  },
   rootFields: { ...artifactQueries, ...artifactMutations },
   projectFields: projectArtifactFields,
   runFields: runArtifactFields,

@@ -26,6 +26,7 @@ const json = (status: number, body: unknown) =>
 export const filesResource: ServerResource<RunFileStore> = {
   open: (db) => new RunFileStore(db),
   sdl: filesSdl,
+  gated: { TOTAL_COUNT_IN_FILE_CONNECTION: ["FileConnection.totalCount"] },
   runFields: runFileFields,
   rootFields: {
     createRunFiles: (

@@ -92,6 +92,7 @@ export function runFields(ctx: ResolverContext, run: StoredRun): Fields {
     config: ({ keys }: { keys?: Array<string> | null }) => pickKeys(run.configJson, keys),
     summaryMetrics: ({ keys }: { keys?: Array<string> | null }) => pickKeys(run.summaryJson, keys),
     systemMetrics: run.systemMetricsJson,
+    shouldStop: () => ctx.store.runs.stopRequested(run),
   };
 }
 
@@ -171,6 +172,11 @@ export const runMutations: Readonly<Record<string, RootField>> = {
   deleteRun: ({ input }: { input: { id: string } }, ctx: ResolverContext) => {
     ctx.store.runs.delete(runById(ctx, input.id));
     return { clientMutationId: null };
+  },
+  stopRun: ({ input }: { input: { id: string } }, ctx: ResolverContext) => {
+    // As W&B: a flag for the run's process; stopping a run that ended changes nothing.
+    ctx.store.runs.requestStop(runById(ctx, input.id));
+    return { success: true, clientMutationId: null };
   },
   updateRunState: ({ input }: { input: { id: string; state: string } }, ctx: ResolverContext) => {
     const run = runById(ctx, input.id);

@@ -10,6 +10,8 @@ extend type Mutation {
   upsertBucket(input: UpsertBucketInput!): UpsertBucketPayload
   deleteRun(input: DeleteRunInput!): DeleteRunPayload
   updateRunState(input: UpdateRunStateInput!): UpdateRunStatePayload
+  "Flags a run to stop: its process reads the flag with its next heartbeat (the App's Stop run)."
+  stopRun(input: StopRunInput!): StopRunPayload
 }
 
 extend type Project {
@@ -43,6 +45,8 @@ type Run implements Node {
   config(keys: [String!]): JSONString
   summaryMetrics(keys: [String!]): JSONString
   systemMetrics: JSONString
+  "Whether the run was asked to stop (stopRun); its process stops at its next heartbeat."
+  shouldStop: Boolean
 }
 
 type RunConnection {
@@ -98,6 +102,16 @@ type DeleteRunPayload {
 input UpdateRunStateInput {
   id: ID!
   state: String!
+  clientMutationId: String
+}
+
+input StopRunInput {
+  id: ID!
+  clientMutationId: String
+}
+
+type StopRunPayload {
+  success: Boolean
   clientMutationId: String
 }
 

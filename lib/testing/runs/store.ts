@@ -158,6 +158,10 @@ export class RunStore {
         job_type TEXT, sweep_name TEXT, host TEXT, commit_hash TEXT, notes TEXT,
         description TEXT, created_at TEXT NOT NULL, heartbeat_at TEXT, user_id INTEGER,
         history_spec TEXT, UNIQUE (project_id, name));
+      CREATE TABLE IF NOT EXISTS run_stops (run_seq INTEGER PRIMARY KEY);
+      CREATE TRIGGER IF NOT EXISTS stop_of_deleted_run AFTER DELETE ON runs BEGIN
+        DELETE FROM run_stops WHERE run_seq = OLD.seq;
+      END;
     `);
     this.statements = new Statements(db);
   }
@@ -314,6 +318,17 @@ export class RunStore {
    */
   delete(run: StoredRun): void {
     this.statements.get("DELETE FROM runs WHERE seq = ?").run(run.seq);
+  }
+
+  /** Flags a run to stop (`stopRun`); flagging it again changes nothing. */
+  requestStop(run: StoredRun): void {
+    this.statements.get("INSERT OR IGNORE INTO run_stops (run_seq) VALUES (?)").run(run.seq);
+  }
+
+  /** Whether a run was flagged to stop. */
+  stopRequested(run: StoredRun): boolean {
+    return this.statements.get("SELECT 1 FROM run_stops WHERE run_seq = ?").get(run.seq) !==
+      undefined;
   }
 
   /** Forgets a run's generated history spec: its rows are stored from now on. */

@@ -4,4 +4,4 @@
  * @module
  */
 export { wandbSdl } from "./sdl.ts";
-export { buildWandbSchema, validateOperation } from "./schema.ts";
+export { buildWandbSchema, missingCoordinates, validateOperation } from "./schema.ts";

@@ -53,7 +53,14 @@ type Mutation
 
 type ServerInfo {
   features: [ServerFeature!]!
-  latestLocalVersionInfo: JSON
+  "A W&B Server install's version (null on SaaS)."
+  latestLocalVersionInfo: LocalVersionInfo
+}
+
+type LocalVersionInfo {
+  outOfDate: Boolean!
+  latestVersionString: String!
+  versionOnThisInstanceString: String!
 }
 
 type ServerFeature {

@@ -5,7 +5,9 @@
  *
  * @module
  */
+import { GraphQLError } from "graphql";
 import { load } from "js-yaml";
+import { Query } from "mingo";
 import type { EmulatorStore } from "../store.ts";
 import type { StoredProject } from "../projects/store.ts";
 import { offsetPage } from "../pages.ts";
@@ -57,6 +59,30 @@ export function sweepView(
   };
 }
 
+/**
+ * W&B's sweep filters: a MongoDB-style document over a sweep's fields (`name`, `displayName`,
+ * `state`, `method`, `createdAt`), as the official client sends them (`{}` for all).
+ */
+function sweepFilter(filters: string | null | undefined): (sweep: StoredSweep) => boolean {
+  if (filters === null || filters === undefined || filters === "" || filters === "{}") {
+    return () => true;
+  }
+  let query: Query;
+  try {
+    query = new Query(JSON.parse(filters));
+  } catch (error) {
+    throw new GraphQLError(`invalid sweep filters: ${(error as Error).message}`);
+  }
+  return (sweep) =>
+    query.test({
+      name: sweep.name,
+      displayName: sweep.displayName,
+      state: sweep.state,
+      method: sweep.method,
+      createdAt: sweep.createdAt,
+    });
+}
+
 /** The `Project` fields about sweeps. */
 export function projectSweepFields(
   store: EmulatorStore,
@@ -68,8 +94,8 @@ export function projectSweepFields(
       const sweep = store.sweeps.get(project.internalId, sweepName);
       return sweep === undefined ? null : sweepView(store, project, sweep);
     },
-    sweeps: (args: { after?: string | null; first?: number | null }) => {
-      const all = store.sweeps.list(project.internalId);
+    sweeps: (args: { after?: string | null; first?: number | null; filters?: string | null }) => {
+      const all = store.sweeps.list(project.internalId).filter(sweepFilter(args.filters));
       const page = offsetPage(all, args.after, args.first, 50);
       return {
         pageInfo: page.pageInfo,

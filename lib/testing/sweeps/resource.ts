@@ -23,6 +23,7 @@ import { SweepStore } from "./store.ts";
 export const sweepsResource: ServerResource<SweepStore, SeedSweep> = {
   open: (db) => new SweepStore(db),
   sdl: sweepsSdl,
+  gated: { SWEEPS_QUERY_FILTERING: ["Project.sweeps(filters:)", "Project.sweeps(order:)"] },
   projectFields: (ctx, project) => projectSweepFields(ctx.store, project),
   seed: () => seedSweeps,
   load: (store, _core, sweeps) => {

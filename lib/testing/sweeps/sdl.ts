@@ -8,7 +8,7 @@
 export const sweepsSdl: string = /* GraphQL */ `
 extend type Project {
   totalSweeps: Int!
-  sweeps(after: String, first: Int, before: String, last: Int): SweepConnection
+  sweeps(after: String, first: Int, before: String, last: Int, filters: JSONString, order: String): SweepConnection
   sweep(sweepName: String!): Sweep
 }
 
