@@ -35,6 +35,7 @@ import { type TeamsApi, teamsApi } from "../teams/api.ts";
 import { type UsersApi, usersApi } from "../users/api.ts";
 import { askDefaultEntity, type ViewerApi, viewerApi } from "../viewer/api.ts";
 import { type ConsoleApi, consoleApi } from "../console/api.ts";
+import { type IntegrationsApi, integrationsApi } from "../integrations/api.ts";
 
 /** What the `Api` holds besides its slices. */
 export interface ApiCore {
@@ -66,7 +67,8 @@ export interface ApiShape
     UsersApi,
     TeamsApi,
     LaunchApi,
-    ConsoleApi {}
+    ConsoleApi,
+    IntegrationsApi {}
 
 /** The slices, each built from the same context. */
 const slices = (context: ApiContext) => ({
@@ -82,6 +84,7 @@ const slices = (context: ApiContext) => ({
   ...teamsApi(context),
   ...launchApi(context),
   ...consoleApi(context),
+  ...integrationsApi(context),
 });
 
 /** The members of the `Api` that are not traced calls: its configuration and client. */

@@ -138,6 +138,13 @@ export { launchResource } from "./launch/resource.ts";
 export { consoleLinesCap, consoleResource } from "./console/resource.ts";
 export { ConsoleLogStore, type NewLogLine, type StoredLogLine } from "./console/store.ts";
 export { type SeedConsoleLog } from "./console/seed.ts";
+export { integrationsResource, integrationView } from "./integrations/resource.ts";
+export {
+  IntegrationStore,
+  type NewIntegration,
+  type StoredIntegration,
+} from "./integrations/store.ts";
+export { type SeedIntegration } from "./integrations/seed.ts";
 export {
   type CostProfile,
   historyRowsIn,

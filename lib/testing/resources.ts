@@ -16,6 +16,7 @@ import { teamsResource } from "./teams/resource.ts";
 import { reportsResource } from "./reports/resource.ts";
 import { launchResource } from "./launch/resource.ts";
 import { consoleResource } from "./console/resource.ts";
+import { integrationsResource } from "./integrations/resource.ts";
 
 /**
  * Every resource of the local server, by name: `server.store.<name>` is its store and
@@ -40,4 +41,5 @@ export const serverResources = {
   reports: reportsResource,
   launch: launchResource,
   console: consoleResource,
+  integrations: integrationsResource,
 };

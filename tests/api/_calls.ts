@@ -121,6 +121,14 @@ export const calls: Record<Exclude<keyof ApiShape, "config" | "client">, Call> =
   job: (api) => api.job("acme/mnist/job-mnist-train:latest"),
   listJobs: (api) => api.listJobs("acme/mnist"),
   consoleLogs: (api, f) => api.consoleLogs(f.run),
+  integrations: (api) => api.integrations("acme"),
+  slackIntegrations: (api) => api.slackIntegrations("acme"),
+  webhookIntegrations: (api) => api.webhookIntegrations("acme"),
+  createWebhookIntegration: (api) =>
+    api.createWebhookIntegration(
+      { name: "traced", urlEndpoint: "http://127.0.0.1:9/hook" },
+      "acme",
+    ),
 };
 
 /** The fixtures of {@link calls}, read from the seeded local server, files under `dir`. */
