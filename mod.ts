@@ -150,6 +150,7 @@ export {
   type TaggedHistoryFormats,
   type TaggedHistoryRow,
 } from "./lib/history/multi_run.ts";
+export { type FollowHistoryOptions } from "./lib/history/follow.ts";
 export { type HistoryRow } from "./lib/history/queries.ts";
 export { type HistoryOptions } from "./lib/history/sampled.ts";
 export {
@@ -166,6 +167,14 @@ export { type ReportsOptions } from "./lib/reports/api.ts";
 export { type Report, type ReportSection } from "./lib/reports/reports.ts";
 export { type CreateRunOptions, type PathTarget, type RunsOptions } from "./lib/runs/api.ts";
 export { type RunChanges, type WaitOptions } from "./lib/runs/changes.ts";
+export { type FollowRunsOptions, type RunEvent } from "./lib/runs/follow.ts";
+export { type ConsoleLogLine, type ConsoleLogsOptions } from "./lib/console/operations.ts";
+export {
+  type Integration,
+  type SlackIntegration,
+  type WebhookIntegration,
+} from "./lib/integrations/operations.ts";
+export { type ServerCapabilities } from "./lib/core/capabilities.ts";
 export { type JsonObject, type Run, unwrapConfig } from "./lib/runs/decoders.ts";
 export { type RunsTableRow, runsTableRow } from "./lib/runs/table.ts";
 export { type Sweep } from "./lib/sweeps/sweeps.ts";

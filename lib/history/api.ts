@@ -10,6 +10,7 @@ import { type ApiContext, loadOnce, type RunRef } from "../core/context.ts";
 import type { WandbError } from "../core/errors.ts";
 import type { Run } from "../runs/decoders.ts";
 import type { MultiRunOptions, TaggedHistoryFormats, TaggedHistoryRow } from "./multi_run.ts";
+import type { FollowHistoryOptions } from "./follow.ts";
 import type { HistoryRow } from "./queries.ts";
 import type { HistoryOptions } from "./sampled.ts";
 import type { HistoryFormat, HistoryFormats, ScanHistoryOptions } from "./scan.ts";
@@ -46,6 +47,11 @@ export interface HistoryApi {
   ): Effect.Effect<ReadonlyArray<HistoryRow>, WandbError>;
   /** The last logged step (Python's `run.lastHistoryStep`), -1 when none. */
   lastHistoryStep(run: RunRef): Effect.Effect<number, WandbError>;
+  /**
+   * A run's rows as they are logged: those so far from `fromStep`, then the new ones, polled on
+   * `schedule`, until the run finishes, crashes, fails or is killed (or the stream is interrupted).
+   */
+  followHistory(run: RunRef, options?: FollowHistoryOptions): Stream.Stream<HistoryRow, WandbError>;
   /** Sampled histories of many runs, rows tagged with `run_id` (Python's `Runs.histories`). */
   histories<E, R>(
     runs: Stream.Stream<Run, E, R>,
@@ -56,6 +62,7 @@ export interface HistoryApi {
 const scan = loadOnce(() => import("./scan.ts"));
 const sampled = loadOnce(() => import("./sampled.ts"));
 const multiRun = loadOnce(() => import("./multi_run.ts"));
+const follow = loadOnce(() => import("./follow.ts"));
 
 /** Builds the history's slice. */
 export function historyApi(context: ApiContext): HistoryApi {
@@ -85,5 +92,10 @@ export function historyApi(context: ApiContext): HistoryApi {
       ),
     histories: (runs, options) =>
       Stream.unwrap(Effect.map(multiRun, (m) => m.histories(client, runs, options))),
+    followHistory: (run, options) =>
+      Stream.unwrap(
+        Effect.map(Effect.zip(paths.run(run), follow), ([path, m]) =>
+          m.followHistory(client, path, options)),
+      ),
   };
 }

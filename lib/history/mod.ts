@@ -13,6 +13,7 @@
  * @module
  */
 export { type HistoryApi, historyApi } from "./api.ts";
+export { finalRunStates, followHistory, type FollowHistoryOptions } from "./follow.ts";
 export { historyJsonStep } from "./formats.ts";
 export {
   histories,

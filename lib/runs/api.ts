@@ -15,6 +15,7 @@ import { classifyPath, type RunPath } from "../core/paths.ts";
 import type { Project } from "../projects/projects.ts";
 import type { Run } from "./decoders.ts";
 import type { RunChanges, WaitOptions } from "./changes.ts";
+import type { FollowRunsOptions, RunEvent } from "./follow.ts";
 
 /** Options of {@link RunsApi.runs}. */
 export interface RunsOptions {
@@ -111,11 +112,17 @@ export interface RunsApi {
   runMetadata(run: RunRef): Effect.Effect<Readonly<Record<string, unknown>> | null, WandbError>;
   /** A run's page in the W&B app (Python's `run.url`). */
   runUrl(run: RunRef): Effect.Effect<string, WandbError>;
+  /**
+   * A project's run events as they happen (created, state changed, heartbeat stale, finished),
+   * polled on `schedule` until interrupted.
+   */
+  followRuns(project?: string, options?: FollowRunsOptions): Stream.Stream<RunEvent, WandbError>;
 }
 
 const operations = loadOnce(() => import("./operations.ts"));
 const changes = loadOnce(() => import("./changes.ts"));
 const batch = loadOnce(() => import("./batch.ts"));
+const follow = loadOnce(() => import("./follow.ts"));
 const projects = loadOnce(() => import("../projects/projects.ts"));
 
 /** Builds the runs' slice. */
@@ -213,5 +220,10 @@ export function runsApi(context: ApiContext): RunsApi {
       withRun(run, (path) => Effect.flatMap(changes, (m) => m.runMetadata(client, path))),
     runUrl: (run) =>
       withRun(run, (path) => Effect.map(changes, (m) => m.runUrl(config.baseUrl, path))),
+    followRuns: (project, options) =>
+      Stream.unwrap(
+        Effect.map(Effect.zip(paths.project(project), follow), ([p, m]) =>
+          m.followRuns(client, p, options)),
+      ),
   };
 }

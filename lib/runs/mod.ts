@@ -53,4 +53,5 @@ export {
 } from "./changes.ts";
 export { type HistoryKeysInfo, type JsonObject, type Run, unwrapConfig } from "./decoders.ts";
 export { countRuns, getRun, listRuns, listRunsPages } from "./operations.ts";
+export { followRuns, type FollowRunsOptions, type RunEvent } from "./follow.ts";
 export { runsTableBaseColumns, type RunsTableRow, runsTableRow } from "./table.ts";

@@ -20,6 +20,7 @@ import {
 import { resolverContext, rootResolvers } from "./resolvers.ts";
 import { ForbiddenError, type ServerResource } from "./resource.ts";
 import { serverProfile, type ServerVersion } from "./server_versions.ts";
+import { type LiveRun, type LiveRunOptions, startLiveRun } from "./runs/live.ts";
 import { serverResources } from "./resources.ts";
 import { buildWandbSchema } from "./schema/mod.ts";
 import { emptySeed, generateSeed, prng, type SeedData, type SeedOptions } from "./seed.ts";
@@ -115,6 +116,8 @@ export interface EmulatorOptions {
   readonly parquet?: ParquetExportOptions | false | undefined;
   /** Object storage of run files and artifacts (signed URLs). */
   readonly storage?: ObjectStorageOptions | undefined;
+  /** Live runs started with the server (`liveRunPresets` has four), stopped when it closes. */
+  readonly liveRuns?: ReadonlyArray<LiveRunOptions> | undefined;
 }
 
 /** What the Parquet exports see of the server. */
@@ -160,6 +163,13 @@ export interface Emulator extends EmulatorHandle {
   expireSignedUrls(): void;
   /** Drops the queued faults that no request has met yet (GraphQL and storage). */
   clearFaults(): void;
+  /**
+   * Starts a run that logs rows and heartbeats while the server runs, then ends as asked; it is
+   * stopped when the server closes.
+   */
+  startLiveRun(options?: LiveRunOptions): LiveRun;
+  /** The live runs started so far. */
+  readonly liveRuns: ReadonlyArray<LiveRun>;
   /** Stops the server and closes the storage. */
   close(): Promise<void>;
 }
@@ -239,6 +249,7 @@ export function startEmulator(options?: EmulatorOptions): Promise<Emulator> {
     return prepared;
   };
   const requests: Array<RecordedRequest> = [];
+  const liveRuns: Array<LiveRun> = [];
   const faults = new FaultInjector(options?.failureRate, options?.rateLimit);
   const inFlight = { now: 0, peak: 0 };
   const profile = options?.costProfile;
@@ -497,6 +508,7 @@ export function startEmulator(options?: EmulatorOptions): Promise<Emulator> {
       },
     }, options?.storage);
     exports = options?.parquet === false ? undefined : parquetExports(handle, options?.parquet);
+    for (const live of options?.liveRuns ?? []) liveRuns.push(startLiveRun(store, live));
     resolve({
       url: handle.url,
       storageUrl: handle.storageUrl,
@@ -524,7 +536,14 @@ export function startEmulator(options?: EmulatorOptions): Promise<Emulator> {
       },
       injectStorageFaults: (...added) => faults.injectStorage(...added),
       clearFaults: () => faults.clear(),
+      startLiveRun: (live) => {
+        const started = startLiveRun(store, live);
+        liveRuns.push(started);
+        return started;
+      },
+      liveRuns,
       close: async () => {
+        for (const live of liveRuns) live.stop();
         abort.abort();
         await Promise.all([server.finished, storageServer.finished]);
         store.close();

@@ -15,6 +15,7 @@ import { libraryVersion } from "../core/config.ts";
 import { denoCliLayer } from "../cli/platform.ts";
 import { type Emulator, startEmulator } from "./emulator.ts";
 import { type ServerVersion, serverVersions } from "./server_versions.ts";
+import { liveRunPresets } from "./runs/live.ts";
 
 /** The `emulator` command's flags, as `effect/cli` parses them. */
 export interface EmulatorInput {
@@ -25,6 +26,7 @@ export interface EmulatorInput {
   /** `--latency-ms`: latency added to every request. */
   readonly latencyMs: number;
   readonly serverVersion: ServerVersion;
+  readonly live: boolean;
 }
 
 /** The exit code of the last run of the command: 0, or 2 (bad usage). */
@@ -42,6 +44,9 @@ export function banner(server: Emulator): string {
     `  WANDB_API_KEY=${server.apiKey}   (user ${server.seed.users[0]?.username ?? "alice"}; ` +
     `entities ${server.seed.entities.map((e) => e.name).join(", ")})`,
     `Projects: ${projects.join(", ")}.`,
+    ...(server.liveRuns.length === 0
+      ? []
+      : [`Live runs, logging now: ${server.liveRuns.map((r) => r.path).join(", ")}.`]),
     `Acting as W&B Server ${
       server.serverVersion === "latest" ? "SaaS (latest)" : server.serverVersion
     }.`,
@@ -68,6 +73,12 @@ export const emulatorCommand: Command.Command<"emulator", EmulatorInput, {}, nev
         ),
         Flag.withDefault("latest" as const),
       ),
+      live: Flag.Boolean("live").pipe(
+        Flag.withDescription(
+          "start four live runs in acme/live: healthy, diverging (NaN loss), stalling, crashing",
+        ),
+        Flag.withDefault(false),
+      ),
     },
     (input) =>
       Effect.gen(function* () {
@@ -84,6 +95,7 @@ export const emulatorCommand: Command.Command<"emulator", EmulatorInput, {}, nev
             storagePort: input.storagePort,
             latencyMs: input.latencyMs,
             serverVersion: input.serverVersion,
+            liveRuns: input.live ? liveRunPresets : [],
           })
         );
         yield* Effect.callback<void>((resume) => {

@@ -124,6 +124,13 @@ export { inTransaction, Statements } from "./sqlite.ts";
 export { type StoredEntity, type StoredUser, UserStore } from "./users/store.ts";
 export { ProjectStore, type StoredProject } from "./projects/store.ts";
 export { type NewRun, RunStore, type StoredRun } from "./runs/store.ts";
+export {
+  type LiveRun,
+  type LiveRunEnd,
+  type LiveRunOptions,
+  liveRunPresets,
+  startLiveRun,
+} from "./runs/live.ts";
 export { type HistoryRow, HistoryStore, historyValueType, sampleEvenly } from "./history/store.ts";
 export { usersResource } from "./users/resource.ts";
 export { projectsResource } from "./projects/resource.ts";

@@ -1,7 +1,7 @@
 // The Api's members, one call each, with the fixtures they need: the table the facade test runs
 // to check every member's span, and the server-version matrix runs against every release the
 // local server can act as.
-import { Effect, Stream } from "effect";
+import { Effect, Schedule, Stream } from "effect";
 import { Api, type ApiShape, type Artifact, type ArtifactCollection, type Run } from "../../mod.ts";
 import type { QueuedRun, RunQueue } from "../../mod.ts";
 import type { RunFile } from "../../mod.ts";
@@ -121,6 +121,8 @@ export const calls: Record<Exclude<keyof ApiShape, "config" | "client">, Call> =
   job: (api) => api.job("acme/mnist/job-mnist-train:latest"),
   listJobs: (api) => api.listJobs("acme/mnist"),
   consoleLogs: (api, f) => api.consoleLogs(f.run),
+  followHistory: (api, f) => api.followHistory(f.run, { schedule: Schedule.recurs(0) }),
+  followRuns: (api) => api.followRuns("acme/mnist", { schedule: Schedule.recurs(0) }),
   integrations: (api) => api.integrations("acme"),
   slackIntegrations: (api) => api.slackIntegrations("acme"),
   webhookIntegrations: (api) => api.webhookIntegrations("acme"),

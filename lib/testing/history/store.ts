@@ -94,11 +94,21 @@ export class HistoryStore {
    */
   set(run: StoredRun, rows: Iterable<HistoryRow>): void {
     inTransaction(this.db, () => {
+      this.statements.get("DELETE FROM history_rows WHERE run_seq = ?").run(run.seq);
+      this.statements.get("DELETE FROM history_keys WHERE run_seq = ?").run(run.seq);
+      this.append(run, rows);
+    });
+  }
+
+  /**
+   * Adds rows to a run's stored history, as a live run logs them (a step logged again replaces
+   * its row), and counts their keys' value types with those already counted.
+   */
+  append(run: StoredRun, rows: Iterable<HistoryRow>): void {
+    inTransaction(this.db, () => {
       const insert = this.statements.get(
         "INSERT OR REPLACE INTO history_rows (run_seq, step, quoted) VALUES (?, ?, ?)",
       );
-      this.statements.get("DELETE FROM history_rows WHERE run_seq = ?").run(run.seq);
-      this.statements.get("DELETE FROM history_keys WHERE run_seq = ?").run(run.seq);
       const counts = new Map<string, Map<string, number>>();
       for (const row of rows) {
         // W&B's JSON, as wandb-core writes it: NaN and ±Infinity as bare tokens.
@@ -114,11 +124,12 @@ export class HistoryStore {
           perType.set(type, (perType.get(type) ?? 0) + 1);
         }
       }
-      const insertKey = this.statements.get(
-        "INSERT INTO history_keys (run_seq, key, type, count) VALUES (?, ?, ?, ?)",
+      const addKey = this.statements.get(
+        `INSERT INTO history_keys (run_seq, key, type, count) VALUES (?, ?, ?, ?)
+         ON CONFLICT (run_seq, key, type) DO UPDATE SET count = count + excluded.count`,
       );
       for (const [key, perType] of counts) {
-        for (const [type, count] of perType) insertKey.run(run.seq, key, type, count);
+        for (const [type, count] of perType) addKey.run(run.seq, key, type, count);
       }
     });
   }
