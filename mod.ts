@@ -151,6 +151,7 @@ export {
   type TaggedHistoryRow,
 } from "./lib/history/multi_run.ts";
 export { type FollowHistoryOptions } from "./lib/history/follow.ts";
+export { type TypedRows } from "./lib/history/api.ts";
 export { type HistoryRow } from "./lib/history/queries.ts";
 export { type HistoryOptions } from "./lib/history/sampled.ts";
 export {
@@ -168,6 +169,7 @@ export { type Report, type ReportSection } from "./lib/reports/reports.ts";
 export { type CreateRunOptions, type PathTarget, type RunsOptions } from "./lib/runs/api.ts";
 export { type RunChanges, type WaitOptions } from "./lib/runs/changes.ts";
 export { type FollowRunsOptions, type RunEvent } from "./lib/runs/follow.ts";
+export { type RunSchemas, type SkippedRun } from "./lib/runs/typed.ts";
 export { type ConsoleLogLine, type ConsoleLogsOptions } from "./lib/console/operations.ts";
 export {
   type Integration,

@@ -7,13 +7,42 @@
 import * as Effect from "effect/Effect";
 import * as Stream from "effect/Stream";
 import { type ApiContext, loadOnce, type RunRef } from "../core/context.ts";
-import type { WandbError } from "../core/errors.ts";
+import { DecodeError, type WandbError } from "../core/errors.ts";
+import type { RunPath } from "../core/paths.ts";
+import type * as Schema from "effect/Schema";
 import type { Run } from "../runs/decoders.ts";
 import type { MultiRunOptions, TaggedHistoryFormats, TaggedHistoryRow } from "./multi_run.ts";
 import type { FollowHistoryOptions } from "./follow.ts";
 import type { HistoryRow } from "./queries.ts";
 import type { HistoryOptions } from "./sampled.ts";
 import type { HistoryFormat, HistoryFormats, ScanHistoryOptions } from "./scan.ts";
+
+/** A Schema the rows of a scan are decoded with. */
+export interface TypedRows<A> {
+  /** Decodes each row (`{ _step, loss, … }`); NaN, ±Infinity and big integers as read. */
+  readonly row: Schema.Decoder<A>;
+}
+
+/** Rows decoded by `schema`, a misfit named by its run, step and key. */
+const typedRows = <A>(
+  scanModule: typeof import("./scan.ts"),
+  path: RunPath,
+  schema: Schema.Decoder<A>,
+) =>
+<E, R>(rows: Stream.Stream<HistoryRow, E, R>): Stream.Stream<A, E | DecodeError, R> =>
+  rows.pipe(
+    scanModule.decodeHistoryRows(schema),
+    Stream.mapError((e) =>
+      e instanceof DecodeError && e.operation === "decodeHistoryRows"
+        ? new DecodeError({
+          operation: "HistoryPage",
+          path: `${path.entity}/${path.project}/${path.runId}@${e.path}`,
+          message:
+            `Run ${path.entity}/${path.project}/${path.runId}: a row does not fit the Schema given (${e.path}): ${e.message}`,
+        })
+        : e
+    ),
+  );
 
 /** The history's methods of the `Api`. */
 export interface HistoryApi {
@@ -27,6 +56,14 @@ export interface HistoryApi {
     run: RunRef,
     options?: ScanHistoryOptions<F>,
   ): Stream.Stream<HistoryFormats[F], WandbError>;
+  /**
+   * Every history row of a run decoded by your Schema (`row`): a row that does not fit fails
+   * the stream with a `DecodeError` naming the run, the step and the key.
+   */
+  scanHistory<A>(
+    run: RunRef,
+    options: ScanHistoryOptions<"records"> & TypedRows<A>,
+  ): Stream.Stream<A, WandbError>;
   /**
    * Full histories of many runs, every row tagged with `run_id` and `run_path`, the runs one
    * after another in the order given while `runConcurrency` are read at once.
@@ -52,6 +89,11 @@ export interface HistoryApi {
    * `schedule`, until the run finishes, crashes, fails or is killed (or the stream is interrupted).
    */
   followHistory(run: RunRef, options?: FollowHistoryOptions): Stream.Stream<HistoryRow, WandbError>;
+  /** {@link HistoryApi.followHistory} with each row decoded by your Schema (`row`). */
+  followHistory<A>(
+    run: RunRef,
+    options: FollowHistoryOptions & TypedRows<A>,
+  ): Stream.Stream<A, WandbError>;
   /** Sampled histories of many runs, rows tagged with `run_id` (Python's `Runs.histories`). */
   histories<E, R>(
     runs: Stream.Stream<Run, E, R>,
@@ -68,11 +110,16 @@ const follow = loadOnce(() => import("./follow.ts"));
 export function historyApi(context: ApiContext): HistoryApi {
   const { client, paths } = context;
   return {
-    scanHistory: (run, options) =>
-      Stream.unwrap(
-        Effect.map(Effect.zip(paths.run(run), scan), ([path, m]) =>
-          m.scanHistory(client, path, options)),
-      ),
+    scanHistory:
+      ((run: RunRef, options?: ScanHistoryOptions<HistoryFormat> & Partial<TypedRows<unknown>>) =>
+        Stream.unwrap(
+          Effect.map(Effect.zip(paths.run(run), scan), ([path, m]) => {
+            const rows = m.scanHistory(client, path, options);
+            return options?.row === undefined
+              ? rows
+              : typedRows(m, path, options.row)(rows as Stream.Stream<HistoryRow, WandbError>);
+          }),
+        )) as HistoryApi["scanHistory"],
     scanHistories: (runs, options) =>
       Stream.unwrap(Effect.map(multiRun, (m) => m.scanHistories(client, runs, options))),
     history: (run, options) =>
@@ -92,10 +139,13 @@ export function historyApi(context: ApiContext): HistoryApi {
       ),
     histories: (runs, options) =>
       Stream.unwrap(Effect.map(multiRun, (m) => m.histories(client, runs, options))),
-    followHistory: (run, options) =>
-      Stream.unwrap(
-        Effect.map(Effect.zip(paths.run(run), follow), ([path, m]) =>
-          m.followHistory(client, path, options)),
-      ),
+    followHistory:
+      ((run: RunRef, options?: FollowHistoryOptions & Partial<TypedRows<unknown>>) =>
+        Stream.unwrap(
+          Effect.map(Effect.all([paths.run(run), follow, scan]), ([path, m, s]) => {
+            const rows = m.followHistory(client, path, options);
+            return options?.row === undefined ? rows : typedRows(s, path, options.row)(rows);
+          }),
+        )) as HistoryApi["followHistory"],
   };
 }

@@ -16,9 +16,13 @@ import type { Project } from "../projects/projects.ts";
 import type { Run } from "./decoders.ts";
 import type { RunChanges, WaitOptions } from "./changes.ts";
 import type { FollowRunsOptions, RunEvent } from "./follow.ts";
+import type { RunSchemas } from "./typed.ts";
 
 /** Options of {@link RunsApi.runs}. */
-export interface RunsOptions {
+export interface RunsOptions<
+  C = Readonly<Record<string, unknown>>,
+  S = Readonly<Record<string, unknown>>,
+> extends RunSchemas<C, S> {
   /** A filter built with `and`, `runField`, `config`, `summary`, … or a raw Mongo-style object. */
   readonly filters?: RunFilter | undefined;
   /**
@@ -34,7 +38,8 @@ export interface RunsOptions {
   readonly perPage?: number | undefined;
   /**
    * Load config, summary, system metrics and history keys in the listing (Python's
-   * `lazy=False`). Light listings are cheaper; `run()` always loads everything.
+   * `lazy=False`). Light listings are cheaper; `run()` always loads everything. A listing
+   * given a `config` or `summary` Schema is always full.
    * @default {false}
    */
   readonly full?: boolean | undefined;
@@ -69,7 +74,10 @@ export interface RunsApi {
    * requesting. Each page is retried on its own (never the whole stream). Memory: one page plus
    * the ids already emitted.
    */
-  runs(path?: string, options?: RunsOptions): Stream.Stream<Run, WandbError>;
+  runs<C = Readonly<Record<string, unknown>>, S = Readonly<Record<string, unknown>>>(
+    path?: string,
+    options?: RunsOptions<C, S>,
+  ): Stream.Stream<Run<C, S>, WandbError>;
   /** Pages of runs, each with the filtered total in `totalCount`. */
   runsPages(path?: string, options?: RunsOptions): Stream.Stream<Page<Run>, WandbError>;
   /** How many runs match (Python's `len(api.runs(...))`). */
@@ -78,7 +86,10 @@ export interface RunsApi {
     options?: Pick<RunsOptions, "filters">,
   ): Effect.Effect<number, WandbError>;
   /** One run with all its fields (Python's `Api.run`); lookups in flight together share a request. */
-  run(path: string): Effect.Effect<Run, WandbError>;
+  run<C = Readonly<Record<string, unknown>>, S = Readonly<Record<string, unknown>>>(
+    path: string,
+    schemas?: RunSchemas<C, S>,
+  ): Effect.Effect<Run<C, S>, WandbError>;
   /** A project or a run, from any path the Python `Api.from_path` accepts. */
   fromPath(path: string): Effect.Effect<PathTarget, WandbError>;
   /**
@@ -123,6 +134,7 @@ const operations = loadOnce(() => import("./operations.ts"));
 const changes = loadOnce(() => import("./changes.ts"));
 const batch = loadOnce(() => import("./batch.ts"));
 const follow = loadOnce(() => import("./follow.ts"));
+const typed = loadOnce(() => import("./typed.ts"));
 const projects = loadOnce(() => import("../projects/projects.ts"));
 
 /** Builds the runs' slice. */
@@ -137,20 +149,28 @@ export function runsApi(context: ApiContext): RunsApi {
       RunCountLookup: m.RunCountLookup,
     })),
   );
-  const runsInput = (path: string | undefined, options: RunsOptions | undefined) =>
+  const runsInput = (path: string | undefined, options: RunsOptions<unknown, unknown> | undefined) =>
     Effect.all({
       project: paths.project(path),
       filters: encodeFilters(options?.filters),
       order: encodeOrder(options?.order),
       perPage: positiveInteger("perPage", options?.perPage ?? 50),
-    }).pipe(Effect.map((input) => ({ ...input, full: options?.full ?? false })));
+    }).pipe(Effect.map((input) => ({
+      ...input,
+      full: (options?.full ?? false) || options?.config !== undefined ||
+        options?.summary !== undefined,
+    })));
   const withRun = <A>(run: RunRef, use: (path: RunPath) => Effect.Effect<A, WandbError>) =>
     Effect.flatMap(paths.run(run), use);
   return {
-    runs: (path, options) =>
+    runs: <C, S>(path?: string, options?: RunsOptions<C, S>) =>
       Stream.unwrap(
-        Effect.map(Effect.zip(runsInput(path, options), operations), ([input, m]) =>
-          m.listRuns(client, input)),
+        Effect.map(Effect.zip(runsInput(path, options), operations), ([input, m]) => {
+          const runs = m.listRuns(client, input);
+          return options?.config === undefined && options?.summary === undefined
+            ? runs as Stream.Stream<Run<C, S>, WandbError>
+            : Stream.unwrap(Effect.map(typed, (t) => runs.pipe(t.typedRuns(options))));
+        }),
       ),
     runsPages: (path, options) =>
       Stream.unwrap(
@@ -163,10 +183,16 @@ export function runsApi(context: ApiContext): RunsApi {
           Effect.request(r.RunCountLookup({ project, filters }), r.count)
         ),
       ),
-    run: (path) =>
+    run: <C, S>(path: string, schemas?: RunSchemas<C, S>) =>
       Effect.flatMap(
         Effect.zip(Effect.flatMap(Effect.succeed(path), (p) => paths.run(p)), lookups),
         ([runPath, r]) => Effect.request(r.RunLookup({ path: runPath }), r.run),
+      ).pipe(
+        Effect.flatMap((found): Effect.Effect<Run<C, S>, WandbError> =>
+          schemas === undefined
+            ? Effect.succeed(found as Run<C, S>)
+            : Effect.flatMap(typed, (t) => t.typedRun(found, schemas))
+        ),
       ),
     fromPath: (path) =>
       classifyPath(path).pipe(

@@ -114,7 +114,10 @@ export interface HistoryKeysInfo {
  * `config`, `summary`, `systemMetrics` and `historyKeys` are `undefined` for runs listed with
  * light fields (the default of `runs()`, like Python's `lazy=True`); `run()` always loads them.
  */
-export interface Run {
+export interface Run<
+  C = Readonly<Record<string, unknown>>,
+  S = Readonly<Record<string, unknown>>,
+> {
   /** The run id used in paths (the server's `name`). */
   readonly id: string;
   /** The server's storage id (base64), used by mutations. */
@@ -153,12 +156,15 @@ export interface Run {
   readonly historyLineCount: number;
   /** Who created the run. */
   readonly user: { readonly name: string | null; readonly username: string | null } | null;
-  /** Config with `{value, desc}` unwrapped; `_wandb` and `wandb_version` only in `rawConfig`. */
-  readonly config: Readonly<Record<string, unknown>> | undefined;
+  /**
+   * Config with `{value, desc}` unwrapped; `_wandb` and `wandb_version` only in `rawConfig`.
+   * Decoded by your Schema when the listing was given one (`runs(path, { config })`).
+   */
+  readonly config: C | undefined;
   /** Config exactly as stored (wrapped values, `_wandb` included). */
   readonly rawConfig: Readonly<Record<string, unknown>> | undefined;
-  /** Summary metrics (Python's `run.summary`). */
-  readonly summary: Readonly<Record<string, unknown>> | undefined;
+  /** Summary metrics (Python's `run.summary`), decoded by your Schema when given one. */
+  readonly summary: S | undefined;
   /** System metrics summary. */
   readonly systemMetrics: Readonly<Record<string, unknown>> | undefined;
   /** Logged history keys and the last step. */

@@ -54,4 +54,5 @@ export {
 export { type HistoryKeysInfo, type JsonObject, type Run, unwrapConfig } from "./decoders.ts";
 export { countRuns, getRun, listRuns, listRunsPages } from "./operations.ts";
 export { followRuns, type FollowRunsOptions, type RunEvent } from "./follow.ts";
+export { type RunSchemas, type SkippedRun, typedRun, typedRuns } from "./typed.ts";
 export { runsTableBaseColumns, type RunsTableRow, runsTableRow } from "./table.ts";
