@@ -3,7 +3,7 @@
 // server's): the README cannot drift from the code. A block that is only a fragment says so in
 // its fence (```ts fragment) and is type-checked only.
 import assert from "node:assert/strict";
-import { startEmulator } from "../lib/testing/mod.ts";
+import { liveRunPresets, startEmulator } from "../lib/testing/mod.ts";
 
 const root = new URL("../", import.meta.url).pathname;
 const readme = await Deno.readTextFile(`${root}README.md`);
@@ -73,7 +73,8 @@ for (const block of blocks) {
     const cwd = await userProject();
     const file = `${cwd}/block_${block.line}.ts`;
     await Deno.writeTextFile(file, block.code);
-    const server = await startEmulator();
+    // With the seeded live runs of `deno task emulator --live`, for the blocks that follow them.
+    const server = await startEmulator({ liveRuns: liveRunPresets });
     try {
       const checked = await deno(["check", file], { cwd });
       assert.ok(checked.success, text(checked.stderr));

@@ -1,6 +1,6 @@
 /**
- * `effect-wandb export`: the command line. Run it with `deno task export …`, or from the
- * package's `./cli` entry:
+ * `effect-wandb export` and `effect-wandb watch`: the command line. Run them with
+ * `deno task export …` and `deno task watch …`, or from the package's `./cli` entry:
  *
  *     deno run --allow-net --allow-read --allow-write \
  *       --allow-env=WANDB_API_KEY,WANDB_BASE_URL,WANDB_ENTITY,WANDB_PROJECT,WANDB_HTTP_TIMEOUT,TERM,NO_COLOR,FORCE_COLOR \
@@ -39,6 +39,7 @@ import {
   UsageError,
 } from "./input.ts";
 import { denoCliLayer } from "./platform.ts";
+import { watchCommand, watchExitCode } from "./watch.ts";
 
 const formats: ReadonlyArray<ExportFormat> = ["ndjson", "csv", "parquet"];
 const parts: ReadonlyArray<ExportPart> = ["runs", "history", "system", "files"];
@@ -236,11 +237,15 @@ export const exportCommand: Command.Command<"export", ExportInput, {}, never, ne
  */
 export async function main(args: ReadonlyArray<string>): Promise<number> {
   exitCode = 0;
+  // Two commands: `watch …`, and `export …` (the default, as the command line has always been).
+  const watching = args[0] === "watch";
   // effect/cli reads the arguments after the program name.
   const exit = await Effect.runPromiseExit(
-    Command.run(exportCommand, { version: libraryVersion }).pipe(
-      Effect.provide(denoCliLayer(args[0] === "export" ? args.slice(1) : args)),
-    ),
+    (watching
+      ? Command.run(watchCommand, { version: libraryVersion })
+      : Command.run(exportCommand, { version: libraryVersion })).pipe(
+        Effect.provide(denoCliLayer(watching || args[0] === "export" ? args.slice(1) : args)),
+      ),
   );
   if (exit._tag === "Failure") {
     // Help asked for (a ShowHelp without errors) is a success; anything else effect/cli
@@ -250,7 +255,7 @@ export async function main(args: ReadonlyArray<string>): Promise<number> {
     const helpOnly = error instanceof CliError.ShowHelp && error.errors.length === 0;
     return helpOnly ? 0 : 2;
   }
-  return exitCode;
+  return watching ? watchExitCode() : exitCode;
 }
 
 if (import.meta.main) {

@@ -15,7 +15,7 @@ import type { RunPath } from "../core/paths.ts";
 import { runNotFound } from "../core/_not_found.ts";
 import type { WandbClient } from "../core/transport.ts";
 import { runStateQuery } from "../runs/mutations.ts";
-import { type HistoryRow } from "./queries.ts";
+import type { HistoryRow } from "./queries.ts";
 import { scanHistory } from "./scan.ts";
 
 /** The states a run no longer leaves by itself. */

@@ -6,7 +6,7 @@
  * @module
  */
 import * as Effect from "effect/Effect";
-import * as Stream from "effect/Stream";
+import type * as Stream from "effect/Stream";
 import { InvalidArgumentError, NotFoundError, type RequestError } from "../core/errors.ts";
 import { paginate } from "../core/pagination.ts";
 import { checkedStream, positiveInteger } from "../core/_arguments.ts";

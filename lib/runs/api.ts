@@ -149,7 +149,10 @@ export function runsApi(context: ApiContext): RunsApi {
       RunCountLookup: m.RunCountLookup,
     })),
   );
-  const runsInput = (path: string | undefined, options: RunsOptions<unknown, unknown> | undefined) =>
+  const runsInput = (
+    path: string | undefined,
+    options: RunsOptions<unknown, unknown> | undefined,
+  ) =>
     Effect.all({
       project: paths.project(path),
       filters: encodeFilters(options?.filters),

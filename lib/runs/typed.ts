@@ -91,8 +91,10 @@ export function typedRuns<C = Run["config"], S = Run["summary"]>(
       ? Stream.mapEffect(runs, (run) =>
         typedRun(run, schemas).pipe(
           Effect.map((typed): ReadonlyArray<Run<C, S>> => [typed]),
-          Effect.catchTag("DecodeError", (error) =>
-            Effect.as(schemas.onSkip?.({ run, error }) ?? Effect.void, [])),
+          Effect.catchTag(
+            "DecodeError",
+            (error) => Effect.as(schemas.onSkip?.({ run, error }) ?? Effect.void, []),
+          ),
         )).pipe(Stream.flattenIterable)
       : Stream.mapEffect(runs, (run) => typedRun(run, schemas));
 }
