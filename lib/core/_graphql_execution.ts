@@ -119,8 +119,19 @@ export function decodeGraphqlResponse<A>(
     Effect.flatMap((body): Effect.Effect<A, GraphqlError | DecodeError> => {
       if (body.errors !== undefined && body.errors !== null && body.errors.length > 0) {
         const errors = toGraphqlEntries(body.errors);
+        const relogin = errors.some((e) => /relogin required/i.test(e.message));
         return Effect.fail(
-          new GraphqlError({ operation, errors, message: graphqlMessage(errors) }),
+          new GraphqlError({
+            operation,
+            errors,
+            message: relogin
+              // The key is fine: W&B refused fields it keeps for clients it recognizes.
+              ? "W&B refused the request (relogin required): it answers so when a request reads " +
+                "fields it keeps for its own clients, such as a user's API keys, under a " +
+                "User-Agent it does not recognize. The default `userAgent` is one it does; a " +
+                "custom one must start with `W&B Public Client`"
+              : graphqlMessage(errors),
+          }),
         );
       }
       if (body.data === undefined || body.data === null) {

@@ -18,6 +18,13 @@ export const defaultBaseUrl = "https://api.wandb.ai";
 /** The library's version, sent in the `User-Agent` header. */
 export const libraryVersion = "0.1.0";
 
+/**
+ * The `User-Agent` sent by default: one W&B recognizes as a public-API client (it answers
+ * "relogin required" to a request that reads fields it keeps for its own clients, such as a
+ * user's API keys, under any other; wandb/wandb#12009), naming this library after it.
+ */
+export const defaultUserAgent: string = `W&B Public Client 0.30.0 (effect-wandb/${libraryVersion})`;
+
 /** Default per-attempt timeout: the official client's 19 seconds (`WANDB_HTTP_TIMEOUT`). */
 export const defaultTimeout: Duration.Duration = Duration.seconds(19);
 
@@ -118,8 +125,9 @@ export interface ApiOptions {
    */
   readonly concurrency?: number | undefined;
   /**
-   * The `User-Agent` header.
-   * @default {"effect-wandb/<version>"}
+   * The `User-Agent` header. W&B refuses ("relogin required") a request reading fields it keeps
+   * for its own clients (a user's API keys) under a User-Agent it does not recognize.
+   * @default {"W&B Public Client 0.30.0 (effect-wandb/<version>)"}
    */
   readonly userAgent?: string | undefined;
   /**
@@ -225,7 +233,7 @@ export function makeApiConfig(options: ApiOptions): Effect.Effect<ApiConfig, Inv
       retryBudget: retryBudget.value,
       maxResponseBytes,
       concurrency,
-      userAgent: options.userAgent ?? `effect-wandb/${libraryVersion}`,
+      userAgent: options.userAgent ?? defaultUserAgent,
       adaptiveThrottling: options.adaptiveThrottling ?? true,
       onRetry: options.onRetry,
     });

@@ -11,7 +11,17 @@
  */
 import * as Effect from "effect/Effect";
 import type * as Scope from "effect/Scope";
-import { type DocumentNode, execute, GraphQLError, parse, validate } from "graphql";
+import {
+  type DocumentNode,
+  execute,
+  GraphQLError,
+  type GraphQLSchema,
+  parse,
+  TypeInfo,
+  validate,
+  visit,
+  visitWithTypeInfo,
+} from "graphql";
 import {
   type ParquetExportOptions,
   type ParquetExports,
@@ -183,6 +193,33 @@ export function operationNameOf(query: string): string | null {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** The User-Agents W&B recognizes as its own public-API clients. */
+const recognizedClient = /^W&B (Public|Internal) Client /;
+
+const firstPartyFields = new Set(
+  Object.values(serverResources).flatMap((r) =>
+    (r as ServerResource<unknown, unknown>).firstPartyFields ?? []
+  ),
+);
+
+/** The first field of `document` W&B keeps for its own clients, if it reads one. */
+function firstPartyFieldIn(schema: GraphQLSchema, document: DocumentNode): string | undefined {
+  if (firstPartyFields.size === 0) return undefined;
+  const types = new TypeInfo(schema);
+  let found: string | undefined;
+  visit(
+    document,
+    visitWithTypeInfo(types, {
+      Field(node) {
+        const parent = types.getParentType();
+        const coordinate = `${parent?.name}.${node.name.value}`;
+        if (found === undefined && firstPartyFields.has(coordinate)) found = coordinate;
+      },
+    }),
+  );
+  return found;
+}
+
 function apiKeyOf(request: Request): string | undefined {
   const header = request.headers.get("authorization");
   if (header === null) return undefined;
@@ -332,6 +369,13 @@ export function startEmulator(options?: EmulatorOptions): Promise<Emulator> {
     }
     const staleUrls = fault !== undefined && "kind" in fault && fault.kind === "staleUrls";
     const document = prepare(query);
+    // W&B's gate on first-party fields (wandb/wandb#12009): the whole request is refused.
+    if ("kind" in document && !recognizedClient.test(request.headers.get("user-agent") ?? "")) {
+      const field = firstPartyFieldIn(schema, document);
+      if (field !== undefined) {
+        return done(200, json(200, { data: null, errors: [{ message: "relogin required" }] }));
+      }
+    }
     // Lists resolved as finished JSON text: a token stands in for each until the answer is
     // written (see ResolverContext.rawJson).
     const rawLists = new Map<string, string>();

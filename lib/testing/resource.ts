@@ -97,6 +97,11 @@ export interface ServerResource<Store = never, SeedItem = never> {
   /** Its part of the SDL: its types, and `extend type` for what it adds to others. */
   readonly sdl?: string | undefined;
   /**
+   * Fields W&B keeps for its own clients (`Type.field`): a request reading one under a
+   * User-Agent W&B does not recognize is refused whole ("relogin required", wandb/wandb#12009).
+   */
+  readonly firstPartyFields?: ReadonlyArray<string> | undefined;
+  /**
    * What older releases lack: per server feature, the schema coordinates it brings (`Type`,
    * `Type.field`, `Type.field(arg:)`), removed from the schema of a release without it.
    */

@@ -22,6 +22,7 @@ import { TeamStore } from "./store.ts";
 export const teamsResource: ServerResource<TeamStore> = {
   open: (db) => new TeamStore(db),
   sdl: teamsSdl,
+  firstPartyFields: ["User.apiKeys"],
   rootFields: teamFields,
   userFields: (ctx, user) => ({
     accountType: ctx.store.teams.accountType(user.id),
