@@ -8,7 +8,27 @@
  *
  *     WANDB_PYTHON=/path/to/python deno task check:official-client
  */
-import { isServerVersion, serverVersions, startEmulator } from "../lib/testing/mod.ts";
+import { Effect, Layer, Stream } from "effect";
+import { FetchHttpClient } from "effect/http";
+import { Api } from "../mod.ts";
+import {
+  type Emulator,
+  isServerVersion,
+  serverVersions,
+  startEmulator,
+} from "../lib/testing/mod.ts";
+
+/** Rows of a run of acme/mnist as this client's default scan reads them from `server`. */
+const ourRowCount = (server: Emulator, run: string) =>
+  Effect.runPromise(
+    Effect.flatMap(Api, (api) => Stream.runCount(api.scanHistory(`acme/mnist/${run}`))).pipe(
+      Effect.provide(
+        Api.layer({ apiKey: server.apiKey, baseUrl: server.url }).pipe(
+          Layer.provide(FetchHttpClient.layer),
+        ),
+      ),
+    ),
+  );
 
 const python = Deno.env.get("WANDB_PYTHON");
 if (python === undefined) {
@@ -38,6 +58,18 @@ for (const version of only === undefined ? serverVersions : [only]) {
       let refused = 0;
       for (const line of lines) {
         const [name, status, value] = line.split("\t");
+        if (name === "running run.scan_history" && status === "ok") {
+          // Both clients over the same running run: the same rows, each step once.
+          const [, id, rows, steps] = /^'(\w+) (\d+) rows (\d+) steps'$/.exec(value ?? "") ?? [];
+          const ours = await ourRowCount(server, id ?? "");
+          const agree = rows === steps && Number(rows) === ours;
+          console.log(
+            `${version}\trunning run: official ${rows} rows (${steps} steps), ours ${ours}: ${
+              agree ? "agree" : "DIFFER"
+            }`,
+          );
+          if (!agree) failed++;
+        }
         if (status !== "FAIL") continue;
         if (version !== "latest" && refusedByRelease.test(value ?? "")) {
           refused++;

@@ -41,6 +41,15 @@ check("run.config", lambda: dict(run.config))
 check("run.summary", lambda: dict(run.summary)["_step"] if "_step" in dict(run.summary) else list(dict(run.summary))[:3])
 check("run.history(samples)", lambda: len(run.history(samples=10, pandas=False)))
 check("run.scan_history", lambda: sum(1 for _ in run.scan_history(page_size=100)))
+running = next(r for r in runs if r.state == "running")
+
+
+def rows_and_steps(scan):
+    steps = [row["_step"] for row in scan]
+    return f"{running.id} {len(steps)} rows {len(set(steps))} steps"
+
+
+check("running run.scan_history", lambda: rows_and_steps(running.scan_history()))
 check("run.files", lambda: [f.name for f in run.files()])
 check("run.file(name).download", lambda: run.file("output.log").download(root=home + "/f", replace=True).name)
 check("api.artifact_types", lambda: [t.name for t in api.artifact_types("acme/mnist")])

@@ -126,7 +126,10 @@ export function parquetScan<Source, Out>(
   exported: ParquetExport,
 ): Stream.Stream<Batch<Source>, RequestError | NotFoundError> {
   const { format, client, path, pageSize, concurrency } = plan;
-  const exportedEnd = exported.firstLiveStep ?? plan.hi;
+  // Neither files nor live steps: a run not exported yet (a running one), whose rows are all live
+  // (W&B answers so until hours after a run ends; wandb/wandb#12067).
+  const exportedEnd = exported.firstLiveStep ??
+    (exported.urls.length === 0 ? plan.lo : plan.hi);
   // Files one after the other; in each, row groups fetched by HTTP range, `concurrency - 1` at
   // a time (at least one): memory holds a row group or two per run, never a whole export,
   // however long the run.

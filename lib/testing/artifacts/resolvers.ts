@@ -210,6 +210,7 @@ export function artifactView(ctx: ResolverContext, a: StoredArtifact): Record<st
     state: a.state,
     size: () => entries().reduce((n, e) => n + e.size, 0),
     digest: a.digest,
+    digestAlgorithm: "MANIFEST_MD5",
     commitHash: a.commitHash,
     fileCount: () => entries().length,
     createdAt: a.createdAt,

@@ -361,6 +361,8 @@ type Artifact implements Node {
   state: ArtifactState!
   size: Int64!
   digest: String!
+  "How the digest was computed (W&B Server releases before the feature lack the field)."
+  digestAlgorithm: ArtifactDigestAlgorithm
   commitHash: String
   fileCount: Int64!
   createdAt: DateTime!

@@ -1,9 +1,10 @@
 /**
  * The local server's Parquet history exports, served under signed, expiring URLs.
  *
- * Like W&B, a run's history is exported to Parquet; a running run's newest rows are not in the
- * export yet and come back as `liveData` (their `liveKeys`), for the client to fetch with
- * GraphQL. Exports are built on first request and cached per run and row count.
+ * Like W&B, a run's history is exported to Parquet once it has ended; a running run has no
+ * export (its rows are read with GraphQL), unless `runningExportedShare` models a run resumed
+ * after its export, whose newest rows come back as `liveData` (their `liveKeys`). Exports are
+ * built on first request and cached per run and row count.
  *
  * @module
  */
@@ -136,8 +137,11 @@ export interface ParquetExportOptions {
    */
   readonly signedUrlTtlSeconds?: number | undefined;
   /**
-   * Share of a running run's steps already exported (the rest is live data).
-   * @default {0.9}
+   * Share of a running run's steps already exported, the rest answered as `liveData`. W&B
+   * exports a run's history hours after it ends (wandb/wandb#12511), so a running run has
+   * neither export nor live steps (#12067, #12073): 0, the default. A share above 0 stands for a
+   * run resumed after its export, whose pages straddle the export and the live rows.
+   * @default {0}
    */
   readonly runningExportedShare?: number | undefined;
   /**
@@ -178,7 +182,7 @@ export function parquetExports(
   options?: ParquetExportOptions,
 ): ParquetExports {
   const signer = new UrlSigner(options?.signedUrlTtlSeconds ?? 300);
-  const share = options?.runningExportedShare ?? 0.9;
+  const share = options?.runningExportedShare ?? 0;
   const files = new Map<string, Uint8Array<ArrayBuffer>>();
   const cache = new Map<number, { count: number; name: string; exportedEnd: number }>();
 
