@@ -36,6 +36,7 @@ import { type UsersApi, usersApi } from "../users/api.ts";
 import { askDefaultEntity, type ViewerApi, viewerApi } from "../viewer/api.ts";
 import { type ConsoleApi, consoleApi } from "../console/api.ts";
 import { type IntegrationsApi, integrationsApi } from "../integrations/api.ts";
+import { type OrganizationsApi, organizationsApi } from "../organizations/api.ts";
 
 /** What the `Api` holds besides its slices. */
 export interface ApiCore {
@@ -68,7 +69,8 @@ export interface ApiShape
     TeamsApi,
     LaunchApi,
     ConsoleApi,
-    IntegrationsApi {}
+    IntegrationsApi,
+    OrganizationsApi {}
 
 /** The slices, each built from the same context. */
 const slices = (context: ApiContext) => ({
@@ -85,6 +87,7 @@ const slices = (context: ApiContext) => ({
   ...launchApi(context),
   ...consoleApi(context),
   ...integrationsApi(context),
+  ...organizationsApi(context),
 });
 
 /** The members of the `Api` that are not traced calls: its configuration and client. */

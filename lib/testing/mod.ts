@@ -152,6 +152,9 @@ export {
   type StoredIntegration,
 } from "./integrations/store.ts";
 export { type SeedIntegration } from "./integrations/seed.ts";
+export { organizationsResource, organizationView } from "./organizations/resource.ts";
+export { OrganizationStore, type StoredOrganization } from "./organizations/store.ts";
+export { type SeedOrganization } from "./organizations/seed.ts";
 export {
   type CostProfile,
   historyRowsIn,

@@ -17,6 +17,7 @@ import { reportsResource } from "./reports/resource.ts";
 import { launchResource } from "./launch/resource.ts";
 import { consoleResource } from "./console/resource.ts";
 import { integrationsResource } from "./integrations/resource.ts";
+import { organizationsResource } from "./organizations/resource.ts";
 
 /**
  * Every resource of the local server, by name: `server.store.<name>` is its store and
@@ -42,4 +43,5 @@ export const serverResources = {
   launch: launchResource,
   console: consoleResource,
   integrations: integrationsResource,
+  organizations: organizationsResource,
 };

@@ -126,6 +126,7 @@ export const calls: Record<Exclude<keyof ApiShape, "config" | "client">, Call> =
   integrations: (api) => api.integrations("acme"),
   slackIntegrations: (api) => api.slackIntegrations("acme"),
   webhookIntegrations: (api) => api.webhookIntegrations("acme"),
+  organization: (api) => api.organization("acme-corp"),
   createWebhookIntegration: (api) =>
     api.createWebhookIntegration(
       { name: "traced", urlEndpoint: "http://127.0.0.1:9/hook" },
