@@ -37,6 +37,7 @@ import { askDefaultEntity, type ViewerApi, viewerApi } from "../viewer/api.ts";
 import { type ConsoleApi, consoleApi } from "../console/api.ts";
 import { type IntegrationsApi, integrationsApi } from "../integrations/api.ts";
 import { type OrganizationsApi, organizationsApi } from "../organizations/api.ts";
+import { type RegistriesApi, registriesApi } from "../registries/api.ts";
 
 /** What the `Api` holds besides its slices. */
 export interface ApiCore {
@@ -70,7 +71,8 @@ export interface ApiShape
     LaunchApi,
     ConsoleApi,
     IntegrationsApi,
-    OrganizationsApi {}
+    OrganizationsApi,
+    RegistriesApi {}
 
 /** The slices, each built from the same context. */
 const slices = (context: ApiContext) => ({
@@ -88,6 +90,7 @@ const slices = (context: ApiContext) => ({
   ...consoleApi(context),
   ...integrationsApi(context),
   ...organizationsApi(context),
+  ...registriesApi(context),
 });
 
 /** The members of the `Api` that are not traced calls: its configuration and client. */

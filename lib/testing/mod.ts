@@ -155,6 +155,14 @@ export { type SeedIntegration } from "./integrations/seed.ts";
 export { organizationsResource, organizationView } from "./organizations/resource.ts";
 export { OrganizationStore, type StoredOrganization } from "./organizations/store.ts";
 export { type SeedOrganization } from "./organizations/seed.ts";
+export { registriesResource } from "./registries/resource.ts";
+export {
+  registryPrefix,
+  RegistryStore,
+  type StoredRegistry,
+  type StoredRegistryMember,
+} from "./registries/store.ts";
+export { type SeedRegistry } from "./registries/seed.ts";
 export {
   type CostProfile,
   historyRowsIn,

@@ -36,6 +36,7 @@ const merged = <A>(
   };
 };
 
+const hiders = resources.flatMap((r) => r.hidesProject === undefined ? [] : [r.hidesProject]);
 const userFields = merged((r) => r.userFields);
 const entityFields = merged((r) => r.entityFields);
 const projectFields = merged((r) => r.projectFields);
@@ -82,6 +83,7 @@ export function resolverContext(request: RequestContext): ResolverContext {
     checkEntity: (entity) => {
       if (!ctx.canRead(entity)) throw new GraphQLError(`entity ${entity} does not exist`);
     },
+    projectVisible: (project) => !hiders.some((hides) => hides(ctx, project)),
     forbid: (message) => {
       throw new ForbiddenError(message);
     },

@@ -74,6 +74,8 @@ export interface ResolverContext extends RequestContext {
   readonly canRead: (entity: string) => boolean;
   /** Throws the server's refusal when the viewer may not use the entity. */
   readonly checkEntity: (entity: string) => void;
+  /** Whether the viewer may see a project (no resource hides it from them). */
+  readonly projectVisible: (project: StoredProject) => boolean;
   /** The refusal of a call the viewer may not make (HTTP 403). */
   readonly forbid: (message: string) => never;
 }
@@ -114,6 +116,8 @@ export interface ServerResource<Store = never, SeedItem = never> {
   readonly entityFields?: ((ctx: ResolverContext, entity: string) => Fields) | undefined;
   /** The fields it adds to a `Project`. */
   readonly projectFields?: ((ctx: ResolverContext, project: StoredProject) => Fields) | undefined;
+  /** Whether the viewer may not see a project at all (a restricted registry, say). */
+  readonly hidesProject?: ((ctx: ResolverContext, project: StoredProject) => boolean) | undefined;
   /** The fields it adds to a `Run`. */
   readonly runFields?: ((ctx: ResolverContext, run: StoredRun) => Fields) | undefined;
   /** Its part of a generated seed, made from the seeded users, projects and runs. */

@@ -18,6 +18,7 @@ import { launchResource } from "./launch/resource.ts";
 import { consoleResource } from "./console/resource.ts";
 import { integrationsResource } from "./integrations/resource.ts";
 import { organizationsResource } from "./organizations/resource.ts";
+import { registriesResource } from "./registries/resource.ts";
 
 /**
  * Every resource of the local server, by name: `server.store.<name>` is its store and
@@ -44,4 +45,5 @@ export const serverResources = {
   console: consoleResource,
   integrations: integrationsResource,
   organizations: organizationsResource,
+  registries: registriesResource,
 };

@@ -6,6 +6,7 @@ import { Api, type ApiShape, type Artifact, type ArtifactCollection, type Run } 
 import type { QueuedRun, RunQueue } from "../../mod.ts";
 import type { RunFile } from "../../mod.ts";
 import type { Sweep } from "../../mod.ts";
+import type { Registry } from "../../lib/registries/mod.ts";
 import { LocalServer } from "../../lib/testing/mod.ts";
 
 export interface Fixtures {
@@ -16,6 +17,8 @@ export interface Fixtures {
   readonly sweep: Sweep;
   readonly queue: RunQueue;
   readonly queued: QueuedRun;
+  /** The seeded model registry as a value (its id names no project: changes to it go nowhere). */
+  readonly registry: Registry;
   readonly dir: string;
 }
 
@@ -127,6 +130,20 @@ export const calls: Record<Exclude<keyof ApiShape, "config" | "client">, Call> =
   slackIntegrations: (api) => api.slackIntegrations("acme"),
   webhookIntegrations: (api) => api.webhookIntegrations("acme"),
   organization: (api) => api.organization("acme-corp"),
+  registries: (api) => api.registries({ organization: "acme-corp" }),
+  registry: (api) => api.registry("model", "acme-corp"),
+  createRegistry: (api) =>
+    api.createRegistry({ name: "traced", visibility: "restricted" }, "acme-corp"),
+  saveRegistry: (api, f) => api.saveRegistry(f.registry, { description: "traced" }),
+  deleteRegistry: (api, f) => api.deleteRegistry(f.registry),
+  registryCollections: (api) => api.registryCollections({ organization: "acme-corp" }),
+  registryVersions: (api) => api.registryVersions({ organization: "acme-corp" }),
+  registryMembers: (api, f) => api.registryMembers(f.registry),
+  addRegistryMembers: (api, f) => api.addRegistryMembers(f.registry, [{ user: { id: "no-one" } }]),
+  removeRegistryMembers: (api, f) =>
+    api.removeRegistryMembers(f.registry, [{ user: { id: "no-one" } }]),
+  updateRegistryMember: (api, f) =>
+    api.updateRegistryMember(f.registry, { user: { id: "no-one" } }, "viewer"),
   createWebhookIntegration: (api) =>
     api.createWebhookIntegration(
       { name: "traced", urlEndpoint: "http://127.0.0.1:9/hook" },
@@ -151,6 +168,19 @@ export const fixtures = (dir: string) =>
       queued: (yield* Stream.runCollect(
         api.runQueueItems(yield* api.runQueue("acme", "gpu-queue"), "mnist"),
       ))[0]!,
+      registry: {
+        id: btoa("Project:999999"),
+        name: "model",
+        fullName: "wandb-registry-model",
+        organization: "acme-corp",
+        entity: "acme-corp-org",
+        description: null,
+        visibility: "organization",
+        allowAllArtifactTypes: true,
+        artifactTypes: [],
+        createdAt: "2026-01-01T00:00:00Z",
+        updatedAt: null,
+      },
       dir,
     };
     return fixtures;

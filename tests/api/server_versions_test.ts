@@ -11,6 +11,23 @@ import { calls, fixtures as buildFixtures, runCall } from "./_calls.ts";
 
 const schemaRejection = /Cannot query field|Unknown argument|Unknown type|is not defined by type/;
 
+// What each release lacks, by the feature the calls need: structured console logs
+// before 0.77 and registry search before 0.74, creating registries with types (what saving one
+// sends) before 0.80.
+const unsupportedOn = {
+  "0.70": [
+    "consoleLogs",
+    "registries",
+    "registry",
+    "createRegistry",
+    "saveRegistry",
+    "registryCollections",
+    "registryVersions",
+  ],
+  "0.77": ["createRegistry", "saveRegistry"],
+  "0.81": [],
+};
+
 for (const version of ["0.70", "0.77", "0.81"] as const satisfies ReadonlyArray<ServerVersion>) {
   Deno.test(`W&B Server ${version}: every Api call works or is refused as unsupported, never with a schema error`, async () => {
     const dir = await Deno.makeTempDir();
@@ -38,6 +55,7 @@ for (const version of ["0.70", "0.77", "0.81"] as const satisfies ReadonlyArray<
         { server: { serverVersion: version } },
       );
       assert.deepEqual(outcome.rejected, []);
+      assert.deepEqual(outcome.unsupported, unsupportedOn[version]);
       // Linking works on every release: without the membership in the answer, it is read back.
       assert.equal(outcome.link.portfolio, "acme/mnist/old-server-links");
       assert.equal(outcome.link.version, "v0");

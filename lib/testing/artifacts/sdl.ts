@@ -37,7 +37,8 @@ extend type Mutation {
 
 extend type Project {
   artifactType(name: String!): ArtifactType
-  artifactTypes(after: String, first: Int, before: String, last: Int): ArtifactTypeConnection!
+  "Its artifact types; with includeAll, a registry's types whether it holds versions of them or not."
+  artifactTypes(after: String, first: Int, before: String, last: Int, includeAll: Boolean): ArtifactTypeConnection!
   artifact(name: String!, enableTracking: Boolean): Artifact
   artifactCollection(name: String!): ArtifactCollection
   "A version as a member of one collection, by collection:alias or collection:vN (the official client 0.30 asks for it in api.artifact)."

@@ -5,20 +5,63 @@
  * @module
  */
 import type { PageArgs, ResolverContext, ServerResource } from "../resource.ts";
+import { GraphQLError } from "graphql";
+import { Query } from "mingo";
 import { offsetPage } from "../pages.ts";
+import type { StoredProject } from "./store.ts";
 import { ProjectStore } from "./store.ts";
 import { projectsSdl } from "./sdl.ts";
 
-function projectsConnection(ctx: ResolverContext, entity: string, args: PageArgs) {
+/**
+ * W&B's project filters: a Mongo-style document over a project's `name`, `description`,
+ * `createdAt` and `updatedAt` (the official client's registry search sends them).
+ */
+function projectFilter(filters: string | null | undefined): (project: StoredProject) => boolean {
+  if (filters === null || filters === undefined || filters === "" || filters === "{}") {
+    return () => true;
+  }
+  let query: Query;
+  try {
+    query = new Query(JSON.parse(filters));
+  } catch (error) {
+    throw new GraphQLError(`invalid project filters: ${(error as Error).message}`);
+  }
+  return (p) =>
+    query.test({
+      name: p.name,
+      description: p.description,
+      createdAt: p.createdAt,
+      updatedAt: p.createdAt,
+    });
+}
+
+/** An order key of projects: `name`, `created_at` or `updated_at`, `-` for descending. */
+function projectOrder(order: string | null | undefined) {
+  const key = (order ?? "").replace(/^[+-]/, "");
+  const sign = order?.startsWith("-") === true ? -1 : 1;
+  const value = (p: StoredProject) => key === "name" ? p.name : p.createdAt;
+  return (a: StoredProject, b: StoredProject) =>
+    key === "" ? 0 : value(a) < value(b) ? -sign : value(a) > value(b) ? sign : 0;
+}
+
+function projectsConnection(
+  ctx: ResolverContext,
+  entity: string,
+  args: PageArgs & { readonly filters?: string | null; readonly order?: string | null },
+) {
   if (!ctx.canRead(entity)) return null;
-  const page = offsetPage(ctx.store.projects.list(entity), args.after, args.first, 50);
+  const keep = projectFilter(args.filters);
+  const projects = ctx.store.projects.list(entity)
+    .filter((p) => ctx.projectVisible(p) && keep(p))
+    .sort(projectOrder(args.order));
+  const page = offsetPage(projects, args.after, args.first, 50);
   return { ...page, edges: page.edges.map((e) => ({ ...e, node: ctx.projectView(e.node) })) };
 }
 
 function projectOrNull(ctx: ResolverContext, entity: string, name: string) {
   if (!ctx.canRead(entity)) return null;
   const project = ctx.store.projects.get(entity, name);
-  return project === undefined ? null : ctx.projectView(project);
+  return project === undefined || !ctx.projectVisible(project) ? null : ctx.projectView(project);
 }
 
 type EntityArgs = PageArgs & { readonly entityName?: string | null };
@@ -65,7 +108,8 @@ export const projectsResource: ServerResource<ProjectStore> = {
   },
   entityFields: (ctx, entity) => ({
     project: ({ name }: { name?: string }) => projectOrNull(ctx, entity, name ?? ""),
-    projects: (args: PageArgs) => projectsConnection(ctx, entity, args),
+    projects: (args: PageArgs & { filters?: string | null; order?: string | null }) =>
+      projectsConnection(ctx, entity, args),
   }),
   projectFields: (ctx, project) => {
     const owner = project.username === null ? undefined : ctx.store.users.byName(project.username);

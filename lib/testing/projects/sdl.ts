@@ -21,7 +21,8 @@ extend type Mutation {
 
 extend type Entity {
   project(name: String): Project
-  projects(before: String, after: String, first: Int, last: Int, order: String): ProjectConnection
+  "Its projects, those matching filters (Mongo-style, over name, description, createdAt, updatedAt) when given."
+  projects(before: String, after: String, first: Int, last: Int, order: String, filters: JSONString): ProjectConnection
 }
 
 type Project implements Node {

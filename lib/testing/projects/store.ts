@@ -109,6 +109,24 @@ export class ProjectStore {
     return row === undefined ? undefined : toProject(row);
   }
 
+  /** Sets a project's description. */
+  setDescription(id: number, description: string): void {
+    this.statements.get("UPDATE projects SET description = ? WHERE id = ?").run(description, id);
+  }
+
+  /** Renames a project; says whether it was there (and the new name free). */
+  rename(entity: string, from: string, to: string): boolean {
+    const project = this.get(entity, from);
+    if (project === undefined || this.get(entity, to) !== undefined) return false;
+    this.statements.get("UPDATE projects SET name = ? WHERE id = ?").run(to, project.internalId);
+    return true;
+  }
+
+  /** Deletes a project (its runs stay, unreachable: the local server never reuses its id). */
+  delete(id: number): boolean {
+    return Number(this.statements.get("DELETE FROM projects WHERE id = ?").run(id).changes) > 0;
+  }
+
   /** An entity's projects, in creation order. */
   list(entity: string): Array<StoredProject> {
     return (this.statements.get(`${projectSelect} WHERE e.name = ? ORDER BY p.id`)

@@ -20,6 +20,7 @@ export function memberViews(ctx: ResolverContext, entity: string): Array<Record<
     return {
       id: btoa(`User:${user.id}`),
       admin: ctx.store.teams.isTeamAdmin(entity, user.id),
+      role: ctx.store.teams.isTeamAdmin(entity, user.id) ? "admin" : "member",
       pending: false,
       email: user.email,
       username: user.username,

@@ -45,6 +45,8 @@ type UserEdge {
 type Member {
   id: ID
   admin: Boolean
+  "The member's role in the team: admin or member."
+  role: String
   pending: Boolean
   email: String
   username: String
