@@ -24,9 +24,10 @@ if (!isServerVersion(version)) {
 const server = await startEmulator({ serverVersion: version });
 const fakeKey = `Basic ${btoa(`api:${"x".repeat(40)}`)}`;
 const lines: Array<string> = [];
-const proxy = Deno.serve(
+let proxyUrl = "";
+const proxy: Deno.HttpServer<Deno.NetAddr> = Deno.serve(
   { hostname: "127.0.0.1", port: 0, onListen: () => {} },
-  async (request) => {
+  async (request): Promise<Response> => {
     const url = new URL(request.url);
     const body = request.method === "GET" || request.method === "HEAD"
       ? undefined
@@ -47,9 +48,18 @@ const proxy = Deno.serve(
       body,
       redirect: "manual",
     });
-    return new Response(forwarded.body, { status: forwarded.status, headers: forwarded.headers });
+    if (url.pathname !== "/graphql") {
+      return new Response(forwarded.body, { status: forwarded.status, headers: forwarded.headers });
+    }
+    // The proxy stands in for the server: the URLs the server names (a file's `url`, which the
+    // client fetches with its key, as from W&B's own host) point at the proxy.
+    const text = (await forwarded.text()).replaceAll(server.url, proxyUrl);
+    const headers = new Headers(forwarded.headers);
+    headers.delete("content-length");
+    return new Response(text, { status: forwarded.status, headers });
   },
 );
+proxyUrl = `http://127.0.0.1:${proxy.addr.port}`;
 try {
   const result = await new Deno.Command(python, {
     args: [script, `http://127.0.0.1:${proxy.addr.port}`, server.apiKey],

@@ -38,6 +38,7 @@ import { type ConsoleApi, consoleApi } from "../console/api.ts";
 import { type IntegrationsApi, integrationsApi } from "../integrations/api.ts";
 import { type OrganizationsApi, organizationsApi } from "../organizations/api.ts";
 import { type RegistriesApi, registriesApi } from "../registries/api.ts";
+import { type AutomationsApi, automationsApi } from "../automations/api.ts";
 
 /** What the `Api` holds besides its slices. */
 export interface ApiCore {
@@ -72,7 +73,8 @@ export interface ApiShape
     ConsoleApi,
     IntegrationsApi,
     OrganizationsApi,
-    RegistriesApi {}
+    RegistriesApi,
+    AutomationsApi {}
 
 /** The slices, each built from the same context. */
 const slices = (context: ApiContext) => ({
@@ -91,6 +93,7 @@ const slices = (context: ApiContext) => ({
   ...integrationsApi(context),
   ...organizationsApi(context),
   ...registriesApi(context),
+  ...automationsApi(context),
 });
 
 /** The members of the `Api` that are not traced calls: its configuration and client. */

@@ -52,6 +52,19 @@ const GraphqlResponse = Schema.Struct({
   errors: Schema.optional(Schema.NullOr(Schema.Array(Schema.Unknown))),
 });
 
+/** The messages of a GraphQL error answer (`{"errors": [{"message": …}]}`), if it is one. */
+function graphqlErrorsOf(body: string | undefined): string | undefined {
+  if (body === undefined || !body.trimStart().startsWith("{")) return undefined;
+  try {
+    const errors = (JSON.parse(body) as { errors?: unknown }).errors;
+    if (!Array.isArray(errors) || errors.length === 0) return undefined;
+    return errors.map((e) => String((e as { message?: unknown })?.message ?? "")).join("; ")
+      .slice(0, 500);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Renders a Schema issue's path as `a.b.3.c`, the form {@link DecodeError.path} uses. */
 export function issuePath(issue: SchemaIssue.Issue): string {
   const path: Array<string> = [];
@@ -282,19 +295,24 @@ export function makeGraphqlExecution(
       { operation, url: graphqlUrl, awaiting: "complete answer", quotaOf: project },
       attempt,
     ).pipe(
-      // A GraphQL POST never answers 404 for a missing resource (that is `null` data), so a
-      // 404 here means the base URL is wrong: report it as a server error.
+      // A 404 with GraphQL errors is W&B saying the thing a mutation names is not there (an
+      // automation to update, say; the operation maps it to a NotFoundError). Any other 404 to
+      // a GraphQL POST means the base URL is wrong. Both are server errors here.
       Effect.catchTag(
         "NotFoundError",
-        (e) =>
-          Effect.fail(
+        (e) => {
+          const said = graphqlErrorsOf(e.detail);
+          return Effect.fail(
             new ServerError({
               operation,
               status: 404,
               detail: e.detail,
-              message: `${e.message}: is ${config.baseUrl} the W&B server's base URL?`,
+              message: said !== undefined
+                ? `The server found nothing for ${operation} (HTTP 404): ${said}`
+                : `${e.message}: is ${config.baseUrl} the W&B server's base URL?`,
             }),
-          ),
+          );
+        },
       ),
       Effect.flatMap((answer): Effect.Effect<BodyRead<A, B>, RequestError> =>
         answer._tag === "Read" ? Effect.succeed(answer) : Effect.map(

@@ -28,7 +28,7 @@ import {
   parquetExports,
 } from "./history/parquet.ts";
 import { resolverContext, rootResolvers } from "./resolvers.ts";
-import { ForbiddenError, type ServerResource } from "./resource.ts";
+import { type ServerResource, StatusError } from "./resource.ts";
 import { serverProfile, type ServerVersion } from "./server_versions.ts";
 import { type LiveRun, type LiveRunOptions, startLiveRun } from "./runs/live.ts";
 import { serverResources } from "./resources.ts";
@@ -409,9 +409,10 @@ export function startEmulator(options?: EmulatorOptions): Promise<Emulator> {
         variableValues: variables,
       })
       : { errors: document, data: undefined };
-    const forbidden = result.errors?.find((e) => e.originalError instanceof ForbiddenError);
-    if (forbidden !== undefined) {
-      return done(403, json(403, { errors: [{ message: forbidden.message }] }));
+    const refused = result.errors?.find((e) => e.originalError instanceof StatusError);
+    if (refused !== undefined) {
+      const status = (refused.originalError as StatusError).status;
+      return done(status, json(status, { errors: [{ message: refused.message }] }));
     }
     const payload = result.errors === undefined
       ? { data: result.data }

@@ -79,6 +79,7 @@ export {
   type RootField,
   type ServerResource,
   type ServerRouteContext,
+  StatusError,
 } from "./resource.ts";
 export { serverResources } from "./resources.ts";
 export { resolverContext, rootResolvers } from "./resolvers.ts";
@@ -163,6 +164,14 @@ export {
   type StoredRegistryMember,
 } from "./registries/store.ts";
 export { type SeedRegistry } from "./registries/seed.ts";
+export { automationsResource, automationView } from "./automations/resource.ts";
+export {
+  AutomationStore,
+  type NewAutomation,
+  type StoredAutomation,
+  type StoredScope,
+} from "./automations/store.ts";
+export { type SeedAutomation } from "./automations/seed.ts";
 export {
   type CostProfile,
   historyRowsIn,

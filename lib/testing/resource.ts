@@ -20,10 +20,26 @@ import type { HistoryRow } from "./history/store.ts";
 import type { CoreSeed } from "./seed.ts";
 import type { ServerProfile } from "./server_versions.ts";
 
+/**
+ * Thrown by a resolver for what W&B answers with an HTTP status rather than a GraphQL error (a
+ * name taken is 409, an automation that is not there to change is 404): the server answers that
+ * status with the message as a GraphQL error.
+ */
+export class StatusError extends Error {
+  /** Names the error for logs. */
+  override readonly name: string = "StatusError";
+  constructor(readonly status: number, message: string) {
+    super(message);
+  }
+}
+
 /** Thrown by a resolver when the viewer may not read an entity: the server answers HTTP 403. */
-export class ForbiddenError extends Error {
+export class ForbiddenError extends StatusError {
   /** Names the error for logs. */
   override readonly name = "ForbiddenError";
+  constructor(message: string) {
+    super(403, message);
+  }
 }
 
 /** Parquet history export, plugged in by the server (see `lib/testing/history/parquet.ts`). */
@@ -105,7 +121,8 @@ export interface ServerResource<Store = never, SeedItem = never> {
   readonly firstPartyFields?: ReadonlyArray<string> | undefined;
   /**
    * What older releases lack: per server feature, the schema coordinates it brings (`Type`,
-   * `Type.field`, `Type.field(arg:)`), removed from the schema of a release without it.
+   * `Type.field`, `Type.field(arg:)`, `Enum.VALUE`, `Union.Member`), removed from the schema of
+   * a release without it.
    */
   readonly gated?: Readonly<Record<string, ReadonlyArray<string>>> | undefined;
   /** The root `Query` and `Mutation` fields it answers. */

@@ -19,6 +19,7 @@ import { consoleResource } from "./console/resource.ts";
 import { integrationsResource } from "./integrations/resource.ts";
 import { organizationsResource } from "./organizations/resource.ts";
 import { registriesResource } from "./registries/resource.ts";
+import { automationsResource } from "./automations/resource.ts";
 
 /**
  * Every resource of the local server, by name: `server.store.<name>` is its store and
@@ -46,4 +47,5 @@ export const serverResources = {
   integrations: integrationsResource,
   organizations: organizationsResource,
   registries: registriesResource,
+  automations: automationsResource,
 };

@@ -49,6 +49,23 @@ export const featureReleases: Readonly<Record<string, string>> = {
   QUERY_AUTOMATIONS_ON_ENTITY: "0.83.0",
   // Not dated by W&B: the newest of the client's gated mutations.
   MARK_RUN_FILES_UPLOADED: "0.84.0",
+  // Automations. wandb 0.30.0, automations/_compat.py: run metric and metric change events and
+  // no-op actions "added in 0.67.0", run state events in 0.69.0. The others are not dated by
+  // W&B: they follow the order the client's ServerFeature enum lists them in, entity scope
+  // with entity queries (0.83), ARIA last.
+  AUTOMATION_EVENT_RUN_METRIC: "0.67.0",
+  AUTOMATION_EVENT_RUN_METRIC_CHANGE: "0.67.0",
+  AUTOMATION_ACTION_NO_OP: "0.67.0",
+  AUTOMATION_EVENT_RUN_METRIC_ZSCORE: "0.69.0",
+  AUTOMATION_EVENT_RUN_STATE: "0.69.0",
+  AUTOMATION_ACTION_PUSH_NOTIFICATION: "0.71.0",
+  AUTOMATION_EVENT_ADD_ARTIFACT_TAG: "0.74.0",
+  AUTOMATION_EVENT_ADD_COLLECTION_TAG: "0.74.0",
+  AUTOMATION_EVENT_REMOVE_ARTIFACT_TAG: "0.74.0",
+  AUTOMATION_EVENT_REMOVE_COLLECTION_TAG: "0.74.0",
+  AUTOMATION_EVENT_UNLINK_ARTIFACT: "0.76.0",
+  AUTOMATION_SCOPE_ENTITY: "0.83.0",
+  AUTOMATION_ACTION_ARIA: "0.84.0",
 };
 
 /** The release whose `serverInfo` first lists features (older ones cannot be asked). */

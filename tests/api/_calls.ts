@@ -144,6 +144,34 @@ export const calls: Record<Exclude<keyof ApiShape, "config" | "client">, Call> =
     api.removeRegistryMembers(f.registry, [{ user: { id: "no-one" } }]),
   updateRegistryMember: (api, f) =>
     api.updateRegistryMember(f.registry, { user: { id: "no-one" } }, "viewer"),
+  automations: (api) => api.automations({ entity: "acme" }),
+  automation: (api) => api.automation("failed-runs-to-slack", "acme"),
+  createAutomation: (api) =>
+    api.createAutomation({
+      name: "traced",
+      event: {
+        _tag: "ArtifactEvent",
+        on: "linkArtifact",
+        scope: { _tag: "ProjectScope", id: btoa("Project:v1:mnist:acme"), name: "mnist" },
+      },
+      action: { _tag: "DoNothing" },
+    }),
+  updateAutomation: (api) =>
+    api.updateAutomation({
+      id: btoa("Trigger:999999"),
+      name: "gone",
+      description: null,
+      enabled: true,
+      createdAt: "2026-01-01T00:00:00Z",
+      updatedAt: null,
+      event: {
+        _tag: "RunStateEvent",
+        scope: { _tag: "ProjectScope", id: btoa("Project:v1:mnist:acme"), name: "mnist" },
+        states: ["failed"],
+      },
+      action: { _tag: "DoNothing" },
+    }, { enabled: false }),
+  deleteAutomation: (api) => api.deleteAutomation(btoa("Trigger:999999")),
   createWebhookIntegration: (api) =>
     api.createWebhookIntegration(
       { name: "traced", urlEndpoint: "http://127.0.0.1:9/hook" },

@@ -75,3 +75,71 @@ Deno.test("every operation the official client v0.17.9 sent validates against ou
     });
   }
 });
+
+/** The requests of a capture that a release's schema rejects, as `operation: message`. */
+const rejectedIn = async (file: string, version: "latest" | "0.70") => {
+  const schema = buildWandbSchema(version);
+  const captured: Array<Captured> = (await fixture(file)).trim().split("\n")
+    .map((line) => JSON.parse(line))
+    .filter((r) => r.json?.query !== undefined)
+    .map((r) => ({ query: r.json.query, variables: r.json.variables ?? {} }));
+  const rejected = new Set<string>();
+  const names = new Set<string>();
+  for (const { query, variables } of captured) {
+    const name = operationName(query);
+    names.add(name);
+    const op = parse(query).definitions.find((d) =>
+      d.kind === Kind.OPERATION_DEFINITION
+    ) as OperationDefinitionNode;
+    const problems = [
+      ...validateOperation(schema, query).map((e) => e.message),
+      ...(getVariableValues(schema, op.variableDefinitions ?? [], variables).errors ?? [])
+        .map((e) => e.message),
+    ];
+    for (const problem of problems) rejected.add(`${name}: ${problem}`);
+  }
+  return { requests: captured.length, operations: names, rejected: [...rejected] };
+};
+
+Deno.test("every operation the official client v0.30.0 sent (classic and newest surfaces) validates against our SDL", async () => {
+  const { requests, operations, rejected } = await rejectedIn(
+    "captured-requests-v0.30.0.jsonl",
+    "latest",
+  );
+  assert.ok(requests >= 140, `only ${requests} captured requests`);
+  for (
+    const surface of [
+      "FetchRegistries",
+      "UpsertRegistry",
+      "GetEntityAutomations",
+      "GetAutomationsLegacy",
+      "CreateAutomation",
+      "UpdateAutomation",
+      "DeleteAutomation",
+      "IntegrationsByEntity",
+      "FetchOrganization",
+      "RunConsoleLogPage",
+      "StopRun",
+    ]
+  ) {
+    assert.ok(operations.has(surface), `${surface} is not in the capture`);
+  }
+  assert.deepEqual(rejected, []);
+});
+
+Deno.test("wandb 0.30.0 against W&B Server 0.70: only its own probes of what 0.70 lacks are rejected", async () => {
+  const { operations, rejected } = await rejectedIn(
+    "captured-requests-v0.30.0-server-0.70.jsonl",
+    "0.70",
+  );
+  // The client asks for the features list (0.70 has none, which it reads as "no features") and
+  // for a console log page from the start (0.77), whose refusal it turns into its own error.
+  // Everything else it sends is what 0.70 accepts: the project walk for automations, no
+  // registry queries, no fields of later features.
+  assert.ok(operations.has("GetEntityAutomationsLegacy"));
+  assert.ok(!operations.has("FetchRegistries"));
+  assert.deepEqual(
+    [...new Set(rejected.map((r) => r.split(":")[0]))].sort(),
+    ["RunConsoleLogPage", "ServerFeaturesQuery"],
+  );
+});

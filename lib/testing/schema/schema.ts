@@ -45,7 +45,10 @@ export function missingCoordinates(version: ServerVersion): ReadonlySet<string> 
   return missing;
 }
 
-/** The SDL's document without the fields, arguments and types at `missing`. */
+/**
+ * The SDL's document without the fields, arguments, types, enum values (`Enum.VALUE`) and union
+ * members (`Union.Member`) at `missing`.
+ */
 function without(document: DocumentNode, missing: ReadonlySet<string>): DocumentNode {
   let type = "";
   let field = "";
@@ -57,8 +60,19 @@ function without(document: DocumentNode, missing: ReadonlySet<string>): Document
         case Kind.INPUT_OBJECT_TYPE_DEFINITION:
         case Kind.INPUT_OBJECT_TYPE_EXTENSION:
         case Kind.INTERFACE_TYPE_DEFINITION:
+        case Kind.ENUM_TYPE_DEFINITION:
           type = node.name.value;
           return missing.has(type) ? null : undefined;
+        case Kind.ENUM_VALUE_DEFINITION:
+          return missing.has(`${type}.${node.name.value}`) ? null : undefined;
+        case Kind.UNION_TYPE_DEFINITION: {
+          // A union loses the members a release lacks: the type itself, or its place here.
+          const union = node.name.value;
+          const kept = (node.types ?? []).filter((member) =>
+            !missing.has(member.name.value) && !missing.has(`${union}.${member.name.value}`)
+          );
+          return kept.length === (node.types ?? []).length ? undefined : { ...node, types: kept };
+        }
         case Kind.FIELD_DEFINITION:
           field = node.name.value;
           return missing.has(`${type}.${field}`) ? null : undefined;
