@@ -21,6 +21,8 @@ interface Case {
   readonly fault?: Fault | undefined;
   /** The server is not there (a closed port) or hangs up at once. */
   readonly dead?: boolean | undefined;
+  /** The client's `maxResponseBytes`, when not the default. */
+  readonly maxResponseBytes?: number | undefined;
 }
 
 const viewer = (fault: Fault): Fault => ({ ...fault, operationName: "GetViewer" });
@@ -30,6 +32,13 @@ const cases: ReadonlyArray<Case> = [
   { name: "a server that never answers", fault: viewer({ kind: "delay", ms: 600_000 }) },
   { name: "nothing listening (connection refused)", dead: true },
   { name: "a 200 whose body never ends", fault: viewer({ kind: "endless" }) },
+  // The bound of the case above: an answer is read whole up to the limit before it can be
+  // refused, so the extra memory follows the limit (64 MB by default), not the body.
+  {
+    name: "  the same, maxResponseBytes 8 MB",
+    fault: viewer({ kind: "endless" }),
+    maxResponseBytes: 8 * 1024 * 1024,
+  },
   {
     name: "Content-Length: 5 GB, fast data",
     fault: viewer({ kind: "endless", declaredLength: 5e9 }),
@@ -92,6 +101,7 @@ for (const c of chosen) {
       server.url,
       target,
       server.apiKey,
+      ...(c.maxResponseBytes === undefined ? [] : [String(c.maxResponseBytes)]),
     ],
     stdout: "piped",
     stderr: "inherit",
