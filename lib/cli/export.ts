@@ -192,7 +192,13 @@ function exportProject(
     }
     const listed = yield* attempt(
       "runs",
-      Stream.runCollect(api.runs(project, { filters: runsFilter(settings), full: true })),
+      Stream.runCollect(
+        api.runs(project, {
+          filters: runsFilter(settings),
+          // The runs table and the history columns: W&B is spared system metrics.
+          fields: ["config", "summary", "historyKeys"],
+        }),
+      ),
     );
     if (Exit.isFailure(listed)) return;
     const runs = [...listed.value];

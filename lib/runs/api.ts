@@ -13,7 +13,7 @@ import { encodeFilters, encodeOrder, type RunFilter } from "../core/filters.ts";
 import type { Page } from "../core/pagination.ts";
 import { classifyPath, type RunPath } from "../core/paths.ts";
 import type { Project } from "../projects/projects.ts";
-import type { Run } from "./decoders.ts";
+import type { Run, RunField } from "./decoders.ts";
 import type { RunChanges, WaitOptions } from "./changes.ts";
 import type { FollowRunsOptions, RunEvent } from "./follow.ts";
 import type { RunSchemas } from "./typed.ts";
@@ -43,6 +43,12 @@ export interface RunsOptions<
    * @default {false}
    */
   readonly full?: boolean | undefined;
+  /**
+   * Load only these of config, summary, system metrics and history keys: a runs table that
+   * needs config and summary (`["config", "summary"]`) spares W&B the rest, which it computes
+   * per run. Overrides `full`; a `config` or `summary` Schema adds its field.
+   */
+  readonly fields?: ReadonlyArray<RunField> | undefined;
 }
 
 /** What {@link RunsApi.fromPath} found. */
@@ -162,6 +168,11 @@ export function runsApi(context: ApiContext): RunsApi {
       ...input,
       full: (options?.full ?? false) || options?.config !== undefined ||
         options?.summary !== undefined,
+      fields: options?.fields === undefined ? undefined : [
+        ...options.fields,
+        ...(options.config === undefined ? [] : ["config" as const]),
+        ...(options.summary === undefined ? [] : ["summary" as const]),
+      ],
     })));
   const withRun = <A>(run: RunRef, use: (path: RunPath) => Effect.Effect<A, WandbError>) =>
     Effect.flatMap(paths.run(run), use);

@@ -97,8 +97,70 @@ export const FullRunNode: Schema.Decoder<FullRunNodeData> = Schema.Struct({
   historyKeys: Schema.optional(Schema.NullOr(HistoryKeys)),
 });
 
-/** The decoded form of either fragment. */
-export type RunNode = LightRunNodeData | FullRunNodeData;
+/**
+ * What a run listing may load besides the light fields: each costs the server work per run
+ * (W&B parses and sends config and summary as JSON strings; history keys are computed).
+ */
+export type RunField = "config" | "summary" | "systemMetrics" | "historyKeys";
+
+/** Every {@link RunField}: what `full: true` (Python's `lazy=False`) loads. */
+export const allRunFields: ReadonlyArray<RunField> = [
+  "config",
+  "summary",
+  "systemMetrics",
+  "historyKeys",
+];
+
+/** The GraphQL field of each {@link RunField}. */
+export const runFieldSelections: Readonly<Record<RunField, string>> = {
+  config: "config",
+  summary: "summaryMetrics",
+  systemMetrics: "systemMetrics",
+  historyKeys: "historyKeys",
+};
+
+/** A run node with some of the full fields: those a listing's `fields` selected. */
+export type SelectedRunNodeData =
+  & LightRunNodeData
+  & Partial<Omit<FullRunNodeData, keyof LightRunNodeData>>;
+
+const selectedDecoders: Readonly<Record<RunField, Schema.Top>> = {
+  config: OptionalJsonObject,
+  summary: OptionalJsonObject,
+  systemMetrics: OptionalJsonObject,
+  historyKeys: Schema.optional(Schema.NullOr(HistoryKeys)),
+};
+
+/**
+ * Decodes a run node with the light fields and `fields`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Schema } from "effect";
+ * import { selectedRunNode } from "@effect-wandb/api/runs";
+ * const node = Schema.decodeUnknownSync(selectedRunNode(["config"]))({
+ *   id: "UnVuOjE=", name: "abc", displayName: null, tags: null, sweepName: null, state: "finished",
+ *   group: null, jobType: null, commit: null, readOnly: false, createdAt: "2026-01-01T00:00:00",
+ *   heartbeatAt: null, description: null, notes: null, historyLineCount: 3, user: null,
+ *   config: '{"lr": {"value": 0.1}}',
+ * });
+ * assert.deepEqual(node.config, { lr: { value: 0.1 } });
+ * ```
+ */
+export function selectedRunNode(
+  fields: ReadonlyArray<RunField>,
+): Schema.Decoder<SelectedRunNodeData> {
+  return Schema.Struct({
+    ...lightFields,
+    ...Object.fromEntries(
+      fields.map((f) => [runFieldSelections[f], selectedDecoders[f]]),
+    ),
+  }) as unknown as Schema.Decoder<SelectedRunNodeData>;
+}
+
+/** The decoded form of either fragment, or of a selection. */
+export type RunNode = LightRunNodeData | FullRunNodeData | SelectedRunNodeData;
 
 /** The `historyKeys` of a run: the last step and the logged keys with their value types. */
 export interface HistoryKeysInfo {
@@ -112,7 +174,8 @@ export interface HistoryKeysInfo {
  * A W&B run, with Python `wandb.apis.public.Run` names in camelCase.
  *
  * `config`, `summary`, `systemMetrics` and `historyKeys` are `undefined` for runs listed with
- * light fields (the default of `runs()`, like Python's `lazy=True`); `run()` always loads them.
+ * light fields (the default of `runs()`, like Python's `lazy=True`) or without them among the
+ * listing's `fields`; `run()` always loads them.
  */
 export interface Run<
   C = Readonly<Record<string, unknown>>,
@@ -202,11 +265,20 @@ export function unwrapConfig(
 const orEmpty = (json: JsonObject | "" | null): JsonObject =>
   json === null || json === "" ? {} : json;
 
-/** Builds a {@link Run} from a decoded node of the given project. */
-export function toRun(project: ProjectPath, node: RunNode): Run {
-  const full = "config" in node;
-  const rawConfig = full ? orEmpty(node.config) : undefined;
-  const keys = full ? node.historyKeys : undefined;
+/**
+ * Builds a {@link Run} from a decoded node of the given project: with the fields `selected`
+ * (when a listing chose them), or else all of them when the node has a config (`RunFragment`).
+ */
+export function toRun(
+  project: ProjectPath,
+  node: RunNode,
+  selected?: ReadonlyArray<RunField>,
+): Run {
+  const has = (field: RunField) =>
+    selected === undefined ? "config" in node : selected.includes(field);
+  const full = node as FullRunNodeData;
+  const rawConfig = has("config") ? orEmpty(full.config ?? null) : undefined;
+  const keys = has("historyKeys") ? full.historyKeys : undefined;
   return {
     id: node.name,
     storageId: node.id,
@@ -229,8 +301,10 @@ export function toRun(project: ProjectPath, node: RunNode): Run {
     user: node.user,
     config: rawConfig === undefined ? undefined : unwrapConfig(rawConfig),
     rawConfig,
-    summary: full ? orEmpty(node.summaryMetrics) : undefined,
-    systemMetrics: full ? orEmpty(node.systemMetrics) : undefined,
-    historyKeys: full ? { lastStep: keys?.lastStep ?? -1, keys: keys?.keys ?? {} } : undefined,
+    summary: has("summary") ? orEmpty(full.summaryMetrics ?? null) : undefined,
+    systemMetrics: has("systemMetrics") ? orEmpty(full.systemMetrics ?? null) : undefined,
+    historyKeys: has("historyKeys")
+      ? { lastStep: keys?.lastStep ?? -1, keys: keys?.keys ?? {} }
+      : undefined,
   };
 }

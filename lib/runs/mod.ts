@@ -51,7 +51,16 @@ export {
   type WaitOptions,
   waitUntilFinished,
 } from "./changes.ts";
-export { type HistoryKeysInfo, type JsonObject, type Run, unwrapConfig } from "./decoders.ts";
+export {
+  allRunFields,
+  type HistoryKeysInfo,
+  type JsonObject,
+  type Run,
+  type RunField,
+  selectedRunNode,
+  type SelectedRunNodeData,
+  unwrapConfig,
+} from "./decoders.ts";
 export { countRuns, getRun, listRuns, listRunsPages } from "./operations.ts";
 export { followRuns, type FollowRunsOptions, type RunEvent } from "./follow.ts";
 export { type RunSchemas, type SkippedRun, typedRun, typedRuns } from "./typed.ts";

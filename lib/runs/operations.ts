@@ -10,7 +10,7 @@ import { distinctBy, type Page, paginatePages } from "../core/pagination.ts";
 import type { ProjectPath, RunPath } from "../core/paths.ts";
 import { projectNotFound, runNotFound } from "../core/_not_found.ts";
 import type { WandbClient } from "../core/transport.ts";
-import { type Run, toRun } from "./decoders.ts";
+import { allRunFields, type Run, type RunField, toRun } from "./decoders.ts";
 import { runCountQuery, runQuery, runsQuery } from "./queries.ts";
 
 /** Resolved options of a run listing. */
@@ -25,6 +25,8 @@ export interface ListRunsInput {
   readonly perPage: number;
   /** Load config, summary, system metrics and history keys with each run. */
   readonly full: boolean;
+  /** Load only these of them (`full` is then ignored). */
+  readonly fields?: ReadonlyArray<RunField> | undefined;
 }
 
 /**
@@ -35,6 +37,7 @@ export function listRunsPages(
   client: WandbClient,
   input: ListRunsInput,
 ): Stream.Stream<Page<Run>, RequestError | NotFoundError> {
+  const selected = input.fields ?? (input.full ? allRunFields : []);
   return paginatePages({
     operation: "Runs",
     fetchPage: (cursor) =>
@@ -43,7 +46,7 @@ export function listRunsPages(
           if (project === null) return Effect.fail(projectNotFound("Runs", input.project));
           const edges = project.runs.edges;
           return Effect.succeed({
-            items: edges.map((edge) => toRun(input.project, edge.node)),
+            items: edges.map((edge) => toRun(input.project, edge.node, selected)),
             // The official client continues from the last edge's cursor, not endCursor.
             nextCursor: edges.length > 0
               ? edges[edges.length - 1]!.cursor

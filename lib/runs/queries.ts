@@ -13,11 +13,15 @@ import {
 } from "../core/graphql.ts";
 import type { ProjectPath, RunPath } from "../core/paths.ts";
 import {
+  allRunFields,
   FullRunNode,
   type FullRunNodeData,
   LightRunNode,
   type LightRunNodeData,
+  type RunField,
+  runFieldSelections,
   type RunNode,
+  selectedRunNode,
 } from "./decoders.ts";
 
 /** The official client's `LightweightRunFragment`: everything but the JSON blobs. */
@@ -54,6 +58,40 @@ const runsSource = (spread: string) => `
 
 const lightRunsDocument = operationDocument(runsSource("LightweightRunFragment"), lightRunFragment);
 const fullRunsDocument = operationDocument(runsSource("RunFragment"), fullRunFragment);
+
+/** The light fields, as `LightweightRunFragment` selects them. */
+const lightSelection = `
+  id tags name displayName sweepName state group jobType commit readOnly createdAt heartbeatAt
+  description notes historyLineCount user { name username }
+`;
+
+/**
+ * A `Runs` document and decoder for a selection of the full fields (made once per selection):
+ * the light fields and only what was asked, so W&B does none of the work for the rest.
+ */
+const selectedRuns = (() => {
+  const made = new Map<string, { document: GraphqlDocument; decoder: Schema.Decoder<RunsData> }>();
+  return (fields: ReadonlyArray<RunField>) => {
+    const chosen = allRunFields.filter((f) => fields.includes(f));
+    const key = chosen.join(",");
+    let found = made.get(key);
+    if (found === undefined) {
+      found = {
+        document: operationDocument(
+          runsSource("RunFieldsFragment"),
+          fragment(`
+            fragment RunFieldsFragment on Run {
+              ${lightSelection} ${chosen.map((f) => runFieldSelections[f]).join(" ")}
+            }
+          `),
+        ),
+        decoder: runsData(selectedRunNode(chosen)) as Schema.Decoder<RunsData>,
+      };
+      made.set(key, found);
+    }
+    return found;
+  };
+})();
 
 /** The decoded answer of a `Runs` request. */
 export interface RunsData<Node extends RunNode = RunNode> {
@@ -99,6 +137,11 @@ export interface RunsQueryInput {
   readonly cursor: string | null;
   /** Select `RunFragment` (config, summary, …) instead of `LightweightRunFragment`. */
   readonly full: boolean;
+  /**
+   * Select only these of the full fields (with the light ones); `full` is then ignored. All
+   * four is `RunFragment`, none `LightweightRunFragment`, as the official client sends them.
+   */
+  readonly fields?: ReadonlyArray<RunField> | undefined;
 }
 
 /**
@@ -120,9 +163,14 @@ export interface RunsQueryInput {
  * ```
  */
 export function runsQuery(input: RunsQueryInput): GraphqlRequest<RunsData> {
+  const fields = input.fields;
+  const full = fields === undefined ? input.full : allRunFields.every((f) => fields.includes(f));
+  const selection = fields === undefined || full || fields.length === 0
+    ? undefined
+    : selectedRuns(fields);
   return {
     operation: "Runs",
-    document: input.full ? fullRunsDocument : lightRunsDocument,
+    document: selection?.document ?? (full ? fullRunsDocument : lightRunsDocument),
     variables: {
       project: input.project.project,
       entity: input.project.entity,
@@ -131,7 +179,7 @@ export function runsQuery(input: RunsQueryInput): GraphqlRequest<RunsData> {
       order: input.order,
       filters: input.filters,
     },
-    decoder: input.full ? FullRunsData : LightRunsData,
+    decoder: selection?.decoder ?? (full ? FullRunsData : LightRunsData),
   };
 }
 

@@ -158,7 +158,13 @@ function changedRuns(
 ): Effect.Effect<Array<Run>, WandbError> {
   return Effect.gen(function* () {
     const list = (filters: RunFilter | undefined) =>
-      Stream.runCollect(api.runs(options.project, { filters, full: true, perPage: 100 }));
+      Stream.runCollect(
+        api.runs(options.project, {
+          filters,
+          fields: ["config", "summary", "historyKeys"],
+          perPage: 100,
+        }),
+      );
     const mark = checkpoint.highWaterMark;
     if (mark === null) return [...yield* list(options.filters)];
     const recent = or(runField.createdAt.gte(mark), runField.heartbeatAt.gte(mark));

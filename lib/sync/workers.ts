@@ -151,7 +151,11 @@ export function exportWithLeases(
   return Effect.gen(function* () {
     const api = yield* Api;
     const runs = yield* Stream.runCollect(
-      api.runs(project, { filters: options.filters, full: true, perPage: 100 }),
+      api.runs(project, {
+        filters: options.filters,
+        fields: ["config", "summary", "historyKeys"],
+        perPage: 100,
+      }),
     );
     const runsExported: Array<string> = [];
     const runsTakenOver: Array<string> = [];
