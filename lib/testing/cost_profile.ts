@@ -8,6 +8,12 @@
  *   on W&B's SaaS with sequential 1,000-row pages (openrlbenchmark issue #26): 1,000 / 730 =
  *   1.37 s per page, of which a round trip is ~0.1 s, leaves ~1.27 s of server time per 1,000
  *   rows, so `historyRowMicros` is 1,270.
+ * - Runs: server time per run a `Runs` answer carries, more for each JSON field it parses and
+ *   sends. wandb/wandb#508 (2019) lists ~4,100 runs with their config and summary in 1 min 32 s
+ *   at 50 runs a page: ≈ 22 ms a run, ≈ 2 ms of it the page's round trip (0.1 s / 50), so ~20 ms
+ *   of server time per fully loaded run. W&B does not publish how that splits between the
+ *   fields: ours is 0.2 ms for the light fields, 5 ms each for config, summary and history keys,
+ *   3 ms for system metrics (18.2 ms a full run).
  * - A per-project quota, as W&B documents its rate limits: every answer says
  *   `RateLimit-Remaining` (the quota left in the window, scaled 0–1000) and `RateLimit-Reset`
  *   (seconds until the window resets); an exhausted quota answers HTTP 429 with both. The size of
@@ -26,10 +32,24 @@ export interface CostProfile {
   readonly jitterMs: number;
   /** Server time per row of a GraphQL history answer, in µs. */
   readonly historyRowMicros: number;
+  /**
+   * Server time per run of a `Runs` answer, in µs: `light` for every run, and each heavy field
+   * on top for the runs that carry it. None when absent.
+   */
+  readonly runMicros?: RunCost | undefined;
   /** Requests per project per window, or none. */
   readonly projectQuota?: { readonly requests: number; readonly windowSeconds: number } | undefined;
   /** Object storage: time to the first byte (ms) and bytes per second per connection. */
   readonly storage: { readonly firstByteMs: number; readonly bytesPerSecond: number };
+}
+
+/** What a run of a `Runs` answer costs the server, in µs (see {@link CostProfile.runMicros}). */
+export interface RunCost {
+  readonly light: number;
+  readonly config: number;
+  readonly summaryMetrics: number;
+  readonly systemMetrics: number;
+  readonly historyKeys: number;
 }
 
 /**
@@ -49,6 +69,13 @@ export const saasCostProfile: CostProfile = {
   latencyMs: 100,
   jitterMs: 30,
   historyRowMicros: 1270,
+  runMicros: {
+    light: 200,
+    config: 5000,
+    summaryMetrics: 5000,
+    systemMetrics: 3000,
+    historyKeys: 5000,
+  },
   projectQuota: { requests: 600, windowSeconds: 10 },
   storage: { firstByteMs: 80, bytesPerSecond: 40 * 1024 * 1024 },
 };
@@ -175,4 +202,35 @@ export function historyRowsIn(answer: string): number {
     rows++;
   }
   return rows;
+}
+
+const occurrences = (text: string, needle: string) => {
+  let count = 0;
+  for (let at = text.indexOf(needle); at >= 0; at = text.indexOf(needle, at + needle.length)) {
+    count++;
+  }
+  return count;
+};
+
+/**
+ * The server time, in µs, of the runs a `Runs` answer carries: each run (every run fragment has
+ * `historyLineCount`) at the light cost, plus each heavy field it carries.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { runCostMicros } from "@effect-wandb/api/testing";
+ * const cost = { light: 1, config: 10, summaryMetrics: 100, systemMetrics: 1000, historyKeys: 10000 };
+ * const answer = '{"edges":[{"node":{"historyLineCount":3,"config":"{}"}},{"node":{"historyLineCount":1,"config":null}}]}';
+ * assert.equal(runCostMicros(answer, cost), 2 * 1 + 2 * 10);
+ * ```
+ */
+export function runCostMicros(answer: string, cost: RunCost): number {
+  const runs = occurrences(answer, '"historyLineCount":');
+  if (runs === 0) return 0;
+  return runs * cost.light +
+    Math.min(runs, occurrences(answer, '"config":')) * cost.config +
+    Math.min(runs, occurrences(answer, '"summaryMetrics":')) * cost.summaryMetrics +
+    Math.min(runs, occurrences(answer, '"systemMetrics":')) * cost.systemMetrics +
+    Math.min(runs, occurrences(answer, '"historyKeys":')) * cost.historyKeys;
 }

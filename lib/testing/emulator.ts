@@ -49,7 +49,16 @@ import { EmulatorStore } from "./store.ts";
 import { type ObjectStorage, objectStorage, type ObjectStorageOptions } from "./storage.ts";
 
 import { printWandbJson } from "../core/wandb_json.ts";
-import { type CostProfile, historyRowsIn, ProjectQuota, throttledBody } from "./cost_profile.ts";
+import {
+  type CostProfile,
+  historyRowsIn,
+  ProjectQuota,
+  runCostMicros,
+  throttledBody,
+} from "./cost_profile.ts";
+
+/** The operations whose answers carry runs, charged per run under a cost profile. */
+const runOperations = new Set(["Runs", "Run", "RunsBatch"]);
 
 const resources = Object.values(serverResources) as ReadonlyArray<
   ServerResource<unknown, unknown>
@@ -423,7 +432,14 @@ export function startEmulator(options?: EmulatorOptions): Promise<Emulator> {
     if (profile !== undefined) {
       // Server time for the history rows served: what makes GraphQL history slow on SaaS.
       const rows = historyRowsIn(text);
-      if (rows > 0) await sleep((rows * profile.historyRowMicros) / 1000);
+      // And for the runs served, by the fields each carries (runs queries only: other answers
+      // have a `config` of their own).
+      const runs = profile.runMicros !== undefined && operationName !== null &&
+          runOperations.has(operationName)
+        ? runCostMicros(text, profile.runMicros)
+        : 0;
+      const micros = rows * profile.historyRowMicros + runs;
+      if (micros > 0) await sleep(micros / 1000);
     }
     return done(
       200,

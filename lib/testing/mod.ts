@@ -177,6 +177,8 @@ export {
   historyRowsIn,
   ProjectQuota,
   type QuotaAnswer,
+  type RunCost,
+  runCostMicros,
   saasCostProfile,
   throttledBody,
 } from "./cost_profile.ts";

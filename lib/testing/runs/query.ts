@@ -225,8 +225,14 @@ function filterDocument(run: StoredRun): Record<string, unknown> {
     heartbeatAt: run.heartbeatAt === null ? null : heartbeat,
     heartbeat_at: run.heartbeatAt === null ? null : heartbeat,
     duration: (heartbeat - created) / 1000,
-    config: safeParse(run.configJson),
-    summary_metrics: safeParse(run.summaryJson),
+    // Parsed only when a filter reads them: a filter on names or states over thousands of runs
+    // would otherwise parse every run's config and summary.
+    get config() {
+      return safeParse(run.configJson);
+    },
+    get summary_metrics() {
+      return safeParse(run.summaryJson);
+    },
   };
 }
 

@@ -17,10 +17,36 @@ const queryError = (error: unknown): never => {
   throw error;
 };
 
+/** The names a filter picks runs by, when it is only `{ name: … }` or `{ name: { $in: […] } }`. */
+function namesOf(filters: string | null | undefined): ReadonlyArray<string> | undefined {
+  if (filters === null || filters === undefined || !filters.includes('"name"')) return undefined;
+  try {
+    const parsed = JSON.parse(filters) as Record<string, unknown>;
+    const keys = Object.keys(parsed);
+    if (keys.length !== 1 || keys[0] !== "name") return undefined;
+    const name = parsed.name as unknown;
+    if (typeof name === "string") return [name];
+    const list = (name as { $in?: unknown } | null)?.$in;
+    return Array.isArray(list) && list.every((n) => typeof n === "string") &&
+        Object.keys(name as object).length === 1
+      ? list
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function filteredRuns(ctx: ResolverContext, project: StoredProject, filters?: string | null) {
   try {
     const keep = runFilter(filters);
-    return ctx.store.runs.list(project.entity, project.name).filter(keep);
+    // Runs asked for by name are looked up by name, as W&B's index would, not by a scan.
+    const names = namesOf(filters);
+    const candidates = names === undefined
+      ? ctx.store.runs.list(project.entity, project.name)
+      : [...new Set(names)].flatMap((name) =>
+        ctx.store.runs.get(project.entity, project.name, name) ?? []
+      );
+    return candidates.filter(keep);
   } catch (error) {
     return queryError(error);
   }
@@ -28,11 +54,21 @@ function filteredRuns(ctx: ResolverContext, project: StoredProject, filters?: st
 
 /** The fields runs add to a `Project`: `runCount`, `runs` and `run`. */
 export function projectRunFields(ctx: ResolverContext, project: StoredProject): Fields {
+  // `runCount` and `runs` of one request filter the same way: once.
+  const filtered = new Map<string, Array<StoredRun>>();
+  const runsOf = (filters?: string | null) => {
+    const key = filters ?? "";
+    let runs = filtered.get(key);
+    if (runs === undefined) {
+      runs = filteredRuns(ctx, project, filters);
+      filtered.set(key, runs);
+    }
+    return runs;
+  };
   return {
-    runCount: ({ filters }: { filters?: string | null }) =>
-      filteredRuns(ctx, project, filters).length,
+    runCount: ({ filters }: { filters?: string | null }) => runsOf(filters).length,
     runs: (args: PageArgs & { filters?: string | null; order?: string | null }) => {
-      const runs = filteredRuns(ctx, project, args.filters);
+      const runs = [...runsOf(args.filters)];
       try {
         runs.sort(runOrder(args.order));
       } catch (error) {
