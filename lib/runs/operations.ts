@@ -3,6 +3,7 @@
  *
  * @module
  */
+import * as Clock from "effect/Clock";
 import * as Effect from "effect/Effect";
 import * as Stream from "effect/Stream";
 import type { NotFoundError, RequestError } from "../core/errors.ts";
@@ -27,6 +28,11 @@ export interface ListRunsInput {
   readonly full: boolean;
   /** Load only these of them (`full` is then ignored). */
   readonly fields?: ReadonlyArray<RunField> | undefined;
+  /**
+   * The page size was not chosen by the caller: a listing that loads heavy fields may fetch
+   * them concurrently ({@link listRuns}). A caller's `perPage` is kept to, page by page.
+   */
+  readonly adaptive?: boolean | undefined;
 }
 
 /**
@@ -59,6 +65,87 @@ export function listRunsPages(
   });
 }
 
+/** Runs per request for the heavy fields of runs listed light (the official client's page). */
+const fieldsBatch = 50;
+/** Requests for heavy fields in flight at once: a SaaS project's quota takes this easily. */
+const fieldsInFlight = 8;
+/** The light pages' sizes: 200 runs first, four times more while pages come back fast. */
+const firstLightPage = 200;
+const largestLightPage = 1000;
+const fastPageMillis = 1000;
+const slowPageMillis = 4000;
+
+/**
+ * The rest of a listing after its first page, when it loads heavy fields and the caller left
+ * the page size to us. W&B spends most of a full page's time on each run's config and summary
+ * (~20 ms a run; see the local server's cost profile) and serves requests side by side, but a
+ * page's cursor is only known once the page before it is read. So the runs' order is read from
+ * light pages (cheap per run, growing while they come back fast), and their heavy fields are
+ * fetched by name, `fieldsBatch` at a time, `fieldsInFlight` requests at once, in order.
+ */
+function concurrentRest(
+  client: WandbClient,
+  input: ListRunsInput,
+  selected: ReadonlyArray<RunField>,
+  cursor: string,
+): Stream.Stream<Run, RequestError | NotFoundError> {
+  let size = firstLightPage;
+  const light = paginatePages({
+    operation: "Runs",
+    start: cursor,
+    fetchPage: (after) =>
+      Effect.gen(function* () {
+        const started = yield* Clock.currentTimeMillis;
+        const { project } = yield* client.execute(
+          runsQuery({ ...input, fields: [], perPage: size, cursor: after }),
+        );
+        if (project === null) return yield* Effect.fail(projectNotFound("Runs", input.project));
+        const took = (yield* Clock.currentTimeMillis) - started;
+        size = took < fastPageMillis
+          ? Math.min(largestLightPage, size * 4)
+          : took > slowPageMillis
+          ? Math.max(fieldsBatch, Math.floor(size / 2))
+          : size;
+        const edges = project.runs.edges;
+        return {
+          items: edges.map((edge) => edge.node.name),
+          nextCursor: edges.length > 0 ? edges.at(-1)!.cursor : project.runs.pageInfo.endCursor,
+          hasNextPage: project.runs.pageInfo.hasNextPage,
+        };
+      }),
+  });
+  const withFields = (names: ReadonlyArray<string>) =>
+    client.execute(runsQuery({
+      ...input,
+      filters: JSON.stringify({ name: { $in: names } }),
+      fields: selected,
+      perPage: names.length,
+      cursor: null,
+    })).pipe(
+      Effect.flatMap(({ project }) => {
+        if (project === null) return Effect.fail(projectNotFound("Runs", input.project));
+        const byName = new Map(
+          project.runs.edges.map((e) => [e.node.name, toRun(input.project, e.node, selected)]),
+        );
+        // In the light pages' order; a run deleted in between is not there to list.
+        return Effect.succeed(names.flatMap((name) => byName.get(name) ?? []));
+      }),
+    );
+  return light.pipe(
+    // The next light page is read while the fields of this one are fetched.
+    Stream.buffer({ capacity: 1 }),
+    Stream.flatMap((page) => {
+      const batches: Array<ReadonlyArray<string>> = [];
+      for (let i = 0; i < page.items.length; i += fieldsBatch) {
+        batches.push(page.items.slice(i, i + fieldsBatch));
+      }
+      return Stream.fromIterable(batches);
+    }),
+    Stream.mapEffect(withFields, { concurrency: fieldsInFlight }),
+    Stream.flatMap((runs) => Stream.fromIterable(runs)),
+  );
+}
+
 /**
  * The runs of a project, in the requested order, each run id at most once.
  *
@@ -66,15 +153,34 @@ export function listRunsPages(
  * server can send a run twice (wandb/wandb#6614, #7666). This stream drops repeats by run id,
  * keeping only the ids; with the default order `+created_at`, new runs land after the ones
  * already read, so nothing is skipped either.
+ *
+ * A listing that loads heavy fields, without a page size of the caller's, reads its first page
+ * as the official client does and, when more follow, the rest concurrently (see
+ * `concurrentRest`): the same runs, in the same order.
  */
 export function listRuns(
   client: WandbClient,
   input: ListRunsInput,
 ): Stream.Stream<Run, RequestError | NotFoundError> {
-  return distinctBy(
-    listRunsPages(client, input).pipe(Stream.flatMap((page) => Stream.fromIterable(page.items))),
-    (run) => run.id,
+  const selected = input.fields ?? (input.full ? allRunFields : []);
+  const pages = listRunsPages(client, input);
+  if (input.adaptive !== true || selected.length === 0) {
+    return distinctBy(
+      pages.pipe(Stream.flatMap((page) => Stream.fromIterable(page.items))),
+      (run) => run.id,
+    );
+  }
+  const all = Stream.unwrap(
+    Effect.map(Stream.runHead(Stream.take(pages, 1)), (first) => {
+      if (first._tag === "None") return Stream.empty;
+      const page = first.value;
+      const head = Stream.fromIterable(page.items);
+      return page.hasNextPage && page.nextCursor !== null
+        ? Stream.concat(head, concurrentRest(client, input, selected, page.nextCursor))
+        : head;
+    }),
   );
+  return distinctBy(all, (run) => run.id);
 }
 
 /** Counts the runs matching the filters (`project.runCount`). */
