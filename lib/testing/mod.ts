@@ -84,6 +84,7 @@ export {
 export { serverResources } from "./resources.ts";
 export { resolverContext, rootResolvers } from "./resolvers.ts";
 export { decodeOffsetCursor, offsetCursor, offsetPage } from "./pages.ts";
+export { documentFilter } from "./mongo.ts";
 export { runFilter, runOrder, RunQueryError } from "./runs/query.ts";
 export { buildWandbSchema, missingCoordinates, validateOperation, wandbSdl } from "./schema/mod.ts";
 export {

@@ -8,7 +8,7 @@
  * @module
  */
 import { GraphQLError } from "graphql";
-import { Query } from "mingo";
+import { documentFilter } from "../mongo.ts";
 import { type ResolverContext, type ServerResource, StatusError } from "../resource.ts";
 import { offsetPage } from "../pages.ts";
 import type { StoredProject } from "../projects/store.ts";
@@ -320,16 +320,6 @@ function automationOf(
   };
 }
 
-const mongo = (filters: string | null | undefined) => {
-  if (filters == null || filters === "" || filters === "{}") return () => true;
-  try {
-    const query = new Query(JSON.parse(filters));
-    return (doc: Record<string, unknown>) => query.test(doc);
-  } catch (error) {
-    return invalid(`invalid automation filters: ${(error as Error).message}`);
-  }
-};
-
 /** The collections of a project, whose automations its `triggers` also lists. */
 const collectionsOf = (ctx: ResolverContext, project: StoredProject) =>
   ctx.store.artifacts.types(project.internalId).flatMap((t) =>
@@ -376,7 +366,7 @@ export const automationsResource: ServerResource<AutomationStore, SeedAutomation
       args: { after?: string | null; first?: number | null; filters?: string | null },
     ) => {
       ctx.canRead(entity);
-      const keep = mongo(args.filters);
+      const keep = documentFilter("automation", args.filters);
       const page = offsetPage(
         ctx.store.automations.list(entity).filter((a) =>
           visible(ctx, a) &&

@@ -5,8 +5,7 @@
  * @module
  */
 import type { PageArgs, ResolverContext, ServerResource } from "../resource.ts";
-import { GraphQLError } from "graphql";
-import { Query } from "mingo";
+import { documentFilter } from "../mongo.ts";
 import { offsetPage } from "../pages.ts";
 import type { StoredProject } from "./store.ts";
 import { ProjectStore } from "./store.ts";
@@ -17,17 +16,9 @@ import { projectsSdl } from "./sdl.ts";
  * `createdAt` and `updatedAt` (the official client's registry search sends them).
  */
 function projectFilter(filters: string | null | undefined): (project: StoredProject) => boolean {
-  if (filters === null || filters === undefined || filters === "" || filters === "{}") {
-    return () => true;
-  }
-  let query: Query;
-  try {
-    query = new Query(JSON.parse(filters));
-  } catch (error) {
-    throw new GraphQLError(`invalid project filters: ${(error as Error).message}`);
-  }
+  const keep = documentFilter("project", filters);
   return (p) =>
-    query.test({
+    keep({
       name: p.name,
       description: p.description,
       createdAt: p.createdAt,

@@ -8,7 +8,7 @@
  * @module
  */
 import { GraphQLError } from "graphql";
-import { Query } from "mingo";
+import { documentFilter } from "../mongo.ts";
 import type { Fields, PageArgs, ResolverContext, ServerResource } from "../resource.ts";
 import { offsetPage } from "../pages.ts";
 import type { StoredProject } from "../projects/store.ts";
@@ -17,18 +17,6 @@ import { collectionView, idOf, membershipView, typeView } from "../artifacts/res
 import { registriesSdl } from "./sdl.ts";
 import { seedRegistries, type SeedRegistry } from "./seed.ts";
 import { registryPrefix, RegistryStore, type StoredRegistryMember } from "./store.ts";
-
-const mongo = (what: string, filters: string | null | undefined) => {
-  if (filters === null || filters === undefined || filters === "" || filters === "{}") {
-    return () => true;
-  }
-  try {
-    const query = new Query(JSON.parse(filters));
-    return (doc: Record<string, unknown>) => query.test(doc);
-  } catch (error) {
-    throw new GraphQLError(`invalid ${what} filters: ${(error as Error).message}`);
-  }
-};
 
 /** Whether the viewer administers a registry: its admin, or an admin of its org entity. */
 function administers(ctx: ResolverContext, project: StoredProject): boolean {
@@ -49,7 +37,7 @@ function memberOf(ctx: ResolverContext, project: StoredProject): boolean {
 
 /** The registries (org entity projects that are registries) the viewer may see. */
 function visibleRegistries(ctx: ResolverContext, entity: string, projectFilters?: string | null) {
-  const keep = mongo("registry", projectFilters);
+  const keep = documentFilter("registry", projectFilters);
   return ctx.store.projects.list(entity).filter((p) =>
     ctx.store.registries.get(p.internalId) !== undefined && ctx.projectVisible(p) &&
     keep({ name: p.name, description: p.description, createdAt: p.createdAt })
@@ -193,7 +181,7 @@ export const registriesResource: ServerResource<RegistryStore, SeedRegistry> = {
       },
     ) => {
       ctx.checkEntity(entity);
-      const keep = mongo("collection", args.filters);
+      const keep = documentFilter("collection", args.filters);
       const kinds = args.collectionTypes ?? ["PORTFOLIO"];
       const found = visibleRegistries(ctx, entity, args.projectFilters)
         .flatMap((p) => portfolios(ctx, p))
@@ -215,8 +203,8 @@ export const registriesResource: ServerResource<RegistryStore, SeedRegistry> = {
       },
     ) => {
       ctx.checkEntity(entity);
-      const keepCollection = mongo("collection", args.collectionFilters);
-      const keepVersion = mongo("version", args.filters);
+      const keepCollection = documentFilter("collection", args.collectionFilters);
+      const keepVersion = documentFilter("version", args.filters);
       const found = visibleRegistries(ctx, entity, args.projectFilters)
         .flatMap((p) => portfolios(ctx, p))
         .filter((c) => keepCollection({ name: c.name, description: c.description }))

@@ -5,9 +5,8 @@
  *
  * @module
  */
-import { GraphQLError } from "graphql";
 import { load } from "js-yaml";
-import { Query } from "mingo";
+import { documentFilter } from "../mongo.ts";
 import type { EmulatorStore } from "../store.ts";
 import type { StoredProject } from "../projects/store.ts";
 import { offsetPage } from "../pages.ts";
@@ -64,17 +63,9 @@ export function sweepView(
  * `state`, `method`, `createdAt`), as the official client sends them (`{}` for all).
  */
 function sweepFilter(filters: string | null | undefined): (sweep: StoredSweep) => boolean {
-  if (filters === null || filters === undefined || filters === "" || filters === "{}") {
-    return () => true;
-  }
-  let query: Query;
-  try {
-    query = new Query(JSON.parse(filters));
-  } catch (error) {
-    throw new GraphQLError(`invalid sweep filters: ${(error as Error).message}`);
-  }
+  const keep = documentFilter("sweep", filters);
   return (sweep) =>
-    query.test({
+    keep({
       name: sweep.name,
       displayName: sweep.displayName,
       state: sweep.state,
