@@ -180,6 +180,21 @@ Deno.test("the local server's knobs: latency, random failures, no secrets in the
   });
 });
 
+Deno.test("a server seeded with fewer runs starts, without what those runs would hold", async () => {
+  // The artifacts need four finished MNIST runs, and the registries link those artifacts: with
+  // one run neither is seeded (it failed to start, linking versions that did not exist).
+  for (const mnistRuns of [0, 1, 3]) {
+    const server = await startEmulator({ seed: { mnistRuns } });
+    try {
+      assert.equal(server.store.runs.list("acme", "mnist").length, mnistRuns);
+      assert.deepEqual(generateSeed({ mnistRuns }).registries, []);
+    } finally {
+      await server.close();
+    }
+  }
+  assert.equal(generateSeed({ mnistRuns: 30 }).registries.length, 2);
+});
+
 Deno.test("storagePath keeps the server's data in a SQLite file across restarts", async () => {
   const dir = await Deno.makeTempDir();
   const storagePath = `${dir}/wandb.sqlite`;

@@ -6,6 +6,7 @@
  * @module
  */
 import type { CoreSeed } from "../seed.ts";
+import { seedArtifacts } from "../artifacts/seed.ts";
 
 /** An automation of a seeded entity, its scope and integration named rather than numbered. */
 export interface SeedAutomation {
@@ -27,65 +28,71 @@ export interface SeedAutomation {
 
 const noRunFilter = JSON.stringify({ $and: [] });
 
-/** The seeded automations (none when the seed has no mnist project). */
+/**
+ * The seeded automations (none when the seed has no mnist project, and none on a collection
+ * when it has no artifacts).
+ */
 export function seedAutomations(core: CoreSeed): Array<SeedAutomation> {
   if (!core.runs.some((r) => r.project === "mnist")) return [];
-  return [
-    {
-      entity: "acme",
-      name: "failed-runs-to-slack",
-      description: "Tell #ml-alerts when an mnist run fails",
-      enabled: true,
-      createdBy: "alice",
-      scope: { project: "mnist" },
-      eventType: "RUN_STATE",
-      eventFilter: { run_filter: noRunFilter, run_state_filter: { states: ["FAILED"] } },
-      actionType: "NOTIFICATION",
-      action: {
-        integration: "#ml-alerts",
-        title: "Run failed",
-        message: "${run_name} in ${project_name} failed",
-        severity: "ERROR",
-      },
-    },
-    {
-      entity: "acme",
-      name: "loss-spike",
-      description: null,
-      enabled: false,
-      createdBy: "alice",
-      scope: { project: "mnist" },
-      eventType: "RUN_METRIC",
-      eventFilter: {
-        run_filter: JSON.stringify({ $and: [{ display_name: { $contains: "sweep" } }] }),
-        run_metric_filter: {
-          threshold_filter: {
-            name: "loss",
-            agg_op: "AVERAGE",
-            window_size: 5,
-            cmp_op: "$gt",
-            threshold: 2.5,
-          },
-        },
-        metric_filter: null,
-      },
-      actionType: "NO_OP",
-      action: { noOp: true },
-    },
-    {
-      entity: "acme",
-      name: "prod-dataset-webhook",
-      description: "Page on-call when a dataset version becomes prod",
-      enabled: true,
-      createdBy: "bob",
-      scope: { collection: "mnist/mnist-raw" },
-      eventType: "ADD_ARTIFACT_ALIAS",
-      eventFilter: { $or: [{ $and: [{ alias: { $eq: "prod" } }] }] },
-      actionType: "GENERIC_WEBHOOK",
-      action: {
-        integration: "on-call",
-        requestPayload: JSON.stringify({ text: "${artifact_version_string} is now prod" }),
-      },
-    },
-  ];
+  const withArtifacts = seedArtifacts(core).length > 0;
+  return automations.filter((a) => withArtifacts || !("collection" in a.scope));
 }
+
+const automations: ReadonlyArray<SeedAutomation> = [
+  {
+    entity: "acme",
+    name: "failed-runs-to-slack",
+    description: "Tell #ml-alerts when an mnist run fails",
+    enabled: true,
+    createdBy: "alice",
+    scope: { project: "mnist" },
+    eventType: "RUN_STATE",
+    eventFilter: { run_filter: noRunFilter, run_state_filter: { states: ["FAILED"] } },
+    actionType: "NOTIFICATION",
+    action: {
+      integration: "#ml-alerts",
+      title: "Run failed",
+      message: "${run_name} in ${project_name} failed",
+      severity: "ERROR",
+    },
+  },
+  {
+    entity: "acme",
+    name: "loss-spike",
+    description: null,
+    enabled: false,
+    createdBy: "alice",
+    scope: { project: "mnist" },
+    eventType: "RUN_METRIC",
+    eventFilter: {
+      run_filter: JSON.stringify({ $and: [{ display_name: { $contains: "sweep" } }] }),
+      run_metric_filter: {
+        threshold_filter: {
+          name: "loss",
+          agg_op: "AVERAGE",
+          window_size: 5,
+          cmp_op: "$gt",
+          threshold: 2.5,
+        },
+      },
+      metric_filter: null,
+    },
+    actionType: "NO_OP",
+    action: { noOp: true },
+  },
+  {
+    entity: "acme",
+    name: "prod-dataset-webhook",
+    description: "Page on-call when a dataset version becomes prod",
+    enabled: true,
+    createdBy: "bob",
+    scope: { collection: "mnist/mnist-raw" },
+    eventType: "ADD_ARTIFACT_ALIAS",
+    eventFilter: { $or: [{ $and: [{ alias: { $eq: "prod" } }] }] },
+    actionType: "GENERIC_WEBHOOK",
+    action: {
+      integration: "on-call",
+      requestPayload: JSON.stringify({ text: "${artifact_version_string} is now prod" }),
+    },
+  },
+];

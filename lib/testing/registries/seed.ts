@@ -6,6 +6,7 @@
  * @module
  */
 import type { CoreSeed } from "../seed.ts";
+import { seedArtifacts } from "../artifacts/seed.ts";
 
 /** A registry of the seeded server. */
 export interface SeedRegistry {
@@ -30,7 +31,8 @@ export interface SeedRegistry {
 
 /** The seeded registries (none when the seed has no artifacts to link). */
 export function seedRegistries(core: CoreSeed): Array<SeedRegistry> {
-  if (!core.runs.some((r) => r.project === "mnist")) return [];
+  // Their versions are the seeded artifacts', which a seed of fewer than four MNIST runs lacks.
+  if (seedArtifacts(core).length === 0) return [];
   return [
     {
       name: "model",
