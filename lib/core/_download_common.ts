@@ -262,30 +262,39 @@ export const bodyAttempts = 5;
 /** How a large file is fetched: in parts, over several connections at once. */
 export interface MultipartOptions {
   /**
-   * Fetch a large file in parts, `partsAtOnce` ranges at a time (Python's `multipart`): what
+   * Fetch a large file in parts over several connections at once (Python's `multipart`): what
    * makes a checkpoint come at the speed of the link rather than of one connection, which
    * storage throttles. `false` always streams each file over one connection; `true` splits any
-   * file larger than `partBytes`.
-   * @default {true for files of 256 MiB or more}
+   * file larger than a part.
+   * @default {a file one connection would take more than 8 first-byte waits to fetch, as measured; from 16 MiB before anything is measured}
    */
   readonly multipart?: boolean | undefined;
   /**
    * Bytes per part.
-   * @default {67108864}
+   * @default {about 4 first-byte waits of one connection's transfer (a part's wait a fifth of it), or the file's share of the connections if less, within 8 and 64 MiB}
    */
   readonly partBytes?: number | undefined;
   /**
    * Parts of one file in flight at once.
-   * @default {8}
+   * @default {as many as the call's connections allow}
    */
   readonly partsAtOnce?: number | undefined;
 }
 
-/** Files at least this large are fetched in parts unless told otherwise. */
-export const multipartBytes: number = 256 * 1024 * 1024;
+/** How many connections the downloads of one call may hold. */
+export interface DownloadTuning {
+  /**
+   * Bytes the downloads of one call may hold in their connections (~1 MB each, as measured on
+   * Deno's `fetch`: two buffers, the runtime's HTTP buffers and the heap they take): connections
+   * grow while storage answers as fast as with fewer, up to what this leaves room for, and halve
+   * on a 429, a 5xx, a timeout or a cut-off body. A `concurrency` of the caller's own is kept.
+   * @default {100663296}
+   */
+  readonly memoryBudget?: number | undefined;
+}
 
-/** {@link MultipartOptions.partBytes} unless told otherwise. */
-export const defaultPartBytes = 64 * 1024 * 1024;
+/** {@link DownloadTuning.memoryBudget} unless told otherwise: 96 MiB (~96 connections). */
+export const defaultMemoryBudget: number = 96 * 1024 * 1024;
 
-/** {@link MultipartOptions.partsAtOnce} unless told otherwise. */
+/** Parts of one file in flight at once, for a download of that file alone. */
 export const defaultPartsAtOnce = 8;

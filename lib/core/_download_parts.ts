@@ -6,7 +6,6 @@
  * @module
  */
 import * as Effect from "effect/Effect";
-import type * as Semaphore from "effect/Semaphore";
 import {
   ChecksumError,
   type DownloadError,
@@ -17,7 +16,7 @@ import type { OpenDownload, WandbClient } from "./transport.ts";
 import { type Renewable, withSignedUrl } from "./signed_urls.ts";
 import type { BufferPool } from "./buffers.ts";
 import { type Md5, prefixMd5 } from "./_md5.ts";
-import { identity } from "effect/Function";
+import type { DownloadGovernor } from "./_download_governor.ts";
 import {
   bodyAttempts,
   downloadBufferPool,
@@ -42,14 +41,27 @@ export function openSigned(
   signed: SignedUrl,
   from: number,
   end: number | undefined,
+  governor: DownloadGovernor,
 ): Effect.Effect<OpenDownload, RequestError | NotFoundError> {
-  const open = (url: string) =>
-    client.openDownload(url, from, {
-      operation: source.operation,
-      authenticated: source.authenticated === true,
-      end,
-    });
-  return source.refresh === undefined ? open(signed.current()) : withSignedUrl(signed, open);
+  return Effect.suspend(() => {
+    // The first byte's wait tells the governor how loaded storage is; an answer that came after
+    // a retry tells it of trouble instead (its wait holds the backoff's).
+    let retried = false;
+    const sent = performance.now();
+    const open = (url: string) =>
+      client.openDownload(url, from, {
+        operation: source.operation,
+        authenticated: source.authenticated === true,
+        end,
+        onRetry: () => void (retried = true),
+      });
+    return (source.refresh === undefined ? open(signed.current()) : withSignedUrl(signed, open))
+      .pipe(
+        Effect.tap(() =>
+          retried ? governor.trouble : governor.firstByteAfter(performance.now() - sent)
+        ),
+      );
+  });
 }
 
 /** The bytes of a part are written: a Md5 that hashes nothing (the parts are hashed after). */
@@ -67,7 +79,8 @@ export const hashStepBytes = 8 * 1024 * 1024;
 export const saveStepBytes = 16 * 1024 * 1024;
 
 /**
- * Downloads `source` in parts of `partBytes`, `partsAtOnce` at a time, each by a `Range`
+ * Downloads `source` in parts of `partBytes` (or of what a stopped download of it used),
+ * `partsAtOnce` at a time, each holding one of the governor's connections, each by a `Range`
  * request written at its offset of `<path>.ranges` (its full size from the start). The parts
  * written from the first byte on are read back and hashed as they grow (in a Worker when one
  * starts), so the MD5 is known soon after the last part lands; the file is renamed to its name
@@ -87,36 +100,97 @@ export function downloadInParts(
     readonly partsAtOnce: number;
     readonly bufferBytes: number;
     readonly buffers: BufferPool | undefined;
-    readonly partPermits: Semaphore.Semaphore | undefined;
+    readonly governor: DownloadGovernor;
   },
 ): Effect.Effect<DownloadedFile | undefined, DownloadError> {
   const { operation } = source;
-  const { size, partBytes } = options;
+  const { size } = options;
+  const rangesPath = `${localPath}.ranges`;
+  return Effect.promise(() => resumableParts(source, rangesPath, size)).pipe(
+    Effect.flatMap((resumed) =>
+      inParts(client, source, signed, localPath, {
+        ...options,
+        // A stopped download goes on in its own parts, whatever size they would be today.
+        partBytes: resumed?.partBytes ?? options.partBytes,
+      }, resumed?.written)
+    ),
+    Effect.catchIf(
+      (e): e is RangesRefused => e instanceof RangesRefused,
+      () => Effect.succeed(undefined),
+    ),
+    Effect.withSpan("wandb.download.parts", { attributes: { operation } }, {
+      captureStackTrace: false,
+    }),
+  );
+}
+
+/** What a stopped download in parts saved: its part size, and the bytes of each part written. */
+interface SavedParts {
+  readonly size: number;
+  readonly partBytes: number;
+  readonly md5: string | null;
+  readonly written: ReadonlyArray<number>;
+}
+
+const partStarts = (size: number, partBytes: number) =>
+  Array.from({ length: Math.ceil(size / partBytes) }, (_, i) => i * partBytes);
+
+const progressText = (saved: SavedParts) => JSON.stringify(saved);
+
+/**
+ * The parts a stopped download of this same file (its size and MD5) saved beside it, if they
+ * hold together; `undefined` otherwise, or without an MD5 to check the whole file (no part of an
+ * earlier download is trusted then).
+ */
+export async function resumableParts(
+  source: DownloadSource,
+  rangesPath: string,
+  size: number,
+): Promise<{ readonly partBytes: number; readonly written: Array<number> } | undefined> {
+  if (source.md5 === undefined) return undefined;
+  try {
+    const [text, ranges] = await Promise.all([
+      Deno.readTextFile(`${rangesPath}.json`),
+      Deno.stat(rangesPath),
+    ]);
+    const { partBytes, written } = JSON.parse(text);
+    if (!Number.isInteger(partBytes) || partBytes <= 0 || !Array.isArray(written)) return undefined;
+    const starts = partStarts(size, partBytes);
+    const valid = ranges.size === size && written.length === starts.length &&
+      written.every((n, part) =>
+        Number.isInteger(n) && n >= 0 &&
+        n <= Math.min(size, starts[part]! + partBytes) - starts[part]!
+      ) &&
+      progressText({ size, partBytes, md5: source.md5, written }) === text;
+    return valid ? { partBytes, written } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function inParts(
+  client: WandbClient,
+  source: DownloadSource,
+  signed: SignedUrl,
+  localPath: string,
+  options: {
+    readonly size: number;
+    readonly partBytes: number;
+    readonly partsAtOnce: number;
+    readonly bufferBytes: number;
+    readonly buffers: BufferPool | undefined;
+    readonly governor: DownloadGovernor;
+  },
+  resumed: ReadonlyArray<number> | undefined,
+): Effect.Effect<DownloadedFile, DownloadError | RangesRefused> {
+  const { operation } = source;
+  const { size, partBytes, governor } = options;
   const rangesPath = `${localPath}.ranges`;
   const progressPath = `${rangesPath}.json`;
-  const starts = Array.from({ length: Math.ceil(size / partBytes) }, (_, i) => i * partBytes);
+  const starts = partStarts(size, partBytes);
   const lengthOf = (part: number) => Math.min(size, starts[part]! + partBytes) - starts[part]!;
   const progressOf = (written: ReadonlyArray<number>) =>
-    JSON.stringify({ size, partBytes, md5: source.md5 ?? null, written });
-  /** The bytes of each part a stopped download of this same file wrote, if it left them. */
-  const resumable = async (): Promise<Array<number> | undefined> => {
-    // Without an MD5 to check the whole file, no part of an earlier download is trusted.
-    if (source.md5 === undefined) return undefined;
-    try {
-      const [text, ranges] = await Promise.all([
-        Deno.readTextFile(progressPath),
-        Deno.stat(rangesPath),
-      ]);
-      const { written } = JSON.parse(text);
-      const valid = ranges.size === size && Array.isArray(written) &&
-        written.length === starts.length &&
-        written.every((n, part) => Number.isInteger(n) && n >= 0 && n <= lengthOf(part)) &&
-        progressOf(written) === text;
-      return valid ? written : undefined;
-    } catch {
-      return undefined;
-    }
-  };
+    progressText({ size, partBytes, md5: source.md5 ?? null, written });
   return Effect.suspend(() => {
     // The parts' buffers, handed from one part to the next (32 parts of a 2 GB file would
     // otherwise leave 32 pairs of buffers to the collector).
@@ -144,7 +218,6 @@ export function downloadInParts(
       });
     };
     return Effect.gen(function* () {
-      const resumed = yield* Effect.promise(resumable);
       if (resumed !== undefined) {
         written.splice(0, written.length, ...resumed);
       } else {
@@ -193,7 +266,8 @@ export function downloadInParts(
           for (let attempt = 1;;) {
             const from = starts[part]! + written[part]!;
             if (from >= end) return;
-            const open = yield* openSigned(client, source, signed, from, end);
+            const open = yield* openSigned(client, source, signed, from, end, governor);
+            const firstByte = performance.now();
             const refused = !open.partial || open.start !== from || (open.end ?? Infinity) > end
               ? new RangesRefused()
               : open.totalSize !== size
@@ -222,6 +296,8 @@ export function downloadInParts(
               rangesPath,
               onWritten(part),
             );
+            governor.meter.bodyRead(read, performance.now() - firstByte);
+            if (broken) yield* governor.trouble;
             // The part, or as much of it as storage sent at once: ask for the rest, if any.
             if (!broken && read > 0) continue;
             if (attempt >= bodyAttempts) {
@@ -240,10 +316,7 @@ export function downloadInParts(
             yield* Effect.sleep(`${100 * 2 ** (attempt - 1)} millis`);
             attempt++;
           }
-        }).pipe(
-          Effect.scoped,
-          options.partPermits === undefined ? identity : options.partPermits.withPermits(1),
-        );
+        }).pipe(Effect.scoped, governor.connection);
       yield* Effect.forEach(starts, (_, part) => fetchPart(part), {
         concurrency: options.partsAtOnce,
         discard: true,
@@ -273,13 +346,5 @@ export function downloadInParts(
         })
       ),
     );
-  }).pipe(
-    Effect.catchIf(
-      (e): e is RangesRefused => e instanceof RangesRefused,
-      () => Effect.succeed(undefined),
-    ),
-    Effect.withSpan("wandb.download.parts", { attributes: { operation, parts: starts.length } }, {
-      captureStackTrace: false,
-    }),
-  );
+  });
 }

@@ -56,6 +56,12 @@ export interface RunOptions {
   readonly permit?: boolean | undefined;
   /** Pace the attempts by this project's quota (W&B's `RateLimit-*` headers). */
   readonly quotaOf?: string | undefined;
+  /**
+   * Told of each failure about to be retried, before the wait: what adapts to the server (a
+   * page size, the downloads in flight) learns of a 5xx, a 429 or a timeout here, and may change
+   * what the next attempt asks for (attempts are built anew each time).
+   */
+  readonly onRetry?: ((error: AttemptError) => void) | undefined;
 }
 
 /** Runs requests under the `Api`'s policy. */
@@ -206,6 +212,7 @@ export function makeRequestPolicy(config: ApiConfig): Effect.Effect<RequestPolic
             );
           }
           config.onRetry?.(operation, error);
+          options.onRetry?.(error);
           yield* Effect.logDebug("retrying").pipe(
             Effect.annotateLogs({
               operation,

@@ -9,42 +9,56 @@
  * @module
  */
 import * as Effect from "effect/Effect";
-import * as Semaphore from "effect/Semaphore";
 import * as Stream from "effect/Stream";
-import { ChecksumError, type DownloadError, InvalidArgumentError } from "./errors.ts";
+import {
+  ChecksumError,
+  type DownloadError,
+  InvalidArgumentError,
+  type LocalFileError,
+  type RuntimePermissionError,
+} from "./errors.ts";
 import type { WandbClient } from "./transport.ts";
 import { renewable } from "./signed_urls.ts";
 import type { BufferPool } from "./buffers.ts";
-import { localMd5, type Md5, workerMd5, workerMd5Bytes } from "./_md5.ts";
+import type * as Scope from "effect/Scope";
+import { type FilesMd5, filesMd5, localMd5, type Md5, workerMd5, workerMd5Bytes } from "./_md5.ts";
 import { positiveInteger } from "./_arguments.ts";
 import {
   bodyAttempts,
-  defaultPartBytes,
+  defaultMemoryBudget,
   defaultPartsAtOnce,
   downloadBufferBytes,
   downloadBufferPool,
   type DownloadedFile,
   type DownloadSource,
+  type DownloadTuning,
   type ExistingFileOptions,
   hashFile,
   local,
-  multipartBytes,
   type MultipartOptions,
   readInto,
   statOf,
 } from "./_download_common.ts";
-import { downloadInParts, openSigned, type SignedUrl } from "./_download_parts.ts";
+import { downloadInParts, noMd5, openSigned, type SignedUrl } from "./_download_parts.ts";
+import {
+  type DownloadGovernor,
+  makeDownloadGovernor,
+  minPartBytes,
+  partBytesFor,
+} from "./_download_governor.ts";
 
 // The engine's values, defined beside what reads and writes them; part of its surface.
 export {
+  defaultMemoryBudget,
   downloadBufferBytes,
   downloadBufferPool,
   type DownloadedFile,
   type DownloadSource,
+  type DownloadTuning,
   type ExistingFileOptions,
-  multipartBytes,
   type MultipartOptions,
 } from "./_download_common.ts";
+export type { DownloadGovernor } from "./_download_governor.ts";
 
 const invalidPath = (name: string, why: string) =>
   new InvalidArgumentError({
@@ -85,11 +99,96 @@ export function safeLocalPath(
   return Effect.succeed(`${root.replace(/\/+$/, "")}/${clean.join("/")}`);
 }
 
+/** What the downloads of one call share, made by {@link downloadCall}. */
+export interface DownloadCall {
+  /** The call's connections, and what they learn of storage. */
+  readonly governor: DownloadGovernor;
+  /** The largest buffer a read takes (two per connection). */
+  readonly bufferBytes: number;
+  /** The buffers, handed from one download to the next. */
+  readonly buffers: BufferPool;
+  /** Hashes the files written whole, beside the downloads; none for a call of one file. */
+  readonly filesMd5: FilesMd5 | undefined;
+  /** Paths under the root (relative, `/`) present when the call began; none: not listed. */
+  readonly existing: ReadonlySet<string> | undefined;
+  /** Directories made (or found) by this call's downloads. */
+  readonly directories: Set<string>;
+}
+
+/**
+ * What the downloads of one call share (its connections, buffers, a hashing Worker, what is on
+ * disk already), built for `files` files of which the caller keeps `concurrency` or, without
+ * one, lets them grow from `initial` within `memoryBudget`. Scoped: the Worker ends with it.
+ */
+export function downloadCall(
+  client: WandbClient,
+  options: DownloadTuning & {
+    readonly root: string;
+    readonly files: number;
+    readonly initial: number;
+    readonly concurrency: number | undefined;
+    /** List `root` once instead of asking about each file. */
+    readonly listRoot: boolean;
+  },
+): Effect.Effect<
+  DownloadCall,
+  InvalidArgumentError | LocalFileError | RuntimePermissionError,
+  Scope.Scope
+> {
+  return Effect.gen(function* () {
+    const fixed = options.concurrency !== undefined;
+    const initial = yield* positiveInteger("concurrency", options.concurrency ?? options.initial);
+    const memoryBudget = yield* positiveInteger(
+      "memoryBudget",
+      options.memoryBudget ?? defaultMemoryBudget,
+    );
+    // Many connections take small buffers: a read returns what has arrived, rarely more.
+    const bufferBytes = downloadBufferBytes(fixed ? initial : Math.max(initial, 64));
+    const governor = makeDownloadGovernor(client, { initial, fixed, memoryBudget, bufferBytes });
+    const existing = options.listRoot ? yield* listed(options.root) : undefined;
+    const directories = new Set<string>();
+    for (const path of existing ?? []) {
+      directories.add(`${options.root.replace(/\/+$/, "")}/${path}`.replace(/\/[^/]*$/, ""));
+    }
+    const hasher = options.files > 1
+      ? yield* Effect.acquireRelease(Effect.sync(filesMd5), (h) => Effect.sync(() => h?.close()))
+      : undefined;
+    return {
+      governor,
+      bufferBytes,
+      buffers: downloadBufferPool(Math.min(governor.most, Math.max(initial, 64))),
+      filesMd5: hasher,
+      existing,
+      directories,
+    };
+  });
+}
+
+/** Every file under `root` (relative paths), or none when it does not exist. */
+const listed = (root: string) =>
+  Effect.tryPromise({
+    try: async () => {
+      const found = new Set<string>();
+      const walk = async (prefix: string): Promise<void> => {
+        for await (const entry of Deno.readDir(prefix === "" ? root : `${root}/${prefix}`)) {
+          const path = prefix === "" ? entry.name : `${prefix}/${entry.name}`;
+          if (entry.isDirectory) await walk(path);
+          else found.add(path);
+        }
+      };
+      await walk("").catch((e) =>
+        e instanceof Deno.errors.NotFound ? undefined : Promise.reject(e)
+      );
+      return found;
+    },
+    catch: local("read", root),
+  });
+
 /**
  * Downloads one file to `root/<source.path>`: streamed into `<path>.part` (resumed from its
- * bytes if a killed download left it and `source.md5` will check them), hashed as it streams,
- * and renamed to its name only once its size and MD5 match the source's (a `ChecksumError`
- * otherwise, the part file removed).
+ * bytes if a killed download left it and `source.md5` will check them), hashed as it streams
+ * (or, among many files, by a Worker once written), and renamed to its name only once its size
+ * and MD5 match the source's (a `ChecksumError` otherwise, the part file removed).
  * A body cut off mid-way is resumed by `Range` from the byte it stopped at (started over when
  * the server ignores the range); a signed URL storage refuses is replaced by `source.refresh`.
  * A large file comes in parts over several connections instead (see {@link MultipartOptions}),
@@ -106,17 +205,10 @@ export function safeLocalPath(
 export function downloadToFile(
   client: WandbClient,
   source: DownloadSource,
-  options: ExistingFileOptions & MultipartOptions & {
+  options: ExistingFileOptions & MultipartOptions & DownloadTuning & {
     readonly root: string;
-    /** The largest buffer (two are used); see {@link downloadBufferBytes}. */
-    readonly bufferBytes?: number | undefined;
-    /** Where the buffers come from and go back to, shared by the downloads of one call. */
-    readonly buffers?: BufferPool | undefined;
-    /**
-     * The parts in flight across the downloads of one call (each part takes a permit): many
-     * large files at once then hold a bounded number of connections and buffers.
-     */
-    readonly partPermits?: Semaphore.Semaphore | undefined;
+    /** What the downloads of one call share (see {@link downloadCall}); its own otherwise. */
+    readonly call?: DownloadCall | undefined;
   },
 ): Effect.Effect<DownloadedFile, DownloadError | InvalidArgumentError> {
   const { operation } = source;
@@ -132,7 +224,21 @@ export function downloadToFile(
         }),
       );
     }
-    const existing = yield* statOf(localPath);
+    const call = options.call ?? (yield* downloadCall(client, {
+      root: options.root,
+      files: 1,
+      initial: defaultPartsAtOnce,
+      concurrency: options.partsAtOnce,
+      memoryBudget: options.memoryBudget,
+      listRoot: false,
+    }));
+    const { governor } = call;
+    const relative = localPath.slice(localPath.length - source.path.length).replace(/^\/+/, "");
+    const onDisk = (path: string, suffix = "") =>
+      call.existing !== undefined && !call.existing.has(`${relative}${suffix}`)
+        ? Effect.succeed(undefined)
+        : statOf(`${path}${suffix}`);
+    const existing = yield* onDisk(localPath);
     if (existing !== undefined) {
       if (
         options.keepVerified === true &&
@@ -164,15 +270,18 @@ export function downloadToFile(
       }
     }
     const directory = localPath.slice(0, localPath.lastIndexOf("/"));
-    yield* Effect.tryPromise({
-      try: () => Deno.mkdir(directory, { recursive: true }),
-      catch: local("create", directory),
-    });
+    if (!call.directories.has(directory)) {
+      yield* Effect.tryPromise({
+        try: () => Deno.mkdir(directory, { recursive: true }),
+        catch: local("create", directory),
+      });
+      call.directories.add(directory);
+    }
     const partPath = `${localPath}.part`;
     // A killed download leaves its part file: its bytes count, and are hashed again. Only
     // when an MD5 will check the whole file, though: without one (a reference), bytes of
     // content that changed since would pass unnoticed, so the download starts over.
-    let part = yield* statOf(partPath);
+    let part = yield* onDisk(localPath, ".part");
     if (part !== undefined && source.md5 === undefined) {
       yield* Effect.tryPromise({
         try: () => Deno.remove(partPath),
@@ -182,36 +291,52 @@ export function downloadToFile(
     }
     // Without `source.refresh` the URL is never renewed (openSigned does not ask then).
     const signed: SignedUrl = renewable(source.url, source.refresh ?? Effect.succeed(source.url));
-    if (part === undefined && source.size !== undefined) {
-      const partBytes = yield* positiveInteger("partBytes", options.partBytes ?? defaultPartBytes);
+    if (part === undefined && source.size !== undefined && options.multipart !== false) {
       const partsAtOnce = yield* positiveInteger(
         "partsAtOnce",
-        options.partsAtOnce ?? defaultPartsAtOnce,
+        options.partsAtOnce ?? governor.most,
       );
-      if (
-        source.size > partBytes && partsAtOnce > 1 &&
-        (options.multipart ?? source.size >= multipartBytes)
-      ) {
+      const chosen = options.partBytes === undefined
+        ? undefined
+        : yield* positiveInteger("partBytes", options.partBytes);
+      // A download in parts that was stopped goes on in parts, whatever today's estimate.
+      const stopped = (yield* onDisk(localPath, ".ranges.json")) !== undefined;
+      const estimated = partBytesFor(
+        source.size,
+        governor.meter.estimate,
+        Math.min(partsAtOnce, governor.current()),
+      );
+      const partBytes = options.multipart === true || stopped
+        ? chosen ?? estimated ?? minPartBytes
+        : estimated === undefined
+        ? undefined
+        : chosen ?? estimated;
+      if (partBytes !== undefined && source.size > partBytes && partsAtOnce > 1) {
         const done = yield* downloadInParts(client, source, signed, localPath, {
           size: source.size,
           partBytes,
           partsAtOnce,
-          bufferBytes: options.bufferBytes ?? downloadBufferBytes(1),
-          buffers: options.buffers,
-          partPermits: options.partPermits,
+          bufferBytes: call.bufferBytes,
+          buffers: call.buffers,
+          governor,
         });
         // `undefined`: storage would not send ranges; the file comes as one stream instead.
         if (done !== undefined) return done;
       }
     }
-    const partHashed = part === undefined ? undefined : yield* hashFile(partPath);
-    let offset = partHashed?.size ?? 0;
+    // Among many files, each is hashed by the call's Worker once written; alone, as it streams.
+    const hasher = source.md5 === undefined ? undefined : call.filesMd5;
+    const partHashed = part === undefined || hasher !== undefined
+      ? undefined
+      : yield* hashFile(partPath);
+    let offset = part?.size ?? 0;
     // A large file from its first byte is hashed in a Worker, beside its reads and writes
     // (an MD5 on this thread made a 2 GB download take 2-3x as long as one without).
-    const worker = partHashed === undefined && (source.size ?? 0) >= workerMd5Bytes
+    const worker = hasher === undefined && partHashed === undefined &&
+        (source.size ?? 0) >= workerMd5Bytes
       ? yield* Effect.acquireRelease(Effect.sync(workerMd5), (w) => Effect.sync(() => w?.close()))
       : undefined;
-    let md5: Md5 = worker ?? localMd5(partHashed?.hash);
+    let md5: Md5 = hasher !== undefined ? noMd5 : worker ?? localMd5(partHashed?.hash);
     const file = yield* Effect.acquireRelease(
       Effect.tryPromise({
         try: () => Deno.open(partPath, { write: true, create: true, append: true }),
@@ -222,26 +347,32 @@ export function downloadToFile(
     let total = source.size;
     for (let attempt = 1;; attempt++) {
       if (total !== undefined && offset >= total) break;
-      const open = yield* openSigned(client, source, signed, offset, undefined);
-      if (open.start !== offset) {
-        // The server sent the whole file instead of the range: start over.
-        yield* Effect.tryPromise({
-          try: () => file.truncate(0),
-          catch: local("truncate", partPath),
-        });
-        md5 = localMd5();
-        offset = 0;
-      }
-      total ??= open.totalSize;
-      const { read, broken } = yield* readInto(
-        open,
-        options.bufferBytes ?? downloadBufferBytes(1),
-        options.buffers,
-        file,
-        md5,
-        operation,
-        partPath,
-      );
+      const { read, broken } = yield* governor.connection(Effect.gen(function* () {
+        const open = yield* openSigned(client, source, signed, offset, undefined, governor);
+        const firstByte = performance.now();
+        if (open.start !== offset) {
+          // The server sent the whole file instead of the range: start over.
+          yield* Effect.tryPromise({
+            try: () => file.truncate(0),
+            catch: local("truncate", partPath),
+          });
+          if (hasher === undefined) md5 = localMd5();
+          offset = 0;
+        }
+        total ??= open.totalSize;
+        const body = yield* readInto(
+          open,
+          call.bufferBytes,
+          call.buffers,
+          file,
+          md5,
+          operation,
+          partPath,
+        );
+        governor.meter.bodyRead(body.read, performance.now() - firstByte);
+        if (body.broken) yield* governor.trouble;
+        return body;
+      }));
       offset += read;
       if (!broken && (total === undefined || offset >= total)) break;
       if (attempt >= bodyAttempts) {
@@ -260,7 +391,12 @@ export function downloadToFile(
       yield* Effect.sleep(`${100 * 2 ** (attempt - 1)} millis`);
     }
     const digest = yield* Effect.tryPromise({
-      try: () => md5.digest(),
+      try: async () => {
+        if (hasher === undefined) return await md5.digest();
+        const whole = await hasher.hash(partPath);
+        offset = whole.size;
+        return whole.md5;
+      },
       catch: local("hash", partPath),
     });
     const mismatch = source.size !== undefined && offset !== source.size
@@ -300,32 +436,22 @@ export function downloadToFile(
   );
 }
 
-/**
- * The parts in flight at once across the files of one call downloading `concurrency` files at a
- * time: as many as its files (or as one file's `partsAtOnce`, if more), so that 32 files at
- * once make at most 64 connections (32 streams and 32 parts) rather than 32 times 8.
- */
-export const partPermitsFor = (
-  concurrency: number,
-  partsAtOnce: number | undefined,
-): Semaphore.Semaphore =>
-  Semaphore.makeUnsafe(Math.max(concurrency, partsAtOnce ?? defaultPartsAtOnce));
-
 /** Options of {@link downloadFiles}. */
-export interface DownloadFilesOptions extends ExistingFileOptions, MultipartOptions {
+export interface DownloadFilesOptions
+  extends ExistingFileOptions, MultipartOptions, DownloadTuning {
   /** The directory files go under. */
   readonly root: string;
   /**
-   * Files downloaded at once.
-   * @default {8}
+   * Files downloaded at once, kept as given; without it they start at 8 and grow while storage
+   * keeps answering as fast (see {@link DownloadTuning.memoryBudget}).
    */
   readonly concurrency?: number | undefined;
 }
 
 /**
- * Downloads every file of a stream with {@link downloadToFile}, `concurrency` at a time, and
- * emits each one done, in the stream's order. The first failure ends the stream (files already
- * renamed stay; none is left half-written under its name).
+ * Downloads every file of a stream with {@link downloadToFile}, many at a time, and emits each
+ * one done, in the stream's order. The first failure ends the stream (files already renamed
+ * stay; none is left half-written under its name).
  *
  * @example
  * ```ts
@@ -341,15 +467,23 @@ export function downloadFiles<E, R>(
   sources: Stream.Stream<DownloadSource, E, R>,
   options: DownloadFilesOptions,
 ): Stream.Stream<DownloadedFile, E | DownloadError | InvalidArgumentError, R> {
-  const concurrency = options.concurrency ?? 8;
-  const bufferBytes = downloadBufferBytes(concurrency);
-  return Stream.suspend(() => {
-    const buffers = downloadBufferPool(concurrency);
-    const partPermits = partPermitsFor(concurrency, options.partsAtOnce);
-    return Stream.mapEffect(
-      sources,
-      (source) => downloadToFile(client, source, { ...options, bufferBytes, buffers, partPermits }),
-      { concurrency },
-    );
-  });
+  return Stream.unwrap(
+    Effect.map(
+      downloadCall(client, {
+        root: options.root,
+        files: 2,
+        initial: 8,
+        concurrency: options.concurrency,
+        memoryBudget: options.memoryBudget,
+        listRoot: false,
+      }),
+      (call) =>
+        Stream.mapEffect(
+          sources,
+          (source) => downloadToFile(client, source, { ...options, call }),
+          // Files wait for one of the call's connections: as many start as it may ever allow.
+          { concurrency: call.governor.most },
+        ),
+    ),
+  );
 }

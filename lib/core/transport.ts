@@ -46,6 +46,11 @@ export interface DownloadOptions {
 export interface OpenDownloadOptions extends DownloadOptions {
   /** Ask for the bytes before this offset only (a part of a file fetched in parts). */
   readonly end?: number | undefined;
+  /**
+   * Told of each failure about to be retried (a 5xx, a 429, a timeout): the downloads of one
+   * call have fewer in flight after one.
+   */
+  readonly onRetry?: ((error: RequestError | NotFoundError) => void) | undefined;
 }
 
 /**
@@ -281,7 +286,8 @@ export function makeWandbClient(
       );
       // No permit: the body streams on after the answer, and a large download must not stall
       // the API's other requests.
-      return policy.run({ operation, url, awaiting: "answer", permit: false }, once).pipe(
+      const { onRetry } = options;
+      return policy.run({ operation, url, awaiting: "answer", permit: false, onRetry }, once).pipe(
         span("download", operation),
       );
     };
