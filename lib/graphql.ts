@@ -110,7 +110,14 @@ export {
   serverFeaturesQuery,
   serverVersionQuery,
 } from "./core/capabilities.ts";
-export { distinctBy, paginate, type PaginateOptions, paginatePages } from "./core/pagination.ts";
+export {
+  distinctBy,
+  PageSizer,
+  paginate,
+  type PaginateOptions,
+  paginatePages,
+  sizedPages,
+} from "./core/pagination.ts";
 export { QuotaPacer } from "./core/quota.ts";
 export {
   type BodyRead,

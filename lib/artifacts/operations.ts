@@ -15,7 +15,7 @@ import {
   NotFoundError,
   type RequestError,
 } from "../core/errors.ts";
-import { paginate } from "../core/pagination.ts";
+import { paginate, sizedPages } from "../core/pagination.ts";
 import type { ProjectPath } from "../core/paths.ts";
 import { checkedStream, positiveInteger } from "../core/_arguments.ts";
 import { projectNotFound } from "../core/_not_found.ts";
@@ -276,12 +276,16 @@ export function listArtifactVersions(
   collection: string,
   options?: ArtifactVersionsOptions,
 ): Stream.Stream<Artifact, ArtifactError> {
-  const perPage = options?.perPage ?? 50;
   const tags = options?.tags ?? [];
+  // Without a caller's size: the official client's 50, growing while pages come back fast.
+  const page = sizedPages(options?.perPage, 50, 500);
   const versions = paginate({
     operation: "ProjectArtifacts",
     fetchPage: (cursor) =>
-      client.execute(artifactVersionsQuery(project, type, collection, perPage, cursor)).pipe(
+      page(
+        (size) => artifactVersionsQuery(project, type, collection, size, cursor),
+        client.execute,
+      ).pipe(
         Effect.flatMap((data) => {
           if (data.project === null) {
             return Effect.fail(projectNotFound("ProjectArtifacts", project));
@@ -305,7 +309,7 @@ export function listArtifactVersions(
       ),
   });
   return checkedStream(
-    positiveInteger("perPage", perPage),
+    positiveInteger("perPage", options?.perPage ?? 50),
     tags.length === 0
       ? versions
       : Stream.filter(versions, (a) => tags.every((t) => a.tags.includes(t))),
@@ -559,22 +563,25 @@ export function listArtifactFiles(
     readonly perPage?: number | undefined;
   },
 ): Stream.Stream<ArtifactFile, ArtifactError> {
-  const perPage = options?.perPage ?? 50;
   const project = { entity: artifact.entity, project: artifact.project };
+  // Without a caller's size: the official client's 50, growing while pages come back fast.
+  const page = sizedPages(options?.perPage, 50, 1000);
   return checkedStream(
-    positiveInteger("perPage", perPage),
+    positiveInteger("perPage", options?.perPage ?? 50),
     paginate({
       operation: "GetArtifactFiles",
       fetchPage: (cursor) =>
-        client.execute(
-          artifactFilesQuery(
-            project,
-            artifact.type,
-            artifact.name,
-            options?.names ?? null,
-            perPage,
-            cursor,
-          ),
+        page(
+          (size) =>
+            artifactFilesQuery(
+              project,
+              artifact.type,
+              artifact.name,
+              options?.names ?? null,
+              size,
+              cursor,
+            ),
+          client.execute,
         ).pipe(
           Effect.flatMap((data) => {
             const files = data.project?.artifactType?.artifact?.files ?? null;

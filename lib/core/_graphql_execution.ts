@@ -236,64 +236,78 @@ export function makeGraphqlExecution(
     read: (body: Uint8Array) => B | undefined,
   ): Effect.Effect<BodyRead<A, B>, RequestError> => {
     const { operation } = request;
-    const httpRequest = HttpClientRequest.post(graphqlUrl).pipe(
-      HttpClientRequest.acceptJson,
-      // W&B's JSON: a big integer read from W&B goes back as its exact digits.
-      HttpClientRequest.bodyText(
-        printWandbJson({ query: printDocument(request.document), variables: request.variables }),
-        "application/json",
-      ),
-    );
     const attributes = requestAttributes(request.variables);
     // The quota a request counts against: its project, as W&B's rate limits are per project.
     const project = `${attributes["wandb.entity"] ?? ""}/${attributes["wandb.project"] ?? ""}`;
-    // The body is read into a pooled buffer and given back once `read` (or the parser) is done
-    // with it: both copy what they keep.
-    const attempt: Effect.Effect<BodyRead<unknown, B>, AttemptError> = clients.api(
-      operation,
-      httpRequest,
-    ).pipe(
-      Effect.flatMap((response) => {
-        policy.observeQuota(project, response.headers);
-        if (response.status < 200 || response.status >= 300) {
-          return readErrorText(operation, graphqlUrl, response).pipe(
-            Effect.flatMap((body) =>
-              Effect.fail(
-                statusError(operation, graphqlUrl, {
-                  status: response.status,
-                  headers: response.headers,
-                  body,
-                  withKey: true,
-                }),
-              )
-            ),
-          );
-        }
-        return readBody(operation, graphqlUrl, response, {
-          limit: config.maxResponseBytes,
-          pool: bodies,
-        }).pipe(
-          Effect.flatMap((bytes): Effect.Effect<BodyRead<unknown, B>, AttemptError> => {
-            try {
-              const value = read(bytes);
-              if (value !== undefined) return Effect.succeed({ _tag: "Read", value });
-              const text = utf8.decode(bytes);
+    /** One try of `sent`. */
+    const attemptOf = (
+      sent: GraphqlRequest<A>,
+    ): Effect.Effect<BodyRead<unknown, B>, AttemptError> => {
+      const httpRequest = HttpClientRequest.post(graphqlUrl).pipe(
+        HttpClientRequest.acceptJson,
+        // W&B's JSON: a big integer read from W&B goes back as its exact digits.
+        HttpClientRequest.bodyText(
+          printWandbJson({ query: printDocument(sent.document), variables: sent.variables }),
+          "application/json",
+        ),
+      );
+      // The body is read into a pooled buffer and given back once `read` (or the parser) is done
+      // with it: both copy what they keep.
+      return clients.api(
+        operation,
+        httpRequest,
+      ).pipe(
+        Effect.flatMap((response) => {
+          policy.observeQuota(project, response.headers);
+          if (response.status < 200 || response.status >= 300) {
+            return readErrorText(operation, graphqlUrl, response).pipe(
+              Effect.flatMap((body) =>
+                Effect.fail(
+                  statusError(operation, graphqlUrl, {
+                    status: response.status,
+                    headers: response.headers,
+                    body,
+                    withKey: true,
+                  }),
+                )
+              ),
+            );
+          }
+          return readBody(operation, graphqlUrl, response, {
+            limit: config.maxResponseBytes,
+            pool: bodies,
+          }).pipe(
+            Effect.flatMap((bytes): Effect.Effect<BodyRead<unknown, B>, AttemptError> => {
               try {
-                // W&B's JSON, as Python's `json.loads` reads it (NaN tokens, exact integers).
-                return Effect.succeed({ _tag: "Decoded", data: parseWandbJson(text) });
-              } catch {
-                return Effect.fail(unparsable(operation, graphqlUrl, response, text));
+                const value = read(bytes);
+                if (value !== undefined) return Effect.succeed({ _tag: "Read", value });
+                const text = utf8.decode(bytes);
+                try {
+                  // W&B's JSON, as Python's `json.loads` reads it (NaN tokens, exact integers).
+                  return Effect.succeed({ _tag: "Decoded", data: parseWandbJson(text) });
+                } catch {
+                  return Effect.fail(unparsable(operation, graphqlUrl, response, text));
+                }
+              } finally {
+                bodies.give(bytes.buffer);
               }
-            } finally {
-              bodies.give(bytes.buffer);
-            }
-          }),
-        );
-      }),
-    );
+            }),
+          );
+        }),
+      );
+    };
+    // The request retried may differ from the first (`retryAs`: a smaller page after a 5xx).
+    let sent = request;
+    let attempt = attemptOf(sent);
+    const onRetry = (error: AttemptError) => {
+      const next = error._tag === "NotFoundError" ? undefined : sent.retryAs?.(error);
+      if (next === undefined) return;
+      sent = next;
+      attempt = attemptOf(next);
+    };
     return policy.run(
-      { operation, url: graphqlUrl, awaiting: "complete answer", quotaOf: project },
-      attempt,
+      { operation, url: graphqlUrl, awaiting: "complete answer", quotaOf: project, onRetry },
+      Effect.suspend(() => attempt),
     ).pipe(
       // A 404 with GraphQL errors is W&B saying the thing a mutation names is not there (an
       // automation to update, say; the operation maps it to a NotFoundError). Any other 404 to
@@ -316,7 +330,7 @@ export function makeGraphqlExecution(
       ),
       Effect.flatMap((answer): Effect.Effect<BodyRead<A, B>, RequestError> =>
         answer._tag === "Read" ? Effect.succeed(answer) : Effect.map(
-          decodeGraphqlResponse(request, answer.data),
+          decodeGraphqlResponse(sent, answer.data),
           (data) => ({ _tag: "Decoded", data }),
         )
       ),

@@ -12,6 +12,7 @@
  * @module
  */
 import type * as Schema from "effect/Schema";
+import type { RequestError } from "./errors.ts";
 
 /**
  * One GraphQL request, ready to send: what `WandbClient.execute` takes.
@@ -27,6 +28,12 @@ export interface GraphqlRequest<A> {
   readonly variables: Readonly<Record<string, unknown>>;
   /** Decodes the response's `data`. */
   readonly decoder: Schema.Decoder<A>;
+  /**
+   * What to send instead when this request is about to be retried after `error`: a page of
+   * fewer items after a 5xx or a timeout, say (W&B answers heavy pages slowly, or with a
+   * 502/504). `undefined`, or no function: the same request again.
+   */
+  readonly retryAs?: ((error: RequestError) => GraphqlRequest<A> | undefined) | undefined;
 }
 
 /** One definition of a document: an operation, or a fragment with its name. */

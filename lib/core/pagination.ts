@@ -6,7 +6,8 @@
 import * as Effect from "effect/Effect";
 import * as Option from "effect/Option";
 import * as Stream from "effect/Stream";
-import { DecodeError } from "./errors.ts";
+import { DecodeError, type RequestError } from "./errors.ts";
+import type { GraphqlRequest } from "./graphql.ts";
 
 /** One page of a cursor connection, as the decoders produce it. */
 export interface Page<A> {
@@ -149,4 +150,117 @@ export function distinctBy<A, E, R>(
       return true;
     });
   });
+}
+
+/**
+ * Whether a smaller page may get an answer where this one did not: W&B answers a heavy page
+ * slowly (a timeout) or not at all (502, 504) when it costs the server too much; a 429 or an
+ * error of the request itself is not about the page's size.
+ */
+const pageTooLarge = (error: RequestError): boolean =>
+  (error._tag === "ServerError" && error.status >= 500) ||
+  (error._tag === "TransportError" && error.reason === "timeout");
+
+/**
+ * A listing's page size when the caller left it to us: it starts where the official client
+ * starts, doubles while pages come back fast (under `fastMillis`), halves when one is slow
+ * (over `slowMillis`) and when one is about to be retried after a 5xx or a timeout (the retry
+ * asks for the smaller page), never below `least` nor above `most`. Cursors make any size safe:
+ * each page starts after the last item read, whatever the size of the one before.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { PageSizer } from "@effect-wandb/api/graphql";
+ * const sizer = new PageSizer({ initial: 50, least: 10, most: 1000 });
+ * sizer.answered(200); // fast
+ * assert.equal(sizer.size, 100);
+ * sizer.answered(9000); // slow
+ * assert.equal(sizer.size, 50);
+ * ```
+ */
+export class PageSizer {
+  /** Items to ask for in the next page. */
+  size: number;
+
+  constructor(
+    private readonly bounds: {
+      readonly initial: number;
+      readonly least: number;
+      readonly most: number;
+      readonly fastMillis?: number | undefined;
+      readonly slowMillis?: number | undefined;
+    },
+  ) {
+    this.size = bounds.initial;
+  }
+
+  /** A page came back after `millis`. */
+  answered(millis: number): void {
+    if (millis < (this.bounds.fastMillis ?? 1000)) {
+      this.size = Math.min(this.bounds.most, this.size * 2);
+    } else if (millis > (this.bounds.slowMillis ?? 4000)) {
+      this.size = Math.max(this.bounds.least, Math.floor(this.size / 2));
+    }
+  }
+
+  /**
+   * The request of the next page at the current size, timed by {@link PageSizer.answered}, and
+   * asked again at half the size (down to `least`) when it is retried after a 5xx or a timeout.
+   */
+  request<A>(build: (size: number) => GraphqlRequest<A>): GraphqlRequest<A> {
+    const sized = (): GraphqlRequest<A> => ({
+      ...build(this.size),
+      retryAs: (error) => {
+        if (!pageTooLarge(error) || this.size <= this.bounds.least) return undefined;
+        this.size = Math.max(this.bounds.least, Math.floor(this.size / 2));
+        return sized();
+      },
+    });
+    return sized();
+  }
+
+  /** `execute` of the next page's request, its time telling the size of the page after it. */
+  page<A, E, R>(
+    build: (size: number) => GraphqlRequest<A>,
+    execute: (request: GraphqlRequest<A>) => Effect.Effect<A, E, R>,
+  ): Effect.Effect<A, E, R> {
+    return Effect.suspend(() => {
+      const started = performance.now();
+      return Effect.tap(
+        execute(this.request(build)),
+        () => Effect.sync(() => this.answered(performance.now() - started)),
+      );
+    });
+  }
+}
+
+/**
+ * How a listing asks for each page: at the caller's `perPage` when given, page by page as asked;
+ * otherwise through a {@link PageSizer} from the official client's `initial` up to `most`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Effect } from "effect";
+ * import { sizedPages } from "@effect-wandb/api/graphql";
+ * const asked: Array<number> = [];
+ * const page = sizedPages(undefined, 50, 1000);
+ * const fetch = (size: number) => ({ operation: "X", document: { definitions: [], text: "" }, variables: { size }, decoder: undefined as never });
+ * const run = page(fetch, (request) => Effect.sync(() => void asked.push(request.variables.size as number)));
+ * await Effect.runPromise(Effect.andThen(run, run));
+ * assert.deepEqual(asked, [50, 100]);
+ * ```
+ */
+export function sizedPages(
+  perPage: number | undefined,
+  initial: number,
+  most: number,
+): <A, E, R>(
+  build: (size: number) => GraphqlRequest<A>,
+  execute: (request: GraphqlRequest<A>) => Effect.Effect<A, E, R>,
+) => Effect.Effect<A, E, R> {
+  const sizer = perPage === undefined ? new PageSizer({ initial, least: 10, most }) : undefined;
+  return (build, execute) =>
+    sizer === undefined ? execute(build(perPage!)) : sizer.page(build, execute);
 }

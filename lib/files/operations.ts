@@ -23,7 +23,7 @@ import {
   NotFoundError,
   type RequestError,
 } from "../core/errors.ts";
-import { distinctBy, paginate } from "../core/pagination.ts";
+import { distinctBy, paginate, sizedPages } from "../core/pagination.ts";
 import { formatRunPath, type RunPath } from "../core/paths.ts";
 import { checkedStream, positiveInteger } from "../core/_arguments.ts";
 import { projectNotFound, runNotFound } from "../core/_not_found.ts";
@@ -62,10 +62,9 @@ export function listRunFiles(
   path: RunPath,
   options?: RunFilesOptions,
 ): Stream.Stream<RunFile, RequestError | NotFoundError | InvalidArgumentError> {
-  const perPage = options?.perPage ?? 50;
   return checkedStream(
-    positiveInteger("perPage", perPage),
-    filePages(client, path, options?.names ?? [], perPage, options?.pattern ?? null),
+    positiveInteger("perPage", options?.perPage ?? 50),
+    filePages(client, path, options?.names ?? [], options?.perPage, options?.pattern ?? null),
   );
 }
 
@@ -74,14 +73,19 @@ function filePages(
   client: WandbClient,
   path: RunPath,
   names: ReadonlyArray<string>,
-  perPage: number,
+  perPage: number | undefined,
   pattern: string | null,
 ): Stream.Stream<RunFile, RequestError | NotFoundError> {
+  // Without a caller's size: the official client's 50, growing while pages come back fast.
+  const page = sizedPages(perPage, 50, 1000);
   return distinctBy(
     paginate({
       operation: "RunFiles",
       fetchPage: (cursor) =>
-        client.execute(runFilesQuery(path, { names, perPage, pattern, cursor })).pipe(
+        page(
+          (size) => runFilesQuery(path, { names, perPage: size, pattern, cursor }),
+          client.execute,
+        ).pipe(
           Effect.flatMap(({ project }) => {
             if (project === null) return Effect.fail(projectNotFound("RunFiles", path));
             if (project.run === null) return Effect.fail(runNotFound("RunFiles", path));
@@ -188,7 +192,7 @@ export function downloadRunFile(
 }
 
 /**
- * Downloads many run files, `concurrency` at a time (8 by default), each as
+ * Downloads many run files, `concurrency` at a time (from 8, growing while storage keeps up), each as
  * {@link downloadRunFile} does; emits each file done, in the stream's order.
  *
  * @example

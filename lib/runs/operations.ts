@@ -3,11 +3,10 @@
  *
  * @module
  */
-import * as Clock from "effect/Clock";
 import * as Effect from "effect/Effect";
 import * as Stream from "effect/Stream";
 import type { NotFoundError, RequestError } from "../core/errors.ts";
-import { distinctBy, type Page, paginatePages } from "../core/pagination.ts";
+import { distinctBy, type Page, PageSizer, paginatePages } from "../core/pagination.ts";
 import type { ProjectPath, RunPath } from "../core/paths.ts";
 import { projectNotFound, runNotFound } from "../core/_not_found.ts";
 import type { WandbClient } from "../core/transport.ts";
@@ -44,24 +43,35 @@ export function listRunsPages(
   input: ListRunsInput,
 ): Stream.Stream<Page<Run>, RequestError | NotFoundError> {
   const selected = input.fields ?? (input.full ? allRunFields : []);
+  // Without a caller's size: light pages grow while fast; pages of heavy fields stay at the
+  // official client's size (each run costs W&B ~20 ms). Both shrink on a 5xx or a timeout.
+  const sizer = input.adaptive === true
+    ? new PageSizer({
+      initial: input.perPage,
+      least: leastPage,
+      most: selected.length === 0 ? largestLightPage : input.perPage,
+    })
+    : undefined;
   return paginatePages({
     operation: "Runs",
     fetchPage: (cursor) =>
-      client.execute(runsQuery({ ...input, cursor })).pipe(
-        Effect.flatMap(({ project }) => {
-          if (project === null) return Effect.fail(projectNotFound("Runs", input.project));
-          const edges = project.runs.edges;
-          return Effect.succeed({
-            items: edges.map((edge) => toRun(input.project, edge.node, selected)),
-            // The official client continues from the last edge's cursor, not endCursor.
-            nextCursor: edges.length > 0
-              ? edges[edges.length - 1]!.cursor
-              : project.runs.pageInfo.endCursor,
-            hasNextPage: project.runs.pageInfo.hasNextPage,
-            totalCount: project.runCount,
-          });
-        }),
-      ),
+      (sizer === undefined
+        ? client.execute(runsQuery({ ...input, cursor }))
+        : sizer.page((perPage) => runsQuery({ ...input, perPage, cursor }), client.execute)).pipe(
+          Effect.flatMap(({ project }) => {
+            if (project === null) return Effect.fail(projectNotFound("Runs", input.project));
+            const edges = project.runs.edges;
+            return Effect.succeed({
+              items: edges.map((edge) => toRun(input.project, edge.node, selected)),
+              // The official client continues from the last edge's cursor, not endCursor.
+              nextCursor: edges.length > 0
+                ? edges[edges.length - 1]!.cursor
+                : project.runs.pageInfo.endCursor,
+              hasNextPage: project.runs.pageInfo.hasNextPage,
+              totalCount: project.runCount,
+            });
+          }),
+        ),
   });
 }
 
@@ -69,11 +79,11 @@ export function listRunsPages(
 const fieldsBatch = 50;
 /** Requests for heavy fields in flight at once: a SaaS project's quota takes this easily. */
 const fieldsInFlight = 8;
-/** The light pages' sizes: 200 runs first, four times more while pages come back fast. */
+/** The light pages' sizes: 200 runs first, twice more while pages come back fast. */
 const firstLightPage = 200;
 const largestLightPage = 1000;
-const fastPageMillis = 1000;
-const slowPageMillis = 4000;
+/** No page is made smaller than this after 5xx, timeouts or slow answers. */
+const leastPage = 10;
 
 /**
  * The rest of a listing after its first page, when it loads heavy fields and the caller left
@@ -89,23 +99,21 @@ function concurrentRest(
   selected: ReadonlyArray<RunField>,
   cursor: string,
 ): Stream.Stream<Run, RequestError | NotFoundError> {
-  let size = firstLightPage;
+  const sizer = new PageSizer({
+    initial: firstLightPage,
+    least: leastPage,
+    most: largestLightPage,
+  });
   const light = paginatePages({
     operation: "Runs",
     start: cursor,
     fetchPage: (after) =>
       Effect.gen(function* () {
-        const started = yield* Clock.currentTimeMillis;
-        const { project } = yield* client.execute(
-          runsQuery({ ...input, fields: [], perPage: size, cursor: after }),
+        const { project } = yield* sizer.page(
+          (perPage) => runsQuery({ ...input, fields: [], perPage, cursor: after }),
+          client.execute,
         );
         if (project === null) return yield* Effect.fail(projectNotFound("Runs", input.project));
-        const took = (yield* Clock.currentTimeMillis) - started;
-        size = took < fastPageMillis
-          ? Math.min(largestLightPage, size * 4)
-          : took > slowPageMillis
-          ? Math.max(fieldsBatch, Math.floor(size / 2))
-          : size;
         const edges = project.runs.edges;
         return {
           items: edges.map((edge) => edge.node.name),

@@ -36,7 +36,9 @@ const list = (server: Emulator, options: RunsOptions): Promise<Array<Run>> =>
         Api.layer({
           apiKey: server.apiKey,
           baseUrl: server.url,
-          retrySchedule: Schedule.max([Schedule.spaced("5 millis"), Schedule.recurs(5)]),
+          // The 24 faults below fall on whichever of 8 requests in flight asks next: one request
+          // can meet more than five of them in a row.
+          retrySchedule: Schedule.max([Schedule.spaced("5 millis"), Schedule.recurs(24)]),
         }).pipe(Layer.provide(FetchHttpClient.layer), Layer.orDie),
       ),
     ),
@@ -91,6 +93,46 @@ Deno.test("a concurrent listing through 5xx, 429 with a reset and dropped connec
       server.requests.filter((r) => r.status === 503 || r.status === 429).length >= 12,
       "the faults were met",
     );
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("a page retried after a 502, a 504 or a timeout asks for half as many runs; none is lost or repeated", async () => {
+  const server = await manyRuns();
+  try {
+    const expected = (await list(server, { perPage: 50 })).map((r) => r.id);
+    server.resetRequests();
+    server.injectFaults(
+      { operationName: "Runs", status: 502 },
+      { operationName: "Runs", status: 504 },
+      // Past the attempt's timeout (below): the client gives up on it, then asks for less.
+      { operationName: "Runs", kind: "delay", ms: 1_500 },
+    );
+    const listed = await Effect.runPromise(
+      Effect.flatMap(
+        Api,
+        (api) => Effect.map(Stream.runCollect(api.runs("acme/many")), (c) => Array.from(c)),
+      ).pipe(
+        Effect.provide(
+          Api.layer({
+            apiKey: server.apiKey,
+            baseUrl: server.url,
+            timeout: "1 second",
+            retrySchedule: Schedule.max([Schedule.spaced("5 millis"), Schedule.recurs(5)]),
+          }).pipe(Layer.provide(FetchHttpClient.layer), Layer.orDie),
+        ),
+      ),
+    );
+    const asked = server.requests.filter((r) => r.operationName === "Runs")
+      .map((r) => [(r.variables as { perPage: number }).perPage, r.status]);
+    assert.deepEqual(listed.map((r) => r.id), expected);
+    // 50 (502) → 25 (504) → 12 (timed out) → 6, held at the floor of 10; then the light pages
+    // double while they come back fast.
+    assert.deepEqual(asked.slice(0, 2), [[50, 502], [25, 504]]);
+    const after = asked.slice(2).filter(([perPage]) => perPage !== 12).map(([perPage]) => perPage);
+    assert.deepEqual(after.slice(0, 5), [10, 10, 20, 40, 80]);
+    assert.ok(asked.every(([perPage]) => perPage >= 10));
   } finally {
     await server.close();
   }
