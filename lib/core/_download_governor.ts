@@ -37,6 +37,11 @@ export class AdaptiveLimit {
   private lastRate: number | undefined;
   private roundStart: number | undefined;
   private answers = 0;
+  /**
+   * The first round after a start (or after trouble) is not judged: the requests that all set
+   * out at once answer in a burst, faster than they ever will again.
+   */
+  private warm = false;
   /** Growth stopped paying: hold until trouble says to look again. */
   private settled = false;
 
@@ -67,6 +72,10 @@ export class AdaptiveLimit {
     const rate = this.answers / Math.max(1, now - this.roundStart);
     this.answers = 0;
     this.roundStart = now;
+    if (!this.warm) {
+      this.warm = true;
+      return false;
+    }
     const before = this.lastRate;
     this.lastRate = rate;
     if (this.settled) return false;
@@ -93,6 +102,7 @@ export class AdaptiveLimit {
     this.lastRate = undefined;
     this.answers = 0;
     this.roundStart = undefined;
+    this.warm = false;
     this.settled = false;
     return changed;
   }

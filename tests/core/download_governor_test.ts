@@ -33,6 +33,19 @@ Deno.test("connections grow by half a round at a time while answers come faster 
   assert.deepEqual(drive(limit, 600, 180, 10), [32, 48, 72, 100]);
 });
 
+Deno.test("the first answers, which come in a burst, are not taken for the rate of the link", () => {
+  const limit = new AdaptiveLimit({ initial: 32, least: 4, most: 100 });
+  // All 32 set out at once: their answers land within 5 ms; then one every 180/32 ms.
+  for (let i = 0; i < 32; i++) limit.answered(i * 0.15);
+  let now = 5;
+  const seen = [limit.current];
+  for (let i = 0; i < 600; i++) {
+    now += 180 / limit.current;
+    if (limit.answered(now)) seen.push(limit.current);
+  }
+  assert.deepEqual(seen, [32, 48, 72, 100]);
+});
+
 Deno.test("a growth that brings no more answers is taken back, and held", () => {
   // Full at 0.3 answers a ms (54 connections' worth): 32 → 48 pays, 72 does not, back to 48.
   const limit = new AdaptiveLimit({ initial: 32, least: 4, most: 256 });
