@@ -110,10 +110,37 @@ export class AdaptiveLimit {
 
 /** What downloads have measured of storage: a first byte's wait and a connection's rate. */
 export interface LinkEstimate {
-  /** Milliseconds to a first byte, averaged. */
+  /**
+   * Milliseconds to a first byte, averaged: storage's, or (before storage has answered) the
+   * API's own round trips, as a guess of how far away the servers are.
+   */
   readonly firstByteMillis: number;
   /** Bytes per second one connection brings, averaged over bodies of 1 MiB or more. */
   readonly bytesPerSecond: number | undefined;
+}
+
+/**
+ * Storage this near (a first byte within 20 ms: the same machine or network) is not waited for:
+ * the machine is the bound, so each file streams over one connection, hashed as it streams.
+ */
+export const nearMillis = 20;
+
+/**
+ * A connection this fast gains little from parts: one core's MD5 (~500-600 MB/s here) bounds a
+ * verified download of one file, and parts are hashed by reading them back. (A connection's
+ * rate is measured as the engine consumes it, hashing on the same thread: ~400 MB/s on
+ * loopback, where parts of the same file were 10-20% slower than one stream.)
+ */
+export const fastBytesPerSecond = 250 * 1024 * 1024;
+
+/** The API's round trips, by the config of the client making them (see {@link LinkMeter}). */
+const apiRoundTrips = new WeakMap<object, number>();
+
+/** A GraphQL request of the client with `config` was answered after `millis`. */
+export function apiAnswered(config: object, millis: number): void {
+  // The fastest answer: the first ones also pay for opening the connection, and a large one
+  // for its size; the fastest is nearest to the distance.
+  apiRoundTrips.set(config, Math.min(millis, apiRoundTrips.get(config) ?? Infinity));
 }
 
 /** Bodies smaller than this say little of a connection's rate (their time is mostly waiting). */
@@ -136,11 +163,13 @@ export class LinkMeter {
     this.rate = this.rate === undefined ? rate : this.rate * 0.7 + rate * 0.3;
   }
 
-  /** What has been measured, once a first byte has. */
-  get estimate(): LinkEstimate | undefined {
-    return this.firstByte === undefined
+  /** What has been measured, once a first byte has; else the API's round trips, if any. */
+  estimate(apiConfig?: object): LinkEstimate | undefined {
+    const api = apiConfig === undefined ? undefined : apiRoundTrips.get(apiConfig);
+    const firstByte = this.firstByte ?? api;
+    return firstByte === undefined
       ? undefined
-      : { firstByteMillis: this.firstByte, bytesPerSecond: this.rate };
+      : { firstByteMillis: firstByte, bytesPerSecond: this.rate };
   }
 }
 
@@ -161,11 +190,11 @@ const MiB = 1024 * 1024;
 
 /**
  * The part size of a file of `size` bytes, or `undefined` to fetch it over one connection.
- * Unmeasured storage: parts of 8 MiB from 16 MiB (they cost a fast local link little and save
- * a slow one most). Measured: parts once one connection would take more than 8 first-byte
- * times for the file; each part then takes about 4 first-byte times to arrive (the wait for
- * its first byte a fifth of it), or less so that `parallel` connections all get one, within
- * 8 to 64 MiB.
+ * Near storage (first bytes within 20 ms) or a connection faster than one core's MD5: one
+ * connection. Far storage whose rate is not known yet: parts of 8 MiB from 16 MiB. Measured:
+ * parts once one connection would take more than 8 first-byte times for the file; each part
+ * then takes about 4 first-byte times to arrive (the wait for its first byte a fifth of it),
+ * or less so that `parallel` connections all get one, within 8 to 64 MiB.
  */
 export function partBytesFor(
   size: number,
@@ -173,8 +202,10 @@ export function partBytesFor(
   parallel: number,
 ): number | undefined {
   if (size < 2 * minPartBytes) return undefined;
+  if (link !== undefined && link.firstByteMillis < nearMillis) return undefined;
   if (link?.bytesPerSecond === undefined) return minPartBytes;
   const { firstByteMillis, bytesPerSecond } = link;
+  if (bytesPerSecond >= fastBytesPerSecond) return undefined;
   if ((size / bytesPerSecond) * 1000 < 8 * firstByteMillis) return undefined;
   const part = Math.min(
     (4 * bytesPerSecond * firstByteMillis) / 1000,

@@ -125,17 +125,19 @@ export function downloadInParts(
 }
 
 /** What a stopped download in parts saved: its part size, and the bytes of each part written. */
-interface SavedParts {
+export interface SavedParts {
   readonly size: number;
   readonly partBytes: number;
   readonly md5: string | null;
   readonly written: ReadonlyArray<number>;
 }
 
-const partStarts = (size: number, partBytes: number) =>
+/** Where each part of a file of `size` in parts of `partBytes` starts. */
+export const partStarts = (size: number, partBytes: number): Array<number> =>
   Array.from({ length: Math.ceil(size / partBytes) }, (_, i) => i * partBytes);
 
-const progressText = (saved: SavedParts) => JSON.stringify(saved);
+/** The progress file of a download in parts, as saved and as checked when resumed. */
+export const progressText = (saved: SavedParts): string => JSON.stringify(saved);
 
 /**
  * The parts a stopped download of this same file (its size and MD5) saved beside it, if they

@@ -11,6 +11,7 @@ import * as Schema from "effect/Schema";
 import type * as SchemaIssue from "effect/SchemaIssue";
 import * as HttpClientRequest from "effect/http/HttpClientRequest";
 import type * as HttpClientResponse from "effect/http/HttpClientResponse";
+import { apiAnswered } from "./_download_governor.ts";
 import { BufferPool } from "./buffers.ts";
 import type { ApiConfig } from "./config.ts";
 import {
@@ -305,9 +306,18 @@ export function makeGraphqlExecution(
       sent = next;
       attempt = attemptOf(next);
     };
+    // The API's round trips tell downloads how far away the servers are before storage has
+    // answered once (see apiAnswered).
+    const timed = Effect.suspend(() => {
+      const sent = performance.now();
+      return Effect.tap(
+        attempt,
+        () => Effect.sync(() => apiAnswered(config, performance.now() - sent)),
+      );
+    });
     return policy.run(
       { operation, url: graphqlUrl, awaiting: "complete answer", quotaOf: project, onRetry },
-      Effect.suspend(() => attempt),
+      timed,
     ).pipe(
       // A 404 with GraphQL errors is W&B saying the thing a mutation names is not there (an
       // automation to update, say; the operation maps it to a NotFoundError). Any other 404 to

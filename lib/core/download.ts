@@ -19,7 +19,7 @@ import {
 } from "./errors.ts";
 import type { WandbClient } from "./transport.ts";
 import { renewable } from "./signed_urls.ts";
-import type { BufferPool } from "./buffers.ts";
+import { BufferPool } from "./buffers.ts";
 import type * as Scope from "effect/Scope";
 import { type FilesMd5, filesMd5, localMd5, type Md5, workerMd5, workerMd5Bytes } from "./_md5.ts";
 import { positiveInteger } from "./_arguments.ts";
@@ -39,11 +39,19 @@ import {
   readInto,
   statOf,
 } from "./_download_common.ts";
-import { downloadInParts, noMd5, openSigned, type SignedUrl } from "./_download_parts.ts";
+import {
+  downloadInParts,
+  noMd5,
+  openSigned,
+  partStarts,
+  progressText,
+  type SignedUrl,
+} from "./_download_parts.ts";
 import {
   type DownloadGovernor,
   makeDownloadGovernor,
   minPartBytes,
+  nearMillis,
   partBytesFor,
 } from "./_download_governor.ts";
 
@@ -142,21 +150,26 @@ export function downloadCall(
       "memoryBudget",
       options.memoryBudget ?? defaultMemoryBudget,
     );
-    // Many connections take small buffers: a read returns what has arrived, rarely more.
-    const bufferBytes = downloadBufferBytes(fixed ? initial : Math.max(initial, 64));
+    // A file alone takes large buffers; many share 4 MiB (a read returns what has arrived).
+    const bufferBytes = downloadBufferBytes(options.files === 1 ? 1 : initial);
     const governor = makeDownloadGovernor(client, { initial, fixed, memoryBudget, bufferBytes });
     const existing = options.listRoot ? yield* listed(options.root) : undefined;
     const directories = new Set<string>();
     for (const path of existing ?? []) {
       directories.add(`${options.root.replace(/\/+$/, "")}/${path}`.replace(/\/[^/]*$/, ""));
     }
-    const hasher = options.files > 1
+    // Far storage keeps many files waiting for their first bytes, and the thread reading the
+    // network serves more of them when a Worker hashes; near storage keeps the machine busy, and
+    // hashing as the bytes stream costs it least (nothing read back).
+    const far = (governor.meter.estimate(client.config)?.firstByteMillis ?? Infinity) >=
+      nearMillis;
+    const hasher = options.files > 1 && far
       ? yield* Effect.acquireRelease(Effect.sync(filesMd5), (h) => Effect.sync(() => h?.close()))
       : undefined;
     return {
       governor,
       bufferBytes,
-      buffers: downloadBufferPool(Math.min(governor.most, Math.max(initial, 64))),
+      buffers: new BufferPool(2 * governor.most + 2, Math.ceil(bufferBytes * 1.25) + 65536),
       filesMd5: hasher,
       existing,
       directories,
@@ -183,6 +196,44 @@ const listed = (root: string) =>
     },
     catch: local("read", root),
   });
+
+/**
+ * Bytes of a large file fetched first, alone, when storage is far and its rate not known yet:
+ * a 64th of it, within 2 and 16 MiB; enough to time a connection (a fast one needs more than a
+ * couple of MiB to show its rate), little enough that the parts after it are not kept waiting.
+ */
+/**
+ * Files at least this large are probed before they are split; a smaller one on far storage of
+ * unknown rate comes in parts of 8 MiB at once (its probe would cost a large share of it: a
+ * 64 MB file on W&B's storage takes 0.9 s probed, 0.7 s in parts at once).
+ */
+const probeFromBytes = 256 * 1024 * 1024;
+
+const probeBytesFor = (size: number): number =>
+  Math.min(16, Math.max(2, Math.floor(size / 64 / 1024 / 1024))) * 1024 * 1024;
+
+/**
+ * Turns a probe's bytes (`<path>.part`, `probed` bytes from the first) into a download in parts
+ * that has written them: the file at its full size as `<path>.ranges`, and the progress a
+ * stopped download in parts leaves, so that {@link downloadInParts} goes on from there.
+ */
+async function partsFromProbe(
+  localPath: string,
+  source: DownloadSource,
+  size: number,
+  partBytes: number,
+  probed: number,
+): Promise<void> {
+  const written = partStarts(size, partBytes).map((start) =>
+    Math.max(0, Math.min(probed, start + partBytes, size) - start)
+  );
+  await Deno.truncate(`${localPath}.part`, size);
+  await Deno.rename(`${localPath}.part`, `${localPath}.ranges`);
+  await Deno.writeTextFile(
+    `${localPath}.ranges.json`,
+    progressText({ size, partBytes, md5: source.md5 ?? null, written }),
+  );
+}
 
 /**
  * Downloads one file to `root/<source.path>`: streamed into `<path>.part` (resumed from its
@@ -291,6 +342,8 @@ export function downloadToFile(
     }
     // Without `source.refresh` the URL is never renewed (openSigned does not ask then).
     const signed: SignedUrl = renewable(source.url, source.refresh ?? Effect.succeed(source.url));
+    /** Set when the file's first bytes are to tell how it comes (see `probeBytes`). */
+    let probe: { readonly size: number; readonly partsAtOnce: number } | undefined;
     if (part === undefined && source.size !== undefined && options.multipart !== false) {
       const partsAtOnce = yield* positiveInteger(
         "partsAtOnce",
@@ -301,27 +354,34 @@ export function downloadToFile(
         : yield* positiveInteger("partBytes", options.partBytes);
       // A download in parts that was stopped goes on in parts, whatever today's estimate.
       const stopped = (yield* onDisk(localPath, ".ranges.json")) !== undefined;
-      const estimated = partBytesFor(
-        source.size,
-        governor.meter.estimate,
-        Math.min(partsAtOnce, governor.current()),
-      );
-      const partBytes = options.multipart === true || stopped
-        ? chosen ?? estimated ?? minPartBytes
-        : estimated === undefined
-        ? undefined
-        : chosen ?? estimated;
-      if (partBytes !== undefined && source.size > partBytes && partsAtOnce > 1) {
-        const done = yield* downloadInParts(client, source, signed, localPath, {
-          size: source.size,
-          partBytes,
-          partsAtOnce,
-          bufferBytes: call.bufferBytes,
-          buffers: call.buffers,
-          governor,
-        });
-        // `undefined`: storage would not send ranges; the file comes as one stream instead.
-        if (done !== undefined) return done;
+      const estimate = governor.meter.estimate(client.config);
+      const parallel = Math.min(partsAtOnce, governor.current());
+      if (
+        options.multipart === undefined && chosen === undefined && !stopped &&
+        source.md5 !== undefined && partsAtOnce > 1 && source.size >= probeFromBytes &&
+        estimate?.bytesPerSecond === undefined &&
+        (estimate?.firstByteMillis ?? Infinity) >= nearMillis
+      ) {
+        probe = { size: source.size, partsAtOnce };
+      } else {
+        const estimated = partBytesFor(source.size, estimate, parallel);
+        const partBytes = options.multipart === true || stopped
+          ? chosen ?? estimated ?? minPartBytes
+          : estimated === undefined
+          ? undefined
+          : chosen ?? estimated;
+        if (partBytes !== undefined && source.size > partBytes && partsAtOnce > 1) {
+          const done = yield* downloadInParts(client, source, signed, localPath, {
+            size: source.size,
+            partBytes,
+            partsAtOnce,
+            bufferBytes: call.bufferBytes,
+            buffers: call.buffers,
+            governor,
+          });
+          // `undefined`: storage would not send ranges; the file comes as one stream instead.
+          if (done !== undefined) return done;
+        }
       }
     }
     // Among many files, each is hashed by the call's Worker once written; alone, as it streams.
@@ -332,9 +392,14 @@ export function downloadToFile(
     let offset = part?.size ?? 0;
     // A large file from its first byte is hashed in a Worker, beside its reads and writes
     // (an MD5 on this thread made a 2 GB download take 2-3x as long as one without).
-    const worker = hasher === undefined && partHashed === undefined &&
+    // (A probe is hashed here: its bytes are read back into a Worker if one stream follows.)
+    const hashWorker = Effect.acquireRelease(
+      Effect.sync(workerMd5),
+      (w) => Effect.sync(() => w?.close()),
+    );
+    const worker = hasher === undefined && partHashed === undefined && probe === undefined &&
         (source.size ?? 0) >= workerMd5Bytes
-      ? yield* Effect.acquireRelease(Effect.sync(workerMd5), (w) => Effect.sync(() => w?.close()))
+      ? yield* hashWorker
       : undefined;
     let md5: Md5 = hasher !== undefined ? noMd5 : worker ?? localMd5(partHashed?.hash);
     const file = yield* Effect.acquireRelease(
@@ -345,10 +410,13 @@ export function downloadToFile(
       (f) => Effect.sync(() => f.close()),
     );
     let total = source.size;
+    // Far storage whose rate is not known yet: the file's first bytes come alone and are timed,
+    // and the rest comes over this connection or in parts, as they say.
+    let probeEnd = probe === undefined ? undefined : probeBytesFor(probe.size);
     for (let attempt = 1;; attempt++) {
       if (total !== undefined && offset >= total) break;
-      const { read, broken } = yield* governor.connection(Effect.gen(function* () {
-        const open = yield* openSigned(client, source, signed, offset, undefined, governor);
+      const { read, broken, partial } = yield* governor.connection(Effect.gen(function* () {
+        const open = yield* openSigned(client, source, signed, offset, probeEnd, governor);
         const firstByte = performance.now();
         if (open.start !== offset) {
           // The server sent the whole file instead of the range: start over.
@@ -371,9 +439,52 @@ export function downloadToFile(
         );
         governor.meter.bodyRead(body.read, performance.now() - firstByte);
         if (body.broken) yield* governor.trouble;
-        return body;
+        return { ...body, partial: open.partial };
       }));
       offset += read;
+      if (probeEnd !== undefined && (!partial || (!broken && offset >= probeEnd))) {
+        // Storage that ignores ranges sent it all; else the probe is in, and says how to go on.
+        probeEnd = undefined;
+        const partBytes = !partial || probe === undefined ? undefined : partBytesFor(
+          probe.size,
+          governor.meter.estimate(client.config),
+          Math.min(probe.partsAtOnce, governor.current()),
+        );
+        if (partBytes !== undefined && probe!.size > partBytes) {
+          yield* Effect.tryPromise({
+            try: () => partsFromProbe(localPath, source, probe!.size, partBytes, offset),
+            catch: local("rename", partPath),
+          });
+          const done = yield* downloadInParts(client, source, signed, localPath, {
+            size: probe!.size,
+            partBytes,
+            partsAtOnce: probe!.partsAtOnce,
+            bufferBytes: call.bufferBytes,
+            buffers: call.buffers,
+            governor,
+          });
+          if (done !== undefined) return done;
+          // Storage stopped answering ranges: the whole file, over one connection, from the start.
+          return yield* downloadToFile(client, source, { ...options, multipart: false, call });
+        }
+        if (
+          hasher === undefined && partial && probe !== undefined &&
+          offset <= probeBytesFor(probe.size) &&
+          probe.size >= workerMd5Bytes
+        ) {
+          const later = yield* hashWorker;
+          if (later !== undefined) {
+            const probed = yield* Effect.tryPromise({
+              try: () => Deno.readFile(partPath),
+              catch: local("read", partPath),
+            });
+            yield* Effect.promise(async () => await later.update(probed));
+            md5 = later;
+          }
+        }
+        attempt = 0;
+        continue;
+      }
       if (!broken && (total === undefined || offset >= total)) break;
       if (attempt >= bodyAttempts) {
         return yield* Effect.fail(

@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { Effect } from "effect";
 import {
   AdaptiveLimit,
+  apiAnswered,
   LinkMeter,
   makeDownloadGovernor,
   maxPartBytes,
@@ -82,6 +83,13 @@ Deno.test("parts: 8 MiB before storage is measured; after, sized by first-byte w
     partBytesFor(2 ** 33, { firstByteMillis: 500, bytesPerSecond: 1e8 }, 8),
     maxPartBytes,
   );
+  // Near storage (the same machine or network): one stream, whatever the size.
+  assert.equal(
+    partBytesFor(2 ** 31, { firstByteMillis: 2, bytesPerSecond: undefined }, 8),
+    undefined,
+  );
+  // A connection faster than one core's MD5: parts would not make it any faster.
+  assert.equal(partBytesFor(2 ** 31, { firstByteMillis: 50, bytesPerSecond: 5e8 }, 8), undefined);
   // A rate not measured yet (only small bodies so far): the unmeasured size.
   assert.equal(
     partBytesFor(64 * MiB, { firstByteMillis: 50, bytesPerSecond: undefined }, 8),
@@ -91,12 +99,16 @@ Deno.test("parts: 8 MiB before storage is measured; after, sized by first-byte w
 
 Deno.test("the meter averages first bytes and the rate of bodies of 1 MiB or more", () => {
   const meter = new LinkMeter();
-  const estimate = () => meter.estimate; // read anew each time (not narrowed by the first)
+  const estimate = () => meter.estimate(); // read anew each time (not narrowed by the first)
   assert.equal(estimate(), undefined);
   meter.firstByteAfter(100);
   meter.firstByteAfter(200);
   meter.bodyRead(1000, 1); // too small to say anything of the rate
   assert.deepEqual(estimate(), { firstByteMillis: 120, bytesPerSecond: undefined });
+  // Before storage answers, the API's round trips stand in for its first bytes.
+  const config = {};
+  apiAnswered(config, 3);
+  assert.equal(new LinkMeter().estimate(config)!.firstByteMillis, 3);
   meter.bodyRead(4 * MiB, 100);
   assert.equal(Math.round(estimate()!.bytesPerSecond!), Math.round(4 * MiB * 10));
 });
@@ -123,5 +135,5 @@ Deno.test("a governor's most follows its memory budget; a caller's concurrency i
   assert.equal(fixed.most, 3);
   assert.equal(fixed.current(), 3);
   // Both measured into the same client's meter.
-  assert.ok(budgeted.meter === fixed.meter && fixed.meter.estimate!.firstByteMillis === 5);
+  assert.ok(budgeted.meter === fixed.meter && fixed.meter.estimate()!.firstByteMillis === 5);
 });
