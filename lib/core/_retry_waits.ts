@@ -63,28 +63,36 @@ class RunPlaces {
 }
 
 /**
- * How many elements the runs ahead of the one being read may hold between them: the runs keep
- * reading while the one before them is written out, without one run's whole history in memory.
- * The run being read never waits for room (it would wait for itself).
+ * How much the runs ahead of the one being read may hold between them (elements, or what they
+ * weigh: bytes): the runs keep reading while the one before them is written out, without one
+ * run's whole history in memory. The run being read never waits for room (it would wait for
+ * itself), and an element heavier than the room gets it once the room is empty.
  */
 class AheadRoom {
   private held = 0;
   private head = 0;
-  private readonly waiting: Array<{ readonly run: number; readonly go: () => void }> = [];
+  private readonly waiting: Array<
+    { readonly run: number; readonly weight: number; readonly go: () => void }
+  > = [];
 
   constructor(private readonly room: number) {}
 
-  /** Waits until run `run` may add an element: at once for the run being read. */
-  take(run: number): Effect.Effect<boolean> {
+  private fits(weight: number): boolean {
+    return this.held === 0 || this.held + weight <= this.room;
+  }
+
+  /** Waits until run `run` may add an element of `weight`: at once for the run being read. */
+  take(run: number, weight: number): Effect.Effect<boolean> {
     return Effect.callback<boolean>((resume) => {
       if (run <= this.head) return resume(Effect.succeed(false));
-      if (this.held < this.room) {
-        this.held++;
+      if (this.waiting.length === 0 && this.fits(weight)) {
+        this.held += weight;
         return resume(Effect.succeed(true));
       }
       const entry = {
         run,
-        go: () => resume(Effect.succeed(run > this.head && (this.held++, true))),
+        weight,
+        go: () => resume(Effect.succeed(run > this.head && (this.held += weight, true))),
       };
       this.waiting.push(entry);
       return Effect.sync(() => {
@@ -94,9 +102,9 @@ class AheadRoom {
     });
   }
 
-  /** An element that held room was read. */
-  give(): void {
-    this.held--;
+  /** An element of `weight` that held room was read. */
+  give(weight: number): void {
+    this.held -= weight;
     this.wake();
   }
 
@@ -109,7 +117,7 @@ class AheadRoom {
   private wake(): void {
     for (let i = 0; i < this.waiting.length;) {
       const entry = this.waiting[i]!;
-      if (entry.run <= this.head || this.held < this.room) {
+      if (entry.run <= this.head || this.fits(entry.weight)) {
         this.waiting.splice(i, 1);
         entry.go();
       } else {
@@ -119,11 +127,19 @@ class AheadRoom {
   }
 }
 
+/** How much the runs ahead may hold (see {@link orderedFlatMap}). */
+export interface AheadRoomOptions<A> {
+  /** What they may hold between them: elements, or what `weigh` says they weigh. */
+  readonly room: number;
+  /** An element's weight (its bytes, say); 1 each without it. */
+  readonly weigh?: ((element: A) => number) | undefined;
+}
+
 /**
  * `scan` of every element of `items`, their outputs one run after another in the order of
  * `items` (each run's in its own order), while up to `active` runs are read at once: the runs
- * after the one being written out read ahead into memory, `aheadElements` elements between them
- * at most. A run whose every request waits to retry steps aside for the next one (see
+ * after the one being written out read ahead into memory, `ahead.room` elements between them
+ * at most (or what they weigh, by `ahead.weigh`). A run whose every request waits to retry steps aside for the next one (see
  * {@link RetryWaits}); at most `8 * active` runs are started. The same items give the same
  * output, whatever the timing: what an export's files and a resumed sync rely on.
  */
@@ -131,25 +147,30 @@ export function orderedFlatMap<I, A, E, E2, R>(
   items: Stream.Stream<I, E, R>,
   active: number,
   scan: (item: I) => Stream.Stream<A, E2>,
-  aheadElements: number = 4 * active,
+  ahead: AheadRoomOptions<A> = { room: 4 * active },
 ): Stream.Stream<A, E | E2, R> {
   // The stream's own scope: the runs' readers live as long as it does.
   return Stream.unwrap(Effect.gen(function* () {
     const scope = yield* Effect.scope;
     const places = new RunPlaces(active);
-    const room = new AheadRoom(aheadElements);
+    const room = new AheadRoom(ahead.room);
+    const weigh = ahead.weigh ?? (() => 1);
     let started = 0;
     const start = (item: I) =>
       Effect.gen(function* () {
         const run = started++;
         const queue = yield* Queue.unbounded<
-          { readonly value: A; readonly held: boolean },
+          { readonly value: A; readonly weight: number },
           E2 | Cause.Done
         >();
         yield* placed(places, scan(item)).pipe(
-          Stream.runForEach((value) =>
-            Effect.flatMap(room.take(run), (held) => Queue.offer(queue, { value, held }))
-          ),
+          Stream.runForEach((value) => {
+            const weight = weigh(value);
+            return Effect.flatMap(
+              room.take(run, weight),
+              (held) => Queue.offer(queue, { value, weight: held ? weight : 0 }),
+            );
+          }),
           Effect.matchCauseEffect({
             onSuccess: () => Queue.end(queue),
             onFailure: (cause) => Queue.failCause(queue, cause),
@@ -157,8 +178,8 @@ export function orderedFlatMap<I, A, E, E2, R>(
           Effect.forkIn(scope),
         );
         return Stream.fromQueue(queue).pipe(
-          Stream.map(({ value, held }) => {
-            if (held) room.give();
+          Stream.map(({ value, weight }) => {
+            if (weight > 0) room.give(weight);
             return value;
           }),
           Stream.onStart(Effect.sync(() => room.reading(run))),

@@ -135,12 +135,21 @@ export function scanHistories<E, R, F extends HistoryFormat = "records">(
       shared,
     ) as Stream.Stream<TaggedHistoryFormats[F], WandbError>;
   };
+  const active = options?.runConcurrency ?? defaultRunConcurrency(client, options);
   return orderedFlatMap(
     runs,
-    options?.runConcurrency ?? defaultRunConcurrency(client, options),
+    active,
     scanOne,
+    // NDJSON chunks are a row group's rows each (a MB or so): the runs ahead hold 8 MiB of them
+    // between them, not a count of chunks that held 35 MB when the groups were large.
+    format === "ndjson"
+      ? { room: aheadBytes, weigh: (chunk) => (chunk as Uint8Array).byteLength }
+      : { room: 4 * active },
   );
 }
+
+/** What the runs ahead of the one being written out may hold of NDJSON between them. */
+const aheadBytes = 8 * 1024 * 1024;
 
 /**
  * Enough runs to fill the `Api`'s request limit with each run's windows, and no more: more runs

@@ -41,9 +41,28 @@ const unreadable = (what: string, error: unknown) =>
 /** The last bytes fetched first: enough for the metadata of all but very wide files. */
 const footerGuess = 64 * 1024;
 
+/** Exports up to this size are fetched whole when their size is expected. */
+const wholeExportBytes = 4 * 1024 * 1024;
+
+/**
+ * The size of the exports a client has opened: a project's runs have exports of similar sizes,
+ * so once one is known, the next is asked for whole when that is small (one request for the
+ * footer and every row group, instead of one for each).
+ */
+const exportSizes = new WeakMap<WandbClient, number>();
+
+/** The suffix to ask for first: a small export whole (with room to spare), else the footer. */
+const firstSuffix = (client: WandbClient): number => {
+  const seen = exportSizes.get(client);
+  return seen === undefined || seen * 1.25 > wholeExportBytes
+    ? footerGuess
+    : Math.max(footerGuess, Math.ceil(seen * 1.25));
+};
+
 /**
  * Opens a Parquet export by its metadata: its last bytes, fetched by range (a second request
- * when the metadata is larger than the first guess). A server that ignores ranges sends the
+ * when the metadata is larger than the first guess), or the whole file when the client's last
+ * export was small (its row groups then need no request of their own). A server that ignores ranges sends the
  * whole file, which is then read as it is. Signed URLs are fetched without our credentials:
  * the key never reaches storage.
  */
@@ -59,7 +78,8 @@ function openParquetExport(
           : parquetFooter(tail.bytes, tail.totalSize),
       catch: (e) => unreadable(url, e),
     });
-  return client.downloadRange(url, { suffix: footerGuess }, parquetDownload).pipe(
+  return client.downloadRange(url, { suffix: firstSuffix(client) }, parquetDownload).pipe(
+    Effect.tap((tail) => Effect.sync(() => exportSizes.set(client, tail.totalSize))),
     Effect.flatMap((tail) =>
       Effect.try({ try: () => parquetFooterLength(tail.bytes), catch: (e) => unreadable(url, e) })
         .pipe(
