@@ -15,9 +15,12 @@
 export {
   downloadBufferBytes,
   downloadBufferPool,
+  type DownloadCall,
   downloadFiles,
+  type DownloadGovernor,
   type DownloadSource,
   downloadToFile,
+  type DownloadTuning,
   safeLocalPath,
 } from "../core/download.ts";
 export { type FilesApi, filesApi } from "./api.ts";
