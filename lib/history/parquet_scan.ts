@@ -41,6 +41,12 @@ const unreadable = (what: string, error: unknown) =>
 /** The last bytes fetched first: enough for the metadata of all but very wide files. */
 const footerGuess = 64 * 1024;
 
+/**
+ * Before any export is seen: most runs' exports are smaller than this, and come whole with their
+ * first request; a larger one costs this much more than its footer, once per client.
+ */
+const firstExportBytes = 2 * 1024 * 1024;
+
 /** Exports up to this size are fetched whole when their size is expected. */
 const wholeExportBytes = 4 * 1024 * 1024;
 
@@ -54,7 +60,8 @@ const exportSizes = new WeakMap<WandbClient, number>();
 /** The suffix to ask for first: a small export whole (with room to spare), else the footer. */
 const firstSuffix = (client: WandbClient): number => {
   const seen = exportSizes.get(client);
-  return seen === undefined || seen * 1.25 > wholeExportBytes
+  if (seen === undefined) return firstExportBytes;
+  return seen * 1.25 > wholeExportBytes
     ? footerGuess
     : Math.max(footerGuess, Math.ceil(seen * 1.25));
 };

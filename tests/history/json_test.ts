@@ -160,13 +160,35 @@ Deno.test("a long run's Parquet export is read by HTTP range, a row group at a t
         const rows = yield* Stream.runCollect(api.scanHistory(path, { mode: "parquet" }));
         return { lines, rows, storage, expected: expectedRows(run) };
       }),
-    { seed: { benchmark: { runs: 1, steps: 12_000, metrics: 10 } } },
+    // An export of ~5 MB: past what is fetched whole (2 MiB before any export is seen).
+    { seed: { benchmark: { runs: 1, steps: 60_000, metrics: 10 } } },
   );
-  assert.equal(rows.length, 12_000);
+  assert.equal(rows.length, 60_000);
   assert.deepEqual(rows, expected);
   assert.deepEqual(lines.map((l) => JSON.parse(l)), expected);
-  // The footer, then the three row groups of 5,000 rows: never the whole file at once.
-  assert.equal(storage, 4);
+  // Its last 2 MiB (the footer), then the twelve row groups of 5,000 rows: never the whole file.
+  assert.equal(storage, 13);
+});
+
+Deno.test("a small export comes whole in one request: footer and row groups at once", async () => {
+  const { rows, storage, expected } = await inServer(
+    (server) =>
+      Effect.gen(function* () {
+        const run = server.seed.runs.find((r) => r.project === "bench")!;
+        const api = yield* Api;
+        server.resetRequests();
+        const rows = yield* Stream.runCollect(
+          api.scanHistory(`acme/bench/${run.name}`, { mode: "parquet" }),
+        );
+        const storage = server.requests.filter((r) => r.path.startsWith("/_storage/"))
+          .map((r) => r.range);
+        return { rows, storage, expected: expectedRows(run) };
+      }),
+    // ~1 MB: three row groups of up to 5,000 rows, under the 2 MiB first asked for.
+    { seed: { benchmark: { runs: 1, steps: 12_000, metrics: 10 } } },
+  );
+  assert.deepEqual(rows, expected);
+  assert.deepEqual(storage, [`bytes=-${2 * 1024 * 1024}`]);
 });
 
 Deno.test("a Parquet export read slower than its signed URL lives is signed again and read on", async () => {
@@ -192,8 +214,9 @@ Deno.test("a Parquet export read slower than its signed URL lives is signed agai
           signings: countOperation(server, "RunParquetHistory"),
         };
       }),
+    // Large enough to be read by range (a small export comes whole, with one URL).
     {
-      seed: { benchmark: { runs: 1, steps: 12_000, metrics: 4 } },
+      seed: { benchmark: { runs: 1, steps: 60_000, metrics: 10 } },
     },
   );
   assert.deepEqual(rows, expected);
