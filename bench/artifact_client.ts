@@ -3,15 +3,15 @@
  * `{ mode, seconds, bytes, peakRssMb }`.
  *
  *     deno run --allow-net=127.0.0.1 --allow-read --allow-write bench/artifact_client.ts \
- *       <ours|baseline|file|fetch|md5> <url> <apiKey> <outDir>
+ *       <ours|baseline|file|fetch|md5|bare>[@n] <url> <apiKey> <outDir>
  *
- * - ours: `api.downloadArtifact` of the 1,000-file artifact (its default 32 at a time, streamed,
- *   verified); `ours@64`: 64 at a time.
+ * - ours: `api.downloadArtifact` of the 1,000-file artifact (by default from 32 at a time,
+ *   growing while that pays; streamed, verified); `ours@32`: held at 32.
  * - baseline: the official client's `artifact.download()` algorithm, on this runtime: the file
  *   URLs from `GetArtifactFileUrls`, 32 workers, each file downloaded whole into the md5 cache
- *   (`cache/obj/md5/<hex[:2]>/<hex[2:]>`), then copied into the root. (The Python client itself
- *   cannot be installed here: PyPI is out of reach.)
- * - file: `api.downloadFile` of the 2 GB run file (in parts, by default at that size);
+ *   (`cache/obj/md5/<hex[:2]>/<hex[2:]>`), then copied into the root. (The official client
+ *   itself runs too when `WANDB_PYTHON` names a Python that has it: bench/python/.)
+ * - file: `api.downloadFile` of the large run file (in parts or not, as storage is measured);
  *   `file@single` over one connection, `file@parts` in parts of 8 MiB whatever its size.
  * - fetch: a plain `fetch` of the same file's signed URL piped to disk, nothing else.
  * - md5: no download: the MD5 of as many bytes as that file, from memory (the bound of a
