@@ -28,7 +28,6 @@ import {
   defaultMemoryBudget,
   defaultPartsAtOnce,
   downloadBufferBytes,
-  downloadBufferPool,
   type DownloadedFile,
   type DownloadSource,
   type DownloadTuning,
