@@ -283,7 +283,8 @@ export function downloadToFile(
       listRoot: false,
     }));
     const { governor } = call;
-    const relative = localPath.slice(localPath.length - source.path.length).replace(/^\/+/, "");
+    // The path under the root as safeLocalPath made it (its segments cleaned), as listed.
+    const relative = localPath.slice(options.root.replace(/\/+$/, "").length + 1);
     const onDisk = (path: string, suffix = "") =>
       call.existing !== undefined && !call.existing.has(`${relative}${suffix}`)
         ? Effect.succeed(undefined)

@@ -105,3 +105,43 @@ Deno.test("through 503s and cut bodies (each halves the connections) nothing is 
   assert.deepEqual(troubled.onDisk, names(300));
   assert.ok(troubled.verified);
 });
+
+Deno.test("a re-run finds files listed under the root even when the manifest's paths are not clean", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const result = await Effect.runPromise(Effect.scoped(
+      Effect.gen(function* () {
+        const server = yield* LocalServer;
+        const api = yield* Api;
+        const store = server.store;
+        const project = store.projects.get("acme", "mnist")!;
+        store.artifacts.createVersion(
+          store.artifacts.type(project.internalId, "dataset", true)!,
+          "unclean-paths",
+          ["./top.bin", "nested//deep.bin", "plain.bin"].map((path, i) => ({
+            path,
+            content: { seed: 900 + i, size: 3_000 + i },
+          })),
+        );
+        const artifact = yield* api.artifact("acme/mnist/unclean-paths:v0");
+        const first = yield* api.downloadArtifact(artifact, { root: dir });
+        server.resetRequests();
+        const again = yield* api.downloadArtifact(artifact, { root: dir });
+        const gets = server.requests.filter((r) =>
+          r.path.startsWith("/_storage/objects/") &&
+          !r.path.includes("manifest")
+        ).length;
+        return { first, again, gets };
+      }).pipe(Effect.provide(testApiLayer())),
+    ));
+    assert.deepEqual(result.first.files.map((f) => f.status), [
+      "downloaded",
+      "downloaded",
+      "downloaded",
+    ]);
+    assert.deepEqual(result.again.files.map((f) => f.status), ["verified", "verified", "verified"]);
+    assert.equal(result.gets, 0);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
