@@ -9,6 +9,7 @@
 import { createHash } from "node:crypto";
 import * as Effect from "effect/Effect";
 import * as Stream from "effect/Stream";
+import { filesUnder } from "../core/_download_common.ts";
 import {
   downloadCall,
   type DownloadedFile,
@@ -292,16 +293,8 @@ export function downloadArtifactFile(
   return Effect.map(downloadArtifact(client, artifact, options), (d) => d.files[0]!.localPath);
 }
 
-/** Every file under `dir`, as paths relative to it with `/` (the tests list downloads with it). */
-export async function filesUnder(dir: string, prefix = ""): Promise<Array<string>> {
-  const out: Array<string> = [];
-  for await (const entry of Deno.readDir(`${dir}/${prefix}`)) {
-    const relative = prefix === "" ? entry.name : `${prefix}/${entry.name}`;
-    if (entry.isDirectory) out.push(...await filesUnder(dir, relative));
-    else out.push(relative);
-  }
-  return out;
-}
+// Every file under a directory: the download engine's listing, which the tests use too.
+export { filesUnder } from "../core/_download_common.ts";
 
 /**
  * Checks a local copy of a version (Python's `artifact.verify(root)`), with no request but the

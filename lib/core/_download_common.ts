@@ -102,6 +102,17 @@ export const statOf = (path: string) =>
     catch: local("stat", path),
   });
 
+/** Every file under `dir`, as paths relative to it with `/`. */
+export async function filesUnder(dir: string, prefix = ""): Promise<Array<string>> {
+  const out: Array<string> = [];
+  for await (const entry of Deno.readDir(`${dir}/${prefix}`)) {
+    const relative = prefix === "" ? entry.name : `${prefix}/${entry.name}`;
+    if (entry.isDirectory) out.push(...await filesUnder(dir, relative));
+    else out.push(relative);
+  }
+  return out;
+}
+
 /** The MD5 (base64) and size of a file's bytes, read in chunks; `from` an open hash when given. */
 export function hashFile(path: string, hash: Hash = createHash("md5")) {
   return Effect.tryPromise({

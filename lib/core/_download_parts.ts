@@ -19,7 +19,6 @@ import { type Md5, prefixMd5 } from "./_md5.ts";
 import type { DownloadGovernor } from "./_download_governor.ts";
 import {
   bodyAttempts,
-  downloadBufferPool,
   type DownloadedFile,
   type DownloadSource,
   local,
@@ -78,6 +77,17 @@ export const hashStepBytes = 8 * 1024 * 1024;
 /** Bytes written across the parts between two saves of their progress. */
 export const saveStepBytes = 16 * 1024 * 1024;
 
+/** How {@link downloadInParts} fetches a file. */
+export interface PartsOptions {
+  readonly size: number;
+  readonly partBytes: number;
+  readonly partsAtOnce: number;
+  readonly bufferBytes: number;
+  /** The call's buffers, handed from one part to the next. */
+  readonly buffers: BufferPool;
+  readonly governor: DownloadGovernor;
+}
+
 /**
  * Downloads `source` in parts of `partBytes` (or of what a stopped download of it used),
  * `partsAtOnce` at a time, each holding one of the governor's connections, each by a `Range`
@@ -94,14 +104,7 @@ export function downloadInParts(
   source: DownloadSource,
   signed: SignedUrl,
   localPath: string,
-  options: {
-    readonly size: number;
-    readonly partBytes: number;
-    readonly partsAtOnce: number;
-    readonly bufferBytes: number;
-    readonly buffers: BufferPool | undefined;
-    readonly governor: DownloadGovernor;
-  },
+  options: PartsOptions,
 ): Effect.Effect<DownloadedFile | undefined, DownloadError> {
   const { operation } = source;
   const { size } = options;
@@ -132,6 +135,10 @@ export interface SavedParts {
   readonly written: ReadonlyArray<number>;
 }
 
+/** Where the part of a file of `size` in parts of `partBytes` that starts at `start` ends. */
+export const partEnd = (size: number, partBytes: number, start: number): number =>
+  Math.min(size, start + partBytes);
+
 /** Where each part of a file of `size` in parts of `partBytes` starts. */
 export const partStarts = (size: number, partBytes: number): Array<number> =>
   Array.from({ length: Math.ceil(size / partBytes) }, (_, i) => i * partBytes);
@@ -161,7 +168,7 @@ export async function resumableParts(
     const valid = ranges.size === size && written.length === starts.length &&
       written.every((n, part) =>
         Number.isInteger(n) && n >= 0 &&
-        n <= Math.min(size, starts[part]! + partBytes) - starts[part]!
+        n <= partEnd(size, partBytes, starts[part]!) - starts[part]!
       ) &&
       progressText({ size, partBytes, md5: source.md5, written }) === text;
     return valid ? { partBytes, written } : undefined;
@@ -175,14 +182,7 @@ function inParts(
   source: DownloadSource,
   signed: SignedUrl,
   localPath: string,
-  options: {
-    readonly size: number;
-    readonly partBytes: number;
-    readonly partsAtOnce: number;
-    readonly bufferBytes: number;
-    readonly buffers: BufferPool | undefined;
-    readonly governor: DownloadGovernor;
-  },
+  options: PartsOptions,
   resumed: ReadonlyArray<number> | undefined,
 ): Effect.Effect<DownloadedFile, DownloadError | RangesRefused> {
   const { operation } = source;
@@ -190,13 +190,13 @@ function inParts(
   const rangesPath = `${localPath}.ranges`;
   const progressPath = `${rangesPath}.json`;
   const starts = partStarts(size, partBytes);
-  const lengthOf = (part: number) => Math.min(size, starts[part]! + partBytes) - starts[part]!;
+  const lengthOf = (part: number) => partEnd(size, partBytes, starts[part]!) - starts[part]!;
   const progressOf = (written: ReadonlyArray<number>) =>
     progressText({ size, partBytes, md5: source.md5 ?? null, written });
   return Effect.suspend(() => {
-    // The parts' buffers, handed from one part to the next (32 parts of a 2 GB file would
-    // otherwise leave 32 pairs of buffers to the collector).
-    const buffers = options.buffers ?? downloadBufferPool(options.partsAtOnce);
+    // The parts' buffers are the call's, handed from one part to the next (32 parts of a 2 GB
+    // file would otherwise leave 32 pairs of buffers to the collector).
+    const { buffers } = options;
     const written = starts.map(() => 0);
     // Set when what is on disk must not be resumed from: wrong bytes, or storage without ranges.
     let discard = false;

@@ -32,6 +32,7 @@ import {
   type DownloadSource,
   type DownloadTuning,
   type ExistingFileOptions,
+  filesUnder,
   hashFile,
   local,
   type MultipartOptions,
@@ -42,6 +43,7 @@ import {
   downloadInParts,
   noMd5,
   openSigned,
+  partEnd,
   partStarts,
   progressText,
   type SignedUrl,
@@ -179,20 +181,11 @@ export function downloadCall(
 /** Every file under `root` (relative paths), or none when it does not exist. */
 const listed = (root: string) =>
   Effect.tryPromise({
-    try: async () => {
-      const found = new Set<string>();
-      const walk = async (prefix: string): Promise<void> => {
-        for await (const entry of Deno.readDir(prefix === "" ? root : `${root}/${prefix}`)) {
-          const path = prefix === "" ? entry.name : `${prefix}/${entry.name}`;
-          if (entry.isDirectory) await walk(path);
-          else found.add(path);
-        }
-      };
-      await walk("").catch((e) =>
-        e instanceof Deno.errors.NotFound ? undefined : Promise.reject(e)
-      );
-      return found;
-    },
+    try: () =>
+      filesUnder(root).then(
+        (paths) => new Set(paths),
+        (e) => e instanceof Deno.errors.NotFound ? new Set<string>() : Promise.reject(e),
+      ),
     catch: local("read", root),
   });
 
@@ -224,7 +217,7 @@ async function partsFromProbe(
   probed: number,
 ): Promise<void> {
   const written = partStarts(size, partBytes).map((start) =>
-    Math.max(0, Math.min(probed, start + partBytes, size) - start)
+    Math.max(0, Math.min(probed, partEnd(size, partBytes, start)) - start)
   );
   await Deno.truncate(`${localPath}.part`, size);
   await Deno.rename(`${localPath}.part`, `${localPath}.ranges`);
@@ -342,6 +335,16 @@ export function downloadToFile(
     }
     // Without `source.refresh` the URL is never renewed (openSigned does not ask then).
     const signed: SignedUrl = renewable(source.url, source.refresh ?? Effect.succeed(source.url));
+    /** The file in parts, with the call's buffers and connections. */
+    const inParts = (size: number, partBytes: number, partsAtOnce: number) =>
+      downloadInParts(client, source, signed, localPath, {
+        size,
+        partBytes,
+        partsAtOnce,
+        bufferBytes: call.bufferBytes,
+        buffers: call.buffers,
+        governor,
+      });
     /** Set when the file's first bytes are to tell how it comes (see `probeBytes`). */
     let probe: { readonly size: number; readonly partsAtOnce: number } | undefined;
     if (part === undefined && source.size !== undefined && options.multipart !== false) {
@@ -371,14 +374,7 @@ export function downloadToFile(
           ? undefined
           : chosen ?? estimated;
         if (partBytes !== undefined && source.size > partBytes && partsAtOnce > 1) {
-          const done = yield* downloadInParts(client, source, signed, localPath, {
-            size: source.size,
-            partBytes,
-            partsAtOnce,
-            bufferBytes: call.bufferBytes,
-            buffers: call.buffers,
-            governor,
-          });
+          const done = yield* inParts(source.size, partBytes, partsAtOnce);
           // `undefined`: storage would not send ranges; the file comes as one stream instead.
           if (done !== undefined) return done;
         }
@@ -455,14 +451,7 @@ export function downloadToFile(
             try: () => partsFromProbe(localPath, source, probe!.size, partBytes, offset),
             catch: local("rename", partPath),
           });
-          const done = yield* downloadInParts(client, source, signed, localPath, {
-            size: probe!.size,
-            partBytes,
-            partsAtOnce: probe!.partsAtOnce,
-            bufferBytes: call.bufferBytes,
-            buffers: call.buffers,
-            governor,
-          });
+          const done = yield* inParts(probe!.size, partBytes, probe!.partsAtOnce);
           if (done !== undefined) return done;
           // Storage stopped answering ranges: the whole file, over one connection, from the start.
           return yield* downloadToFile(client, source, { ...options, multipart: false, call });
