@@ -6,7 +6,7 @@
 import * as Effect from "effect/Effect";
 import * as Stream from "effect/Stream";
 import type { NotFoundError, RequestError } from "../core/errors.ts";
-import { distinctBy, type Page, PageSizer, paginatePages } from "../core/pagination.ts";
+import { distinctBy, type Page, paginatePages, sizedPages } from "../core/pagination.ts";
 import type { ProjectPath, RunPath } from "../core/paths.ts";
 import { projectNotFound, runNotFound } from "../core/_not_found.ts";
 import type { WandbClient } from "../core/transport.ts";
@@ -45,33 +45,29 @@ export function listRunsPages(
   const selected = input.fields ?? (input.full ? allRunFields : []);
   // Without a caller's size: light pages grow while fast; pages of heavy fields stay at the
   // official client's size (each run costs W&B ~20 ms). Both shrink on a 5xx or a timeout.
-  const sizer = input.adaptive === true
-    ? new PageSizer({
-      initial: input.perPage,
-      least: leastPage,
-      most: selected.length === 0 ? largestLightPage : input.perPage,
-    })
-    : undefined;
+  const page = sizedPages(
+    input.adaptive === true ? undefined : input.perPage,
+    input.perPage,
+    selected.length === 0 ? largestLightPage : input.perPage,
+  );
   return paginatePages({
     operation: "Runs",
     fetchPage: (cursor) =>
-      (sizer === undefined
-        ? client.execute(runsQuery({ ...input, cursor }))
-        : sizer.page((perPage) => runsQuery({ ...input, perPage, cursor }), client.execute)).pipe(
-          Effect.flatMap(({ project }) => {
-            if (project === null) return Effect.fail(projectNotFound("Runs", input.project));
-            const edges = project.runs.edges;
-            return Effect.succeed({
-              items: edges.map((edge) => toRun(input.project, edge.node, selected)),
-              // The official client continues from the last edge's cursor, not endCursor.
-              nextCursor: edges.length > 0
-                ? edges[edges.length - 1]!.cursor
-                : project.runs.pageInfo.endCursor,
-              hasNextPage: project.runs.pageInfo.hasNextPage,
-              totalCount: project.runCount,
-            });
-          }),
-        ),
+      page((perPage) => runsQuery({ ...input, perPage, cursor }), client.execute).pipe(
+        Effect.flatMap(({ project }) => {
+          if (project === null) return Effect.fail(projectNotFound("Runs", input.project));
+          const edges = project.runs.edges;
+          return Effect.succeed({
+            items: edges.map((edge) => toRun(input.project, edge.node, selected)),
+            // The official client continues from the last edge's cursor, not endCursor.
+            nextCursor: edges.length > 0
+              ? edges[edges.length - 1]!.cursor
+              : project.runs.pageInfo.endCursor,
+            hasNextPage: project.runs.pageInfo.hasNextPage,
+            totalCount: project.runCount,
+          });
+        }),
+      ),
   });
 }
 
@@ -82,8 +78,6 @@ const fieldsInFlight = 8;
 /** The light pages' sizes: 200 runs first, twice more while pages come back fast. */
 const firstLightPage = 200;
 const largestLightPage = 1000;
-/** No page is made smaller than this after 5xx, timeouts or slow answers. */
-const leastPage = 10;
 
 /**
  * The rest of a listing after its first page, when it loads heavy fields and the caller left
@@ -99,17 +93,13 @@ function concurrentRest(
   selected: ReadonlyArray<RunField>,
   cursor: string,
 ): Stream.Stream<Run, RequestError | NotFoundError> {
-  const sizer = new PageSizer({
-    initial: firstLightPage,
-    least: leastPage,
-    most: largestLightPage,
-  });
+  const page = sizedPages(undefined, firstLightPage, largestLightPage);
   const light = paginatePages({
     operation: "Runs",
     start: cursor,
     fetchPage: (after) =>
       Effect.gen(function* () {
-        const { project } = yield* sizer.page(
+        const { project } = yield* page(
           (perPage) => runsQuery({ ...input, fields: [], perPage, cursor: after }),
           client.execute,
         );
