@@ -32,3 +32,26 @@ export async function removeLeftovers(dir: string): Promise<void> {
     }
   }
 }
+
+/**
+ * The JSON value in `path`, checked by `read` (which throws on a value of another shape), or
+ * `empty` when there is no such file: how a store kept in one file loads.
+ */
+export async function readJsonFile<A>(
+  path: string,
+  empty: A,
+  read: (value: unknown) => A,
+): Promise<A> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return empty;
+    throw e;
+  }
+  return read(JSON.parse(text));
+}
+
+/** Replaces `path` with `value` as JSON (see {@link replaceFile}). */
+export const replaceJsonFile = (path: string, value: unknown): Promise<void> =>
+  replaceFile(path, new TextEncoder().encode(JSON.stringify(value)));

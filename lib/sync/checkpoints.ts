@@ -10,7 +10,7 @@ import * as Data from "effect/Data";
 import * as Effect from "effect/Effect";
 import * as Layer from "effect/Layer";
 import * as Schedule from "effect/Schedule";
-import { replaceFile } from "./_files.ts";
+import { readJsonFile, replaceJsonFile } from "./_files.ts";
 
 /** What a sync remembers of one run. */
 export interface RunCheckpoint {
@@ -105,23 +105,16 @@ function fileStore(path: string): CheckpointStore {
   const fail = (message: string) => new CheckpointError({ where: path, message });
   return {
     load: Effect.tryPromise({
-      try: async () => {
-        let text: string;
-        try {
-          text = await Deno.readTextFile(path);
-        } catch (e) {
-          if (e instanceof Deno.errors.NotFound) return emptyCheckpoint;
-          throw e;
-        }
-        const value: unknown = JSON.parse(text);
-        if (!isCheckpoint(value)) throw new Error("not a checkpoint");
-        return value;
-      },
+      try: () =>
+        readJsonFile(path, emptyCheckpoint, (value) => {
+          if (!isCheckpoint(value)) throw new Error("not a checkpoint");
+          return value;
+        }),
       catch: (e) => fail(e instanceof Error ? e.message : String(e)),
     }),
     save: (checkpoint) =>
       Effect.tryPromise({
-        try: () => replaceFile(path, new TextEncoder().encode(JSON.stringify(checkpoint))),
+        try: () => replaceJsonFile(path, checkpoint),
         catch: (e) => fail(e instanceof Error ? e.message : String(e)),
       }),
   };

@@ -10,7 +10,7 @@ import * as Context from "effect/Context";
 import * as Data from "effect/Data";
 import * as Effect from "effect/Effect";
 import * as Layer from "effect/Layer";
-import { replaceFile } from "../sync/_files.ts";
+import { readJsonFile, replaceJsonFile } from "../sync/_files.ts";
 import type { Alert } from "./evaluate.ts";
 
 /** What a watch remembers of one run. */
@@ -82,25 +82,19 @@ const failure = (where: string) => (e: unknown) =>
 function fileStore(path: string): WatchStateStore {
   return {
     load: Effect.tryPromise({
-      try: async () => {
-        let text: string;
-        try {
-          text = await Deno.readTextFile(path);
-        } catch (e) {
-          if (e instanceof Deno.errors.NotFound) return emptyWatchState;
-          throw e;
-        }
-        const value = JSON.parse(text) as WatchState;
-        if (typeof value?.runs !== "object" || typeof value?.delivered !== "object") {
-          throw new Error("not a watch state");
-        }
-        return { ...value, pending: value.pending ?? {} };
-      },
+      try: () =>
+        readJsonFile(path, emptyWatchState, (read) => {
+          const value = read as WatchState;
+          if (typeof value?.runs !== "object" || typeof value?.delivered !== "object") {
+            throw new Error("not a watch state");
+          }
+          return { ...value, pending: value.pending ?? {} };
+        }),
       catch: failure(path),
     }),
     save: (state) =>
       Effect.tryPromise({
-        try: () => replaceFile(path, new TextEncoder().encode(JSON.stringify(state))),
+        try: () => replaceJsonFile(path, state),
         catch: failure(path),
       }),
   };
