@@ -114,27 +114,11 @@ export const artifactMutations = {
   deleteArtifactSequence: (
     { input }: { input: { artifactSequenceID: string } },
     ctx: ResolverContext,
-  ) => {
-    const c = collectionById(ctx, input.artifactSequenceID);
-    return {
-      artifactCollection: collectionView(
-        ctx,
-        ctx.store.artifacts.updateCollection(c, { deleted: true }),
-      ),
-    };
-  },
+  ) => deleteCollection(ctx, input.artifactSequenceID),
   deleteArtifactPortfolio: (
     { input }: { input: { artifactPortfolioID: string } },
     ctx: ResolverContext,
-  ) => {
-    const c = collectionById(ctx, input.artifactPortfolioID);
-    return {
-      artifactCollection: collectionView(
-        ctx,
-        ctx.store.artifacts.updateCollection(c, { deleted: true }),
-      ),
-    };
-  },
+  ) => deleteCollection(ctx, input.artifactPortfolioID),
   moveArtifactSequence: (
     { input }: { input: { artifactSequenceID: string; destinationArtifactTypeName: string } },
     ctx: ResolverContext,
@@ -288,6 +272,17 @@ export const artifactMutations = {
     return { artifact: artifactView(ctx, updated) };
   },
 };
+
+/** Marks a collection deleted (a sequence or a portfolio alike). */
+function deleteCollection(ctx: ResolverContext, id: string) {
+  const c = collectionById(ctx, id);
+  return {
+    artifactCollection: collectionView(
+      ctx,
+      ctx.store.artifacts.updateCollection(c, { deleted: true }),
+    ),
+  };
+}
 
 function updateCollection(
   ctx: ResolverContext,
