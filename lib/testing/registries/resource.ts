@@ -147,6 +147,13 @@ function registryFields(ctx: ResolverContext, project: StoredProject): Fields {
   };
 }
 
+/** The users and teams a registry's members mutation names. */
+interface MembersInput {
+  readonly projectId: string;
+  readonly userIds?: Array<string> | null;
+  readonly teamIds?: Array<string> | null;
+}
+
 /**
  * The registries resource of the local server.
  *
@@ -306,13 +313,7 @@ export const registriesResource: ServerResource<RegistryStore, SeedRegistry> = {
       return { success: true, clientMutationId: null };
     },
     createProjectMembers: (
-      { input }: {
-        input: {
-          projectId: string;
-          userIds?: Array<string> | null;
-          teamIds?: Array<string> | null;
-        };
-      },
+      { input }: { input: MembersInput },
       ctx,
     ) =>
       memberUpdate(input, ctx, (project, member) => {
@@ -324,13 +325,7 @@ export const registriesResource: ServerResource<RegistryStore, SeedRegistry> = {
         if (!known) ctx.store.registries.addMember(project.internalId, member);
       }),
     deleteProjectMembers: (
-      { input }: {
-        input: {
-          projectId: string;
-          userIds?: Array<string> | null;
-          teamIds?: Array<string> | null;
-        };
-      },
+      { input }: { input: MembersInput },
       ctx,
     ) =>
       memberUpdate(input, ctx, (project, member) => {
