@@ -190,17 +190,17 @@ const listed = (root: string) =>
   });
 
 /**
- * Bytes of a large file fetched first, alone, when storage is far and its rate not known yet:
- * a 64th of it, within 2 and 16 MiB; enough to time a connection (a fast one needs more than a
- * couple of MiB to show its rate), little enough that the parts after it are not kept waiting.
- */
-/**
  * Files at least this large are probed before they are split; a smaller one on far storage of
  * unknown rate comes in parts of 8 MiB at once (its probe would cost a large share of it: a
  * 64 MB file on W&B's storage takes 0.9 s probed, 0.7 s in parts at once).
  */
 const probeFromBytes = 256 * 1024 * 1024;
 
+/**
+ * Bytes of a large file fetched first, alone, when storage is far and its rate not known yet:
+ * a 64th of it, within 2 and 16 MiB; enough to time a connection (a fast one needs more than a
+ * couple of MiB to show its rate), little enough that the parts after it are not kept waiting.
+ */
 const probeBytesFor = (size: number): number =>
   Math.min(16, Math.max(2, Math.floor(size / 64 / 1024 / 1024))) * 1024 * 1024;
 
