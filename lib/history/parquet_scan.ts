@@ -7,6 +7,7 @@
  */
 import * as Effect from "effect/Effect";
 import * as Stream from "effect/Stream";
+import { releaseMemory } from "../core/buffers.ts";
 import { DecodeError, type NotFoundError, type RequestError } from "../core/errors.ts";
 import type { RunPath } from "../core/paths.ts";
 import { renewable, withSignedUrl } from "../core/signed_urls.ts";
@@ -206,6 +207,11 @@ export function parquetScan<Source, Out>(
                 { concurrency: Math.max(1, concurrency - 1) },
               ),
               Stream.flatten(),
+              // A whole export is freed once its rows are out: held while the runs before it
+              // were written, it would outlive young collections and wait for a full one.
+              Stream.ensuring(Effect.sync(() => {
+                if (file.source instanceof ArrayBuffer) releaseMemory(file.source);
+              })),
             ),
         ),
       );

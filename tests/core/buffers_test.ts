@@ -21,7 +21,10 @@ Deno.test("BufferPool keeps at most `keep` buffers, the largest, and none over `
   const [a, b, c] = [pool.take(100_000), pool.take(200_000), pool.take(300_000)];
   const huge = pool.take(2_000_000);
   for (const buffer of [a, b, c, huge]) pool.give(buffer.buffer);
-  // `a` was dropped for the larger `c`, `huge` was never kept.
+  // `a` was dropped for the larger `c`, `huge` was never kept: both are freed at once (their
+  // memory goes back now, not at the next full collection), the kept ones are whole.
+  assert.ok(a.buffer.detached && huge.buffer.detached);
+  assert.ok(!b.buffer.detached && !c.buffer.detached);
   const kept = [pool.take(1), pool.take(1)].map((x) => x.buffer);
   assert.deepEqual(new Set(kept), new Set([b.buffer, c.buffer]));
   assert.notEqual(pool.take(1).buffer, huge.buffer);
@@ -30,4 +33,21 @@ Deno.test("BufferPool keeps at most `keep` buffers, the largest, and none over `
   pool.give(b.buffer);
   assert.equal(pool.take(1).buffer, b.buffer);
   assert.notEqual(pool.take(1).buffer, b.buffer);
+});
+
+Deno.test("BufferPool frees a buffer it does not keep, and never one it hands out", () => {
+  const pool = new BufferPool(1);
+  const [first, second] = [pool.take(100_000), pool.take(100_000)];
+  first.fill(1);
+  pool.give(first.buffer);
+  // The pool is full with a buffer as large: `second` is freed, `first` stays usable.
+  pool.give(second.buffer);
+  assert.equal(second.byteLength, 0);
+  const again = pool.take(100_000);
+  assert.equal(again.buffer, first.buffer);
+  assert.equal(again[0], 1);
+  // A buffer that is not an ArrayBuffer of the pool's kind is left alone.
+  const shared = new SharedArrayBuffer(16);
+  pool.give(shared);
+  assert.equal(shared.byteLength, 16);
 });
