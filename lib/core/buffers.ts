@@ -18,7 +18,11 @@ const capacityFor = (size: number): number =>
  * empty buffer): a view of it that is read afterwards reads nothing.
  */
 export function releaseMemory(buffer: ArrayBufferLike): void {
-  if (buffer instanceof ArrayBuffer && !buffer.detached && buffer.byteLength > 0) {
+  // Runtimes without `transfer` (ES2024: Node before 21) leave it to the collector.
+  if (
+    buffer instanceof ArrayBuffer && !buffer.detached && buffer.byteLength > 0 &&
+    typeof buffer.transfer === "function"
+  ) {
     buffer.transfer(0);
   }
 }
