@@ -124,7 +124,8 @@ export interface WriteBytesOptions {
   /**
    * What becomes of each chunk's buffer once written. By default (`"origin"`) it goes back to
    * the {@link BufferPool} it was taken from, if any, as the chunks of `scanHistories(runs, { format: "ndjson" })` are:
-   * an export then reuses a few buffers instead of allocating one per page. A pool gives every
+   * an export then reuses a few buffers instead of allocating one per page (and frees at once
+   * one its pool does not keep: a written chunk is not to be read again). A pool gives every
    * buffer to that pool; `false` keeps them all, for chunks something else still reads (a
    * stream broadcast to two sinks).
    * @default {"origin"}
