@@ -95,7 +95,10 @@ export class BufferPool {
     return pool !== undefined;
   }
 
-  /** Takes a buffer back. Whoever gives it must not read or write it afterwards. */
+  /**
+   * Takes a buffer back. Whoever gives it must not read or write it afterwards: one the pool does
+   * not keep (too large, or smaller than all it keeps when full) is freed at once.
+   */
   give(buffer: ArrayBufferLike): void {
     if (!(buffer instanceof ArrayBuffer) || buffer.byteLength === 0 || this.free.includes(buffer)) {
       return;
