@@ -378,3 +378,31 @@ Deno.test("a run exported as one huge row group is decoded a slice at a time", a
   // run is running: 18,000 of its 20,000 steps are in the export, in that one row group).
   assert.equal(pages, 20 + 4);
 });
+
+Deno.test("a Parquet export stopped part-way frees only what it read: the chunks it gave stay whole, and a full export after it has every row", async () => {
+  const { partial, full, expected } = await inServer(
+    (server) =>
+      Effect.gen(function* () {
+        const api = yield* Api;
+        const options = { mode: "parquet", format: "ndjson" } as const;
+        // Two chunks of the first run, while the others read ahead: the rest is interrupted
+        // (row groups decoding, exports fetched) and freed.
+        const partial = yield* Stream.runCollect(
+          api.scanHistories(api.runs("acme/bench"), options).pipe(Stream.take(2)),
+        );
+        const full = yield* Stream.runCollect(api.scanHistories(api.runs("acme/bench"), options));
+        const runs = server.seed.runs.filter((r) => r.project === "bench");
+        return { partial, full, expected: runs.flatMap((run) => expectedRows(run).length) };
+      }),
+    { seed: { benchmark: { runs: 4, steps: 12_000, metrics: 10 } } },
+  );
+  // The chunks given before the stop are whole row groups, readable after the stream ended.
+  assert.deepEqual(partial.map((c) => utf8.decode(c).split("\n").length - 1), [5000, 5000]);
+  assert.ok(linesOf(partial).every((line) => JSON.parse(line)._step >= 0));
+  const lines = linesOf(full).map((l) => JSON.parse(l));
+  assert.equal(lines.length, expected.reduce((a, b) => a + b, 0));
+  assert.deepEqual(
+    lines.slice(0, 10_000).map((row) => row._step),
+    Array.from({ length: 10_000 }, (_, i) => i),
+  );
+});
