@@ -55,7 +55,8 @@ export interface LeasedExportOptions {
   /**
    * Where a segment goes; by default the file `out/<run path>/<firstStep>.ndjson`, renamed into
    * place. A custom writer must be idempotent by `(run, firstStep)`: a segment whose commit was
-   * lost is written again under the same key (an object store's PUT is).
+   * lost is written again under the same key (an object store's PUT is). `bytes` are reused (or
+   * freed) once its effect ends: a writer that keeps them past that copies them.
    */
   readonly writeSegment?:
     | ((run: string, firstStep: number, bytes: Uint8Array) => Effect.Effect<void, ExportError>)
