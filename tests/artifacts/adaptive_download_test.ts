@@ -4,12 +4,8 @@
 import assert from "node:assert/strict";
 import { Effect, Fiber } from "effect";
 import { Api } from "../../mod.ts";
-import {
-  type CostProfile,
-  type Emulator,
-  LocalServer,
-  testApiLayer,
-} from "../../lib/testing/mod.ts";
+import { type CostProfile, type Emulator, LocalServer } from "../../lib/testing/mod.ts";
+import { withServer } from "../api/_harness.ts";
 import { filesUnder } from "../../lib/artifacts/download.ts";
 
 /** Storage that waits 60 ms before each first byte, and nothing else. */
@@ -38,7 +34,7 @@ function manyFiles(server: Emulator, files: number): string {
 async function download(files: number, concurrency: number | undefined, faults = false) {
   const dir = await Deno.makeTempDir();
   try {
-    return await Effect.runPromise(Effect.scoped(
+    return await withServer(
       Effect.gen(function* () {
         const server = yield* LocalServer;
         const api = yield* Api;
@@ -70,12 +66,9 @@ async function download(files: number, concurrency: number | undefined, faults =
           verified: done.files.every((f) => f.status === "downloaded"),
           onDisk: onDisk.sort(),
         };
-      }).pipe(
-        Effect.provide(testApiLayer({
-          server: { costProfile: slowFirstByte, countStorageInFlight: true },
-        })),
-      ),
-    ));
+      }),
+      { server: { costProfile: slowFirstByte, countStorageInFlight: true } },
+    );
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
@@ -109,7 +102,7 @@ Deno.test("through 503s and cut bodies (each halves the connections) nothing is 
 Deno.test("a re-run finds files listed under the root even when the manifest's paths are not clean", async () => {
   const dir = await Deno.makeTempDir();
   try {
-    const result = await Effect.runPromise(Effect.scoped(
+    const result = await withServer(
       Effect.gen(function* () {
         const server = yield* LocalServer;
         const api = yield* Api;
@@ -132,8 +125,8 @@ Deno.test("a re-run finds files listed under the root even when the manifest's p
           !r.path.includes("manifest")
         ).length;
         return { first, again, gets };
-      }).pipe(Effect.provide(testApiLayer())),
-    ));
+      }),
+    );
     assert.deepEqual(result.first.files.map((f) => f.status), [
       "downloaded",
       "downloaded",

@@ -4,7 +4,8 @@
 import assert from "node:assert/strict";
 import { Effect } from "effect";
 import { Api } from "../../mod.ts";
-import { type CostProfile, LocalServer, testApiLayer } from "../../lib/testing/mod.ts";
+import { type CostProfile, LocalServer } from "../../lib/testing/mod.ts";
+import { withServer } from "../api/_harness.ts";
 
 const MiB = 1024 * 1024;
 const size = 260 * MiB; // past the 256 MiB from which a file is probed
@@ -20,7 +21,7 @@ const storageAt = (bytesPerSecond: number): CostProfile => ({
 async function download(bytesPerSecond: number | undefined) {
   const dir = await Deno.makeTempDir();
   try {
-    return await Effect.runPromise(Effect.scoped(
+    return await withServer(
       Effect.gen(function* () {
         const server = yield* LocalServer;
         const api = yield* Api;
@@ -37,13 +38,14 @@ async function download(bytesPerSecond: number | undefined) {
           .map((r) => r.range);
         const left = yield* Effect.promise(() => Array.fromAsync(Deno.readDir(dir), (e) => e.name));
         return { done, md5, ranges, left };
-      }).pipe(Effect.provide(testApiLayer({
+      }),
+      {
         // Without a rate: 30 ms to every answer, then bytes as fast as this machine sends them.
         server: bytesPerSecond === undefined
           ? { latencyMs: 30, seed: { mnistRuns: 1 } }
           : { costProfile: storageAt(bytesPerSecond), seed: { mnistRuns: 1 } },
-      }))),
-    ));
+      },
+    );
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

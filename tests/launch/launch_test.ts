@@ -3,15 +3,13 @@ import assert from "node:assert/strict";
 import { Effect, Fiber, Layer, Schedule, Stream } from "effect";
 import { FetchHttpClient } from "effect/http";
 import { Api, InvalidArgumentError, NotFoundError, WaitTimeoutError } from "../../mod.ts";
-import { type Emulator, LocalServer, seedApiKey, testApiLayer } from "../../lib/testing/mod.ts";
-
-const run = <A, E>(body: Effect.Effect<A, E, Api | Emulator>) =>
-  Effect.runPromise(Effect.scoped(body.pipe(Effect.provide(testApiLayer()))));
+import { LocalServer, seedApiKey } from "../../lib/testing/mod.ts";
+import { withServer } from "../api/_harness.ts";
 
 const fast = { schedule: Schedule.spaced("30 millis") };
 
 Deno.test("runQueue(): access, prioritization, resource config and template variables; items", async () => {
-  const r = await run(Effect.gen(function* () {
+  const r = await withServer(Effect.gen(function* () {
     const server = yield* LocalServer;
     const api = yield* Api;
     const queue = yield* api.runQueue("acme", "gpu-queue");
@@ -30,7 +28,7 @@ Deno.test("runQueue(): access, prioritization, resource config and template vari
 });
 
 Deno.test("queued runs: state, waiting until running and finished on a Schedule, typed timeouts, delete", async () => {
-  const r = await run(Effect.gen(function* () {
+  const r = await withServer(Effect.gen(function* () {
     const server = yield* LocalServer;
     const api = yield* Api;
     const queue = yield* api.runQueue("acme", "gpu-queue");
@@ -75,7 +73,7 @@ Deno.test("queued runs: state, waiting until running and finished on a Schedule,
 });
 
 Deno.test("createRunQueue(), upsertRunQueue() and deleteRunQueue(); refused for a non-member", async () => {
-  const r = await run(Effect.gen(function* () {
+  const r = await withServer(Effect.gen(function* () {
     const server = yield* LocalServer;
     const api = yield* Api;
     const created = yield* api.createRunQueue({
@@ -131,7 +129,7 @@ Deno.test("createRunQueue(), upsertRunQueue() and deleteRunQueue(); refused for 
 });
 
 Deno.test("jobs: a job by name, a project's jobs", async () => {
-  const r = await run(Effect.gen(function* () {
+  const r = await withServer(Effect.gen(function* () {
     const api = yield* Api;
     const job = yield* api.job("acme/mnist/job-mnist-train:latest");
     const notAJob = yield* Effect.flip(api.job("acme/mnist/mnist-raw:latest"));

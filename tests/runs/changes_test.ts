@@ -8,17 +8,14 @@ import {
   NotFoundError,
   WaitTimeoutError,
 } from "../../mod.ts";
-import { type Emulator, LocalServer, testApiLayer } from "../../lib/testing/mod.ts";
-import { countOperation } from "../api/_harness.ts";
-
-const run = <A, E>(body: Effect.Effect<A, E, Api | Emulator>) =>
-  Effect.runPromise(Effect.scoped(body.pipe(Effect.provide(testApiLayer()))));
+import { type Emulator, LocalServer } from "../../lib/testing/mod.ts";
+import { countOperation, withServer } from "../api/_harness.ts";
 
 const finishedRun = (server: Emulator) =>
   server.seed.runs.find((r) => r.project === "mnist" && r.state === "finished")!;
 
 Deno.test("createProject() and createRun() create, and return what the server holds", async () => {
-  const r = await run(Effect.gen(function* () {
+  const r = await withServer(Effect.gen(function* () {
     const server = yield* LocalServer;
     const api = yield* Api;
     const project = yield* api.createProject("new-idea", "acme");
@@ -46,7 +43,7 @@ Deno.test("createProject() and createRun() create, and return what the server ho
 });
 
 Deno.test("updateRun() sends one UpsertBucket with only the changed fields and returns the run", async () => {
-  const r = await run(Effect.gen(function* () {
+  const r = await withServer(Effect.gen(function* () {
     const server = yield* LocalServer;
     const api = yield* Api;
     const before = yield* api.run(`acme/mnist/${finishedRun(server).name}`);
@@ -107,7 +104,7 @@ Deno.test("updateRun() sends one UpsertBucket with only the changed fields and r
 });
 
 Deno.test("a user outside a run's entity cannot change or delete it, and nothing changes", async () => {
-  const r = await run(Effect.gen(function* () {
+  const r = await withServer(Effect.gen(function* () {
     const server = yield* LocalServer;
     const api = yield* Api;
     const seedRun = server.seed.runs.find((x) => x.entity === "bob")!;
@@ -134,7 +131,7 @@ Deno.test("a user outside a run's entity cannot change or delete it, and nothing
 });
 
 Deno.test("deleteRun(), updateRunState(), runMetadata() and runUrl()", async () => {
-  const r = await run(Effect.gen(function* () {
+  const r = await withServer(Effect.gen(function* () {
     const server = yield* LocalServer;
     const api = yield* Api;
     const seedRun = finishedRun(server);
@@ -178,7 +175,7 @@ Deno.test("deleteRun(), updateRunState(), runMetadata() and runUrl()", async () 
 });
 
 Deno.test("waitUntilFinished() polls on its Schedule until the run ends, and times out typed", async () => {
-  const r = await run(Effect.gen(function* () {
+  const r = await withServer(Effect.gen(function* () {
     const server = yield* LocalServer;
     const api = yield* Api;
     const [first, second] = server.seed.runs.filter((x) =>
@@ -213,7 +210,7 @@ Deno.test("waitUntilFinished() polls on its Schedule until the run ends, and tim
 });
 
 Deno.test("sweeps: the sweep, its config and metric, its runs, its best run", async () => {
-  const r = await run(Effect.gen(function* () {
+  const r = await withServer(Effect.gen(function* () {
     const server = yield* LocalServer;
     const api = yield* Api;
     const sweep = yield* api.sweep("acme/mnist/swp1");
