@@ -184,8 +184,56 @@ async function readChunk(
  * buffers take turns: while one chunk is written (on Deno's I/O threads) and hashed (here, or
  * copied to a Worker that hashes a large file), the next is read from the network into the
  * other. No buffer is made per chunk (reads are BYOB into the same memory), so a 2 GB download
- * leaves no garbage behind it.
+ * leaves no garbage behind it. `signal` cancels the body; the promise settles once the write in
+ * flight has landed.
  */
+export async function readBodyInto(
+  body: ReadableStream<Uint8Array>,
+  totalSize: number | undefined,
+  most: number,
+  pool: BufferPool | undefined,
+  file: Deno.FsFile,
+  md5: Md5,
+  signal: AbortSignal,
+  onWritten?: (bytes: number) => void,
+): Promise<{ readonly read: number; readonly broken: boolean }> {
+  const reader = body.getReader({ mode: "byob" });
+  const stop = () => void reader.cancel().catch(() => {});
+  signal.addEventListener("abort", stop, { once: true });
+  let read = 0;
+  const bufferBytes = bufferBytesFor(totalSize, most);
+  const take = (): Uint8Array<ArrayBuffer> =>
+    pool === undefined ? new Uint8Array(bufferBytes) : pool.take(bufferBytes);
+  let spare = take();
+  let chunk = await readChunk(reader, take());
+  try {
+    for (;;) {
+      const { bytes, end } = chunk;
+      read += bytes.byteLength;
+      const writing = writeAll(file, bytes);
+      const next = end === "more" ? readChunk(reader, spare) : undefined;
+      const hashing = md5.update(bytes);
+      await writing;
+      onWritten?.(bytes.byteLength);
+      await hashing;
+      // The buffer read into is the next one to read into.
+      const memory = new Uint8Array(bytes.buffer);
+      if (next === undefined) {
+        pool?.give(memory.buffer);
+        return { read, broken: end === "broken" };
+      }
+      chunk = await next;
+      spare = memory;
+    }
+  } finally {
+    signal.removeEventListener("abort", stop);
+    reader.releaseLock();
+    // The buffers serve the next download of the pool; none is read after this.
+    pool?.give(spare.buffer);
+  }
+}
+
+/** {@link readBodyInto} as an effect: interrupting it cancels the body. */
 export function readInto(
   open: OpenDownload,
   most: number,
@@ -200,42 +248,8 @@ export function readInto(
   LocalFileError | RuntimePermissionError
 > {
   return settledOnInterrupt({
-    try: async (signal) => {
-      const reader = open.body.getReader({ mode: "byob" });
-      const stop = () => void reader.cancel().catch(() => {});
-      signal.addEventListener("abort", stop, { once: true });
-      let read = 0;
-      const bufferBytes = bufferBytesFor(open.totalSize, most);
-      const take = (): Uint8Array<ArrayBuffer> =>
-        pool === undefined ? new Uint8Array(bufferBytes) : pool.take(bufferBytes);
-      let spare = take();
-      let chunk = await readChunk(reader, take());
-      try {
-        for (;;) {
-          const { bytes, end } = chunk;
-          read += bytes.byteLength;
-          const writing = writeAll(file, bytes);
-          const next = end === "more" ? readChunk(reader, spare) : undefined;
-          const hashing = md5.update(bytes);
-          await writing;
-          onWritten?.(bytes.byteLength);
-          await hashing;
-          // The buffer read into is the next one to read into.
-          const memory = new Uint8Array(bytes.buffer);
-          if (next === undefined) {
-            pool?.give(memory.buffer);
-            return { read, broken: end === "broken" };
-          }
-          chunk = await next;
-          spare = memory;
-        }
-      } finally {
-        signal.removeEventListener("abort", stop);
-        reader.releaseLock();
-        // The buffers serve the next download of the pool; none is read after this.
-        pool?.give(spare.buffer);
-      }
-    },
+    try: (signal) =>
+      readBodyInto(open.body, open.totalSize, most, pool, file, md5, signal, onWritten),
     catch: local("write", partPath),
   }).pipe(
     Effect.withSpan("wandb.download.body", { attributes: { operation } }, {

@@ -40,6 +40,14 @@ export interface HttpClients {
   readonly isApiOrigin: (url: string) => boolean;
 }
 
+/**
+ * The headers of a request to storage sent without the `HttpClient` (the download engine's
+ * first try of a file, `_download_first_try.ts`): our User-Agent, never the key.
+ */
+export const storageHeaders = (config: ApiConfig): Record<string, string> => ({
+  "user-agent": config.userAgent,
+});
+
 /** How many redirects of an API GET are followed to storage. */
 const maxRedirects = 5;
 

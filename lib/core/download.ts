@@ -18,11 +18,14 @@ import {
   type RuntimePermissionError,
 } from "./errors.ts";
 import type { WandbClient } from "./transport.ts";
-import { renewable } from "./signed_urls.ts";
+import { refusedAsExpired, renewable } from "./signed_urls.ts";
 import { BufferPool } from "./buffers.ts";
 import type * as Scope from "effect/Scope";
 import { type FilesMd5, filesMd5, localMd5, type Md5, workerMd5, workerMd5Bytes } from "./_md5.ts";
 import { positiveInteger } from "./_arguments.ts";
+import * as Duration from "effect/Duration";
+import { serverRequestedDelay } from "./retry.ts";
+import { firstTry } from "./_download_first_try.ts";
 import {
   bodyAttempts,
   defaultMemoryBudget,
@@ -409,8 +412,49 @@ export function downloadToFile(
     // Far storage whose rate is not known yet: the file's first bytes come alone and are timed,
     // and the rest comes over this connection or in parts, as they say.
     let probeEnd = probe === undefined ? undefined : probeBytesFor(probe.size);
-    for (let attempt = 1;; attempt++) {
-      if (total !== undefined && offset >= total) break;
+    let attempt = 1;
+    /** The body is in, by the first try. */
+    let whole = false;
+    if (offset === 0 && probeEnd === undefined && !authenticated) {
+      // The first request is a plain one (see _download_first_try.ts); what it leaves undone
+      // goes on below, through the request policy, from the bytes it wrote.
+      const url = signed.current();
+      const first = yield* governor.connection(
+        firstTry(client, url, {
+          operation,
+          file,
+          partPath,
+          md5,
+          bufferBytes: call.bufferBytes,
+          buffers: call.buffers,
+        }, governor.firstByteAfter),
+      );
+      offset = first.read;
+      total ??= first.totalSize;
+      governor.meter.bodyRead(first.read, first.bodyMillis);
+      const { error } = first;
+      if (first.whole && (total === undefined || offset >= total)) {
+        whole = true;
+      } else {
+        attempt = 2;
+        if (error !== undefined && source.refresh !== undefined && refusedAsExpired(error)) {
+          // An expired URL: the next request has a new one (shared with the call's other files).
+          yield* signed.renew(url);
+        } else if (error === undefined || error.isRetryable) {
+          if (error !== undefined) client.config.onRetry?.(operation, error);
+          yield* governor.trouble;
+          // What the server asked for, if the budget allows it (else the policy says so).
+          const asked = error === undefined ? undefined : serverRequestedDelay(error);
+          yield* Effect.sleep(
+            asked !== undefined && asked <= Duration.toMillis(client.config.retryBudget)
+              ? asked
+              : 100,
+          );
+        }
+      }
+    }
+    for (;; attempt++) {
+      if (whole || (total !== undefined && offset >= total)) break;
       const { read, broken, partial } = yield* governor.connection(Effect.gen(function* () {
         const open = yield* openSigned(client, source, signed, offset, probeEnd, governor);
         const firstByte = performance.now();

@@ -500,6 +500,7 @@ export function startEmulator(options?: EmulatorOptions): Promise<Emulator> {
         });
         return new Response(`injected HTTP ${storageFault.status}`, {
           status: storageFault.status,
+          headers: storageFault.headers,
         });
       }
       if (storageFault?.kind === "ignoreRange") {

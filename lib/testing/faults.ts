@@ -87,6 +87,8 @@ export type StorageFault =
     /** Answer with this status instead. */
     readonly kind: "status";
     readonly status: number;
+    /** Headers of that answer (a 429's `Retry-After`). */
+    readonly headers?: Readonly<Record<string, string>> | undefined;
   }
   | {
     /** Send the whole object, as a server that does not do ranges (a proxy) does. */

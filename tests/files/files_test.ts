@@ -303,6 +303,33 @@ Deno.test("a body cut off mid-way is resumed by Range; a killed download resumes
   assert.equal(result.againRanges[0], `bytes=${result.partSize}-`);
 });
 
+Deno.test("a file's first request answered 429 waits as long as the server asked, tells onRetry, and the file comes whole", async () => {
+  const retried: Array<string> = [];
+  const result = await withFiles((dir) =>
+    Effect.gen(function* () {
+      const server = yield* LocalServer;
+      const api = yield* Api;
+      const run = bigRun(server);
+      const image = (yield* Stream.runCollect(
+        api.files(`acme/mnist/${run.name}`, { pattern: "media/%" }),
+      ))[0]!;
+      server.resetRequests();
+      server.injectStorageFaults({ kind: "status", status: 429, headers: { "retry-after": "1" } });
+      const started = performance.now();
+      const done = yield* api.downloadFile(image, { root: dir });
+      const millis = performance.now() - started;
+      const statuses = storageRequests(server).map((r) => r.status);
+      return { image, done, millis, statuses };
+    }), {
+    api: { onRetry: (operation, error) => retried.push(`${operation}: ${error._tag}`) },
+  });
+  assert.equal(result.done.md5, result.image.md5);
+  assert.equal(result.done.size, result.image.size);
+  assert.deepEqual(result.statuses, [429, 200]);
+  assert.ok(result.millis >= 1000, `the download took ${result.millis} ms`);
+  assert.deepEqual(retried, ["GET run file: RateLimitedError"]);
+});
+
 Deno.test("without an MD5 to check it, what a killed download left is not resumed from", async () => {
   const result = await withFiles((dir) =>
     Effect.gen(function* () {
