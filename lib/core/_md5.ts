@@ -28,7 +28,7 @@ export const localMd5 = (hash: Hash = createHash("md5")): Md5 => ({
 /** Files at least this large are hashed in a Worker (below it, starting one costs more). */
 export const workerMd5Bytes = 32 * 1024 * 1024;
 
-/** Workers hashing at once in this process: each is an isolate of its own (~8 MB here). */
+/** Workers hashing at once in this process: each is an isolate of its own (16-22 MB here). */
 const mostWorkers = Math.max(1, Math.min(4, (navigator.hardwareConcurrency ?? 2) - 1));
 let workers = 0;
 
@@ -267,49 +267,5 @@ export function prefixMd5(path: string): PrefixMd5 {
       return hash.digest("base64");
     },
     close: () => void file.then((f) => f.close(), () => {}),
-  };
-}
-
-const filesWorkerSource = `import { createHash } from "node:crypto";
-const buffer = new Uint8Array(1024 * 1024);
-self.onmessage = ({ data }) => {
-  try {
-    const hash = createHash("md5");
-    const file = Deno.openSync(data.path);
-    let size = 0;
-    try {
-      for (;;) {
-        const n = file.readSync(buffer);
-        if (n === null || n === 0) break;
-        hash.update(buffer.subarray(0, n));
-        size += n;
-      }
-    } finally {
-      file.close();
-    }
-    self.postMessage({ md5: hash.digest("base64"), size });
-  } catch (e) {
-    self.postMessage({ error: e instanceof Error ? e.message : String(e) });
-  }
-};`;
-
-/** The MD5s of files written whole, worked out beside the downloads that write them. */
-export interface FilesMd5 {
-  /** The MD5 (base64) and size of the file at `path`, read back from disk. */
-  readonly hash: (path: string) => Promise<{ readonly md5: string; readonly size: number }>;
-  readonly close: () => void;
-}
-
-/**
- * A Worker that hashes whole files one after another, for a call downloading many at once: each
- * file is hashed once written (read back from the page cache) instead of chunk by chunk on the
- * thread that reads the network, which then serves more connections. `undefined` when no Worker
- * starts (then each file is hashed as it streams).
- */
-export function filesMd5(): FilesMd5 | undefined {
-  const worker = startWorker(filesWorkerSource);
-  return worker === undefined ? undefined : {
-    hash: (path) => worker.ask({ path }),
-    close: worker.close,
   };
 }

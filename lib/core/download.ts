@@ -21,7 +21,7 @@ import type { WandbClient } from "./transport.ts";
 import { refusedAsExpired, renewable } from "./signed_urls.ts";
 import { BufferPool } from "./buffers.ts";
 import type * as Scope from "effect/Scope";
-import { type FilesMd5, filesMd5, localMd5, type Md5, workerMd5, workerMd5Bytes } from "./_md5.ts";
+import { localMd5, type Md5, workerMd5, workerMd5Bytes } from "./_md5.ts";
 import { positiveInteger } from "./_arguments.ts";
 import * as Duration from "effect/Duration";
 import { serverRequestedDelay } from "./retry.ts";
@@ -44,7 +44,6 @@ import {
 } from "./_download_common.ts";
 import {
   downloadInParts,
-  noMd5,
   openSigned,
   partEnd,
   partStarts,
@@ -119,8 +118,6 @@ export interface DownloadCall {
   readonly bufferBytes: number;
   /** The buffers, handed from one download to the next. */
   readonly buffers: BufferPool;
-  /** Hashes the files written whole, beside the downloads; none for a call of one file. */
-  readonly filesMd5: FilesMd5 | undefined;
   /** Paths under the root (relative, `/`) present when the call began; none: not listed. */
   readonly existing: ReadonlySet<string> | undefined;
   /** Directories made (or found) by this call's downloads. */
@@ -128,9 +125,9 @@ export interface DownloadCall {
 }
 
 /**
- * What the downloads of one call share (its connections, buffers, a hashing Worker, what is on
- * disk already), built for `files` files of which the caller keeps `concurrency` or, without
- * one, lets them grow from `initial` within `memoryBudget`. Scoped: the Worker ends with it.
+ * What the downloads of one call share (its connections, buffers, what is on disk already),
+ * built for `files` files of which the caller keeps `concurrency` or, without one, lets them
+ * grow from `initial` within `memoryBudget`.
  */
 export function downloadCall(
   client: WandbClient,
@@ -162,19 +159,10 @@ export function downloadCall(
     for (const path of existing ?? []) {
       directories.add(`${options.root.replace(/\/+$/, "")}/${path}`.replace(/\/[^/]*$/, ""));
     }
-    // Far storage keeps many files waiting for their first bytes, and the thread reading the
-    // network serves more of them when a Worker hashes; near storage keeps the machine busy, and
-    // hashing as the bytes stream costs it least (nothing read back).
-    const far = (governor.meter.estimate(client.config)?.firstByteMillis ?? Infinity) >=
-      nearMillis;
-    const hasher = options.files > 1 && far
-      ? yield* Effect.acquireRelease(Effect.sync(filesMd5), (h) => Effect.sync(() => h?.close()))
-      : undefined;
     return {
       governor,
       bufferBytes,
       buffers: new BufferPool(2 * governor.most + 2, Math.ceil(bufferBytes * 1.25) + 65536),
-      filesMd5: hasher,
       existing,
       directories,
     };
@@ -232,9 +220,8 @@ async function partsFromProbe(
 
 /**
  * Downloads one file to `root/<source.path>`: streamed into `<path>.part` (resumed from its
- * bytes if a killed download left it and `source.md5` will check them), hashed as it streams
- * (or, among many files, by a Worker once written), and renamed to its name only once its size
- * and MD5 match the source's (a `ChecksumError` otherwise, the part file removed).
+ * bytes if a killed download left it and `source.md5` will check them), hashed as it streams,
+ * and renamed to its name only once its size and MD5 match the source's (a `ChecksumError` otherwise, the part file removed).
  * A body cut off mid-way is resumed by `Range` from the byte it stopped at (started over when
  * the server ignores the range); a signed URL storage refuses is replaced by `source.refresh`.
  * A large file comes in parts over several connections instead (see {@link MultipartOptions}),
@@ -383,11 +370,9 @@ export function downloadToFile(
         }
       }
     }
-    // Among many files, each is hashed by the call's Worker once written; alone, as it streams.
-    const hasher = source.md5 === undefined ? undefined : call.filesMd5;
-    const partHashed = part === undefined || hasher !== undefined
-      ? undefined
-      : yield* hashFile(partPath);
+    // Each file is hashed as it streams. (Many small files were hashed once written, by a Worker
+    // of the call's: its isolate cost ~15 MB, and the download was no faster for it.)
+    const partHashed = part === undefined ? undefined : yield* hashFile(partPath);
     let offset = part?.size ?? 0;
     // A large file from its first byte is hashed in a Worker, beside its reads and writes
     // (an MD5 on this thread made a 2 GB download take 2-3x as long as one without).
@@ -396,11 +381,11 @@ export function downloadToFile(
       Effect.sync(workerMd5),
       (w) => Effect.sync(() => w?.close()),
     );
-    const worker = hasher === undefined && partHashed === undefined && probe === undefined &&
+    const worker = partHashed === undefined && probe === undefined &&
         (source.size ?? 0) >= workerMd5Bytes
       ? yield* hashWorker
       : undefined;
-    let md5: Md5 = hasher !== undefined ? noMd5 : worker ?? localMd5(partHashed?.hash);
+    let md5: Md5 = worker ?? localMd5(partHashed?.hash);
     const file = yield* Effect.acquireRelease(
       Effect.tryPromise({
         try: () => Deno.open(partPath, { write: true, create: true, append: true }),
@@ -464,7 +449,7 @@ export function downloadToFile(
             try: () => file.truncate(0),
             catch: local("truncate", partPath),
           });
-          if (hasher === undefined) md5 = localMd5();
+          md5 = localMd5();
           offset = 0;
         }
         total ??= open.totalSize;
@@ -501,7 +486,7 @@ export function downloadToFile(
           return yield* downloadToFile(client, source, { ...options, multipart: false, call });
         }
         if (
-          hasher === undefined && partial && probe !== undefined &&
+          partial && probe !== undefined &&
           offset <= probeBytesFor(probe.size) &&
           probe.size >= workerMd5Bytes
         ) {
@@ -535,12 +520,7 @@ export function downloadToFile(
       yield* Effect.sleep(`${100 * 2 ** (attempt - 1)} millis`);
     }
     const digest = yield* Effect.tryPromise({
-      try: async () => {
-        if (hasher === undefined) return await md5.digest();
-        const whole = await hasher.hash(partPath);
-        offset = whole.size;
-        return whole.md5;
-      },
+      try: () => md5.digest(),
       catch: local("hash", partPath),
     });
     const mismatch = source.size !== undefined && offset !== source.size
