@@ -1,8 +1,8 @@
 /**
  * The first request of a file that streams from its first byte over one connection, made as one
- * promise: the GET by the `fetch` the `HttpClient` uses, the body read into the part file and
- * hashed. Every later request of the file goes through the request policy (its retries, its
- * budget, its typed errors) and the `HttpClient`.
+ * promise: the part file opened, the GET by the `fetch` the `HttpClient` uses, the body written
+ * and hashed, the file checked and renamed. Every later request of the file goes through the
+ * request policy (its retries, its budget, its typed errors) and the `HttpClient`.
  *
  * Why a promise and not the policy's effects: a policy run and an `HttpClient` request build
  * ~65 KB of objects per file, and with ~80 files in flight on far storage enough of them are
@@ -42,8 +42,10 @@ export interface FirstTry {
   readonly whole: boolean;
   /** The file's size, when the answer said it. */
   readonly totalSize: number | undefined;
-  /** The wait for the first byte, when there was an answer (ms). */
-  readonly firstByteMillis: number | undefined;
+  /** The MD5 of the whole body (base64), when it came whole. */
+  readonly md5: string | undefined;
+  /** The part file matched the size and MD5 expected, and has its own name now. */
+  readonly renamed: boolean;
   /** The body's time after its first byte (ms). */
   readonly bodyMillis: number;
   /**
@@ -53,31 +55,34 @@ export interface FirstTry {
   readonly error: RequestError | NotFoundError | undefined;
 }
 
-/** What a first try writes into, and with. */
+/** What a first try writes, where, and what it must match. */
 export interface FirstTryOptions {
   readonly operation: string;
-  /** The part file, open for writing at its start. */
-  readonly file: Deno.FsFile;
+  /** Where the bytes go first (made or emptied), and the name they take once checked. */
   readonly partPath: string;
+  readonly localPath: string;
+  /** What the whole file must be: its size and MD5, when known. */
+  readonly size: number | undefined;
+  readonly expectedMd5: string | undefined;
   readonly md5: Md5;
   readonly bufferBytes: number;
   readonly buffers: BufferPool;
+  /** Told of the first byte's wait as it comes (what the call's connections grow by). */
+  readonly noteFirstByte: (millis: number) => void;
 }
 
 /**
- * GETs `url` (a signed storage URL: never with the API key) and reads its body into
- * `options.file`, within the `Api`'s per-attempt timeout for the answer; `answered` is told of
- * the first byte's wait before the body is read (what the call's connections grow by). Fails
- * only with what the part file's disk refused; every network outcome is a {@link FirstTry}.
+ * GETs `url` (a signed storage URL: never with the API key) into `options.partPath`, within the
+ * `Api`'s per-attempt timeout for the answer, and renames the file once it matches. Fails only
+ * with what the disk refused; every network outcome is a {@link FirstTry}.
  */
 export function firstTry(
   client: WandbClient,
   url: string,
   options: FirstTryOptions,
-  answered: (firstByteMillis: number) => Effect.Effect<void>,
 ): Effect.Effect<FirstTry, LocalFileError | RuntimePermissionError> {
   const { config } = client;
-  const { operation } = options;
+  const { operation, partPath } = options;
   const timeoutMillis = Math.min(
     Duration.toMillis(config.timeout),
     Duration.toMillis(config.retryBudget),
@@ -86,21 +91,27 @@ export function firstTry(
     // What `FetchHttpClient` would send with: its `fetch` and the caller's `RequestInit`.
     const fetch = Context.get(context, FetchHttpClient.Fetch);
     const init = Context.getOrUndefined(context, FetchHttpClient.RequestInit);
-    const answer = settledOnInterrupt({
-      try: async (signal): Promise<Response | FirstTry> => {
+    /** Which file operation failed, for the error. */
+    let doing = "open";
+    return settledOnInterrupt({
+      try: async (signal): Promise<FirstTry> => {
+        using file = await Deno.open(partPath, { write: true, create: true, truncate: true });
+        doing = "write";
         const controller = new AbortController();
         const abort = () => controller.abort();
         signal.addEventListener("abort", abort, { once: true });
         const timer = setTimeout(abort, timeoutMillis);
+        const sent = performance.now();
+        let response: Response;
         try {
-          return await fetch(url, {
+          response = await fetch(url, {
             ...init,
             headers: storageHeaders(config),
             signal: controller.signal,
           });
         } catch (cause) {
           if (signal.aborted) throw cause;
-          return nothing(
+          return stopped(
             controller.signal.aborted
               ? new TransportError({
                 operation,
@@ -114,71 +125,79 @@ export function firstTry(
           clearTimeout(timer);
           signal.removeEventListener("abort", abort);
         }
-      },
-      catch: local("open", options.partPath),
-    });
-    const sent = performance.now();
-    return Effect.flatMap(answer, (response) => {
-      if (!(response instanceof Response)) return Effect.succeed(response);
-      const firstByteMillis = performance.now() - sent;
-      const length = Number(response.headers.get("content-length") ?? NaN);
-      const totalSize = Number.isFinite(length) ? length : undefined;
-      if (response.status !== 200) {
-        const error = response.status >= 200 && response.status < 300
-          ? undefined
-          : statusError(operation, url, {
-            status: response.status,
-            headers: Object.fromEntries(response.headers),
-            body: "",
-            withKey: false,
-          });
-        return Effect.promise(() => response.body?.cancel().catch(() => {}) ?? Promise.resolve())
-          .pipe(Effect.as({ ...nothing(error), firstByteMillis }));
-      }
-      const body = response.body;
-      if (body === null) {
-        return Effect.as(answered(firstByteMillis), {
-          ...nothing(undefined),
+        const firstByte = performance.now();
+        const length = Number(response.headers.get("content-length") ?? NaN);
+        const totalSize = Number.isFinite(length) ? length : undefined;
+        if (response.status !== 200) {
+          await response.body?.cancel().catch(() => {});
+          return stopped(
+            response.status >= 200 && response.status < 300 ? undefined : statusError(
+              operation,
+              url,
+              {
+                status: response.status,
+                headers: Object.fromEntries(response.headers),
+                body: "",
+                withKey: false,
+              },
+            ),
+          );
+        }
+        options.noteFirstByte(firstByte - sent);
+        const { read, broken } = response.body === null
+          ? { read: 0, broken: false }
+          : await readBodyInto(
+            response.body,
+            totalSize,
+            options.bufferBytes,
+            options.buffers,
+            file,
+            options.md5,
+            signal,
+          );
+        const bodyMillis = performance.now() - firstByte;
+        const size = options.size ?? totalSize;
+        if (broken || signal.aborted || (size !== undefined && read < size)) {
+          return {
+            read,
+            whole: false,
+            totalSize,
+            md5: undefined,
+            renamed: false,
+            bodyMillis,
+            error: undefined,
+          };
+        }
+        doing = "hash";
+        const md5 = await options.md5.digest();
+        const matches = (options.size === undefined || read === options.size) &&
+          (options.expectedMd5 === undefined || md5 === options.expectedMd5);
+        if (matches) {
+          doing = "rename";
+          await Deno.rename(partPath, options.localPath);
+        }
+        return {
+          read,
           whole: true,
           totalSize,
-          firstByteMillis,
-        });
-      }
-      return Effect.andThen(
-        answered(firstByteMillis),
-        settledOnInterrupt({
-          try: async (signal): Promise<FirstTry> => {
-            const firstByte = performance.now();
-            const { read, broken } = await readBodyInto(
-              body,
-              totalSize,
-              options.bufferBytes,
-              options.buffers,
-              options.file,
-              options.md5,
-              signal,
-            );
-            return {
-              read,
-              whole: !broken,
-              totalSize,
-              firstByteMillis,
-              bodyMillis: performance.now() - firstByte,
-              error: undefined,
-            };
-          },
-          catch: local("write", options.partPath),
-        }),
-      );
+          md5,
+          renamed: matches,
+          bodyMillis,
+          error: undefined,
+        };
+      },
+      catch: (error) => local(doing, partPath)(error),
     });
   });
 }
 
-const nothing = (error: RequestError | NotFoundError | undefined): FirstTry => ({
+/** A first try that wrote nothing. */
+const stopped = (error: RequestError | NotFoundError | undefined): FirstTry => ({
   read: 0,
   whole: false,
   totalSize: undefined,
-  firstByteMillis: undefined,
+  md5: undefined,
+  renamed: false,
   bodyMillis: 0,
   error,
 });

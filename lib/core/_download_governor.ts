@@ -5,8 +5,9 @@
  * - Connections in flight start where the official client starts and grow by half while that
  *   makes answers come faster (when storage waits before each first byte, as W&B's does, more
  *   requests in flight means more answers a second, until the link or the machine is full);
- *   a growth that did not pay is taken back. They halve on a 429, a 5xx, a timeout or a body
- *   cut off, and never pass what a memory budget leaves room for.
+ *   a growth that did not pay is taken back, and tried again a few rounds later. They halve on
+ *   a 429, a 5xx, a timeout or a body cut off, and never pass what a memory budget leaves room
+ *   for.
  * - A file comes in parts when one connection would take many first-byte times to fetch it;
  *   its parts are large enough that the wait for each first byte is a small share of it.
  *
@@ -21,6 +22,9 @@ import * as Semaphore from "effect/Semaphore";
  * by ~1 MB a connection in all (the runtime's HTTP read buffers and body queue, and the heap).
  */
 export const runtimeBytesPerConnection = 896 * 1024;
+
+/** Rounds a limit is held once growth stopped paying, before it is tried again. */
+export const heldRounds = 4;
 
 /** Connections never grow past this, whatever the budget allows. */
 export const mostConnections = 256;
@@ -42,8 +46,12 @@ export class AdaptiveLimit {
    * out at once answer in a burst, faster than they ever will again.
    */
   private warm = false;
-  /** Growth stopped paying: hold until trouble says to look again. */
+  /**
+   * Growth stopped paying: hold for {@link heldRounds} rounds, then look again (one round's rate
+   * is noisy when files differ in size: a round of large ones can hide a growth that paid).
+   */
   private settled = false;
+  private held = 0;
 
   constructor(
     private readonly bounds: {
@@ -78,8 +86,13 @@ export class AdaptiveLimit {
     }
     const before = this.lastRate;
     this.lastRate = rate;
-    if (this.settled) return false;
-    if (before !== undefined && this.current > this.previous && rate < before * 1.15) {
+    if (this.settled) {
+      if (++this.held < heldRounds) return false;
+      this.settled = false;
+      this.held = 0;
+    } else if (
+      before !== undefined && this.current > this.previous && rate < before * 1.15
+    ) {
       // More in flight, no faster: the link or the machine is full.
       this.settled = true;
       const changed = this.current !== this.previous;
@@ -104,6 +117,7 @@ export class AdaptiveLimit {
     this.roundStart = undefined;
     this.warm = false;
     this.settled = false;
+    this.held = 0;
     return changed;
   }
 }
@@ -226,6 +240,13 @@ export interface DownloadGovernor {
   readonly meter: LinkMeter;
   /** An answer's first byte came after `millis`. */
   readonly firstByteAfter: (millis: number) => Effect.Effect<void>;
+  /**
+   * {@link DownloadGovernor.firstByteAfter} from code that is not an effect (a promise, as the
+   * answer comes): measured now, the connections follow at the next {@link DownloadGovernor.settle}.
+   */
+  readonly noteFirstByte: (millis: number) => void;
+  /** Gives the connections what the limit has become. */
+  readonly settle: Effect.Effect<void>;
   /** A 429, a 5xx, a timeout or a cut-off body. */
   readonly trouble: Effect.Effect<void>;
 }
@@ -256,17 +277,25 @@ export function makeDownloadGovernor(client: object, options: GovernorOptions): 
   });
   const permits = Semaphore.makeUnsafe(options.initial);
   const meter = linkMeterOf(client);
-  const resize = (changed: boolean) => changed ? permits.resize(limit.current) : Effect.void;
+  /** The permits the semaphore holds. */
+  let granted = options.initial;
+  const settle = Effect.suspend(() => {
+    if (limit.current === granted) return Effect.void;
+    granted = limit.current;
+    return permits.resize(granted);
+  });
+  const noteFirstByte = (millis: number) => {
+    meter.firstByteAfter(millis);
+    limit.answered(performance.now());
+  };
   return {
     connection: permits.withPermits(1),
     most,
     current: () => limit.current,
     meter,
-    firstByteAfter: (millis) =>
-      Effect.suspend(() => {
-        meter.firstByteAfter(millis);
-        return resize(limit.answered(performance.now()));
-      }),
-    trouble: Effect.suspend(() => resize(limit.trouble())),
+    firstByteAfter: (millis) => Effect.suspend(() => (noteFirstByte(millis), settle)),
+    noteFirstByte,
+    settle,
+    trouble: Effect.suspend(() => (limit.trouble(), settle)),
   };
 }

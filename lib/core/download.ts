@@ -386,20 +386,13 @@ export function downloadToFile(
       ? yield* hashWorker
       : undefined;
     let md5: Md5 = worker ?? localMd5(partHashed?.hash);
-    const file = yield* Effect.acquireRelease(
-      Effect.tryPromise({
-        try: () => Deno.open(partPath, { write: true, create: true, append: true }),
-        catch: local("open", partPath),
-      }),
-      (f) => Effect.sync(() => f.close()),
-    );
     let total = source.size;
     // Far storage whose rate is not known yet: the file's first bytes come alone and are timed,
     // and the rest comes over this connection or in parts, as they say.
     let probeEnd = probe === undefined ? undefined : probeBytesFor(probe.size);
     let attempt = 1;
-    /** The body is in, by the first try. */
-    let whole = false;
+    /** The MD5 of the whole body, when the first try brought it (and it did not match). */
+    let firstMd5: string | undefined;
     if (offset === 0 && probeEnd === undefined && !authenticated) {
       // The first request is a plain one (see _download_first_try.ts); what it leaves undone
       // goes on below, through the request policy, from the bytes it wrote.
@@ -407,20 +400,27 @@ export function downloadToFile(
       const first = yield* governor.connection(
         firstTry(client, url, {
           operation,
-          file,
           partPath,
+          localPath,
+          size: source.size,
+          expectedMd5: source.md5,
           md5,
           bufferBytes: call.bufferBytes,
           buffers: call.buffers,
-        }, governor.firstByteAfter),
+          noteFirstByte: governor.noteFirstByte,
+        }),
       );
+      yield* governor.settle;
+      governor.meter.bodyRead(first.read, first.bodyMillis);
+      if (first.renamed) {
+        const { read: size, md5: digest } = first;
+        return { localPath, path: source.path, size, md5: digest, status: "downloaded" as const };
+      }
       offset = first.read;
       total ??= first.totalSize;
-      governor.meter.bodyRead(first.read, first.bodyMillis);
+      firstMd5 = first.md5;
       const { error } = first;
-      if (first.whole && (total === undefined || offset >= total)) {
-        whole = true;
-      } else {
+      if (!first.whole) {
         attempt = 2;
         if (error !== undefined && source.refresh !== undefined && refusedAsExpired(error)) {
           // An expired URL: the next request has a new one (shared with the call's other files).
@@ -438,8 +438,15 @@ export function downloadToFile(
         }
       }
     }
+    const file = yield* Effect.acquireRelease(
+      Effect.tryPromise({
+        try: () => Deno.open(partPath, { write: true, create: true, append: true }),
+        catch: local("open", partPath),
+      }),
+      (f) => Effect.sync(() => f.close()),
+    );
     for (;; attempt++) {
-      if (whole || (total !== undefined && offset >= total)) break;
+      if (firstMd5 !== undefined || (total !== undefined && offset >= total)) break;
       const { read, broken, partial } = yield* governor.connection(Effect.gen(function* () {
         const open = yield* openSigned(client, source, signed, offset, probeEnd, governor);
         const firstByte = performance.now();
@@ -519,10 +526,10 @@ export function downloadToFile(
       }
       yield* Effect.sleep(`${100 * 2 ** (attempt - 1)} millis`);
     }
-    const digest = yield* Effect.tryPromise({
+    const digest = firstMd5 ?? (yield* Effect.tryPromise({
       try: () => md5.digest(),
       catch: local("hash", partPath),
-    });
+    }));
     const mismatch = source.size !== undefined && offset !== source.size
       ? { expected: `${source.size} bytes`, actual: `${offset} bytes` }
       : source.md5 !== undefined && digest !== source.md5

@@ -5,6 +5,7 @@ import { Effect } from "effect";
 import {
   AdaptiveLimit,
   apiAnswered,
+  heldRounds,
   LinkMeter,
   makeDownloadGovernor,
   maxPartBytes,
@@ -47,18 +48,31 @@ Deno.test("the first answers, which come in a burst, are not taken for the rate 
   assert.deepEqual(seen, [32, 48, 72, 100]);
 });
 
-Deno.test("a growth that brings no more answers is taken back, and held", () => {
-  // Full at 0.3 answers a ms (54 connections' worth): 32 → 48 pays, 72 does not, back to 48.
+Deno.test("a growth that brings no more answers is taken back, held four rounds, and tried again", () => {
+  // Full at 0.3 answers a ms (54 connections' worth): 32 → 48 pays, 72 does not, back to 48;
+  // after four rounds at 48 it looks again (a round of large files can hide a growth that paid).
   const limit = new AdaptiveLimit({ initial: 32, least: 4, most: 256 });
-  assert.deepEqual(drive(limit, 2000, 180, 0.3), [32, 48, 72, 48]);
-  // A machine that is full at the start (loopback, both cores busy) stays where it started.
+  const changes: Array<{ readonly answer: number; readonly limit: number }> = [];
+  let now = 0;
+  for (let answer = 0; answer < 2000; answer++) {
+    now += 1 / Math.min(0.3, limit.current / 180);
+    if (limit.answered(now)) changes.push({ answer, limit: limit.current });
+  }
+  assert.deepEqual(changes.slice(0, 5).map((c) => c.limit), [48, 72, 48, 72, 48]);
+  assert.ok(changes.every((c) => c.limit === 48 || c.limit === 72), JSON.stringify(changes));
+  const [, , back, again] = changes;
+  // The round at 72 that showed it, then four of 48 answers: 4 x 48 answers held.
+  assert.equal(again!.answer - back!.answer, heldRounds * 48);
+  // A machine that is full at the start (loopback, both cores busy) stays where it started,
+  // but for one round in five.
   const full = new AdaptiveLimit({ initial: 32, least: 4, most: 256 });
-  assert.deepEqual(drive(full, 2000, 2, 1), [32, 48, 32]);
+  assert.deepEqual(drive(full, 2000, 2, 1).slice(0, 5), [32, 48, 32, 48, 32]);
 });
 
 Deno.test("trouble halves the connections, never below the least, and growth looks again", () => {
   const limit = new AdaptiveLimit({ initial: 32, least: 4, most: 256 });
-  drive(limit, 2000, 2, 1); // settled at 32
+  drive(limit, 200, 2, 1); // settled at 32
+  assert.equal(limit.current, 32);
   assert.equal(limit.trouble(), true);
   assert.equal(limit.current, 16);
   for (let i = 0; i < 5; i++) limit.trouble();
