@@ -1,0 +1,73 @@
+// A file's first request is a plain promise (lib/core/_download_first_try.ts): what it cannot
+// finish goes on through the request policy. Here storage is a server of the test's own on
+// 127.0.0.1 that misbehaves once, and the engine is driven directly.
+import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import { Effect } from "effect";
+import { FetchHttpClient } from "effect/http";
+import { makeApiConfig, type WandbError } from "../../mod.ts";
+import { downloadToFile } from "../../lib/files/mod.ts";
+import { makeWandbClient } from "../../lib/graphql.ts";
+
+const bytes = new Uint8Array(300_000).map((_, i) => (i * 31) % 251);
+const md5 = createHash("md5").update(bytes).digest("base64");
+
+Deno.test("a first request with no answer is cut off at the per-attempt timeout, and the next brings the file", async () => {
+  const dir = await Deno.makeTempDir();
+  const seen: Array<"stalled" | "answered"> = [];
+  // The first request hangs until the test ends (the client gave up on it long before).
+  let release = () => {};
+  const stalled = new Promise<Response>((resolve) => {
+    release = () => resolve(new Response(null, { status: 499 }));
+  });
+  const authorizations: Array<string | null> = [];
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, (request) => {
+    authorizations.push(request.headers.get("authorization"));
+    if (seen.length === 0) {
+      seen.push("stalled");
+      return stalled;
+    }
+    seen.push("answered");
+    return new Response(bytes, { headers: { "content-length": String(bytes.length) } });
+  });
+  const retried: Array<string> = [];
+  try {
+    const started = performance.now();
+    const done = await Effect.runPromise(
+      makeApiConfig({
+        apiKey: "not-sent-to-storage",
+        baseUrl: "http://127.0.0.1:9",
+        timeout: "300 millis",
+        onRetry: (operation: string, error: WandbError) =>
+          retried.push(`${operation}: ${error._tag} ${(error as { reason?: string }).reason}`),
+      }).pipe(
+        Effect.flatMap(makeWandbClient),
+        Effect.flatMap((client) =>
+          downloadToFile(client, {
+            path: "weights.bin",
+            url: `http://127.0.0.1:${server.addr.port}/bucket/weights.bin?sig=1`,
+            md5,
+            size: bytes.length,
+            operation: "GET test file",
+          }, { root: dir })
+        ),
+        Effect.provide(FetchHttpClient.layer),
+        // Without the cut-off, the first request would wait forever: fail instead of hanging.
+        Effect.timeout("10 seconds"),
+      ),
+    );
+    const millis = performance.now() - started;
+    assert.equal(done.md5, md5);
+    assert.equal(done.size, bytes.length);
+    assert.deepEqual(await Deno.readFile(`${dir}/weights.bin`), bytes);
+    assert.deepEqual(seen, ["stalled", "answered"]);
+    assert.deepEqual(authorizations, [null, null]);
+    assert.deepEqual(retried, ["GET test file: TransportError timeout"]);
+    assert.ok(millis >= 300, `the download took ${millis} ms`);
+    assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name), ["weights.bin"]);
+  } finally {
+    release();
+    await server.shutdown();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
