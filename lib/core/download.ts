@@ -221,11 +221,16 @@ async function partsFromProbe(
 /**
  * Downloads one file to `root/<source.path>`: streamed into `<path>.part` (resumed from its
  * bytes if a killed download left it and `source.md5` will check them), hashed as it streams,
- * and renamed to its name only once its size and MD5 match the source's (a `ChecksumError` otherwise, the part file removed).
- * A body cut off mid-way is resumed by `Range` from the byte it stopped at (started over when
+ * and renamed to its name only once its size and MD5 match the source's (a `ChecksumError`
+ * otherwise, the part file removed). A body cut off mid-way is resumed by `Range` from the byte it stopped at (started over when
  * the server ignores the range); a signed URL storage refuses is replaced by `source.refresh`.
  * A large file comes in parts over several connections instead (see {@link MultipartOptions}),
  * written into `<path>.ranges` and resumed from what each part wrote.
+ *
+ * A file's first request (from its first byte, to storage) is made by the `fetch` that
+ * `FetchHttpClient` uses (its `Fetch` and `RequestInit` in context), within the `Api`'s timeout;
+ * every request after it goes through the `Api`'s `HttpClient` and retry policy. Holding a
+ * policy's effects for each of many small files cost more memory than their bytes.
  *
  * @example
  * ```ts
