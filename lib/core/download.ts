@@ -222,8 +222,9 @@ async function partsFromProbe(
  * Downloads one file to `root/<source.path>`: streamed into `<path>.part` (resumed from its
  * bytes if a killed download left it and `source.md5` will check them), hashed as it streams,
  * and renamed to its name only once its size and MD5 match the source's (a `ChecksumError`
- * otherwise, the part file removed). A body cut off mid-way is resumed by `Range` from the byte it stopped at (started over when
- * the server ignores the range); a signed URL storage refuses is replaced by `source.refresh`.
+ * otherwise, the part file removed). A body cut off mid-way is resumed by `Range` from the byte
+ * it stopped at (started over when the server ignores the range); a signed URL storage refuses
+ * is replaced by `source.refresh`.
  * A large file comes in parts over several connections instead (see {@link MultipartOptions}),
  * written into `<path>.ranges` and resumed from what each part wrote.
  *
