@@ -1,6 +1,7 @@
 /**
  * The first request of a file that streams from its first byte over one connection, made as one
- * promise: the part file opened, the GET by the `fetch` the `HttpClient` uses, the body written
+ * promise: the part file opened, the GET by the `fetch` the `HttpClient` uses (see
+ * `storageRequest` in `_http_clients.ts`), the body written
  * and hashed, the file checked and renamed. Every later request of the file goes through the
  * request policy (its retries, its budget, its typed errors) and the `HttpClient`.
  *
@@ -16,9 +17,7 @@
  *
  * @module
  */
-import * as Context from "effect/Context";
 import * as Effect from "effect/Effect";
-import * as FetchHttpClient from "effect/http/FetchHttpClient";
 import * as Duration from "effect/Duration";
 import {
   type LocalFileError,
@@ -32,7 +31,7 @@ import type { BufferPool } from "./buffers.ts";
 import type { Md5 } from "./_md5.ts";
 import { connectionError, shownUrl, statusError } from "./_http_errors.ts";
 import { local, readBodyInto, settledOnInterrupt } from "./_download_common.ts";
-import { storageHeaders } from "./_http_clients.ts";
+import { storageRequest } from "./_http_clients.ts";
 
 /** How a first try ended. */
 export interface FirstTry {
@@ -88,9 +87,6 @@ export function firstTry(
     Duration.toMillis(config.retryBudget),
   );
   return Effect.flatMap(Effect.context<never>(), (context) => {
-    // What `FetchHttpClient` would send with: its `fetch` and the caller's `RequestInit`.
-    const fetch = Context.get(context, FetchHttpClient.Fetch);
-    const init = Context.getOrUndefined(context, FetchHttpClient.RequestInit);
     /** Which file operation failed, for the error. */
     let doing = "open";
     return settledOnInterrupt({
@@ -104,11 +100,8 @@ export function firstTry(
         const sent = performance.now();
         let response: Response;
         try {
-          response = await fetch(url, {
-            ...init,
-            headers: storageHeaders(config),
-            signal: controller.signal,
-          });
+          const { fetch, init } = storageRequest(client, context, controller.signal);
+          response = await fetch(url, init);
         } catch (cause) {
           if (signal.aborted) throw cause;
           return stopped(

@@ -40,13 +40,37 @@ export interface HttpClients {
   readonly isApiOrigin: (url: string) => boolean;
 }
 
+/** The context each client was built in (its `Api` layer's), by {@link rememberBuildContext}. */
+const buildContexts = new WeakMap<object, Context.Context<never>>();
+
+/** Keeps the context `client` was built in, where its `Api` layer found `fetch`'s settings. */
+export function rememberBuildContext(client: object, context: Context.Context<never>): void {
+  buildContexts.set(client, context);
+}
+
 /**
- * The headers of a request to storage sent without the `HttpClient` (the download engine's
- * first try of a file, `_download_first_try.ts`): our User-Agent, never the key.
+ * A request to storage sent without the `HttpClient` (the download engine's first try of a
+ * file, `_download_first_try.ts`), as `FetchHttpClient` would send it: its `Fetch` and
+ * `RequestInit` from the calling fiber's context, else from the context `client`'s `Api` was
+ * built in (a proxy's `client` in `RequestInit` is kept). Its headers are the `RequestInit`'s
+ * with our User-Agent, and never an `authorization`: storage gets no key.
  */
-export const storageHeaders = (config: ApiConfig): Record<string, string> => ({
-  "user-agent": config.userAgent,
-});
+export function storageRequest(
+  client: { readonly config: ApiConfig },
+  context: Context.Context<never>,
+  signal: AbortSignal,
+): { readonly fetch: typeof globalThis.fetch; readonly init: RequestInit } {
+  const built = buildContexts.get(client);
+  const fetch = Context.getOrUndefined(context, FetchHttpClient.Fetch) ??
+    (built === undefined ? undefined : Context.getOrUndefined(built, FetchHttpClient.Fetch)) ??
+    globalThis.fetch;
+  const init = Context.getOrUndefined(context, FetchHttpClient.RequestInit) ??
+    (built === undefined ? undefined : Context.getOrUndefined(built, FetchHttpClient.RequestInit));
+  const headers = new Headers(init?.headers);
+  headers.delete("authorization");
+  headers.set("user-agent", client.config.userAgent);
+  return { fetch, init: { ...init, method: "GET", headers, signal } };
+}
 
 /** How many redirects of an API GET are followed to storage. */
 const maxRedirects = 5;

@@ -228,10 +228,11 @@ async function partsFromProbe(
  * A large file comes in parts over several connections instead (see {@link MultipartOptions}),
  * written into `<path>.ranges` and resumed from what each part wrote.
  *
- * A file's first request (from its first byte, to storage) is made by the `fetch` that
- * `FetchHttpClient` uses (its `Fetch` and `RequestInit` in context), within the `Api`'s timeout;
- * every request after it goes through the `Api`'s `HttpClient` and retry policy. Holding a
- * policy's effects for each of many small files cost more memory than their bytes.
+ * A file's first request (from its first byte, to storage) is made as `FetchHttpClient` would
+ * make it (its `Fetch` and `RequestInit`, from the calling context or else the `Api` layer's),
+ * within the `Api`'s timeout; every request after it goes through the `Api`'s `HttpClient` and
+ * retry policy. Holding a policy's effects for each of many small files cost more memory than
+ * their bytes. (An `HttpClient` that is not `FetchHttpClient` sees only the requests after it.)
  *
  * @example
  * ```ts

@@ -22,7 +22,7 @@ import { DecodeError, type NotFoundError, type RequestError, ServerError } from 
 import type { GraphqlRequest } from "./graphql.ts";
 import { readBody, readErrorText } from "./_bodies.ts";
 import { type BodyRead, makeGraphqlExecution } from "./_graphql_execution.ts";
-import { makeHttpClients, type Send } from "./_http_clients.ts";
+import { makeHttpClients, rememberBuildContext, type Send } from "./_http_clients.ts";
 import { statusError } from "./_http_errors.ts";
 import { type AttemptError, makeRequestPolicy } from "./_policy.ts";
 import { type ByteRange, parseContentRange, rangeHeader } from "./_ranges.ts";
@@ -170,6 +170,8 @@ export function makeWandbClient(
 ): Effect.Effect<WandbClient, never, HttpClient.HttpClient> {
   return Effect.gen(function* () {
     const clients = makeHttpClients(config, yield* HttpClient.HttpClient);
+    // Where the `Api` layer found `fetch`'s settings: the downloads' first tries send with them.
+    const built = yield* Effect.context<never>();
     const policy = yield* makeRequestPolicy(config);
     const graphql = makeGraphqlExecution(config, clients, policy);
 
@@ -326,7 +328,7 @@ export function makeWandbClient(
       );
     };
 
-    return {
+    const client: WandbClient = {
       config,
       capabilities: yield* learnCapabilities(graphql.execute),
       execute: graphql.execute,
@@ -337,5 +339,7 @@ export function makeWandbClient(
       openDownload,
       upload,
     };
+    rememberBuildContext(client, built);
+    return client;
   });
 }

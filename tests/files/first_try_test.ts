@@ -71,3 +71,56 @@ Deno.test("a first request with no answer is cut off at the per-attempt timeout,
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("a first request is sent as FetchHttpClient would send it for the Api: its fetch and RequestInit, our User-Agent, no authorization", async () => {
+  const dir = await Deno.makeTempDir();
+  const received: Array<Record<string, string | null>> = [];
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, (request) => {
+    received.push({
+      through: request.headers.get("x-through"),
+      authorization: request.headers.get("authorization"),
+      userAgent: request.headers.get("user-agent"),
+    });
+    return new Response(bytes, { headers: { "content-length": String(bytes.length) } });
+  });
+  // What the Api's layer was given (a proxy's settings, say): a fetch of its own, which counts
+  // what it sends and sends it, and default request options with a header and a token of the
+  // user's that storage must not get.
+  let sentByApiFetch = 0;
+  const apiFetch: typeof fetch = (input, init) => {
+    sentByApiFetch++;
+    return fetch(input, init);
+  };
+  try {
+    const client = await Effect.runPromise(
+      makeApiConfig({ apiKey: "not-sent-to-storage", baseUrl: "http://127.0.0.1:9" }).pipe(
+        Effect.flatMap(makeWandbClient),
+        Effect.provide(FetchHttpClient.layer),
+        Effect.provideService(FetchHttpClient.Fetch, apiFetch),
+        Effect.provideService(FetchHttpClient.RequestInit, {
+          headers: { "x-through": "proxy-a", authorization: "Bearer the-user's-token" },
+        }),
+      ),
+    );
+    // The download runs without them in its own context: the Api's are the ones used.
+    const done = await Effect.runPromise(
+      downloadToFile(client, {
+        path: "weights.bin",
+        url: `http://127.0.0.1:${server.addr.port}/bucket/weights.bin?sig=1`,
+        md5,
+        size: bytes.length,
+        operation: "GET test file",
+      }, { root: dir }).pipe(Effect.timeout("10 seconds")),
+    );
+    assert.equal(done.md5, md5);
+    assert.equal(sentByApiFetch, 1);
+    assert.deepEqual(received, [{
+      through: "proxy-a",
+      authorization: null,
+      userAgent: client.config.userAgent,
+    }]);
+  } finally {
+    await server.shutdown();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
