@@ -242,7 +242,8 @@ export interface DownloadGovernor {
   readonly firstByteAfter: (millis: number) => Effect.Effect<void>;
   /**
    * {@link DownloadGovernor.firstByteAfter} from code that is not an effect (a promise, as the
-   * answer comes): measured now, the connections follow at the next {@link DownloadGovernor.settle}.
+   * answer comes): measured now, the connections follow at the next
+   * {@link DownloadGovernor.settle}.
    */
   readonly noteFirstByte: (millis: number) => void;
   /** Gives the connections what the limit has become. */

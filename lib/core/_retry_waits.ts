@@ -139,9 +139,10 @@ export interface AheadRoomOptions<A> {
  * `scan` of every element of `items`, their outputs one run after another in the order of
  * `items` (each run's in its own order), while up to `active` runs are read at once: the runs
  * after the one being written out read ahead into memory, `ahead.room` elements between them
- * at most (or what they weigh, by `ahead.weigh`). A run whose every request waits to retry steps aside for the next one (see
- * {@link RetryWaits}); at most `8 * active` runs are started. The same items give the same
- * output, whatever the timing: what an export's files and a resumed sync rely on.
+ * at most (or what they weigh, by `ahead.weigh`). A run whose every request waits to retry
+ * steps aside for the next one (see {@link RetryWaits}); at most `8 * active` runs are started.
+ * The same items give the same output, whatever the timing: what an export's files and a
+ * resumed sync rely on.
  */
 export function orderedFlatMap<I, A, E, E2, R>(
   items: Stream.Stream<I, E, R>,

@@ -70,9 +70,9 @@ const firstSuffix = (client: WandbClient): number => {
 /**
  * Opens a Parquet export by its metadata: its last bytes, fetched by range (a second request
  * when the metadata is larger than the first guess), or the whole file when the client's last
- * export was small (its row groups then need no request of their own). A server that ignores ranges sends the
- * whole file, which is then read as it is. Signed URLs are fetched without our credentials:
- * the key never reaches storage.
+ * export was small (its row groups then need no request of their own). A server that ignores
+ * ranges sends the whole file, which is then read as it is. Signed URLs are fetched without our
+ * credentials: the key never reaches storage.
  */
 function openParquetExport(
   client: WandbClient,
