@@ -8,6 +8,7 @@
  */
 import type * as Cause from "effect/Cause";
 import * as Context from "effect/Context";
+import * as Deferred from "effect/Deferred";
 import * as Effect from "effect/Effect";
 import * as Queue from "effect/Queue";
 import * as Stream from "effect/Stream";
@@ -22,6 +23,28 @@ export interface RetryWaits {
 export const RetryWaits: Context.Reference<RetryWaits> = Context.Reference<RetryWaits>(
   "effect-wandb/RetryWaits",
   { defaultValue: () => ({ waiting: Effect.void, resumed: Effect.void }) },
+);
+
+/**
+ * A run's turn in an ordered scan of many ({@link orderedFlatMap}): `reached` waits until the run
+ * is the one being written out. Work that only turns what a run fetched into its output (decoding
+ * a Parquet row group) waits for it, so that the runs ahead hold what they fetched, not what it
+ * decodes to: the CPU is one, and the output waits for the runs before it anyway.
+ */
+export interface OutputTurn {
+  readonly reached: Effect.Effect<void>;
+}
+
+/** The {@link OutputTurn} of the fiber's run: reached at once unless an ordered scan says. */
+export const OutputTurn: Context.Reference<OutputTurn> = Context.Reference<OutputTurn>(
+  "effect-wandb/OutputTurn",
+  { defaultValue: () => ({ reached: Effect.void }) },
+);
+
+/** Waits for the fiber's run to be the one written out (see {@link OutputTurn}). */
+export const outputTurn: Effect.Effect<void> = Effect.flatMap(
+  Effect.service(OutputTurn),
+  (turn) => turn.reached,
 );
 
 /**
@@ -164,7 +187,13 @@ export function orderedFlatMap<I, A, E, E2, R>(
           { readonly value: A; readonly weight: number },
           E2 | Cause.Done
         >();
-        yield* placed(places, scan(item)).pipe(
+        // Within a run of an outer ordered scan, the outer run's turn comes first.
+        const outer = yield* Effect.service(OutputTurn);
+        const turn = yield* Deferred.make<void>();
+        const scanned = Stream.provideService(scan(item), OutputTurn, {
+          reached: Effect.andThen(outer.reached, Deferred.await(turn)),
+        });
+        yield* placed(places, scanned).pipe(
           Stream.runForEach((value) => {
             const weight = weigh(value);
             return Effect.flatMap(
@@ -183,7 +212,10 @@ export function orderedFlatMap<I, A, E, E2, R>(
             if (weight > 0) room.give(weight);
             return value;
           }),
-          Stream.onStart(Effect.sync(() => room.reading(run))),
+          Stream.onStart(Effect.sync(() => {
+            room.reading(run);
+            Deferred.doneUnsafe(turn, Effect.void);
+          })),
         );
       });
     return items.pipe(

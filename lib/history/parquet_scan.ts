@@ -8,6 +8,7 @@
 import * as Effect from "effect/Effect";
 import * as Stream from "effect/Stream";
 import { releaseMemory } from "../core/buffers.ts";
+import { outputTurn } from "../core/_retry_waits.ts";
 import { DecodeError, type NotFoundError, type RequestError } from "../core/errors.ts";
 import type { RunPath } from "../core/paths.ts";
 import { renewable, withSignedUrl } from "../core/signed_urls.ts";
@@ -184,11 +185,17 @@ export function parquetScan<Source, Out>(
                 ({ rows: [start, end], index }) =>
                   withUrl((u) => rowGroupOf(client, u, file, index)).pipe(
                     Effect.flatMap((group) => {
+                      // Decoded only once the run's rows are next to be written (in a scan of
+                      // many runs): the runs ahead hold their row groups' bytes, a third of the
+                      // NDJSON they print to, and V8 sees a run's decoding die young.
                       const decode = (from: number, to: number) =>
-                        Effect.tryPromise({
-                          try: () => format.fromParquet(group, from, to),
-                          catch: (e) => unreadable(url, e),
-                        }).pipe(Effect.map((rows) => batchOf(format, rows, exportedEnd)));
+                        Effect.andThen(
+                          outputTurn,
+                          Effect.tryPromise({
+                            try: () => format.fromParquet(group, from, to),
+                            catch: (e) => unreadable(url, e),
+                          }),
+                        ).pipe(Effect.map((rows) => batchOf(format, rows, exportedEnd)));
                       // Decoded a slice at a time when it is large: an export that puts a long
                       // run in one row group (a writer's default can be a million rows) then
                       // costs a slice of rows, not the run. A usual group is decoded here, whole.

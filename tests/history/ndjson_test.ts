@@ -406,3 +406,58 @@ Deno.test("a Parquet export stopped part-way frees only what it read: the chunks
     Array.from({ length: 10_000 }, (_, i) => i),
   );
 });
+
+Deno.test("a Parquet export of many runs decodes a run only at its turn: the runs ahead hold their fetched exports, not their rows", async () => {
+  const { firstRunAlone, takenBeforeTurn, fetchedAhead, lines, expected } = await inServer(
+    (server) =>
+      Effect.gen(function* () {
+        const api = yield* Api;
+        // Every chunk of NDJSON is built in buffers taken from the pool: counting the takes
+        // counts what was decoded so far.
+        let taken = 0;
+        const buffers = new class extends BufferPool {
+          override take(size: number) {
+            taken++;
+            return super.take(size);
+          }
+        }(8);
+        const options = { mode: "parquet", format: "ndjson", buffers, runConcurrency: 4 } as const;
+        yield* Stream.runDrain(api.scanHistories(Stream.take(api.runs("acme/bench"), 1), options));
+        const firstRunAlone = taken;
+        taken = 0;
+        const storage = () => server.requests.filter((r) => r.path.startsWith("/_storage/"));
+        const before = storage().length;
+        let takenBeforeTurn = -1;
+        let fetchedAhead = 0;
+        const chunks: Array<Uint8Array> = [];
+        yield* api.scanHistories(api.runs("acme/bench"), options).pipe(
+          Stream.runForEach((chunk) =>
+            Effect.gen(function* () {
+              chunks.push(chunk.slice());
+              if (chunks.length !== 3) return;
+              // The first run's three row groups are out; the runs after it had time to fetch.
+              yield* Effect.sleep("300 millis");
+              fetchedAhead = storage().length - before;
+              takenBeforeTurn = taken;
+            })
+          ),
+        );
+        const runs = server.seed.runs.filter((r) => r.project === "bench");
+        return {
+          firstRunAlone,
+          takenBeforeTurn,
+          fetchedAhead,
+          lines: linesOf(chunks).map((l) => JSON.parse(l)),
+          expected: runs.flatMap((run) => expectedRows(run).map((row) => row._step)),
+        };
+      }),
+    { seed: { benchmark: { runs: 4, steps: 12_000, metrics: 10 } } },
+  );
+  // Every run's export was fetched (each with one request at least) while the first was
+  // written...
+  assert.ok(fetchedAhead >= 4, `${fetchedAhead} storage requests`);
+  // ...yet no more was decoded than the first run alone decodes.
+  assert.ok(firstRunAlone > 0);
+  assert.equal(takenBeforeTurn, firstRunAlone);
+  assert.deepEqual(lines.map((row) => row._step), expected);
+});
