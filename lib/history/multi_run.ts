@@ -42,10 +42,11 @@ export interface MultiRunOptions {
   /**
    * Runs read at once. The rows come run after run in the order of the runs given, each run's
    * in step order, the same on every scan: the runs after the one being emitted read ahead
-   * into memory (a few windows or row groups each). By default enough runs to fill the `Api`'s
-   * request limit with their windows (`concurrency / windows`: 8 with the defaults). A run whose
-   * requests wait to retry (a 429's `RateLimit-Reset`) steps aside for another meanwhile, so
-   * more may be started (at most eight times as many), this many at work.
+   * into memory (a few windows, or a Parquet export's bytes, decoded only once the run is the
+   * one being emitted). By default enough runs to fill the `Api`'s request limit with their
+   * windows (`concurrency / windows`: 8 with the defaults). A run whose requests wait to retry
+   * (a 429's `RateLimit-Reset`) steps aside for another meanwhile, so more may be started (at
+   * most eight times as many), this many at work.
    * @default {8}
    */
   readonly runConcurrency?: number | undefined;
