@@ -74,14 +74,22 @@ export function readBody(
         for (const b of blocks) pool?.give(b.buffer as ArrayBuffer);
       };
       try {
-        // One byte more than the limit in all: the read that finds the excess needs room.
-        let block = allocate(Math.min(Number.isFinite(declared) ? declared : 64 * 1024, limit) + 1);
+        // A declared length gets a buffer of exactly that size, which the caller keeps as it is
+        // (a Parquet export is read from it without a copy); a read of one byte more then sees
+        // the end, or a body longer than declared. Without one: one byte more than the limit in
+        // all, as the read that finds the excess needs room.
+        const exact = Number.isFinite(declared);
+        let block = allocate(exact ? Math.max(1, declared) : Math.min(64 * 1024, limit) + 1);
         let filled = 0;
         let total = 0;
         for (;;) {
           if (filled === block.length) {
             full.push(block);
-            block = allocate(Math.min(Math.max(total, 64 * 1024), limit + 1 - total));
+            block = allocate(
+              exact && total === declared
+                ? 1
+                : Math.min(Math.max(total, 64 * 1024), limit + 1 - total),
+            );
             filled = 0;
           }
           const { value, done } = await reader.read(
@@ -99,6 +107,11 @@ export function readBody(
           }
         }
         if (full.length === 0) return block.subarray(0, filled);
+        // Exactly the length declared: the first buffer is the body.
+        if (full.length === 1 && filled === 0) {
+          giveBack([block]);
+          return full[0]!;
+        }
         const whole = new Uint8Array(total);
         let at = 0;
         for (const b of full) {

@@ -90,7 +90,8 @@ export interface ParquetFile {
  * ```
  */
 export async function parquetFile(bytes: Uint8Array): Promise<ParquetFile> {
-  // Downloads arrive as a whole ArrayBuffer: use it as it is rather than copy megabytes.
+  // Downloads with a Content-Length arrive as a whole ArrayBuffer of their size: use it as it
+  // is rather than copy megabytes.
   const buffer = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
     ? bytes.buffer as ArrayBuffer
     : bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;

@@ -2,6 +2,8 @@ import assert from "node:assert/strict";
 import { Effect, Schema, Stream } from "effect";
 import { Api, decodeHistoryRows, type ScanHistoryOptions } from "../../mod.ts";
 import type { SeedRun } from "../../lib/testing/mod.ts";
+import { parquetFile } from "../../lib/history/parquet.ts";
+import { parquetExport } from "../../lib/history/parquet_scan.ts";
 import { countOperation } from "../api/_harness.ts";
 import { expectedRows, insertLongRun, inServer, seedRun } from "./_seeded.ts";
 
@@ -338,4 +340,33 @@ Deno.test("a run waiting out a 429 steps aside: the next run goes on meanwhile",
       expectedRows(run),
     );
   }
+});
+
+Deno.test("a Parquet export downloaded whole is one buffer of exactly its size, read without a copy", async () => {
+  const { bytes, rows, whole } = await inServer(
+    (server) =>
+      Effect.gen(function* () {
+        const api = yield* Api;
+        const run = server.seed.runs.find((r) => r.project === "bench")!;
+        const { urls } = yield* parquetExport(api.client, {
+          entity: "acme",
+          project: "bench",
+          runId: run.name,
+        });
+        // As the scan first asks: a suffix larger than a small export, which brings it whole.
+        const download = yield* api.client.downloadRange(urls[0]!, { suffix: 2 * 1024 * 1024 }, {
+          operation: "GET parquet history",
+          authenticated: false,
+        });
+        const file = yield* Effect.promise(() => parquetFile(download.bytes));
+        const whole = yield* Effect.promise(() => fetch(urls[0]!).then((r) => r.bytes()));
+        return { bytes: download.bytes, rows: file.rows, whole };
+      }),
+    { seed: { benchmark: { runs: 1, steps: 3_000, metrics: 4 } } },
+  );
+  assert.deepEqual(bytes, whole);
+  // The body's Content-Length sized the buffer: nothing after the bytes, nothing to copy out.
+  assert.equal(bytes.byteOffset, 0);
+  assert.equal(bytes.buffer.byteLength, whole.length);
+  assert.equal(rows, 3_000);
 });
