@@ -268,7 +268,9 @@ async function readCells(file: ParquetFile, rowStart: number, rowEnd: number): P
 }> {
   const end = Math.min(rowEnd, file.rows);
   const count = Math.max(0, end - rowStart);
-  const columns = await readColumns(file, rowStart, end, count);
+  // Every buffer hyparquet makes on the way to the cells: freed with the cells (see `release`).
+  const scratch: Array<ArrayBuffer> = [];
+  const columns = await readColumns(file, rowStart, end, count, scratch);
   const json = file.columns.map((name) => file.jsonColumns.has(name));
   const steps = columns[file.columns.indexOf("_step")];
   return {
@@ -300,6 +302,7 @@ async function readCells(file: ParquetFile, rowStart: number, rowEnd: number): P
       ),
     release: () => {
       for (const cells of columns) if (ArrayBuffer.isView(cells)) releaseMemory(cells.buffer);
+      for (const buffer of scratch) releaseMemory(buffer);
     },
   };
 }
@@ -519,20 +522,53 @@ async function printRows(
   release();
 }
 
-/** Every column of rows `[rowStart, end)`, each as one array of `count` cells. */
+/**
+ * Every column of rows `[rowStart, end)`, each as one array of `count` cells. Each buffer
+ * hyparquet makes on the way is added to `scratch`: the bytes it copies out of the file (a row
+ * group's, then each column chunk's) and the pages it decompresses, about four times a run's
+ * export in all. Left to the collector they pile up between collections, tens of MB in a long
+ * export; a reader that has printed every cell frees them at once.
+ */
 async function readColumns(
   file: ParquetFile,
   rowStart: number,
   end: number,
   count: number,
+  scratch: Array<ArrayBuffer>,
 ): Promise<Array<ArrayLike<unknown>>> {
   const index = new Map(file.columns.map((name, i) => [name, i]));
   const chunks: Array<Array<{ start: number; data: ArrayLike<unknown> }>> = file.columns.map(
     () => [],
   );
-  const { parquetRead } = await loadHyparquet();
+  const { parquetRead, snappyUncompress } = await loadHyparquet();
+  // hyparquet slices what it reads out of the file, and slices those slices per column chunk:
+  // each slice it gets is given a `slice` that keeps what it cuts too.
+  const kept = (buffer: ArrayBuffer): ArrayBuffer => {
+    scratch.push(buffer);
+    Object.defineProperty(buffer, "slice", {
+      value: (from?: number, to?: number) =>
+        kept(ArrayBuffer.prototype.slice.call(buffer, from, to)),
+    });
+    return buffer;
+  };
+  const source = file.source;
   await parquetRead({
-    file: file.source,
+    file: {
+      byteLength: source.byteLength,
+      slice: (from, to) => {
+        const bytes = source.slice(from, to);
+        return bytes instanceof Promise ? bytes.then(kept) : kept(bytes);
+      },
+    },
+    // hyparquet's own Snappy decoder, into pages kept the same way.
+    compressors: {
+      SNAPPY: (input, size) => {
+        const page = new Uint8Array(size);
+        snappyUncompress(input, page);
+        scratch.push(page.buffer);
+        return page;
+      },
+    },
     metadata: file.metadata,
     rowStart,
     rowEnd: end,

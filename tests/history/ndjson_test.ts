@@ -461,3 +461,36 @@ Deno.test("a Parquet export of many runs decodes a run only at its turn: the run
   assert.equal(takenBeforeTurn, firstRunAlone);
   assert.deepEqual(lines.map((row) => row._step), expected);
 });
+
+Deno.test("readParquetHistoryNdjson() frees every buffer it decoded from once the rows are printed", async () => {
+  const rows = Array.from({ length: 3_000 }, (_, i) => ({
+    _step: i,
+    loss: 1 / (i + 1),
+    lr: i % 3 === 0 ? 0.1 : 0.01,
+    phase: `p${i % 7}`,
+    ...(i % 5 === 0 ? { media: { _type: "histogram", values: [i, i + 1] } } : {}),
+  }));
+  const file = await parquetFile(historyToParquet(rows, 1_000));
+  // The bytes the reader takes out of the file, as it takes them.
+  const taken: Array<ArrayBuffer> = [];
+  const source = file.source;
+  const watched = {
+    ...file,
+    source: {
+      byteLength: source.byteLength,
+      slice: (from: number, to?: number) => {
+        const bytes = source.slice(from, to) as ArrayBuffer;
+        taken.push(bytes);
+        return bytes;
+      },
+    },
+  };
+  const batch = await readParquetHistoryNdjson(watched, 1_000, 3_000);
+  assert.deepEqual(linesOf([batch.bytes]).map((l) => JSON.parse(l)), rows.slice(1_000));
+  assert.ok(taken.length >= 2, `${taken.length} slices`);
+  // Freed (detached), not left to the collector; the file's own bytes stay.
+  assert.deepEqual(taken.map((b) => b.byteLength), taken.map(() => 0));
+  assert.equal(source.byteLength, file.source.byteLength);
+  const again = await readParquetHistoryNdjson(file, 0, 3_000);
+  assert.deepEqual(linesOf([again.bytes]).map((l) => JSON.parse(l)), rows);
+});
