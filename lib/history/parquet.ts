@@ -438,8 +438,10 @@ export async function readParquetHistoryNdjson(
   // V8's young generation, where it dies cheaply (one text per row group would be a large
   // object, collected only by a full collection).
   const blockRows = Math.max(1, Math.floor(4096 / Math.max(1, numeric.length)));
-  const flat: Array<number> = [];
-  let printed = new Uint8Array(0);
+  // One list and one text buffer for every call (nothing awaits between their fills and their
+  // reads): made per row group, they lived long enough to be promoted and piled up in the old
+  // generation until a full collection.
+  const flat = blockNumbers;
   let at = 0;
   for (let i = 0; i < count; i++) {
     if (i % blockRows === 0 && numeric.length > 0) {
@@ -450,8 +452,8 @@ export async function readParquetHistoryNdjson(
         for (let r = 0, f = k; r < rows; r++, f += numeric.length) flat[f] = cells[i + r]!;
       }
       const text = JSON.stringify(flat);
-      if (printed.length < text.length) printed = new Uint8Array(text.length * 2);
-      encoder.encodeInto(text, printed);
+      if (blockText.length < text.length) blockText = new Uint8Array(text.length * 2);
+      encoder.encodeInto(text, blockText);
       at = 1; // after the list's "["
     }
     let out = builder.room(rowRoom);
@@ -471,9 +473,9 @@ export async function readParquetHistoryNdjson(
       for (let k = 0; k < key.length; k++) out[o++] = key[k]!;
       if (text === undefined) {
         for (
-          let byte = printed[at++]!;
+          let byte = blockText[at++]!;
           byte !== COMMA && byte !== CLOSE_ARRAY;
-          byte = printed[at++]!
+          byte = blockText[at++]!
         ) {
           out[o++] = byte;
         }
@@ -495,6 +497,10 @@ export async function readParquetHistoryNdjson(
 }
 
 const encoder = new TextEncoder();
+
+/** A block's numbers, and their JSON text as bytes: see {@link readParquetHistoryNdjson}. */
+const blockNumbers: Array<number> = [];
+let blockText = new Uint8Array(0);
 
 /** Prints rows `[rowStart, rowEnd)` as JSON text, one `JSON.stringify` of the row each. */
 async function printRows(
