@@ -2,7 +2,9 @@
  * Runs that step aside while they wait to retry. A scan of many runs reads a few at a time; when
  * a run's request waits out a `RateLimit-Reset` (or a back-off), that run cannot move, yet it
  * held one of the few places. Here the transport tells the run it is waiting, the run gives its
- * place to the next run meanwhile, and takes a place again before it retries.
+ * place to the next run meanwhile, and takes a place again before it retries. The runs' outputs
+ * come one run after another ({@link orderedFlatMap}), and a run learns when its turn to be
+ * written out has come ({@link OutputTurn}).
  *
  * @module
  */
