@@ -34,6 +34,7 @@ export const RetryWaits: Context.Reference<RetryWaits> = Context.Reference<Retry
  * decodes to: the CPU is one, and the output waits for the runs before it anyway.
  */
 export interface OutputTurn {
+  /** Succeeds once the run is the one being written out (at once if it already is). */
   readonly reached: Effect.Effect<void>;
 }
 
